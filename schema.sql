@@ -1,0 +1,328 @@
+-- grantbook schema.
+--
+-- This file is the whole schema and also the migration history: it is cut into sections, each
+-- opened by a line `-- migration N: title`. A database records in `PRAGMA user_version` how many
+-- sections it has run; on open, grantbook runs the sections above that number, in order, inside one
+-- exclusive transaction. Sections are append-only: never edit or reorder one that has shipped;
+-- change the schema by adding a section at the end.
+--
+-- Money is stored as INTEGER minor units of the row's currency (cents for USD, millimes for TND,
+-- yen for JPY). SQLite sums integers exactly, so totals need no float and no Rust loop, and an
+-- amount with more decimals than its currency has cannot be stored at all. Exchange rates and
+-- percentages are not money: they are exact decimal TEXT, parsed into rust_decimal::Decimal.
+-- Dates are ISO TEXT (YYYY-MM-DD), checked with `date(x) IS x`, which rejects 2021-02-30.
+
+-- migration 1: the ledger
+
+CREATE TABLE currency (
+    code        TEXT PRIMARY KEY CHECK (code GLOB '[A-Z][A-Z][A-Z]'),
+    minor_units INTEGER NOT NULL CHECK (minor_units BETWEEN 0 AND 4),
+    name        TEXT NOT NULL
+) STRICT;
+
+INSERT INTO currency (code, minor_units, name) VALUES
+    ('USD', 2, 'US dollar'), ('EUR', 2, 'Euro'), ('JPY', 0, 'Japanese yen'),
+    ('GBP', 2, 'Pound sterling'), ('CHF', 2, 'Swiss franc'), ('MAD', 2, 'Moroccan dirham'),
+    ('TND', 3, 'Tunisian dinar'), ('LYD', 3, 'Libyan dinar'), ('EGP', 2, 'Egyptian pound'),
+    ('SDG', 2, 'Sudanese pound'), ('YER', 2, 'Yemeni rial'), ('SEK', 2, 'Swedish krona'),
+    ('NOK', 2, 'Norwegian krone'), ('DKK', 2, 'Danish krone'), ('CAD', 2, 'Canadian dollar'),
+    ('AUD', 2, 'Australian dollar'), ('KRW', 0, 'South Korean won'), ('JOD', 3, 'Jordanian dinar'),
+    ('IQD', 3, 'Iraqi dinar'), ('KWD', 3, 'Kuwaiti dinar'), ('BHD', 3, 'Bahraini dinar'),
+    ('OMR', 3, 'Omani rial'), ('SAR', 2, 'Saudi riyal'), ('AED', 2, 'UAE dirham'),
+    ('QAR', 2, 'Qatari riyal'), ('TRY', 2, 'Turkish lira'), ('LBP', 2, 'Lebanese pound'),
+    ('DZD', 2, 'Algerian dinar'), ('MRU', 2, 'Mauritanian ouguiya'), ('XOF', 0, 'West African CFA franc'),
+    ('XAF', 0, 'Central African CFA franc'), ('ETB', 2, 'Ethiopian birr'), ('KES', 2, 'Kenyan shilling'),
+    ('SOS', 2, 'Somali shilling'), ('DJF', 0, 'Djiboutian franc'), ('ERN', 2, 'Eritrean nakfa'),
+    ('SSP', 2, 'South Sudanese pound'), ('NGN', 2, 'Nigerian naira'), ('GHS', 2, 'Ghanaian cedi');
+
+CREATE TABLE country (
+    code TEXT PRIMARY KEY CHECK (code GLOB '[A-Z][A-Z]'),
+    name TEXT NOT NULL
+) STRICT;
+
+INSERT INTO country (code, name) VALUES
+    ('AD', 'Andorra'), ('AE', 'United Arab Emirates'), ('AF', 'Afghanistan'),
+    ('AG', 'Antigua and Barbuda'), ('AI', 'Anguilla'), ('AL', 'Albania'), ('AM', 'Armenia'),
+    ('AO', 'Angola'), ('AQ', 'Antarctica'), ('AR', 'Argentina'), ('AS', 'American Samoa'),
+    ('AT', 'Austria'), ('AU', 'Australia'), ('AW', 'Aruba'), ('AX', 'Åland Islands'),
+    ('AZ', 'Azerbaijan'), ('BA', 'Bosnia and Herzegovina'), ('BB', 'Barbados'), ('BD', 'Bangladesh'),
+    ('BE', 'Belgium'), ('BF', 'Burkina Faso'), ('BG', 'Bulgaria'), ('BH', 'Bahrain'),
+    ('BI', 'Burundi'), ('BJ', 'Benin'), ('BL', 'Saint Barthélemy'), ('BM', 'Bermuda'),
+    ('BN', 'Brunei Darussalam'), ('BO', 'Bolivia'), ('BQ', 'Bonaire, Sint Eustatius and Saba'),
+    ('BR', 'Brazil'), ('BS', 'Bahamas'), ('BT', 'Bhutan'), ('BV', 'Bouvet Island'), ('BW', 'Botswana'),
+    ('BY', 'Belarus'), ('BZ', 'Belize'), ('CA', 'Canada'), ('CC', 'Cocos (Keeling) Islands'),
+    ('CD', 'Congo, The Democratic Republic of the'), ('CF', 'Central African Republic'),
+    ('CG', 'Congo'), ('CH', 'Switzerland'), ('CI', 'Côte d''Ivoire'), ('CK', 'Cook Islands'),
+    ('CL', 'Chile'), ('CM', 'Cameroon'), ('CN', 'China'), ('CO', 'Colombia'), ('CR', 'Costa Rica'),
+    ('CU', 'Cuba'), ('CV', 'Cabo Verde'), ('CW', 'Curaçao'), ('CX', 'Christmas Island'),
+    ('CY', 'Cyprus'), ('CZ', 'Czechia'), ('DE', 'Germany'), ('DJ', 'Djibouti'), ('DK', 'Denmark'),
+    ('DM', 'Dominica'), ('DO', 'Dominican Republic'), ('DZ', 'Algeria'), ('EC', 'Ecuador'),
+    ('EE', 'Estonia'), ('EG', 'Egypt'), ('EH', 'Western Sahara'), ('ER', 'Eritrea'), ('ES', 'Spain'),
+    ('ET', 'Ethiopia'), ('FI', 'Finland'), ('FJ', 'Fiji'), ('FK', 'Falkland Islands (Malvinas)'),
+    ('FM', 'Micronesia, Federated States of'), ('FO', 'Faroe Islands'), ('FR', 'France'),
+    ('GA', 'Gabon'), ('GB', 'United Kingdom'), ('GD', 'Grenada'), ('GE', 'Georgia'),
+    ('GF', 'French Guiana'), ('GG', 'Guernsey'), ('GH', 'Ghana'), ('GI', 'Gibraltar'),
+    ('GL', 'Greenland'), ('GM', 'Gambia'), ('GN', 'Guinea'), ('GP', 'Guadeloupe'),
+    ('GQ', 'Equatorial Guinea'), ('GR', 'Greece'),
+    ('GS', 'South Georgia and the South Sandwich Islands'), ('GT', 'Guatemala'), ('GU', 'Guam'),
+    ('GW', 'Guinea-Bissau'), ('GY', 'Guyana'), ('HK', 'Hong Kong'),
+    ('HM', 'Heard Island and McDonald Islands'), ('HN', 'Honduras'), ('HR', 'Croatia'),
+    ('HT', 'Haiti'), ('HU', 'Hungary'), ('ID', 'Indonesia'), ('IE', 'Ireland'), ('IL', 'Israel'),
+    ('IM', 'Isle of Man'), ('IN', 'India'), ('IO', 'British Indian Ocean Territory'), ('IQ', 'Iraq'),
+    ('IR', 'Iran'), ('IS', 'Iceland'), ('IT', 'Italy'), ('JE', 'Jersey'), ('JM', 'Jamaica'),
+    ('JO', 'Jordan'), ('JP', 'Japan'), ('KE', 'Kenya'), ('KG', 'Kyrgyzstan'), ('KH', 'Cambodia'),
+    ('KI', 'Kiribati'), ('KM', 'Comoros'), ('KN', 'Saint Kitts and Nevis'), ('KP', 'North Korea'),
+    ('KR', 'South Korea'), ('KW', 'Kuwait'), ('KY', 'Cayman Islands'), ('KZ', 'Kazakhstan'),
+    ('LA', 'Laos'), ('LB', 'Lebanon'), ('LC', 'Saint Lucia'), ('LI', 'Liechtenstein'),
+    ('LK', 'Sri Lanka'), ('LR', 'Liberia'), ('LS', 'Lesotho'), ('LT', 'Lithuania'),
+    ('LU', 'Luxembourg'), ('LV', 'Latvia'), ('LY', 'Libya'), ('MA', 'Morocco'), ('MC', 'Monaco'),
+    ('MD', 'Moldova'), ('ME', 'Montenegro'), ('MF', 'Saint Martin (French part)'),
+    ('MG', 'Madagascar'), ('MH', 'Marshall Islands'), ('MK', 'North Macedonia'), ('ML', 'Mali'),
+    ('MM', 'Myanmar'), ('MN', 'Mongolia'), ('MO', 'Macao'), ('MP', 'Northern Mariana Islands'),
+    ('MQ', 'Martinique'), ('MR', 'Mauritania'), ('MS', 'Montserrat'), ('MT', 'Malta'),
+    ('MU', 'Mauritius'), ('MV', 'Maldives'), ('MW', 'Malawi'), ('MX', 'Mexico'), ('MY', 'Malaysia'),
+    ('MZ', 'Mozambique'), ('NA', 'Namibia'), ('NC', 'New Caledonia'), ('NE', 'Niger'),
+    ('NF', 'Norfolk Island'), ('NG', 'Nigeria'), ('NI', 'Nicaragua'), ('NL', 'Netherlands'),
+    ('NO', 'Norway'), ('NP', 'Nepal'), ('NR', 'Nauru'), ('NU', 'Niue'), ('NZ', 'New Zealand'),
+    ('OM', 'Oman'), ('PA', 'Panama'), ('PE', 'Peru'), ('PF', 'French Polynesia'),
+    ('PG', 'Papua New Guinea'), ('PH', 'Philippines'), ('PK', 'Pakistan'), ('PL', 'Poland'),
+    ('PM', 'Saint Pierre and Miquelon'), ('PN', 'Pitcairn'), ('PR', 'Puerto Rico'),
+    ('PS', 'Palestine, State of'), ('PT', 'Portugal'), ('PW', 'Palau'), ('PY', 'Paraguay'),
+    ('QA', 'Qatar'), ('RE', 'Réunion'), ('RO', 'Romania'), ('RS', 'Serbia'),
+    ('RU', 'Russian Federation'), ('RW', 'Rwanda'), ('SA', 'Saudi Arabia'), ('SB', 'Solomon Islands'),
+    ('SC', 'Seychelles'), ('SD', 'Sudan'), ('SE', 'Sweden'), ('SG', 'Singapore'),
+    ('SH', 'Saint Helena, Ascension and Tristan da Cunha'), ('SI', 'Slovenia'),
+    ('SJ', 'Svalbard and Jan Mayen'), ('SK', 'Slovakia'), ('SL', 'Sierra Leone'), ('SM', 'San Marino'),
+    ('SN', 'Senegal'), ('SO', 'Somalia'), ('SR', 'Suriname'), ('SS', 'South Sudan'),
+    ('ST', 'Sao Tome and Principe'), ('SV', 'El Salvador'), ('SX', 'Sint Maarten (Dutch part)'),
+    ('SY', 'Syria'), ('SZ', 'Eswatini'), ('TC', 'Turks and Caicos Islands'), ('TD', 'Chad'),
+    ('TF', 'French Southern Territories'), ('TG', 'Togo'), ('TH', 'Thailand'), ('TJ', 'Tajikistan'),
+    ('TK', 'Tokelau'), ('TL', 'Timor-Leste'), ('TM', 'Turkmenistan'), ('TN', 'Tunisia'),
+    ('TO', 'Tonga'), ('TR', 'Türkiye'), ('TT', 'Trinidad and Tobago'), ('TV', 'Tuvalu'),
+    ('TW', 'Taiwan'), ('TZ', 'Tanzania'), ('UA', 'Ukraine'), ('UG', 'Uganda'),
+    ('UM', 'United States Minor Outlying Islands'), ('US', 'United States'), ('UY', 'Uruguay'),
+    ('UZ', 'Uzbekistan'), ('VA', 'Holy See (Vatican City State)'),
+    ('VC', 'Saint Vincent and the Grenadines'), ('VE', 'Venezuela'), ('VG', 'Virgin Islands, British'),
+    ('VI', 'Virgin Islands, U.S.'), ('VN', 'Vietnam'), ('VU', 'Vanuatu'), ('WF', 'Wallis and Futuna'),
+    ('WS', 'Samoa'), ('YE', 'Yemen'), ('YT', 'Mayotte'), ('ZA', 'South Africa'), ('ZM', 'Zambia'),
+    ('ZW', 'Zimbabwe');
+
+CREATE TABLE donor (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 40),
+    name       TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    kind       TEXT NOT NULL
+               CHECK (kind IN ('government', 'multilateral', 'foundation', 'private', 'other')),
+    country    TEXT REFERENCES country (code)
+) STRICT;
+
+CREATE TABLE project (
+    id           INTEGER PRIMARY KEY,
+    code         TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 40),
+    title        TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    organisation TEXT NOT NULL CHECK (length(trim(organisation)) > 0),
+    start_date   TEXT NOT NULL CHECK (date(start_date) IS start_date),
+    end_date     TEXT NOT NULL CHECK (date(end_date) IS end_date),
+    status       TEXT NOT NULL CHECK (status IN ('pipeline', 'implementation', 'finalisation',
+                                                 'closed', 'cancelled', 'suspended')),
+    CHECK (end_date >= start_date)
+) STRICT;
+
+CREATE TABLE project_country (
+    project_id INTEGER NOT NULL REFERENCES project (id),
+    country    TEXT NOT NULL REFERENCES country (code),
+    PRIMARY KEY (project_id, country)
+) STRICT, WITHOUT ROWID;
+
+-- `grant` is an SQL keyword, hence the longer name.
+CREATE TABLE grant_agreement (
+    id            INTEGER PRIMARY KEY,
+    reference     TEXT NOT NULL UNIQUE CHECK (length(reference) BETWEEN 1 AND 60),
+    donor_id      INTEGER NOT NULL REFERENCES donor (id),
+    project_id    INTEGER NOT NULL REFERENCES project (id),
+    currency      TEXT NOT NULL REFERENCES currency (code),
+    amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+    start_date    TEXT NOT NULL CHECK (date(start_date) IS start_date),
+    -- The end date in force. The agreement's original end and every no-cost extension are kept
+    -- in grant_extension, so this column is never the only record of a date.
+    end_date      TEXT NOT NULL CHECK (date(end_date) IS end_date),
+    -- Percentage as exact decimal text, e.g. '7' or '6.5'.
+    indirect_rate TEXT NOT NULL CHECK (indirect_rate GLOB '[0-9]*'
+                                       AND indirect_rate NOT GLOB '*[^0-9.]*'
+                                       AND indirect_rate NOT GLOB '*.*.*'),
+    status        TEXT NOT NULL CHECK (status IN ('active', 'closed', 'suspended')),
+    CHECK (end_date >= start_date)
+) STRICT;
+
+CREATE TABLE grant_extension (
+    id          INTEGER PRIMARY KEY,
+    grant_id    INTEGER NOT NULL REFERENCES grant_agreement (id),
+    previous_end TEXT NOT NULL CHECK (date(previous_end) IS previous_end),
+    new_end     TEXT NOT NULL CHECK (date(new_end) IS new_end),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_at TEXT NOT NULL,
+    CHECK (new_end > previous_end)
+) STRICT;
+
+-- A budget line keeps its identity (code, name, category) across revisions; its amount belongs
+-- to a revision. The composite keys let the schema itself refuse a line or a revision of another
+-- grant.
+CREATE TABLE budget_line (
+    id       INTEGER PRIMARY KEY,
+    grant_id INTEGER NOT NULL REFERENCES grant_agreement (id),
+    code     TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 40),
+    name     TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    category TEXT NOT NULL CHECK (category IN ('staff', 'activities', 'training', 'equipment',
+                                               'travel', 'indirect', 'other')),
+    UNIQUE (grant_id, code),
+    UNIQUE (id, grant_id)
+) STRICT;
+
+CREATE TABLE budget_revision (
+    id             INTEGER PRIMARY KEY,
+    grant_id       INTEGER NOT NULL REFERENCES grant_agreement (id),
+    number         INTEGER NOT NULL CHECK (number >= 1),
+    effective_date TEXT NOT NULL CHECK (date(effective_date) IS effective_date),
+    reason         TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_at    TEXT NOT NULL,
+    UNIQUE (grant_id, number),
+    UNIQUE (id, grant_id)
+) STRICT;
+
+CREATE TABLE budget_amount (
+    revision_id  INTEGER NOT NULL,
+    line_id      INTEGER NOT NULL,
+    grant_id     INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+    PRIMARY KEY (revision_id, line_id),
+    FOREIGN KEY (revision_id, grant_id) REFERENCES budget_revision (id, grant_id),
+    FOREIGN KEY (line_id, grant_id) REFERENCES budget_line (id, grant_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE period (
+    id         INTEGER PRIMARY KEY,
+    grant_id   INTEGER NOT NULL REFERENCES grant_agreement (id),
+    code       TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 40),
+    start_date TEXT NOT NULL CHECK (date(start_date) IS start_date),
+    end_date   TEXT NOT NULL CHECK (date(end_date) IS end_date),
+    status     TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    UNIQUE (grant_id, code),
+    CHECK (end_date >= start_date)
+) STRICT;
+
+CREATE TRIGGER period_no_overlap BEFORE INSERT ON period
+WHEN EXISTS (SELECT 1 FROM period p WHERE p.grant_id = NEW.grant_id
+             AND p.start_date <= NEW.end_date AND NEW.start_date <= p.end_date)
+BEGIN
+    SELECT RAISE(ABORT, 'period overlaps another period of the same grant');
+END;
+
+-- One row says: 1 unit of `base` = `rate` units of `quote`, from `valid_from` until the next
+-- row of the same pair.
+CREATE TABLE fx_rate (
+    id         INTEGER PRIMARY KEY,
+    base       TEXT NOT NULL REFERENCES currency (code),
+    quote      TEXT NOT NULL REFERENCES currency (code),
+    valid_from TEXT NOT NULL CHECK (date(valid_from) IS valid_from),
+    rate       TEXT NOT NULL CHECK (rate GLOB '[0-9]*' AND rate NOT GLOB '*[^0-9.]*'
+                                    AND rate NOT GLOB '*.*.*' AND rate GLOB '*[1-9]*'),
+    source     TEXT NOT NULL DEFAULT '',
+    UNIQUE (base, quote, valid_from),
+    CHECK (base <> quote)
+) STRICT;
+
+-- A tranche received from the donor (IATI transaction type 1), in the grant's currency.
+CREATE TABLE receipt (
+    id           INTEGER PRIMARY KEY,
+    grant_id     INTEGER NOT NULL REFERENCES grant_agreement (id),
+    date         TEXT NOT NULL CHECK (date(date) IS date),
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    reference    TEXT NOT NULL DEFAULT '',
+    description  TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- Money paid out of a grant (IATI type 4 expenditure, or type 3 disbursement to a partner).
+-- The quote used for conversion is stored with the row (fx_base, fx_quote, fx_rate), so the
+-- converted amount can always be recomputed and a later rate change never rewrites history.
+CREATE TABLE expense (
+    id                 INTEGER PRIMARY KEY,
+    grant_id           INTEGER NOT NULL REFERENCES grant_agreement (id),
+    line_id            INTEGER NOT NULL,
+    kind               TEXT NOT NULL CHECK (kind IN ('expenditure', 'disbursement')),
+    date               TEXT NOT NULL CHECK (date(date) IS date),
+    currency           TEXT NOT NULL REFERENCES currency (code),
+    amount_minor       INTEGER NOT NULL CHECK (amount_minor > 0),
+    fx_base            TEXT REFERENCES currency (code),
+    fx_quote           TEXT REFERENCES currency (code),
+    fx_rate            TEXT CHECK (fx_rate IS NULL OR (fx_rate GLOB '[0-9]*'
+                                   AND fx_rate NOT GLOB '*[^0-9.]*' AND fx_rate GLOB '*[1-9]*')),
+    grant_amount_minor INTEGER NOT NULL CHECK (grant_amount_minor >= 0),
+    payee              TEXT NOT NULL CHECK (length(trim(payee)) > 0),
+    voucher            TEXT NOT NULL CHECK (length(trim(voucher)) > 0),
+    country            TEXT NOT NULL REFERENCES country (code),
+    description        TEXT NOT NULL DEFAULT '',
+    recorded_at        TEXT NOT NULL,
+    voided_at          TEXT,
+    void_reason        TEXT,
+    UNIQUE (grant_id, voucher),
+    FOREIGN KEY (line_id, grant_id) REFERENCES budget_line (id, grant_id),
+    CHECK ((fx_base IS NULL) = (fx_rate IS NULL) AND (fx_quote IS NULL) = (fx_rate IS NULL)),
+    CHECK ((voided_at IS NULL) = (void_reason IS NULL))
+) STRICT;
+
+-- Closed periods refuse expenses even if a caller forgets to ask (grantbook itself checks first
+-- to name the period in its message).
+CREATE TRIGGER expense_not_in_closed_period BEFORE INSERT ON expense
+WHEN EXISTS (SELECT 1 FROM period p WHERE p.grant_id = NEW.grant_id AND p.status = 'closed'
+             AND NEW.date BETWEEN p.start_date AND p.end_date)
+BEGIN
+    SELECT RAISE(ABORT, 'expense dated inside a closed period');
+END;
+
+CREATE TRIGGER expense_never_deleted BEFORE DELETE ON expense
+BEGIN
+    SELECT RAISE(ABORT, 'expenses are never deleted: void them with a reason');
+END;
+
+-- The only change an expense accepts is being voided, once.
+CREATE TRIGGER expense_only_voided BEFORE UPDATE ON expense
+WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL
+  OR NEW.id IS NOT OLD.id OR NEW.grant_id IS NOT OLD.grant_id OR NEW.line_id IS NOT OLD.line_id
+  OR NEW.kind IS NOT OLD.kind OR NEW.date IS NOT OLD.date OR NEW.currency IS NOT OLD.currency
+  OR NEW.amount_minor IS NOT OLD.amount_minor OR NEW.fx_rate IS NOT OLD.fx_rate
+  OR NEW.fx_base IS NOT OLD.fx_base OR NEW.fx_quote IS NOT OLD.fx_quote
+  OR NEW.grant_amount_minor IS NOT OLD.grant_amount_minor OR NEW.payee IS NOT OLD.payee
+  OR NEW.voucher IS NOT OLD.voucher OR NEW.country IS NOT OLD.country
+  OR NEW.description IS NOT OLD.description OR NEW.recorded_at IS NOT OLD.recorded_at
+BEGIN
+    SELECT RAISE(ABORT, 'an expense can only be voided, once; record a new expense instead');
+END;
+
+-- Every change: when (UTC), who (the OS user), what, and the values before and after as JSON.
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_key TEXT NOT NULL,
+    before     TEXT,
+    after      TEXT
+) STRICT;
+
+-- migration 2: indexes for listings and reports, and an append-only audit log
+
+CREATE INDEX expense_by_grant_date ON expense (grant_id, date);
+CREATE INDEX expense_by_line ON expense (line_id);
+CREATE INDEX receipt_by_grant ON receipt (grant_id, date);
+CREATE INDEX budget_amount_by_line ON budget_amount (line_id);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;

@@ -1,0 +1,234 @@
+//! `budget` commands: the original budget, its revisions, and the lines with spend so far.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use serde::Deserialize;
+
+use super::input::{given, read_csv};
+use super::{Context, note};
+use crate::db::LineChange;
+use crate::domain::money::parse_decimal;
+use crate::domain::{Budget, LineCategory, NewLine, parse_date, text};
+use crate::error::{Error, Result};
+use crate::report::listing;
+use crate::report::summary::balance;
+
+const LINE_SPEC: &str = "CODE:CATEGORY:AMOUNT:NAME, e.g. STAFF:staff:46000.00:Psychologists";
+
+#[derive(Debug, Subcommand)]
+pub enum BudgetCommand {
+    /// Set a grant's original budget, from --line flags or a CSV file
+    #[command(
+        after_help = "Examples:\n  grantbook budget set --grant JP-MA-MHPSS-2021 \\\n      \
+        --line STAFF:staff:46000.00:'Psychologists and social workers' \\\n      \
+        --line IND:indirect:8096.58:'Indirect support costs'\n  \
+        grantbook budget set --grant JP-MA-MHPSS-2021 --file lines.csv   # columns code,name,category,amount"
+    )]
+    Set {
+        #[arg(long)]
+        grant: String,
+        /// A line as CODE:CATEGORY:AMOUNT:NAME (category: staff, activities, training,
+        /// equipment, travel, indirect, other)
+        #[arg(long = "line", value_name = "SPEC")]
+        lines: Vec<String>,
+        /// CSV with columns code,name,category,amount
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Show a grant's budget lines with spend so far (latest revision unless --revision)
+    #[command(
+        after_help = "Example:\n  grantbook budget list --grant JP-MA-MHPSS-2021 --revisions"
+    )]
+    List {
+        #[arg(long)]
+        grant: String,
+        /// Show this revision instead of the latest
+        #[arg(long)]
+        revision: Option<i64>,
+        /// List the revisions instead of the lines
+        #[arg(long, conflicts_with = "revision")]
+        revisions: bool,
+    },
+    /// Revise a budget: a new revision with a date and a reason; earlier ones stay readable
+    #[command(
+        after_help = "Example:\n  grantbook budget revise --grant JP-MA-MHPSS-2021 --date 2021-10-01 \
+        \\\n      --reason 'Donor-approved reallocation' --line TRAIN=19500.00 --line SERV=24000.00"
+    )]
+    Revise {
+        #[arg(long)]
+        grant: String,
+        /// Why the budget changes, e.g. the donor's approval
+        #[arg(long)]
+        reason: String,
+        /// Date the revision takes effect, YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        /// A new amount for an existing line, CODE=AMOUNT
+        #[arg(long = "line", value_name = "CODE=AMOUNT")]
+        lines: Vec<String>,
+        /// A line added by this revision, CODE:CATEGORY:AMOUNT:NAME
+        #[arg(long = "new-line", value_name = "SPEC")]
+        new_lines: Vec<String>,
+        /// CSV with columns code,amount (and name,category for new lines)
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+}
+
+/// A budget line as a CSV row; `grant` lets one file hold several grants' lines.
+#[derive(Debug, Deserialize)]
+pub struct LineRow {
+    pub grant: Option<String>,
+    pub code: String,
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub amount: String,
+}
+
+impl LineRow {
+    pub fn parse(&self) -> Result<LineChange> {
+        let code = text::code("budget line code", &self.code)?;
+        let amount = parse_decimal(&format!("amount of line {code}"), &self.amount)?;
+        match (given(&self.name), given(&self.category)) {
+            (None, None) => Ok(LineChange::Amount { code, amount }),
+            (Some(name), Some(category)) => Ok(LineChange::New(NewLine {
+                name: text::required("budget line name", name, 200)?,
+                category: LineCategory::parse(category)?,
+                code,
+                amount,
+            })),
+            _ => Err(Error::invalid(format!(
+                "budget line {code}: give both name and category, or neither to change its amount"
+            ))),
+        }
+    }
+}
+
+fn parse_spec(spec: &str) -> Result<NewLine> {
+    let parts: Vec<&str> = spec.splitn(4, ':').collect();
+    let [code, category, amount, name] = parts.as_slice() else {
+        return Err(Error::invalid(format!(
+            "--line {spec:?}: write {LINE_SPEC}"
+        )));
+    };
+    let code = text::code("budget line code", code)?;
+    Ok(NewLine {
+        amount: parse_decimal(&format!("amount of line {code}"), amount)?,
+        name: text::required("budget line name", name, 200)?,
+        category: LineCategory::parse(category)?,
+        code,
+    })
+}
+
+fn parse_amount_change(spec: &str) -> Result<LineChange> {
+    let Some((code, amount)) = spec.split_once('=') else {
+        return Err(Error::invalid(format!(
+            "--line {spec:?}: write CODE=AMOUNT, e.g. TRAIN=19500.00; add a new line with --new-line"
+        )));
+    };
+    let code = text::code("budget line code", code)?;
+    Ok(LineChange::Amount {
+        amount: parse_decimal(&format!("amount of line {code}"), amount)?,
+        code,
+    })
+}
+
+/// Lines from a CSV file, refusing rows that name another grant.
+fn file_lines(path: &PathBuf, grant: &str) -> Result<Vec<LineChange>> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+    let mut changes = Vec::new();
+    read_csv(&path.display().to_string(), file, |row: LineRow| {
+        if let Some(other) = given(&row.grant).filter(|g| *g != grant) {
+            return Err(Error::invalid(format!(
+                "row is for grant {other}, not {grant}"
+            )));
+        }
+        changes.push(row.parse()?);
+        Ok(())
+    })?;
+    Ok(changes)
+}
+
+pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
+    match command {
+        BudgetCommand::Set { grant, lines, file } => {
+            let mut new_lines = lines
+                .iter()
+                .map(|s| parse_spec(s))
+                .collect::<Result<Vec<_>>>()?;
+            for change in file
+                .map(|f| file_lines(&f, &grant))
+                .transpose()?
+                .unwrap_or_default()
+            {
+                match change {
+                    LineChange::New(line) => new_lines.push(line),
+                    LineChange::Amount { code, .. } => {
+                        return Err(Error::invalid(format!(
+                            "budget line {code}: a new budget needs name and category for every line"
+                        )));
+                    }
+                }
+            }
+            let budget = ctx.ledger.set_budget(&grant, &new_lines)?;
+            report_stored(ctx, &budget)
+        }
+        BudgetCommand::List {
+            grant,
+            revision,
+            revisions,
+        } => {
+            if revisions {
+                return ctx.show(&listing::revisions(&grant, &ctx.ledger.revisions(&grant)?));
+            }
+            ctx.show(&listing::budget(&ctx.ledger.budget(&grant, revision)?))
+        }
+        BudgetCommand::Revise {
+            grant,
+            reason,
+            date,
+            lines,
+            new_lines,
+            file,
+        } => {
+            let reason = text::required("reason", &reason, 500)?;
+            let effective = match date {
+                Some(d) => parse_date("revision date", &d)?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let mut changes = lines
+                .iter()
+                .map(|s| parse_amount_change(s))
+                .collect::<Result<Vec<_>>>()?;
+            for spec in &new_lines {
+                changes.push(LineChange::New(parse_spec(spec)?));
+            }
+            if let Some(f) = file {
+                changes.extend(file_lines(&f, &grant)?);
+            }
+            let budget = ctx
+                .ledger
+                .revise_budget(&grant, effective, &reason, &changes)?;
+            report_stored(ctx, &budget)
+        }
+    }
+}
+
+/// Print the stored budget, and say so when it leaves part of the grant unallocated.
+fn report_stored(ctx: &Context, budget: &Budget) -> Result<()> {
+    let grant = ctx.ledger.grant(&budget.grant)?;
+    let total = budget.lines.iter().map(|l| l.amount).sum();
+    let unallocated = balance(grant.amount, total);
+    if !unallocated.is_zero() {
+        note(&format!(
+            "the lines total {} {}; {} of grant {} is not allocated to any line yet",
+            grant.currency.plain(total),
+            grant.currency.code,
+            grant.currency.plain(unallocated),
+            grant.reference
+        ));
+    }
+    ctx.show(&listing::budget(budget))
+}

@@ -1,0 +1,175 @@
+//! `demo`: a fresh database built from the bundled fixtures, through the same validation as
+//! every command, then the grants and their budgets printed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::budget::LineRow;
+use super::expense::ExpenseArgs;
+use super::grant::{ExtendArgs, GrantArgs};
+use super::input::read_csv;
+use super::money::{RateArgs, ReceiptArgs};
+use super::parties::{DonorArgs, ProjectArgs};
+use super::period::PeriodArgs;
+use super::{Context, note};
+use crate::db::{GrantFilter, Ledger, LineChange};
+use crate::domain::{PeriodStatus, text};
+use crate::error::{Error, Result};
+use crate::render::{Block, Format};
+use crate::report::listing;
+
+/// The fixtures, compiled in so the demo runs from any directory.
+const FIXTURES: &[(&str, &str)] = &[
+    ("donors.csv", include_str!("../../fixtures/donors.csv")),
+    ("projects.csv", include_str!("../../fixtures/projects.csv")),
+    ("grants.csv", include_str!("../../fixtures/grants.csv")),
+    (
+        "extensions.csv",
+        include_str!("../../fixtures/extensions.csv"),
+    ),
+    (
+        "budget_lines.csv",
+        include_str!("../../fixtures/budget_lines.csv"),
+    ),
+    ("periods.csv", include_str!("../../fixtures/periods.csv")),
+    ("fx_rates.csv", include_str!("../../fixtures/fx_rates.csv")),
+    ("receipts.csv", include_str!("../../fixtures/receipts.csv")),
+    ("expenses.csv", include_str!("../../fixtures/expenses.csv")),
+    ("voids.csv", include_str!("../../fixtures/voids.csv")),
+];
+
+#[derive(Debug, Deserialize)]
+struct PeriodRow {
+    #[serde(flatten)]
+    period: PeriodArgs,
+    status: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct VoidRow {
+    grant: String,
+    voucher: String,
+    reason: String,
+}
+
+pub fn run(path: Option<PathBuf>, format: Format) -> Result<()> {
+    let path = path.unwrap_or_else(|| {
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        std::env::temp_dir().join(format!("grantbook-demo-{stamp}-{}.db", std::process::id()))
+    });
+    let mut ctx = Context {
+        ledger: Ledger::create(&path)?,
+        format,
+    };
+    note(&format!(
+        "demo database built from the fixtures at {}\n          explore it with: grantbook --db {} grant show JP-MA-MHPSS-2021",
+        path.display(),
+        path.display()
+    ));
+    load(&mut ctx)?;
+    let grants = ctx.ledger.grant_totals(&GrantFilter::default())?;
+    let mut doc = listing::grants(&grants);
+    doc.sections[0].title =
+        "Grants and their spend so far (amounts in each grant's currency)".into();
+    for g in &grants {
+        let budget = listing::budget(&ctx.ledger.budget(&g.grant.reference, None)?);
+        for section in budget.sections {
+            doc = doc.with("budget", section.title, section.block);
+        }
+    }
+    if format == Format::Json {
+        // One JSON document with a key per section would repeat "budget"; nest them instead.
+        let budgets: Vec<Block> = doc.sections.drain(1..).map(|s| s.block).collect();
+        return super::show(&doc, format).and_then(|_| {
+            budgets.iter().try_for_each(|b| {
+                super::show(
+                    &crate::render::Document::default().with("budget", "", b.clone()),
+                    format,
+                )
+            })
+        });
+    }
+    ctx.show(&doc)
+}
+
+fn fixture(name: &str) -> Result<(String, &'static str)> {
+    FIXTURES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, text)| (format!("fixtures/{n}"), *text))
+        .ok_or_else(|| Error::runtime(format!("fixture {name} is not bundled")))
+}
+
+/// Read one fixture file row by row into `T` and hand each row to `each`.
+fn each_row<T: serde::de::DeserializeOwned>(
+    name: &str,
+    mut each: impl FnMut(T) -> Result<()>,
+) -> Result<()> {
+    let (label, text) = fixture(name)?;
+    read_csv(&label, text.as_bytes(), &mut each)
+}
+
+fn load(ctx: &mut Context) -> Result<()> {
+    each_row("donors.csv", |r: DonorArgs| {
+        ctx.ledger.add_donor(&r.parse()?).map(drop)
+    })?;
+    each_row("projects.csv", |r: ProjectArgs| {
+        ctx.ledger.add_project(&r.parse()?).map(drop)
+    })?;
+    each_row("grants.csv", |r: GrantArgs| {
+        ctx.ledger.add_grant(&r.parse()?).map(drop)
+    })?;
+    each_row("extensions.csv", |r: ExtendArgs| {
+        super::grant::extend(&r, ctx).map(drop)
+    })?;
+    let mut lines: BTreeMap<String, Vec<crate::domain::NewLine>> = BTreeMap::new();
+    each_row("budget_lines.csv", |r: LineRow| {
+        let grant = text::code("grant", r.grant.as_deref().unwrap_or_default())?;
+        match r.parse()? {
+            LineChange::New(line) => lines.entry(grant).or_default().push(line),
+            LineChange::Amount { code, .. } => {
+                return Err(Error::invalid(format!(
+                    "line {code} needs a name and a category"
+                )));
+            }
+        }
+        Ok(())
+    })?;
+    for (grant, lines) in &lines {
+        ctx.ledger.set_budget(grant, lines)?;
+    }
+    // Periods are created open and closed after the expenses are in, as an office would have
+    // done quarter by quarter.
+    let mut to_close = Vec::new();
+    each_row("periods.csv", |r: PeriodRow| {
+        let period = super::period::add(&r.period, ctx)?;
+        if PeriodStatus::parse(&r.status)? == PeriodStatus::Closed {
+            to_close.push((period.grant, period.code));
+        }
+        Ok(())
+    })?;
+    each_row("fx_rates.csv", |r: RateArgs| {
+        ctx.ledger.set_rate(&r.parse()?, false).map(drop)
+    })?;
+    each_row("receipts.csv", |r: ReceiptArgs| {
+        ctx.ledger.add_receipt(&r.parse()?).map(drop)
+    })?;
+    each_row("expenses.csv", |r: ExpenseArgs| {
+        ctx.ledger.add_expense(&r.parse()?).map(drop)
+    })?;
+    each_row("voids.csv", |r: VoidRow| {
+        let expense = ctx
+            .ledger
+            .expense_by_voucher(r.grant.trim(), r.voucher.trim())?;
+        ctx.ledger
+            .void_expense(expense.id, &text::required("reason", &r.reason, 500)?)
+            .map(drop)
+    })?;
+    for (grant, code) in to_close {
+        ctx.ledger
+            .set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! `grant` commands.
+
+use clap::{Args, Subcommand};
+use serde::Deserialize;
+
+use super::Context;
+use crate::db::GrantFilter;
+use crate::domain::money::{parse_decimal, parse_percent};
+use crate::domain::{DateRange, GrantStatus, NewGrant, parse_date, text};
+use crate::error::{Error, Result};
+use crate::report::listing;
+
+#[derive(Debug, Subcommand)]
+pub enum GrantCommand {
+    /// Record a grant: a funding agreement between a donor and a project
+    #[command(
+        after_help = "Example:\n  grantbook grant add --reference JP-MA-MHPSS-2021 --donor JP-GOV \
+                            --project MA-MHPSS \\\n      --currency USD --amount 123762.00 \
+                            --start 2021-03-01 --end 2022-03-31 --indirect-rate 7"
+    )]
+    Add(GrantArgs),
+    /// List grants with what was received and spent so far
+    List {
+        /// Only grants of this donor
+        #[arg(long)]
+        donor: Option<String>,
+        /// Only grants of this project
+        #[arg(long)]
+        project: Option<String>,
+    },
+    /// Show one grant, its extensions and its periods
+    Show { reference: String },
+    /// Record a no-cost extension: a later end date, with the reason (the old date is kept)
+    #[command(
+        after_help = "Example:\n  grantbook grant extend JP-MA-MHPSS-2021 --end 2022-06-30 \
+                            --reason 'Donor approved no-cost extension, letter of 2022-02-10'"
+    )]
+    Extend(ExtendArgs),
+}
+
+#[derive(Debug, Args, Deserialize)]
+pub struct GrantArgs {
+    /// Unique reference of the agreement, e.g. JP-MA-MHPSS-2021
+    #[arg(long)]
+    pub reference: String,
+    /// Donor code
+    #[arg(long)]
+    pub donor: String,
+    /// Project code
+    #[arg(long)]
+    pub project: String,
+    /// ISO 4217 currency of the agreement, e.g. USD
+    #[arg(long)]
+    pub currency: String,
+    /// Total amount in that currency, e.g. 123762.00
+    #[arg(long)]
+    pub amount: String,
+    /// Start date, YYYY-MM-DD
+    #[arg(long)]
+    pub start: String,
+    /// End date, YYYY-MM-DD
+    #[arg(long)]
+    pub end: String,
+    /// Indirect-cost rate in percent, e.g. 7
+    #[arg(long, default_value = "0")]
+    pub indirect_rate: String,
+    /// active, closed or suspended
+    #[arg(long, default_value = "active")]
+    pub status: String,
+}
+
+impl GrantArgs {
+    pub fn parse(&self) -> Result<NewGrant> {
+        let start = parse_date("grant start", &self.start)?;
+        let end = parse_date("grant end", &self.end)?;
+        let amount = parse_decimal("grant amount", &self.amount)?;
+        if amount.is_zero() {
+            return Err(Error::invalid("grant amount must be more than zero"));
+        }
+        Ok(NewGrant {
+            reference: text::code("grant reference", &self.reference)?,
+            donor: text::code("donor code", &self.donor)?,
+            project: text::code("project code", &self.project)?,
+            currency: text::currency(&self.currency)?,
+            amount,
+            dates: DateRange::new("the grant", start, end)?,
+            indirect_rate: parse_percent("indirect rate", &self.indirect_rate)?,
+            status: GrantStatus::parse(&self.status)?,
+        })
+    }
+}
+
+#[derive(Debug, Args, Deserialize)]
+pub struct ExtendArgs {
+    /// The grant's reference
+    #[serde(rename = "grant")]
+    pub reference: String,
+    /// The new end date, YYYY-MM-DD
+    #[arg(long)]
+    #[serde(rename = "new_end")]
+    pub end: String,
+    /// Why, e.g. the donor's approval letter
+    #[arg(long)]
+    pub reason: String,
+}
+
+pub fn extend(args: &ExtendArgs, ctx: &mut Context) -> Result<crate::domain::Grant> {
+    let end = parse_date("new end date", &args.end)?;
+    let reason = text::required("reason", &args.reason, 500)?;
+    ctx.ledger.extend_grant(args.reference.trim(), end, &reason)
+}
+
+pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
+    match command {
+        GrantCommand::Add(args) => {
+            let grant = ctx.ledger.add_grant(&args.parse()?)?;
+            show_grant(ctx, &grant.reference, "Recorded grant")
+        }
+        GrantCommand::List { donor, project } => {
+            let filter = GrantFilter {
+                donor,
+                project,
+                reference: None,
+            };
+            ctx.show(&listing::grants(&ctx.ledger.grant_totals(&filter)?))
+        }
+        GrantCommand::Show { reference } => show_grant(ctx, &reference, ""),
+        GrantCommand::Extend(args) => {
+            let grant = extend(&args, ctx)?;
+            show_grant(ctx, &grant.reference, "Extended grant")
+        }
+    }
+}
+
+fn show_grant(ctx: &Context, reference: &str, title: &str) -> Result<()> {
+    let grant = ctx.ledger.grant(reference)?;
+    let filter = GrantFilter {
+        reference: Some(grant.reference.clone()),
+        ..Default::default()
+    };
+    let totals =
+        ctx.ledger.grant_totals(&filter)?.pop().ok_or_else(|| {
+            Error::runtime(format!("grant {reference} vanished while being read"))
+        })?;
+    let extensions = ctx.ledger.extensions(&grant)?;
+    let periods = ctx.ledger.periods(reference)?;
+    ctx.show(&listing::grant(&totals, &extensions, &periods, title))
+}

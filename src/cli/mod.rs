@@ -1,0 +1,177 @@
+//! The command line: clap definitions and one small handler per command group. Handlers turn
+//! strings into domain values, call the ledger, and hand a report to a renderer; they hold no
+//! SQL and no arithmetic.
+
+mod budget;
+mod demo;
+mod expense;
+mod grant;
+mod input;
+mod money;
+mod parties;
+mod period;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::db::Ledger;
+use crate::error::{Error, Result};
+use crate::render::{self, Document, Format};
+use crate::report::listing;
+
+const EXAMPLES: &str = "\
+A project officer's day:
+  grantbook init
+  grantbook grant list
+  grantbook expense add --grant JP-MA-MHPSS-2021 --line TRAIN --date 2021-06-14 \\
+      --amount 12500.00 --currency MAD --payee 'Hotel Rabat' --voucher MA-2021-0101
+  grantbook expense list --grant JP-MA-MHPSS-2021 --period 2021-Q2
+  grantbook budget list --grant JP-MA-MHPSS-2021
+
+Try it on the public cases: grantbook demo";
+
+/// Grant and budget tracker for migrant-health projects: exact money, donor reports, burn rates.
+#[derive(Debug, Parser)]
+#[command(name = "grantbook", version, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Database file [default: grantbook.db in your data directory, e.g. ~/.local/share/grantbook]
+    #[arg(long, global = true, env = "GRANTBOOK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Output format of listings, reports and what mutations print
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty database (never overwrites one)
+    #[command(after_help = "Example:\n  grantbook --db office.db init")]
+    Init,
+    /// Donors: who gives the money
+    #[command(subcommand)]
+    Donor(parties::DonorCommand),
+    /// Projects: what is done, by whom, where
+    #[command(subcommand)]
+    Project(parties::ProjectCommand),
+    /// Grants: one funding agreement between a donor and a project
+    #[command(subcommand)]
+    Grant(grant::GrantCommand),
+    /// Budget lines of a grant, and their revisions
+    #[command(subcommand)]
+    Budget(budget::BudgetCommand),
+    /// Reporting periods of a grant: open, closed, reopened
+    #[command(subcommand)]
+    Period(period::PeriodCommand),
+    /// Exchange rates
+    #[command(subcommand)]
+    Fx(money::FxCommand),
+    /// Tranches received from the donor
+    #[command(subcommand)]
+    Receipt(money::ReceiptCommand),
+    /// Expenses (disbursements): money paid out of a grant
+    #[command(subcommand, visible_alias = "disbursement")]
+    Expense(expense::ExpenseCommand),
+    /// The audit log: every change, newest first
+    #[command(after_help = "Example:\n  grantbook audit --entity expense --limit 20")]
+    Audit {
+        /// Only changes to this kind of record (donor, project, grant, budget, period, fx_rate,
+        /// receipt, expense)
+        #[arg(long)]
+        entity: Option<String>,
+        /// How many entries to show
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Build a database from the bundled fixtures (the two public cases) and print the grants
+    #[command(
+        after_help = "Example:\n  grantbook demo            # a fresh temporary database\n  \
+                            grantbook demo demo.db    # keep it to explore with --db demo.db"
+    )]
+    Demo {
+        /// Where to build it; must not exist yet [default: a new file in the temporary directory]
+        path: Option<PathBuf>,
+    },
+}
+
+/// What every handler needs: the database and where output goes.
+pub struct Context {
+    pub ledger: Ledger,
+    pub format: Format,
+}
+
+impl Context {
+    /// Print a document on stdout in the chosen format.
+    pub fn show(&self, doc: &Document) -> Result<()> {
+        show(doc, self.format)
+    }
+}
+
+pub fn show(doc: &Document, format: Format) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    render::write(doc, format, &mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A message for people (warnings, where the demo database is): stderr, never mixed with data.
+pub fn note(message: &str) {
+    eprintln!("grantbook: {message}");
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let path = match cli.db {
+        Some(p) => p,
+        None => default_db_path()?,
+    };
+    match cli.command {
+        Command::Init => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            Ledger::create(&path)?;
+            note(&format!("created {}", path.display()));
+            Ok(())
+        }
+        Command::Demo { path } => demo::run(path, cli.format),
+        command => {
+            let mut ctx = Context {
+                ledger: Ledger::open(&path)?,
+                format: cli.format,
+            };
+            dispatch(command, &mut ctx)
+        }
+    }
+}
+
+fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
+    match command {
+        Command::Donor(c) => parties::donor(c, ctx),
+        Command::Project(c) => parties::project(c, ctx),
+        Command::Grant(c) => grant::run(c, ctx),
+        Command::Budget(c) => budget::run(c, ctx),
+        Command::Period(c) => period::run(c, ctx),
+        Command::Fx(c) => money::fx(c, ctx),
+        Command::Receipt(c) => money::receipt(c, ctx),
+        Command::Expense(c) => expense::run(c, ctx),
+        Command::Audit { entity, limit } => {
+            let entries = ctx.ledger.audit_log(entity.as_deref(), limit)?;
+            ctx.show(&listing::audit(&entries))
+        }
+        Command::Init | Command::Demo { .. } => Err(Error::runtime("handled before opening")),
+    }
+}
+
+fn default_db_path() -> Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("grantbook").join("grantbook.db"))
+        .ok_or_else(|| {
+            Error::invalid("cannot find your data directory; give the database with --db PATH")
+        })
+}

@@ -1,0 +1,144 @@
+//! `fx` and `receipt` commands: rates between currencies, and money coming in.
+
+use clap::{Args, Subcommand};
+use serde::Deserialize;
+
+use super::Context;
+use super::input::given;
+use crate::domain::money::{check_positive, parse_decimal};
+use crate::domain::{FxRate, NewReceipt, parse_date, text};
+use crate::error::Result;
+use crate::report::listing;
+
+#[derive(Debug, Subcommand)]
+pub enum FxCommand {
+    /// Record a rate: 1 FROM = RATE TO, valid from a date until the pair's next rate
+    #[command(
+        after_help = "Example (UN operational rate of March 2021, 1 USD = 9.0235 MAD):\n  \
+                            grantbook fx set --from USD --to MAD --rate 9.0235 --valid-from 2021-03-01"
+    )]
+    Set {
+        #[command(flatten)]
+        rate: RateArgs,
+        /// Replace the rate already stored for this pair and date
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List rates, optionally only those involving one currency
+    List {
+        #[arg(long)]
+        currency: Option<String>,
+    },
+}
+
+#[derive(Debug, Args, Deserialize)]
+pub struct RateArgs {
+    /// Currency of which one unit is quoted, e.g. USD
+    #[arg(long)]
+    pub from: String,
+    /// Currency the rate is expressed in, e.g. MAD
+    #[arg(long)]
+    pub to: String,
+    /// How many TO one FROM buys, e.g. 9.0235
+    #[arg(long)]
+    pub rate: String,
+    /// First day the rate applies, YYYY-MM-DD
+    #[arg(long)]
+    pub valid_from: String,
+    /// Where the rate comes from, e.g. "UN operational rate"
+    #[arg(long, default_value = "")]
+    #[serde(default)]
+    pub source: String,
+}
+
+impl RateArgs {
+    pub fn parse(&self) -> Result<FxRate> {
+        let rate = parse_decimal("rate", &self.rate)?;
+        check_positive("rate", rate)?;
+        Ok(FxRate {
+            base: text::currency(&self.from)?,
+            quote: text::currency(&self.to)?,
+            valid_from: parse_date("valid-from date", &self.valid_from)?,
+            rate,
+            source: text::optional("source", &self.source, 200)?,
+        })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReceiptCommand {
+    /// Record a tranche received from the donor, in the grant's currency
+    #[command(
+        after_help = "Example:\n  grantbook receipt add --grant JP-MA-MHPSS-2021 --date 2021-03-15 \
+                            --amount 123762.00 --reference T1"
+    )]
+    Add(ReceiptArgs),
+    /// List receipts
+    List {
+        #[arg(long)]
+        grant: Option<String>,
+    },
+}
+
+#[derive(Debug, Args, Deserialize)]
+pub struct ReceiptArgs {
+    #[arg(long)]
+    pub grant: String,
+    /// Date received, YYYY-MM-DD
+    #[arg(long)]
+    pub date: String,
+    /// Amount received, in the grant's currency
+    #[arg(long)]
+    pub amount: String,
+    /// Must be the grant's currency if given
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// The donor's or bank's reference
+    #[arg(long, default_value = "")]
+    #[serde(default)]
+    pub reference: String,
+    #[arg(long, default_value = "")]
+    #[serde(default)]
+    pub description: String,
+}
+
+impl ReceiptArgs {
+    pub fn parse(&self) -> Result<NewReceipt> {
+        let amount = parse_decimal("receipt amount", &self.amount)?;
+        check_positive("receipt amount", amount)?;
+        Ok(NewReceipt {
+            grant: text::code("grant reference", &self.grant)?,
+            date: parse_date("receipt date", &self.date)?,
+            amount,
+            currency: given(&self.currency).map(text::currency).transpose()?,
+            reference: text::optional("reference", &self.reference, 100)?,
+            description: text::optional("description", &self.description, 1000)?,
+        })
+    }
+}
+
+pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
+    match command {
+        FxCommand::Set { rate, replace } => {
+            let stored = ctx.ledger.set_rate(&rate.parse()?, replace)?;
+            ctx.show(&listing::rates(&[stored], "Recorded rate"))
+        }
+        FxCommand::List { currency } => {
+            let currency = currency.as_deref().map(text::currency).transpose()?;
+            ctx.show(&listing::rates(&ctx.ledger.rates(currency.as_deref())?, ""))
+        }
+    }
+}
+
+pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
+    match command {
+        ReceiptCommand::Add(args) => {
+            let stored = ctx.ledger.add_receipt(&args.parse()?)?;
+            ctx.show(&listing::receipts(&[stored], "Recorded receipt"))
+        }
+        ReceiptCommand::List { grant } => ctx.show(&listing::receipts(
+            &ctx.ledger.receipts(grant.as_deref())?,
+            "",
+        )),
+    }
+}

@@ -1,0 +1,145 @@
+//! `donor` and `project` commands.
+
+use clap::{Args, Subcommand};
+use serde::Deserialize;
+
+use super::Context;
+use super::input::given;
+use crate::domain::{DateRange, Donor, DonorKind, Project, ProjectStatus, parse_date, text};
+use crate::error::Result;
+use crate::report::listing;
+
+#[derive(Debug, Subcommand)]
+pub enum DonorCommand {
+    /// Record a donor
+    #[command(
+        after_help = "Example:\n  grantbook donor add --code JP-GOV --name 'Government of Japan' \
+                            --kind government --country JP"
+    )]
+    Add(DonorArgs),
+    /// List donors
+    List,
+    /// Show one donor
+    Show { code: String },
+}
+
+#[derive(Debug, Args, Deserialize)]
+pub struct DonorArgs {
+    /// Short unique code, e.g. JP-GOV
+    #[arg(long)]
+    pub code: String,
+    /// Full name, e.g. "Government of Japan"
+    #[arg(long)]
+    pub name: String,
+    /// government, multilateral, foundation, private or other
+    #[arg(long, default_value = "government")]
+    pub kind: String,
+    /// ISO 3166 two-letter country code of the donor, if any
+    #[arg(long)]
+    pub country: Option<String>,
+}
+
+impl DonorArgs {
+    pub fn parse(&self) -> Result<Donor> {
+        Ok(Donor {
+            code: text::code("donor code", &self.code)?,
+            name: text::required("donor name", &self.name, 200)?,
+            kind: DonorKind::parse(&self.kind)?,
+            country: given(&self.country).map(text::country).transpose()?,
+        })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    /// Record a project
+    #[command(
+        after_help = "Example:\n  grantbook project add --code MA-MHPSS --title 'MHPSS for migrants \
+                            in Morocco' --organisation 'IOM Morocco' --countries MA \\\n      \
+                            --start 2021-03-01 --end 2022-03-31"
+    )]
+    Add(ProjectArgs),
+    /// List projects
+    List,
+    /// Show one project
+    Show { code: String },
+}
+
+#[derive(Debug, Args, Deserialize)]
+pub struct ProjectArgs {
+    /// Short unique code, e.g. MA-MHPSS
+    #[arg(long)]
+    pub code: String,
+    /// Full title
+    #[arg(long)]
+    pub title: String,
+    /// Implementing organisation
+    #[arg(long)]
+    pub organisation: String,
+    /// Countries, ISO two-letter codes separated by ';' or ',', e.g. MA;TN;LY
+    #[arg(long)]
+    pub countries: String,
+    /// Start date, YYYY-MM-DD
+    #[arg(long)]
+    pub start: String,
+    /// End date, YYYY-MM-DD
+    #[arg(long)]
+    pub end: String,
+    /// pipeline, implementation, finalisation, closed, cancelled or suspended
+    #[arg(long, default_value = "implementation")]
+    pub status: String,
+}
+
+impl ProjectArgs {
+    pub fn parse(&self) -> Result<Project> {
+        let mut countries = self
+            .countries
+            .split([';', ','])
+            .filter(|c| !c.trim().is_empty())
+            .map(text::country)
+            .collect::<Result<Vec<_>>>()?;
+        countries.sort();
+        countries.dedup();
+        if countries.is_empty() {
+            return Err(crate::error::Error::invalid(
+                "a project needs at least one country, e.g. --countries MA",
+            ));
+        }
+        let start = parse_date("project start", &self.start)?;
+        let end = parse_date("project end", &self.end)?;
+        let dates = DateRange::new("the project", start, end)?;
+        Ok(Project {
+            code: text::code("project code", &self.code)?,
+            title: text::required("project title", &self.title, 300)?,
+            organisation: text::required("organisation", &self.organisation, 200)?,
+            countries,
+            start: dates.start,
+            end: dates.end,
+            status: ProjectStatus::parse(&self.status)?,
+        })
+    }
+}
+
+pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
+    match command {
+        DonorCommand::Add(args) => {
+            let donor = ctx.ledger.add_donor(&args.parse()?)?;
+            ctx.show(&listing::donor(&donor, "Recorded donor"))
+        }
+        DonorCommand::List => ctx.show(&listing::donors(&ctx.ledger.donors()?)),
+        DonorCommand::Show { code } => ctx.show(&listing::donor(&ctx.ledger.donor(&code)?, "")),
+    }
+}
+
+pub fn project(command: ProjectCommand, ctx: &mut Context) -> Result<()> {
+    match command {
+        ProjectCommand::Add(args) => {
+            let project = ctx.ledger.add_project(&args.parse()?)?;
+            ctx.show(&listing::project(&project, "Recorded project"))
+        }
+        ProjectCommand::List => ctx.show(&listing::projects(&ctx.ledger.projects()?)),
+        ProjectCommand::Show { code } => {
+            ctx.show(&listing::project(&ctx.ledger.project(&code)?, ""))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! `period` commands: a grant's reporting periods, and closing the books on them.
+
+use clap::{Subcommand, ValueEnum};
+use serde::Deserialize;
+
+use super::{Context, note};
+use crate::domain::{DateRange, Every, PeriodStatus, parse_date, text};
+use crate::error::Result;
+use crate::report::listing;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Frequency {
+    Month,
+    Quarter,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeriodCommand {
+    /// Add one period with its own dates (as the agreement says)
+    #[command(
+        after_help = "Example:\n  grantbook period add --grant JP-MA-MHPSS-2021 2021-Q2 \
+                            --start 2021-04-01 --end 2021-06-30"
+    )]
+    Add(PeriodArgs),
+    /// Create the grant's calendar months or quarters that do not exist yet
+    #[command(
+        after_help = "Example:\n  grantbook period generate --grant JP-MA-MHPSS-2021 --every quarter"
+    )]
+    Generate {
+        #[arg(long)]
+        grant: String,
+        #[arg(long, value_enum)]
+        every: Frequency,
+    },
+    /// List a grant's periods
+    List {
+        #[arg(long)]
+        grant: String,
+    },
+    /// Close a period: expenses dated inside it are refused until it is reopened
+    #[command(after_help = "Example:\n  grantbook period close --grant JP-MA-MHPSS-2021 2021-Q2")]
+    Close {
+        #[arg(long)]
+        grant: String,
+        code: String,
+    },
+    /// Reopen a closed period, saying why (recorded in the audit log)
+    #[command(
+        after_help = "Example:\n  grantbook period reopen --grant JP-MA-MHPSS-2021 2021-Q2 \
+                            --reason 'Late invoice from the printer'"
+    )]
+    Reopen {
+        #[arg(long)]
+        grant: String,
+        code: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, clap::Args, Deserialize)]
+pub struct PeriodArgs {
+    #[arg(long)]
+    pub grant: String,
+    /// The period's code, e.g. 2021-Q2
+    pub code: String,
+    /// First day, YYYY-MM-DD
+    #[arg(long)]
+    pub start: String,
+    /// Last day, YYYY-MM-DD
+    #[arg(long)]
+    pub end: String,
+}
+
+pub fn add(args: &PeriodArgs, ctx: &mut Context) -> Result<crate::domain::Period> {
+    let code = text::code("period code", &args.code)?;
+    let start = parse_date("period start", &args.start)?;
+    let end = parse_date("period end", &args.end)?;
+    let dates = DateRange::new(&format!("period {code}"), start, end)?;
+    ctx.ledger.add_period(args.grant.trim(), &code, dates)
+}
+
+pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
+    match command {
+        PeriodCommand::Add(args) => {
+            let period = add(&args, ctx)?;
+            ctx.show(&listing::periods(&[period], "Added period"))
+        }
+        PeriodCommand::Generate { grant, every } => {
+            let every = match every {
+                Frequency::Month => Every::Month,
+                Frequency::Quarter => Every::Quarter,
+            };
+            let made = ctx.ledger.generate_periods(&grant, every)?;
+            if made.is_empty() {
+                note(&format!(
+                    "grant {grant} already has every period; nothing added"
+                ));
+            }
+            ctx.show(&listing::periods(&made, "Added periods"))
+        }
+        PeriodCommand::List { grant } => {
+            ctx.show(&listing::periods(&ctx.ledger.periods(&grant)?, ""))
+        }
+        PeriodCommand::Close { grant, code } => {
+            let period = ctx
+                .ledger
+                .set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
+            ctx.show(&listing::periods(&[period], "Closed period"))
+        }
+        PeriodCommand::Reopen {
+            grant,
+            code,
+            reason,
+        } => {
+            let reason = text::required("reason", &reason, 500)?;
+            let period =
+                ctx.ledger
+                    .set_period_status(&grant, &code, PeriodStatus::Open, &reason)?;
+            ctx.show(&listing::periods(&[period], "Reopened period"))
+        }
+    }
+}

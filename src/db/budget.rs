@@ -1,0 +1,279 @@
+//! Budget lines and their revisions. Revision 1 is the original budget; each revision holds an
+//! amount for every line, so any revision can be read back whole.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+
+use super::lookup::{self, vocabulary};
+use super::{Ledger, Writer};
+use crate::domain::{Budget, BudgetLine, Grant, LineCategory, NewLine, Revision};
+use crate::error::{Error, Result};
+
+/// One line of a revision: a new amount for an existing line, or a new line in full.
+#[derive(Debug, Clone)]
+pub enum LineChange {
+    Amount { code: String, amount: Decimal },
+    New(NewLine),
+}
+
+impl LineChange {
+    fn code(&self) -> &str {
+        match self {
+            LineChange::Amount { code, .. } => code,
+            LineChange::New(line) => &line.code,
+        }
+    }
+}
+
+impl Ledger {
+    /// The original budget of a grant (revision 1).
+    pub fn set_budget(&mut self, reference: &str, lines: &[NewLine]) -> Result<Budget> {
+        self.write(|w| {
+            let grant = lookup::grant(w.conn(), reference)?;
+            if let Some(current) = latest_revision(w.conn(), &grant)? {
+                return Err(Error::invalid(format!(
+                    "grant {reference} already has a budget (revision {}); change it with \
+                     `grantbook budget revise`, which keeps the earlier version",
+                    current.number
+                )));
+            }
+            let changes: Vec<LineChange> = lines.iter().cloned().map(LineChange::New).collect();
+            store_revision(w, &grant, 1, grant.start, "original budget", &changes)
+        })
+    }
+
+    /// A new revision: the given lines change, every other line keeps its amount.
+    pub fn revise_budget(
+        &mut self,
+        reference: &str,
+        effective: NaiveDate,
+        reason: &str,
+        changes: &[LineChange],
+    ) -> Result<Budget> {
+        self.write(|w| {
+            let grant = lookup::grant(w.conn(), reference)?;
+            let Some(current) = latest_revision(w.conn(), &grant)? else {
+                return Err(Error::invalid(format!(
+                    "grant {reference} has no budget yet; set it first with `grantbook budget set`"
+                )));
+            };
+            if effective < current.effective_date {
+                return Err(Error::invalid(format!(
+                    "revision date {effective} is before revision {} ({}); revisions go forward",
+                    current.number, current.effective_date
+                )));
+            }
+            store_revision(w, &grant, current.number + 1, effective, reason, changes)
+        })
+    }
+
+    /// A grant's budget at `revision`, or the latest one.
+    pub fn budget(&self, reference: &str, revision: Option<i64>) -> Result<Budget> {
+        let grant = lookup::grant(&self.conn, reference)?;
+        let number = match revision {
+            Some(n) => n,
+            None => latest_revision(&self.conn, &grant)?
+                .map(|r| r.number)
+                .ok_or_else(|| {
+                    Error::invalid(format!(
+                        "grant {reference} has no budget yet; set it with `grantbook budget set`"
+                    ))
+                })?,
+        };
+        load_budget(&self.conn, &grant, number)
+    }
+
+    pub fn revisions(&self, reference: &str) -> Result<Vec<Revision>> {
+        let grant = lookup::grant(&self.conn, reference)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT number, effective_date, reason, recorded_at FROM budget_revision
+             WHERE grant_id = ?1 ORDER BY number",
+        )?;
+        let rows = stmt.query_map([grant.id], revision_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn store_revision(
+    w: &Writer,
+    grant: &Grant,
+    number: i64,
+    effective: NaiveDate,
+    reason: &str,
+    changes: &[LineChange],
+) -> Result<Budget> {
+    let conn = w.conn();
+    if changes.is_empty() {
+        return Err(Error::invalid(
+            "no budget lines given; give at least one line",
+        ));
+    }
+    for (i, change) in changes.iter().enumerate() {
+        if changes[..i].iter().any(|c| c.code() == change.code()) {
+            return Err(Error::invalid(format!(
+                "budget line {:?} is given twice; give each line once",
+                change.code()
+            )));
+        }
+    }
+    let previous = if number > 1 {
+        Some(load_budget(conn, grant, number - 1)?)
+    } else {
+        None
+    };
+    conn.execute(
+        "INSERT INTO budget_revision (grant_id, number, effective_date, reason, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![grant.id, number, effective, reason, w.at],
+    )?;
+    let revision_id = conn.last_insert_rowid();
+    // Every line of the previous revision carries over unless changed.
+    let mut amounts: Vec<(i64, Decimal)> = Vec::new();
+    for line in previous.iter().flat_map(|b| &b.lines) {
+        if !changes.iter().any(|c| c.code() == line.code) {
+            amounts.push((lookup::line_id(conn, grant, &line.code)?, line.amount));
+        }
+    }
+    for change in changes {
+        let line_id = match change {
+            LineChange::Amount { code, .. } => lookup::line_id(conn, grant, code)?,
+            LineChange::New(line) => line_for(conn, grant, line)?,
+        };
+        let amount = match change {
+            LineChange::Amount { amount, .. } => *amount,
+            LineChange::New(line) => line.amount,
+        };
+        grant
+            .currency
+            .check_amount(&format!("amount of budget line {}", change.code()), amount)?;
+        amounts.push((line_id, amount));
+    }
+    let total: Decimal = amounts.iter().map(|(_, a)| *a).sum();
+    if total > grant.amount {
+        return Err(Error::invalid(format!(
+            "the budget lines total {} {}, more than grant {} ({} {}); lower the lines by {}",
+            grant.currency.plain(total),
+            grant.currency.code,
+            grant.reference,
+            grant.currency.plain(grant.amount),
+            grant.currency.code,
+            grant.currency.plain(total - grant.amount)
+        )));
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO budget_amount (revision_id, line_id, grant_id, amount_minor)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (line_id, amount) in &amounts {
+        insert.execute(params![
+            revision_id,
+            line_id,
+            grant.id,
+            grant.currency.to_minor(*amount)?
+        ])?;
+    }
+    let budget = load_budget(conn, grant, number)?;
+    let action = if number == 1 { "set" } else { "revise" };
+    w.audit(
+        action,
+        "budget",
+        &format!("{} r{number}", grant.reference),
+        previous.as_ref(),
+        Some(&budget),
+    )?;
+    Ok(budget)
+}
+
+/// The id of a line given in full: a new line, or an existing one given again with the same
+/// name and category (a revision file may list every line).
+fn line_for(conn: &Connection, grant: &Grant, line: &NewLine) -> Result<i64> {
+    let existing: Option<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT id, name, category FROM budget_line WHERE grant_id = ?1 AND code = ?2",
+        )?
+        .query_row(params![grant.id, line.code], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    if let Some((id, name, category)) = existing {
+        if name != line.name || category != line.category.as_str() {
+            return Err(Error::invalid(format!(
+                "grant {} already has a budget line {:?} named {name:?} ({category}); a revision \
+                 changes amounts only, so give it with the same name and category or as \
+                 CODE=AMOUNT",
+                grant.reference, line.code
+            )));
+        }
+        return Ok(id);
+    }
+    conn.execute(
+        "INSERT INTO budget_line (grant_id, code, name, category) VALUES (?1, ?2, ?3, ?4)",
+        params![grant.id, line.code, line.name, line.category.as_str()],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn latest_revision(conn: &Connection, grant: &Grant) -> Result<Option<Revision>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT number, effective_date, reason, recorded_at FROM budget_revision
+             WHERE grant_id = ?1 ORDER BY number DESC LIMIT 1",
+        )?
+        .query_row([grant.id], revision_from_row)
+        .optional()?)
+}
+
+fn revision_from_row(r: &rusqlite::Row) -> rusqlite::Result<Revision> {
+    Ok(Revision {
+        number: r.get(0)?,
+        effective_date: r.get(1)?,
+        reason: r.get(2)?,
+        recorded_at: r.get(3)?,
+    })
+}
+
+fn load_budget(conn: &Connection, grant: &Grant, number: i64) -> Result<Budget> {
+    let revision = conn
+        .prepare_cached(
+            "SELECT number, effective_date, reason, recorded_at FROM budget_revision
+             WHERE grant_id = ?1 AND number = ?2",
+        )?
+        .query_row(params![grant.id, number], revision_from_row)
+        .optional()?
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "grant {} has no budget revision {number}; `grantbook budget list --grant {} \
+                 --revisions` shows them",
+                grant.reference, grant.reference
+            ))
+        })?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.code, l.name, l.category, a.amount_minor,
+            (SELECT coalesce(sum(e.grant_amount_minor), 0) FROM expense e
+              WHERE e.line_id = l.id AND e.voided_at IS NULL)
+         FROM budget_amount a
+         JOIN budget_revision r ON r.id = a.revision_id
+         JOIN budget_line l ON l.id = a.line_id
+         WHERE r.grant_id = ?1 AND r.number = ?2
+         ORDER BY l.id",
+    )?;
+    let currency = &grant.currency;
+    let lines = stmt
+        .query_map(params![grant.id, number], |r| {
+            Ok(BudgetLine {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                category: vocabulary(r, 2, LineCategory::parse)?,
+                amount: currency.from_minor(r.get(3)?),
+                spent: currency.from_minor(r.get(4)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Budget {
+        grant: grant.reference.clone(),
+        currency: grant.currency.clone(),
+        revision,
+        lines,
+    })
+}

@@ -1,0 +1,157 @@
+//! Grants, their no-cost extensions, and their totals.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use super::Ledger;
+use super::lookup::{self, GRANT_COLUMNS, GRANT_JOINS, grant_from_row};
+use super::parties::refuse_existing;
+use crate::domain::{DateRange, Extension, Grant, GrantTotals, NewGrant};
+use crate::error::{Error, Result};
+
+/// Filters of `grant list`.
+#[derive(Debug, Clone, Default)]
+pub struct GrantFilter {
+    pub donor: Option<String>,
+    pub project: Option<String>,
+    pub reference: Option<String>,
+}
+
+impl Ledger {
+    pub fn add_grant(&mut self, new: &NewGrant) -> Result<Grant> {
+        self.write(|w| {
+            let conn = w.conn();
+            let donor_id = lookup::donor_id(conn, &new.donor)?;
+            let project_id = lookup::project_id(conn, &new.project)?;
+            let currency = lookup::currency(conn, &new.currency)?;
+            currency.check_amount("grant amount", new.amount)?;
+            refuse_existing(
+                conn,
+                "SELECT count(*) FROM grant_agreement WHERE reference = ?1",
+                "grant",
+                &new.reference,
+            )?;
+            conn.execute(
+                "INSERT INTO grant_agreement (reference, donor_id, project_id, currency,
+                     amount_minor, start_date, end_date, indirect_rate, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    new.reference,
+                    donor_id,
+                    project_id,
+                    currency.code,
+                    currency.to_minor(new.amount)?,
+                    new.dates.start,
+                    new.dates.end,
+                    new.indirect_rate.to_string(),
+                    new.status.as_str()
+                ],
+            )?;
+            let grant = lookup::grant(conn, &new.reference)?;
+            w.audit(
+                "add",
+                "grant",
+                &grant.reference,
+                None::<&Grant>,
+                Some(&grant),
+            )?;
+            Ok(grant)
+        })
+    }
+
+    pub fn grant(&self, reference: &str) -> Result<Grant> {
+        lookup::grant(&self.conn, reference)
+    }
+
+    /// Grants with what was received and spent (non-void, grant currency), summed by SQL.
+    pub fn grant_totals(&self, filter: &GrantFilter) -> Result<Vec<GrantTotals>> {
+        let sql = format!(
+            "SELECT {GRANT_COLUMNS},
+                (SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = g.id),
+                (SELECT coalesce(sum(grant_amount_minor), 0) FROM expense
+                   WHERE grant_id = g.id AND voided_at IS NULL),
+                (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NULL),
+                (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NOT NULL)
+             FROM {GRANT_JOINS}
+             WHERE (?1 IS NULL OR d.code = ?1) AND (?2 IS NULL OR p.code = ?2)
+               AND (?3 IS NULL OR g.reference = ?3)
+             ORDER BY g.reference"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(
+            params![filter.donor, filter.project, filter.reference],
+            |r| {
+                let grant = grant_from_row(r)?;
+                Ok(GrantTotals {
+                    received: grant.currency.from_minor(r.get(11)?),
+                    spent: grant.currency.from_minor(r.get(12)?),
+                    expenses: r.get(13)?,
+                    voided: r.get(14)?,
+                    grant,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Move a grant's end date later (a no-cost extension), keeping the previous end in history.
+    pub fn extend_grant(
+        &mut self,
+        reference: &str,
+        new_end: NaiveDate,
+        reason: &str,
+    ) -> Result<Grant> {
+        self.write(|w| {
+            let conn = w.conn();
+            let before = lookup::grant(conn, reference)?;
+            if new_end <= before.end {
+                return Err(Error::invalid(format!(
+                    "grant {reference} already ends on {}; an extension must move the end later \
+                     than that, not to {new_end}",
+                    before.end
+                )));
+            }
+            conn.execute(
+                "INSERT INTO grant_extension (grant_id, previous_end, new_end, reason, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![before.id, before.end, new_end, reason, w.at],
+            )?;
+            conn.execute(
+                "UPDATE grant_agreement SET end_date = ?1 WHERE id = ?2",
+                params![new_end, before.id],
+            )?;
+            let after = lookup::grant(conn, reference)?;
+            w.audit("extend", "grant", reference, Some(&before), Some(&after))?;
+            Ok(after)
+        })
+    }
+
+    pub fn extensions(&self, grant: &Grant) -> Result<Vec<Extension>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT previous_end, new_end, reason, recorded_at FROM grant_extension
+             WHERE grant_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([grant.id], |r| {
+            Ok(Extension {
+                previous_end: r.get(0)?,
+                new_end: r.get(1)?,
+                reason: r.get(2)?,
+                recorded_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Refuse a date outside the grant's dates (its end as extended), saying which ones.
+pub(super) fn check_within(grant: &Grant, what: &str, date: NaiveDate) -> Result<()> {
+    let dates: DateRange = grant.dates();
+    if !dates.contains(date) {
+        return Err(Error::invalid(format!(
+            "{what} {date} is outside grant {} ({dates}); check the date, or extend the grant \
+             with `grantbook grant extend` if the agreement was extended",
+            grant.reference
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! Versioned migrations cut from `schema.sql` (see the comment at its top).
+//!
+//! `PRAGMA user_version` counts the sections a database has run. Opening a database runs the
+//! missing ones in one exclusive transaction, so a crash mid-upgrade leaves the old version
+//! intact, and a database from a newer grantbook is refused rather than misread.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+const SCHEMA: &str = include_str!("../../schema.sql");
+const MARKER: &str = "-- migration ";
+
+/// Marks a file as a grantbook database ("GBK1"), so `open` can tell it from another SQLite file.
+pub const APPLICATION_ID: i32 = 0x4742_4B31;
+
+/// The migration sections of schema.sql, in order: section N is at index N - 1. A section starts
+/// at a line `-- migration N: ...` (N a number) and runs to the next one.
+pub fn migrations() -> Vec<&'static str> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in SCHEMA.split_inclusive('\n') {
+        let is_marker = line
+            .strip_prefix(MARKER)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+        if is_marker {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| &SCHEMA[start..starts.get(i + 1).copied().unwrap_or(SCHEMA.len())])
+        .collect()
+}
+
+pub fn latest_version() -> i64 {
+    migrations().len() as i64
+}
+
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Run the sections between the database's version and `target`.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let current = version(conn)?;
+    if current > latest_version() {
+        return Err(Error::runtime(format!(
+            "this database has schema version {current}, newer than this grantbook knows ({}); \
+             upgrade grantbook to open it",
+            latest_version()
+        )));
+    }
+    if current >= target {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    for (index, section) in migrations().iter().enumerate() {
+        let number = index as i64 + 1;
+        if number > current && number <= target {
+            tx.execute_batch(section)
+                .map_err(|e| Error::runtime(format!("migration {number} failed: {e}")))?;
+        }
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.pragma_update(None, "user_version", target)?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, latest_version())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn sections_are_numbered_in_order() {
+        let sections = migrations();
+        assert!(sections.len() >= 2);
+        for (i, section) in sections.iter().enumerate() {
+            assert!(
+                section.starts_with(&format!("{MARKER}{}:", i + 1)),
+                "section {} starts with {:?}",
+                i + 1,
+                &section[..40.min(section.len())]
+            );
+        }
+    }
+
+    #[test]
+    fn migrates_an_empty_database_and_twice_is_harmless() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(version(&conn).unwrap(), latest_version());
+        let names = tables(&conn);
+        for t in [
+            "audit_log",
+            "budget_line",
+            "currency",
+            "expense",
+            "fx_rate",
+            "grant_agreement",
+        ] {
+            assert!(names.contains(&t.to_string()), "{t} missing from {names:?}");
+        }
+        let (usd, tnd, jpy): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT minor_units FROM currency WHERE code = 'USD'),
+                        (SELECT minor_units FROM currency WHERE code = 'TND'),
+                        (SELECT minor_units FROM currency WHERE code = 'JPY')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((usd, tnd, jpy), (2, 3, 0));
+    }
+
+    #[test]
+    fn step_by_step_equals_all_at_once() {
+        let mut stepwise = Connection::open_in_memory().unwrap();
+        for v in 1..=latest_version() {
+            migrate_to(&mut stepwise, v).unwrap();
+        }
+        let mut direct = Connection::open_in_memory().unwrap();
+        migrate(&mut direct).unwrap();
+        let schema = |c: &Connection| -> Vec<String> {
+            let mut stmt = c
+                .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+                .unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        };
+        assert_eq!(schema(&stepwise), schema(&direct));
+    }
+
+    #[test]
+    fn refuses_a_database_from_the_future() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert!(err.message.contains("newer"), "{}", err.message);
+    }
+}

@@ -1,0 +1,163 @@
+//! The database: connection settings, migrations and every query. Nothing here prints.
+//!
+//! The rest of the program talks to a [`Ledger`] through methods that say what they do (record
+//! an expense, sum spend per grant...). All SQL lives in this module, and sums are done by SQL
+//! over integer minor units, so that moving to a server database later touches only `db/`.
+
+mod audit;
+mod budget;
+mod expenses;
+mod fx;
+mod grants;
+mod lookup;
+pub mod migrate;
+mod parties;
+mod periods;
+mod receipts;
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+pub use budget::LineChange;
+pub use grants::GrantFilter;
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Ledger {
+    conn: Connection,
+    actor: String,
+    path: PathBuf,
+}
+
+impl Ledger {
+    /// Create a new database file, readable and writable by its owner only. Never overwrites.
+    pub fn create(path: &Path) -> Result<Ledger> {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
+                "{} already exists; grantbook never overwrites a database. Choose another path \
+                 with --db, or remove the file if you really mean to start over",
+                path.display()
+            )),
+            _ => Error::runtime(format!("cannot create {}: {e}", path.display())),
+        })?;
+        Self::connect(path)
+    }
+
+    /// Open an existing grantbook database, upgrading its schema if it is older.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if !path.exists() {
+            return Err(Error::invalid(format!(
+                "no database at {}; create one with `grantbook --db {} init`, or point --db or \
+                 GRANTBOOK_DB at an existing one",
+                path.display(),
+                path.display()
+            )));
+        }
+        Self::connect(path)
+    }
+
+    fn connect(path: &Path) -> Result<Ledger> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| Error::runtime(format!("cannot open {}: {e}", path.display())))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let not_ours = |e: rusqlite::Error| {
+            Error::invalid(format!(
+                "{} is not a grantbook database ({e}); check the --db path",
+                path.display()
+            ))
+        };
+        let application_id: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(not_ours)?;
+        let has_tables: bool = conn
+            .query_row("SELECT count(*) > 0 FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(not_ours)?;
+        if has_tables && application_id != migrate::APPLICATION_ID {
+            return Err(Error::invalid(format!(
+                "{} is an SQLite database but not a grantbook one; check the --db path",
+                path.display()
+            )));
+        }
+        // WAL lets readers work while an officer writes; FULL sync because a committed expense
+        // must survive a power cut, and the cost is one fsync per command.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate::migrate(&mut conn)?;
+        Ok(Ledger {
+            conn,
+            actor: os_user(),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Run `change` in one immediate transaction: all of it is stored, with its audit rows,
+    /// or none of it.
+    fn write<T>(&mut self, change: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let writer = Writer {
+            tx: &tx,
+            actor: &self.actor,
+            at: now(),
+        };
+        let out = change(&writer)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// A transaction in progress, and who is making it.
+struct Writer<'a> {
+    tx: &'a Transaction<'a>,
+    actor: &'a str,
+    at: String,
+}
+
+impl Writer<'_> {
+    fn conn(&self) -> &Connection {
+        self.tx
+    }
+
+    /// Record one change in the audit log, in the same transaction as the change itself.
+    fn audit(
+        &self,
+        action: &str,
+        entity: &str,
+        key: &str,
+        before: Option<&impl Serialize>,
+        after: Option<&impl Serialize>,
+    ) -> Result<()> {
+        audit::record(self, action, entity, key, before, after)
+    }
+}
+
+/// The operating-system user, as the audit log's "who".
+fn os_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// UTC time to the second, ISO 8601, as recorded on every change.
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

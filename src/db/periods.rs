@@ -1,0 +1,181 @@
+//! Reporting periods: created, closed (no more expenses dated inside) and reopened.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::lookup::{self, vocabulary};
+use super::{Ledger, Writer};
+use crate::domain::dates::calendar_periods;
+use crate::domain::{DateRange, Every, Grant, Period, PeriodStatus};
+use crate::error::{Error, Result};
+
+impl Ledger {
+    pub fn add_period(&mut self, reference: &str, code: &str, dates: DateRange) -> Result<Period> {
+        self.write(|w| {
+            let grant = lookup::grant(w.conn(), reference)?;
+            insert_period(w, &grant, code, dates)
+        })
+    }
+
+    /// Create the grant's calendar months or quarters that do not exist yet; returns those made.
+    pub fn generate_periods(&mut self, reference: &str, every: Every) -> Result<Vec<Period>> {
+        self.write(|w| {
+            let grant = lookup::grant(w.conn(), reference)?;
+            let existing = grant_periods(w.conn(), &grant)?;
+            let mut made = Vec::new();
+            for (code, dates) in calendar_periods(grant.dates(), every) {
+                let taken = existing.iter().any(|p| {
+                    p.code == code
+                        || DateRange {
+                            start: p.start,
+                            end: p.end,
+                        }
+                        .overlaps(&dates)
+                });
+                if !taken {
+                    made.push(insert_period(w, &grant, &code, dates)?);
+                }
+            }
+            Ok(made)
+        })
+    }
+
+    pub fn periods(&self, reference: &str) -> Result<Vec<Period>> {
+        let grant = lookup::grant(&self.conn, reference)?;
+        grant_periods(&self.conn, &grant)
+    }
+
+    pub fn period(&self, reference: &str, code: &str) -> Result<Period> {
+        let grant = lookup::grant(&self.conn, reference)?;
+        find_period(&self.conn, &grant, code)
+    }
+
+    /// Close (or reopen) a period; `reason` is recorded in the audit log.
+    pub fn set_period_status(
+        &mut self,
+        reference: &str,
+        code: &str,
+        status: PeriodStatus,
+        reason: &str,
+    ) -> Result<Period> {
+        self.write(|w| {
+            let grant = lookup::grant(w.conn(), reference)?;
+            let before = find_period(w.conn(), &grant, code)?;
+            if before.status == status {
+                return Err(Error::invalid(format!(
+                    "period {code} of grant {reference} is already {status}"
+                )));
+            }
+            w.conn().execute(
+                "UPDATE period SET status = ?1 WHERE grant_id = ?2 AND code = ?3",
+                params![status.as_str(), grant.id, code],
+            )?;
+            let after = find_period(w.conn(), &grant, code)?;
+            let action = match status {
+                PeriodStatus::Closed => "close",
+                PeriodStatus::Open => "reopen",
+            };
+            let note = serde_json::json!({ "period": after, "reason": reason });
+            w.audit(
+                action,
+                "period",
+                &format!("{reference} {code}"),
+                Some(&before),
+                Some(&note),
+            )?;
+            Ok(after)
+        })
+    }
+}
+
+fn insert_period(w: &Writer, grant: &Grant, code: &str, dates: DateRange) -> Result<Period> {
+    let conn = w.conn();
+    let grant_dates = grant.dates();
+    if !grant_dates.contains(dates.start) || !grant_dates.contains(dates.end) {
+        return Err(Error::invalid(format!(
+            "period {code} ({dates}) is not inside grant {} ({grant_dates})",
+            grant.reference
+        )));
+    }
+    for other in grant_periods(conn, grant)? {
+        if other.code == code {
+            return Err(Error::invalid(format!(
+                "grant {} already has a period {code}; choose another code",
+                grant.reference
+            )));
+        }
+        if (DateRange {
+            start: other.start,
+            end: other.end,
+        })
+        .overlaps(&dates)
+        {
+            return Err(Error::invalid(format!(
+                "period {code} ({dates}) overlaps period {} ({} to {}) of grant {}",
+                other.code, other.start, other.end, grant.reference
+            )));
+        }
+    }
+    conn.execute(
+        "INSERT INTO period (grant_id, code, start_date, end_date, status)
+         VALUES (?1, ?2, ?3, ?4, 'open')",
+        params![grant.id, code, dates.start, dates.end],
+    )?;
+    let period = find_period(conn, grant, code)?;
+    w.audit(
+        "add",
+        "period",
+        &format!("{} {code}", grant.reference),
+        None::<&Period>,
+        Some(&period),
+    )?;
+    Ok(period)
+}
+
+const PERIOD_COLUMNS: &str = "code, start_date, end_date, status";
+
+fn period_from_row(grant: &Grant, r: &rusqlite::Row) -> rusqlite::Result<Period> {
+    Ok(Period {
+        grant: grant.reference.clone(),
+        code: r.get(0)?,
+        start: r.get(1)?,
+        end: r.get(2)?,
+        status: vocabulary(r, 3, PeriodStatus::parse)?,
+    })
+}
+
+fn grant_periods(conn: &Connection, grant: &Grant) -> Result<Vec<Period>> {
+    let sql =
+        format!("SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 ORDER BY start_date");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([grant.id], |r| period_from_row(grant, r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn find_period(conn: &Connection, grant: &Grant, code: &str) -> Result<Period> {
+    let sql = format!("SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND code = ?2");
+    conn.prepare_cached(&sql)?
+        .query_row(params![grant.id, code], |r| period_from_row(grant, r))
+        .optional()?
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "grant {} has no period {code:?}; `grantbook period list --grant {}` shows them",
+                grant.reference, grant.reference
+            ))
+        })
+}
+
+/// The closed period containing `date`, if any.
+pub(super) fn closed_period_on(
+    conn: &Connection,
+    grant: &Grant,
+    date: chrono::NaiveDate,
+) -> Result<Option<Period>> {
+    let sql = format!(
+        "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND status = 'closed'
+         AND ?2 BETWEEN start_date AND end_date"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![grant.id, date], |r| period_from_row(grant, r))
+        .optional()?)
+}

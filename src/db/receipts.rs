@@ -1,0 +1,93 @@
+//! Tranches received from donors (IATI transaction type 1, Incoming Funds).
+
+use rusqlite::params;
+
+use super::Ledger;
+use super::lookup;
+use crate::domain::{Grant, NewReceipt, Receipt};
+use crate::error::{Error, Result};
+
+impl Ledger {
+    pub fn add_receipt(&mut self, new: &NewReceipt) -> Result<Receipt> {
+        self.write(|w| {
+            let conn = w.conn();
+            let grant = lookup::grant(conn, &new.grant)?;
+            if let Some(code) = new.currency.as_deref().filter(|c| *c != grant.currency.code) {
+                return Err(Error::invalid(format!(
+                    "receipt in {code}, but grant {} is in {}; record tranches in the grant's \
+                     currency as the donor's agreement states them",
+                    grant.reference, grant.currency.code
+                )));
+            }
+            grant.currency.check_amount("receipt amount", new.amount)?;
+            let received_minor: i64 = conn.query_row(
+                "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1",
+                [grant.id],
+                |r| r.get(0),
+            )?;
+            let received = grant.currency.from_minor(received_minor);
+            if received + new.amount > grant.amount {
+                return Err(Error::invalid(format!(
+                    "receipts of grant {} would total {} {}, more than the grant's {}; check the amount",
+                    grant.reference,
+                    grant.currency.plain(received + new.amount),
+                    grant.currency.code,
+                    grant.currency.plain(grant.amount)
+                )));
+            }
+            conn.execute(
+                "INSERT INTO receipt (grant_id, date, amount_minor, reference, description)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    grant.id,
+                    new.date,
+                    grant.currency.to_minor(new.amount)?,
+                    new.reference,
+                    new.description
+                ],
+            )?;
+            let receipt = Receipt {
+                id: conn.last_insert_rowid(),
+                grant: grant.reference.clone(),
+                date: new.date,
+                amount: new.amount,
+                currency: grant.currency.clone(),
+                reference: new.reference.clone(),
+                description: new.description.clone(),
+            };
+            w.audit("add", "receipt", &receipt.id.to_string(), None::<&Receipt>, Some(&receipt))?;
+            Ok(receipt)
+        })
+    }
+
+    pub fn receipts(&self, reference: Option<&str>) -> Result<Vec<Receipt>> {
+        let grants: Vec<Grant> = match reference {
+            Some(r) => vec![lookup::grant(&self.conn, r)?],
+            None => self
+                .grant_totals(&Default::default())?
+                .into_iter()
+                .map(|t| t.grant)
+                .collect(),
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, date, amount_minor, reference, description FROM receipt
+             WHERE grant_id = ?1 ORDER BY date, id",
+        )?;
+        let mut receipts = Vec::new();
+        for grant in &grants {
+            let rows = stmt.query_map([grant.id], |r| {
+                Ok(Receipt {
+                    id: r.get(0)?,
+                    grant: grant.reference.clone(),
+                    date: r.get(1)?,
+                    amount: grant.currency.from_minor(r.get(2)?),
+                    currency: grant.currency.clone(),
+                    reference: r.get(3)?,
+                    description: r.get(4)?,
+                })
+            })?;
+            receipts.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        Ok(receipts)
+    }
+}

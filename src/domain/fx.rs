@@ -1,0 +1,111 @@
+//! Conversion of an amount into a grant's currency with a stored quote.
+
+use rust_decimal::Decimal;
+
+use super::money::Currency;
+use crate::error::{Error, Result};
+
+/// 1 unit of `base` = `rate` units of `quote`, as published (e.g. the UN operational rate
+/// "1 USD = 9.35 MAD" is base USD, quote MAD). Kept as published rather than inverted, so the
+/// stored figure is the one on the rate sheet and no precision is lost to a division.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Quote {
+    pub base: String,
+    pub quote: String,
+    pub rate: Decimal,
+}
+
+impl Quote {
+    pub fn covers(&self, a: &str, b: &str) -> bool {
+        (self.base == a && self.quote == b) || (self.base == b && self.quote == a)
+    }
+
+    /// "1 USD = 9.35 MAD"
+    pub fn describe(&self) -> String {
+        format!("1 {} = {} {}", self.base, self.rate.normalize(), self.quote)
+    }
+}
+
+/// Convert `amount` of `from` into `to` with `quote` (in either direction), rounded once, to
+/// `to`'s minor units.
+pub fn convert(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> Result<Decimal> {
+    let overflow = || Error::invalid(format!("converting {amount} {} overflows", from.code));
+    let exact = if quote.base == from.code && quote.quote == to.code {
+        amount.checked_mul(quote.rate).ok_or_else(overflow)?
+    } else if quote.base == to.code && quote.quote == from.code {
+        amount.checked_div(quote.rate).ok_or_else(overflow)?
+    } else {
+        return Err(Error::invalid(format!(
+            "the rate {} does not convert {} to {}",
+            quote.describe(),
+            from.code,
+            to.code
+        )));
+    };
+    Ok(to.round(exact))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn quote(base: &str, q: &str, rate: &str) -> Quote {
+        Quote {
+            base: base.into(),
+            quote: q.into(),
+            rate: d(rate),
+        }
+    }
+
+    #[test]
+    fn divides_when_the_grant_currency_is_the_base() {
+        // 1 USD = 8.9500 MAD; MAD 10,000.00 / 8.95 = 1,117.31843... -> USD 1,117.32
+        let usd = Currency::new("USD", 2);
+        let mad = Currency::new("MAD", 2);
+        let q = quote("USD", "MAD", "8.9500");
+        assert_eq!(
+            convert(d("10000.00"), &mad, &q, &usd).unwrap(),
+            d("1117.32")
+        );
+    }
+
+    #[test]
+    fn multiplies_when_the_expense_currency_is_the_base() {
+        // 1 EUR = 3.3125 TND; EUR 100.00 -> TND 331.250 (three decimals)
+        let eur = Currency::new("EUR", 2);
+        let tnd = Currency::new("TND", 3);
+        let q = quote("EUR", "TND", "3.3125");
+        let converted = convert(d("100.00"), &eur, &q, &tnd).unwrap();
+        assert_eq!(converted.to_string(), "331.250");
+        // and back: TND 1,000.000 / 3.3125 = 301.8867... -> EUR 301.89
+        assert_eq!(convert(d("1000.000"), &tnd, &q, &eur).unwrap(), d("301.89"));
+    }
+
+    #[test]
+    fn rounds_midpoints_away_from_zero() {
+        // JPY 125 * 0.0068 = 0.85 USD exactly; JPY 1 * 0.0065 = 0.0065 -> 0.01
+        let usd = Currency::new("USD", 2);
+        let jpy = Currency::new("JPY", 0);
+        let q = quote("JPY", "USD", "0.0065");
+        assert_eq!(convert(d("1"), &jpy, &q, &usd).unwrap(), d("0.01"));
+        // USD 10.00 at 1 USD = 150.5 JPY -> 1505 yen, no decimals
+        let q = quote("USD", "JPY", "150.5");
+        assert_eq!(
+            convert(d("10.00"), &usd, &q, &jpy).unwrap().to_string(),
+            "1505"
+        );
+    }
+
+    #[test]
+    fn refuses_a_quote_for_other_currencies() {
+        let usd = Currency::new("USD", 2);
+        let mad = Currency::new("MAD", 2);
+        let q = quote("EUR", "MAD", "10.8");
+        assert!(convert(d("1"), &mad, &q, &usd).is_err());
+    }
+}

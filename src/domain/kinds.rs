@@ -1,0 +1,117 @@
+//! The closed vocabularies of the ledger. Each is stored as its lowercase word, which the schema's
+//! CHECK constraints list too.
+
+use crate::error::{Error, Result};
+
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident => $word:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Result<Self> {
+                match text.trim().to_ascii_lowercase().as_str() {
+                    $($word => Ok($name::$variant),)+
+                    _ => Err(Error::invalid(format!(
+                        "{} {:?}: must be one of {}",
+                        $what,
+                        text,
+                        Self::WORDS.join(", ")
+                    ))),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(DonorKind, "donor kind" {
+    Government => "government",
+    Multilateral => "multilateral",
+    Foundation => "foundation",
+    Private => "private",
+    Other => "other",
+});
+
+vocabulary!(
+    /// IATI ActivityStatus 1–6, in words.
+    ProjectStatus, "project status" {
+    Pipeline => "pipeline",
+    Implementation => "implementation",
+    Finalisation => "finalisation",
+    Closed => "closed",
+    Cancelled => "cancelled",
+    Suspended => "suspended",
+});
+
+vocabulary!(GrantStatus, "grant status" {
+    Active => "active",
+    Closed => "closed",
+    Suspended => "suspended",
+});
+
+vocabulary!(LineCategory, "budget category" {
+    Staff => "staff",
+    Activities => "activities",
+    Training => "training",
+    Equipment => "equipment",
+    Travel => "travel",
+    Indirect => "indirect",
+    Other => "other",
+});
+
+vocabulary!(
+    /// IATI TransactionType 4 (expenditure) or 3 (disbursement to a partner).
+    ExpenseKind, "expense kind" {
+    Expenditure => "expenditure",
+    Disbursement => "disbursement",
+});
+
+vocabulary!(PeriodStatus, "period status" {
+    Open => "open",
+    Closed => "closed",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_round_trip_and_unknown_words_list_the_choices() {
+        for word in LineCategory::WORDS {
+            assert_eq!(LineCategory::parse(word).unwrap().as_str(), *word);
+        }
+        assert_eq!(
+            ExpenseKind::parse(" Disbursement ").unwrap(),
+            ExpenseKind::Disbursement
+        );
+        let err = DonorKind::parse("goverment").unwrap_err();
+        assert!(
+            err.message.contains("government, multilateral"),
+            "{}",
+            err.message
+        );
+    }
+}

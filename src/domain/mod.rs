@@ -1,0 +1,14 @@
+//! Plain values of the ledger and the rules they must satisfy before anything is stored.
+
+pub mod dates;
+pub mod fx;
+pub mod kinds;
+pub mod model;
+pub mod money;
+pub mod text;
+
+pub use dates::{DateRange, Every, parse_date};
+pub use fx::Quote;
+pub use kinds::{DonorKind, ExpenseKind, GrantStatus, LineCategory, PeriodStatus, ProjectStatus};
+pub use model::*;
+pub use money::Currency;

@@ -1,0 +1,238 @@
+//! The ledger's records: `New*` values are validated input on their way in; the others are what
+//! the database gives back. All amounts are `Decimal` in the currency named beside them.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::dates::DateRange;
+use super::fx::Quote;
+use super::kinds::*;
+use super::money::Currency;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Donor {
+    pub code: String,
+    pub name: String,
+    pub kind: DonorKind,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    pub code: String,
+    pub title: String,
+    pub organisation: String,
+    pub countries: Vec<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub status: ProjectStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewGrant {
+    pub reference: String,
+    pub donor: String,
+    pub project: String,
+    pub currency: String,
+    pub amount: Decimal,
+    pub dates: DateRange,
+    pub indirect_rate: Decimal,
+    pub status: GrantStatus,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Grant {
+    #[serde(skip)]
+    pub id: i64,
+    pub reference: String,
+    pub donor: String,
+    pub project: String,
+    pub currency: Currency,
+    pub amount: Decimal,
+    pub start: NaiveDate,
+    /// The end date in force, after any no-cost extension.
+    pub end: NaiveDate,
+    pub indirect_rate: Decimal,
+    pub status: GrantStatus,
+}
+
+impl Grant {
+    pub fn dates(&self) -> DateRange {
+        DateRange {
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Extension {
+    pub previous_end: NaiveDate,
+    pub new_end: NaiveDate,
+    pub reason: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NewLine {
+    pub code: String,
+    pub name: String,
+    pub category: LineCategory,
+    pub amount: Decimal,
+}
+
+/// A budget line with its amount in one revision and what has been spent on it (non-void, in
+/// grant currency, all dates).
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetLine {
+    pub code: String,
+    pub name: String,
+    pub category: LineCategory,
+    pub amount: Decimal,
+    pub spent: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    pub number: i64,
+    pub effective_date: NaiveDate,
+    pub reason: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    pub grant: String,
+    pub currency: Currency,
+    pub revision: Revision,
+    pub lines: Vec<BudgetLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Period {
+    pub grant: String,
+    pub code: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub status: PeriodStatus,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FxRate {
+    pub base: String,
+    pub quote: String,
+    pub valid_from: NaiveDate,
+    pub rate: Decimal,
+    pub source: String,
+}
+
+impl FxRate {
+    pub fn quote(&self) -> Quote {
+        Quote {
+            base: self.base.clone(),
+            quote: self.quote.clone(),
+            rate: self.rate,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReceipt {
+    pub grant: String,
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    pub currency: Option<String>,
+    pub reference: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Receipt {
+    pub id: i64,
+    pub grant: String,
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub reference: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewExpense {
+    pub grant: String,
+    pub line: String,
+    pub kind: ExpenseKind,
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    /// The grant's currency when not given.
+    pub currency: Option<String>,
+    /// "1 grant currency = rate expense currency", given by hand instead of the stored rates.
+    pub rate: Option<Decimal>,
+    pub payee: String,
+    pub voucher: String,
+    /// The project's country when it has only one.
+    pub country: Option<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Void {
+    pub at: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Expense {
+    pub id: i64,
+    pub grant: String,
+    pub line: String,
+    pub kind: ExpenseKind,
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    pub currency: Currency,
+    /// The quote used when the expense is not in the grant's currency.
+    pub rate: Option<Quote>,
+    pub grant_amount: Decimal,
+    pub grant_currency: Currency,
+    pub payee: String,
+    pub voucher: String,
+    pub country: String,
+    pub description: String,
+    pub recorded_at: String,
+    pub void: Option<Void>,
+}
+
+/// Filters of `expense list`; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct ExpenseFilter {
+    pub grant: Option<String>,
+    pub line: Option<String>,
+    pub period: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub country: Option<String>,
+    pub include_void: bool,
+}
+
+/// A grant's totals as the database sums them, in grant currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct GrantTotals {
+    pub grant: Grant,
+    pub received: Decimal,
+    pub spent: Decimal,
+    pub expenses: i64,
+    pub voided: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub key: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}

@@ -1,0 +1,270 @@
+//! Amounts, currencies and the one rounding rule.
+//!
+//! Amounts are `Decimal` in Rust and integer minor units in the database (see schema.sql). Input
+//! is parsed strictly: digits, an optional `.` and decimals, nothing else. `12,5` could mean 12.5
+//! or 125 depending on who typed it, and `1e3` is a spreadsheet artefact, so both are refused
+//! rather than guessed.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::error::{Error, Result};
+
+/// The rounding used wherever an amount must fit its currency (conversion to grant currency,
+/// the indirect-cost line): half away from zero, as a spreadsheet's ROUND does, so that figures
+/// match the workbooks finance officers reconcile against.
+pub const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
+
+/// The largest amount accepted: a thousand billion, far above any grant, and small enough that
+/// minor units of any currency (up to 4 decimals) fit an i64.
+const MAX_INTEGER_DIGITS: usize = 12;
+
+/// An ISO 4217 currency with its number of minor units (USD 2, TND 3, JPY 0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Currency {
+    pub code: String,
+    pub minor_units: u32,
+}
+
+impl Currency {
+    pub fn new(code: &str, minor_units: u32) -> Self {
+        Currency {
+            code: code.to_string(),
+            minor_units,
+        }
+    }
+
+    /// An amount of this currency from integer minor units as stored.
+    pub fn from_minor(&self, minor: i64) -> Decimal {
+        Decimal::new(minor, self.minor_units)
+    }
+
+    /// Integer minor units of an amount that already fits this currency (checked by
+    /// `check_amount` or produced by `round`).
+    pub fn to_minor(&self, amount: Decimal) -> Result<i64> {
+        let mut scaled = amount;
+        scaled.rescale(self.minor_units);
+        if scaled != amount {
+            return Err(Error::invalid(format!(
+                "{amount} has more decimals than {} allows ({})",
+                self.code, self.minor_units
+            )));
+        }
+        i64::try_from(scaled.mantissa())
+            .map_err(|_| Error::invalid(format!("amount {amount} {} is too large", self.code)))
+    }
+
+    /// Round to this currency's minor units: the one place rounding of money happens.
+    pub fn round(&self, amount: Decimal) -> Decimal {
+        let mut rounded = amount.round_dp_with_strategy(self.minor_units, ROUNDING);
+        rounded.rescale(self.minor_units);
+        rounded
+    }
+
+    /// Refuse an amount with more decimals than this currency has; `what` names the field.
+    pub fn check_amount(&self, what: &str, amount: Decimal) -> Result<()> {
+        if amount.normalize().scale() > self.minor_units {
+            let example = self.round(amount);
+            return Err(Error::invalid(format!(
+                "{what} {amount}: {} has {} decimal{}; round it yourself (e.g. {example}) so \
+                 nothing is rounded silently",
+                self.code,
+                self.minor_units,
+                if self.minor_units == 1 { "" } else { "s" }
+            )));
+        }
+        Ok(())
+    }
+
+    /// Text with exactly this currency's decimals, e.g. `123762.00`, `1250.500`, `15000`.
+    pub fn plain(&self, amount: Decimal) -> String {
+        let mut shown = amount;
+        shown.rescale(self.minor_units);
+        shown.to_string()
+    }
+}
+
+/// A currency shows as its code in JSON and the audit log.
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code)
+    }
+}
+
+/// Parse an unsigned decimal written the one way grantbook accepts: `1234`, `1234.5`, `0.25`.
+pub fn parse_decimal(what: &str, text: &str) -> Result<Decimal> {
+    let s = text.trim();
+    let refuse = |how: &str| Err(Error::invalid(format!("{what} {text:?}: {how}")));
+    if s.is_empty() {
+        return refuse("is empty; give a number such as 1250.00");
+    }
+    if s.starts_with('-') {
+        return refuse("must not be negative; to undo an expense, void it");
+    }
+    if s.contains(',') {
+        return refuse("use '.' for decimals and no thousands separators, e.g. 12.50 or 1250.00");
+    }
+    if s.contains(['e', 'E']) {
+        return refuse("write the number in full, without an exponent, e.g. 1000");
+    }
+    let (int_part, frac_part) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int_part) || frac_part.is_some_and(|f| !all_digits(f)) {
+        return refuse(
+            "is not a number; use digits with an optional '.' and decimals, e.g. 1250.00",
+        );
+    }
+    let significant = int_part.trim_start_matches('0');
+    if significant.len() > MAX_INTEGER_DIGITS {
+        return refuse("is too large (at most 12 digits before the decimal point)");
+    }
+    if frac_part.is_some_and(|f| f.len() > 12) {
+        return refuse("has too many decimals (at most 12)");
+    }
+    s.parse::<Decimal>().or_else(|_| refuse("is not a number"))
+}
+
+/// A positive amount in `currency`, with no more decimals than the currency has.
+pub fn parse_amount(what: &str, text: &str, currency: &Currency) -> Result<Decimal> {
+    let amount = parse_decimal(what, text)?;
+    check_positive(what, amount)?;
+    currency.check_amount(what, amount)?;
+    Ok(amount)
+}
+
+pub fn check_positive(what: &str, amount: Decimal) -> Result<()> {
+    if amount.is_zero() {
+        return Err(Error::invalid(format!("{what} must be more than zero")));
+    }
+    Ok(())
+}
+
+/// A percentage between 0 and 100, written `7`, `6.5` or `7%`.
+pub fn parse_percent(what: &str, text: &str) -> Result<Decimal> {
+    let bare = text.trim().trim_end_matches('%');
+    let pct = parse_decimal(what, bare)?;
+    if pct > Decimal::ONE_HUNDRED {
+        return Err(Error::invalid(format!(
+            "{what} {text:?}: a percentage must be between 0 and 100, e.g. 7 for 7 %"
+        )));
+    }
+    Ok(pct.normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn usd() -> Currency {
+        Currency::new("USD", 2)
+    }
+    fn tnd() -> Currency {
+        Currency::new("TND", 3)
+    }
+    fn jpy() -> Currency {
+        Currency::new("JPY", 0)
+    }
+
+    #[test]
+    fn parses_plain_decimals() {
+        assert_eq!(parse_decimal("amount", "123762").unwrap(), d("123762"));
+        assert_eq!(parse_decimal("amount", " 12.50 ").unwrap(), d("12.50"));
+        assert_eq!(parse_decimal("amount", "0.125").unwrap(), d("0.125"));
+    }
+
+    #[test]
+    fn refuses_ambiguous_or_foreign_notations() {
+        for bad in [
+            "12,5", "1,250.00", "1e3", "1E3", "-5", "", "abc", "1.2.3", ".5", "5.", "+5", "٣",
+        ] {
+            let err = parse_decimal("amount", bad).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad}");
+            assert!(err.message.contains("amount"), "{bad}: {}", err.message);
+        }
+        assert!(
+            parse_decimal("amount", "12,5")
+                .unwrap_err()
+                .message
+                .contains("'.' for decimals")
+        );
+        assert!(
+            parse_decimal("amount", "-5")
+                .unwrap_err()
+                .message
+                .contains("negative")
+        );
+        assert!(
+            parse_decimal("amount", "1e3")
+                .unwrap_err()
+                .message
+                .contains("exponent")
+        );
+    }
+
+    #[test]
+    fn refuses_huge_numbers_instead_of_overflowing() {
+        assert!(parse_decimal("amount", "999999999999.99").is_ok());
+        assert!(parse_decimal("amount", "1000000000000").is_err());
+        assert!(parse_decimal("amount", &"9".repeat(40)).is_err());
+        assert!(parse_decimal("amount", &format!("1.{}", "1".repeat(40))).is_err());
+    }
+
+    #[test]
+    fn decimals_per_currency() {
+        assert!(parse_amount("amount", "10.25", &usd()).is_ok());
+        assert!(
+            parse_amount("amount", "10.250", &usd()).is_ok(),
+            "trailing zero is harmless"
+        );
+        assert!(parse_amount("amount", "10.255", &usd()).is_err());
+        assert!(parse_amount("amount", "10.255", &tnd()).is_ok());
+        assert!(parse_amount("amount", "10.2555", &tnd()).is_err());
+        assert!(parse_amount("amount", "15000", &jpy()).is_ok());
+        assert!(parse_amount("amount", "15000.5", &jpy()).is_err());
+        assert!(parse_amount("amount", "0", &usd()).is_err());
+    }
+
+    #[test]
+    fn minor_units_round_trip() {
+        assert_eq!(usd().to_minor(d("123762.00")).unwrap(), 12_376_200);
+        assert_eq!(usd().to_minor(d("0.5")).unwrap(), 50);
+        assert_eq!(tnd().to_minor(d("1.5")).unwrap(), 1_500);
+        assert_eq!(jpy().to_minor(d("15000")).unwrap(), 15_000);
+        assert_eq!(usd().from_minor(12_376_200), d("123762.00"));
+        assert_eq!(tnd().from_minor(1_500).to_string(), "1.500");
+        assert!(usd().to_minor(d("0.005")).is_err());
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero_to_the_currency() {
+        assert_eq!(usd().round(d("8096.5794")), d("8096.58"));
+        assert_eq!(usd().round(d("0.125")), d("0.13"));
+        assert_eq!(usd().round(d("0.135")), d("0.14"));
+        assert_eq!(usd().round(d("0.124999")), d("0.12"));
+        assert_eq!(tnd().round(d("2.0005")), d("2.001"));
+        assert_eq!(jpy().round(d("1499.5")), d("1500"));
+        assert_eq!(usd().round(d("7")).to_string(), "7.00");
+    }
+
+    #[test]
+    fn plain_text_has_the_currency_decimals() {
+        assert_eq!(usd().plain(d("5")), "5.00");
+        assert_eq!(tnd().plain(d("1250.5")), "1250.500");
+        assert_eq!(jpy().plain(d("15000")), "15000");
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(parse_percent("rate", "7").unwrap(), d("7"));
+        assert_eq!(parse_percent("rate", "6.50%").unwrap(), d("6.5"));
+        assert!(parse_percent("rate", "101").is_err());
+        assert!(parse_percent("rate", "-1").is_err());
+    }
+}

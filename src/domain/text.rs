@@ -1,0 +1,120 @@
+//! Codes and free text as typed by users: trimmed, bounded, free of control characters.
+
+use crate::error::{Error, Result};
+
+/// A short identifier: donor, project and line codes, grant references, period codes.
+/// Letters, digits and `. _ - /`, starting with a letter or digit, at most 60 characters.
+pub fn code(what: &str, text: &str) -> Result<String> {
+    let s = text.trim();
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');
+    let valid = !s.is_empty()
+        && s.len() <= 60
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars().all(ok_char);
+    if !valid {
+        return Err(Error::invalid(format!(
+            "{what} {text:?}: use 1 to 60 letters, digits, '.', '_', '-' or '/', starting with a \
+             letter or digit, e.g. JP-MA-MHPSS-2021"
+        )));
+    }
+    Ok(s.to_string())
+}
+
+/// Required one-line text (names, titles, payees, reasons), at most `max` characters.
+pub fn required(what: &str, text: &str, max: usize) -> Result<String> {
+    let s = bounded(what, text, max, false)?;
+    if s.is_empty() {
+        return Err(Error::invalid(format!("{what} is empty; it is required")));
+    }
+    Ok(s)
+}
+
+/// Free text that may be empty and span lines (descriptions), at most `max` characters.
+pub fn optional(what: &str, text: &str, max: usize) -> Result<String> {
+    bounded(what, text, max, true)
+}
+
+fn bounded(what: &str, text: &str, max: usize, multiline: bool) -> Result<String> {
+    let s = text.trim();
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    if let Some(c) = s.chars().find(|&c| c.is_control() && !allowed(c)) {
+        return Err(Error::invalid(format!(
+            "{what} contains a control character (U+{:04X}); remove it",
+            c as u32
+        )));
+    }
+    if s.chars().count() > max {
+        return Err(Error::invalid(format!(
+            "{what} is {} characters long; at most {max} are allowed",
+            s.chars().count()
+        )));
+    }
+    Ok(s.to_string())
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper-cased (`ma` -> `MA`). Whether the code exists is
+/// the database's country table's call.
+pub fn country(text: &str) -> Result<String> {
+    let s = text.trim().to_ascii_uppercase();
+    if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::invalid(format!(
+            "country {text:?}: use the two-letter ISO 3166 code, e.g. MA for Morocco"
+        )));
+    }
+    Ok(s)
+}
+
+/// An ISO 4217 currency code, upper-cased.
+pub fn currency(text: &str) -> Result<String> {
+    let s = text.trim().to_ascii_uppercase();
+    if s.len() != 3 || !s.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::invalid(format!(
+            "currency {text:?}: use the three-letter ISO 4217 code, e.g. USD or MAD"
+        )));
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert_eq!(
+            code("grant", " JP-MA-MHPSS-2021 ").unwrap(),
+            "JP-MA-MHPSS-2021"
+        );
+        assert!(code("grant", "").is_err());
+        assert!(code("grant", "-x").is_err());
+        assert!(code("grant", "a b").is_err());
+        assert!(code("grant", "x'; DROP TABLE expense; --").is_err());
+        assert!(code("grant", &"a".repeat(61)).is_err());
+    }
+
+    #[test]
+    fn free_text() {
+        assert_eq!(
+            required("payee", "  École Nationale de Santé Publique ", 200).unwrap(),
+            "École Nationale de Santé Publique"
+        );
+        assert!(required("payee", "   ", 200).is_err());
+        assert!(required("payee", "a\0b", 200).is_err());
+        assert!(required("payee", "line\nbreak", 200).is_err());
+        assert_eq!(
+            optional("description", "line\nbreak", 200).unwrap(),
+            "line\nbreak"
+        );
+        assert!(optional("description", "bell\u{7}", 200).is_err());
+        assert_eq!(optional("description", "", 200).unwrap(), "");
+        assert!(optional("description", &"é".repeat(201), 200).is_err());
+    }
+
+    #[test]
+    fn country_and_currency_codes() {
+        assert_eq!(country("ma").unwrap(), "MA");
+        assert!(country("MAR").is_err());
+        assert_eq!(currency("mad").unwrap(), "MAD");
+        assert!(currency("US$").is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! One error type for the whole program. Its kind decides the exit code: what the user typed or
+//! loaded is wrong (2, nothing written), or the machine failed us (1).
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input, unknown code, a rule of the ledger refused it. Exit code 2.
+    Invalid,
+    /// Disk, database or I/O failure. Exit code 1.
+    Runtime,
+    /// The reader of our output went away (`grantbook ... | head`): not a failure.
+    BrokenPipe,
+}
+
+#[derive(Debug)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Invalid,
+            message: message.into(),
+        }
+    }
+
+    pub fn runtime(message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Runtime,
+            message: message.into(),
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            ErrorKind::Invalid => 2,
+            ErrorKind::Runtime => 1,
+            ErrorKind::BrokenPipe => 0,
+        }
+    }
+
+    /// Prefix the message with where the problem is (a file and line, a field).
+    pub fn at(self, place: impl fmt::Display) -> Self {
+        Error {
+            kind: self.kind,
+            message: format!("{place}: {}", self.message),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        // grantbook validates before it writes, so a constraint firing means a value slipped past
+        // that validation: still the input's fault, and SQLite rolled the statement back.
+        if let rusqlite::Error::SqliteFailure(code, msg) = &e
+            && code.code == rusqlite::ErrorCode::ConstraintViolation
+        {
+            let detail = msg.clone().unwrap_or_else(|| e.to_string());
+            return Error::invalid(format!("the database refused the change: {detail}"));
+        }
+        Error::runtime(format!("database error: {e}"))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Error {
+                kind: ErrorKind::BrokenPipe,
+                message: e.to_string(),
+            };
+        }
+        Error::runtime(format!("I/O error: {e}"))
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Self {
+        match e.kind() {
+            csv::ErrorKind::Io(_) => match e.into_kind() {
+                csv::ErrorKind::Io(io) => io.into(),
+                other => Error::runtime(format!("I/O error: {other:?}")),
+            },
+            _ => Error::invalid(format!("CSV error: {e}")),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::runtime(format!("JSON error: {e}"))
+    }
+}

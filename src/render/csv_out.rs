@@ -1,0 +1,71 @@
+//! CSV for spreadsheets: one header row per section, plain numbers, and no cell that a
+//! spreadsheet would run as a formula.
+
+use std::io::Write;
+
+use super::{Block, Cell, Document};
+use crate::error::Result;
+
+pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
+    for (i, section) in doc.sections.iter().enumerate() {
+        if i > 0 {
+            // Sections are separate CSV blocks; a blank line keeps them apart.
+            writeln!(out)?;
+        }
+        let mut csv = csv::Writer::from_writer(&mut *out);
+        match &section.block {
+            Block::Table(table) => {
+                csv.write_record(table.columns.iter().map(|c| c.key))?;
+                for row in &table.rows {
+                    csv.write_record(row.iter().map(safe))?;
+                }
+            }
+            Block::Record(record) => {
+                csv.write_record(record.fields.iter().map(|(c, _)| c.key))?;
+                csv.write_record(record.fields.iter().map(|(_, v)| safe(v)))?;
+            }
+        }
+        csv.flush()?;
+    }
+    Ok(())
+}
+
+/// The cell's text, with a leading `'` where a spreadsheet would otherwise read text as a
+/// formula (`=`, `+`, `-`, `@`, tab, carriage return). Numbers pass unchanged.
+fn safe(cell: &Cell) -> String {
+    let text = cell.plain();
+    match cell {
+        Cell::Text(_) if is_formula_like(&text) => format!("'{text}"),
+        _ => text,
+    }
+}
+
+fn is_formula_like(text: &str) -> bool {
+    let starts_dangerous = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    starts_dangerous && text.parse::<rust_decimal::Decimal>().is_err()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_formulas_but_not_numbers() {
+        for evil in [
+            "=HYPERLINK(\"http://x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\r=1",
+        ] {
+            assert_eq!(safe(&Cell::text(evil)), format!("'{evil}"), "{evil:?}");
+        }
+        assert_eq!(safe(&Cell::text("-12.50")), "-12.50");
+        assert_eq!(
+            safe(&Cell::text("Traiteur Al Baraka")),
+            "Traiteur Al Baraka"
+        );
+        assert_eq!(safe(&Cell::text("a=b")), "a=b");
+    }
+}

@@ -1,0 +1,51 @@
+//! JSON for programs: a table is an array of objects, a record an object, and a document of
+//! several sections an object keyed by section. Numbers are strings of exact decimals, so no
+//! reader turns 0.1 into 0.1000000000000000055.
+
+use std::io::Write;
+
+use serde_json::{Map, Value};
+
+use super::{Block, Cell, Column, Document};
+use crate::error::Result;
+
+pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
+    let value = match doc.sections.as_slice() {
+        [only] => block(&only.block),
+        sections => Value::Object(
+            sections
+                .iter()
+                .map(|s| (s.key.to_string(), block(&s.block)))
+                .collect(),
+        ),
+    };
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn block(block: &Block) -> Value {
+    match block {
+        Block::Table(table) => Value::Array(
+            table
+                .rows
+                .iter()
+                .map(|row| object(table.columns.iter().zip(row)))
+                .collect(),
+        ),
+        Block::Record(record) => object(record.fields.iter().map(|(c, v)| (c, v))),
+    }
+}
+
+fn object<'a>(fields: impl Iterator<Item = (&'a Column, &'a Cell)>) -> Value {
+    let map: Map<String, Value> = fields
+        .map(|(column, cell)| {
+            let value = match cell {
+                Cell::Empty => Value::Null,
+                other => Value::String(other.plain()),
+            };
+            (column.key.to_string(), value)
+        })
+        .collect();
+    Value::Object(map)
+}

@@ -1,0 +1,195 @@
+//! Output: a [`Document`] of records and tables, written as a table for people, CSV for
+//! spreadsheets or JSON for programs. Renderers format; they never compute or query.
+
+mod csv_out;
+mod json_out;
+mod table_out;
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::domain::money::ROUNDING;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for reading in a terminal or printing.
+    Table,
+    /// Comma-separated values with one header row, for spreadsheets.
+    Csv,
+    /// One JSON document; numbers are strings of exact decimals.
+    Json,
+}
+
+/// One value of a report. Amounts carry the number of decimals of their currency.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Amount {
+        value: Decimal,
+        decimals: u32,
+    },
+    /// A plain exact number such as an exchange rate.
+    Number(Decimal),
+    /// A percentage, shown with one decimal.
+    Percent(Decimal),
+    Int(i64),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    pub fn amount(value: Decimal, currency: &crate::domain::Currency) -> Cell {
+        Cell::Amount {
+            value,
+            decimals: currency.minor_units,
+        }
+    }
+
+    pub fn optional<T>(value: Option<T>, make: impl FnOnce(T) -> Cell) -> Cell {
+        value.map_or(Cell::Empty, make)
+    }
+
+    /// The machine-readable text (CSV, JSON): no separators, `.` decimal, ISO dates.
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Amount { value, decimals } => fixed(*value, *decimals),
+            Cell::Number(n) => n.normalize().to_string(),
+            Cell::Percent(p) => fixed(p.round_dp_with_strategy(1, ROUNDING), 1),
+            Cell::Int(i) => i.to_string(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            Cell::Amount { .. } | Cell::Number(_) | Cell::Percent(_) | Cell::Int(_)
+        )
+    }
+}
+
+fn fixed(value: Decimal, decimals: u32) -> String {
+    let mut v = value.round_dp_with_strategy(decimals, ROUNDING);
+    v.rescale(decimals);
+    v.to_string()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Field name in CSV headers and JSON: snake_case, stable.
+    pub key: &'static str,
+    /// Heading for people.
+    pub title: &'static str,
+    /// Long detail (descriptions, audit values) that CSV and JSON carry but a terminal table
+    /// leaves out to stay readable.
+    pub detail: bool,
+}
+
+pub const fn col(key: &'static str, title: &'static str) -> Column {
+    Column {
+        key,
+        title,
+        detail: false,
+    }
+}
+
+/// A column only CSV and JSON show.
+pub const fn detail(key: &'static str, title: &'static str) -> Column {
+    Column {
+        key,
+        title,
+        detail: true,
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(columns: &[Column]) -> Table {
+        Table {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(
+            row.len(),
+            self.columns.len(),
+            "row width must match the columns"
+        );
+        self.rows.push(row);
+    }
+}
+
+/// One thing shown field by field (what `show` and every mutation print).
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    pub fields: Vec<(Column, Cell)>,
+}
+
+impl Record {
+    pub fn field(mut self, key: &'static str, title: &'static str, cell: Cell) -> Record {
+        self.fields.push((col(key, title), cell));
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Record(Record),
+    Table(Table),
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub key: &'static str,
+    pub title: String,
+    pub block: Block,
+}
+
+/// What a command prints: one or more titled sections.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub sections: Vec<Section>,
+}
+
+impl Document {
+    pub fn table(key: &'static str, title: impl Into<String>, table: Table) -> Document {
+        Document::default().with(key, title, Block::Table(table))
+    }
+
+    pub fn record(key: &'static str, title: impl Into<String>, record: Record) -> Document {
+        Document::default().with(key, title, Block::Record(record))
+    }
+
+    pub fn with(mut self, key: &'static str, title: impl Into<String>, block: Block) -> Document {
+        self.sections.push(Section {
+            key,
+            title: title.into(),
+            block,
+        });
+        self
+    }
+}
+
+pub fn write(doc: &Document, format: Format, out: &mut dyn Write) -> Result<()> {
+    match format {
+        Format::Table => table_out::write(doc, out),
+        Format::Csv => csv_out::write(doc, out),
+        Format::Json => json_out::write(doc, out),
+    }
+}

@@ -1,0 +1,138 @@
+//! Tables for people: numbers right-aligned with thousands separators and their currency's
+//! decimals; a record as a two-column list of fields.
+
+use std::io::Write;
+
+use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table as Grid, TableStyle};
+
+use super::{Block, Cell, Document};
+use crate::error::Result;
+
+pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
+    for (i, section) in doc.sections.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        if !section.title.is_empty() {
+            writeln!(out, "{}", section.title)?;
+        }
+        let grid = match &section.block {
+            Block::Table(table) if table.rows.is_empty() => {
+                writeln!(out, "  (none)")?;
+                continue;
+            }
+            Block::Table(table) => {
+                let shown: Vec<usize> = (0..table.columns.len())
+                    .filter(|&i| !table.columns[i].detail)
+                    .collect();
+                let mut grid = new_grid();
+                grid.set_header(shown.iter().map(|&i| table.columns[i].title));
+                for row in &table.rows {
+                    grid.add_row(
+                        shown
+                            .iter()
+                            .map(|&i| comfy_table::Cell::new(human(&row[i]))),
+                    );
+                }
+                // Numbers, and their headings, line up on the right.
+                for (position, &i) in shown.iter().enumerate() {
+                    if table.rows.iter().any(|row| row[i].is_numeric())
+                        && let Some(column) = grid.column_mut(position)
+                    {
+                        column.set_cell_alignment(CellAlignment::Right);
+                    }
+                }
+                grid
+            }
+            Block::Record(record) => {
+                let mut grid = new_grid();
+                for (column, value) in &record.fields {
+                    let shown = match value {
+                        Cell::Empty => comfy_table::Cell::new("—"),
+                        other => comfy_table::Cell::new(human(other)),
+                    };
+                    grid.add_row(vec![comfy_table::Cell::new(column.title), shown]);
+                }
+                grid
+            }
+        };
+        writeln!(out, "{grid}")?;
+    }
+    Ok(())
+}
+
+/// A ledger look that prints well: a rule under the header and at the end, none between rows.
+const LEDGER: TableStyle = TableStyle::new()
+    .header_separator(LineStyle::none().fill('─').junction(' '))
+    .bottom_border(LineStyle::none().fill('─').junction(' '));
+
+fn new_grid() -> Grid {
+    let mut grid = Grid::new();
+    grid.load_style(LEDGER)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    grid
+}
+
+/// The text people read: thousands separators, a visible sign, percentages with `%`.
+fn human(cell: &Cell) -> String {
+    match cell {
+        Cell::Amount { .. } => group_thousands(&cell.plain()),
+        Cell::Percent(_) => format!("{} %", cell.plain()),
+        other => other.plain(),
+    }
+}
+
+/// `1234567.50` -> `1,234,567.50`; `-1234` -> `-1,234`.
+pub fn group_thousands(plain: &str) -> String {
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn thousands() {
+        assert_eq!(group_thousands("123762.00"), "123,762.00");
+        assert_eq!(group_thousands("1234567.500"), "1,234,567.500");
+        assert_eq!(group_thousands("-1234"), "-1,234");
+        assert_eq!(group_thousands("999.99"), "999.99");
+        assert_eq!(group_thousands("0.00"), "0.00");
+    }
+
+    #[test]
+    fn amounts_keep_their_currency_decimals() {
+        let tnd = Cell::Amount {
+            value: Decimal::from_str("1250.5").unwrap(),
+            decimals: 3,
+        };
+        assert_eq!(human(&tnd), "1,250.500");
+        let jpy = Cell::Amount {
+            value: Decimal::from(1_500_000),
+            decimals: 0,
+        };
+        assert_eq!(human(&jpy), "1,500,000");
+        let pct = Cell::Percent(Decimal::from_str("89.96").unwrap());
+        assert_eq!(human(&pct), "90.0 %");
+    }
+}

@@ -1,0 +1,6 @@
+//! Reports: pure functions from domain values to [`Document`]s. No database, no printing.
+//!
+//! [`Document`]: crate::render::Document
+
+pub mod listing;
+pub mod summary;

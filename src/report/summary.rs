@@ -1,0 +1,39 @@
+//! The few figures listings show beside stored values: what is left and how much is used.
+
+use rust_decimal::Decimal;
+
+/// What is left of `budget` after `spent`; negative when overspent.
+pub fn balance(budget: Decimal, spent: Decimal) -> Decimal {
+    budget - spent
+}
+
+/// `part` as a percentage of `whole`, exact (rounded only when shown); none of nothing.
+pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    if whole.is_zero() {
+        return None;
+    }
+    part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn balance_and_percent_by_hand() {
+        // Japan grant: USD 123,762.00 budget, 111,398.14 spent -> 12,363.86 left, 90.0100... %
+        assert_eq!(balance(d("123762.00"), d("111398.14")), d("12363.86"));
+        let used = percent(d("111398.14"), d("123762.00")).unwrap();
+        assert_eq!(used.round_dp(4), d("90.0100"));
+        // overspent line: 5,250.00 of 5,000.00 -> -250.00 left, 105 %
+        assert_eq!(balance(d("5000.00"), d("5250.00")), d("-250.00"));
+        assert_eq!(percent(d("5250.00"), d("5000.00")).unwrap(), d("105"));
+        // a line with no budget has no percentage rather than a division by zero
+        assert_eq!(percent(d("10.00"), d("0.00")), None);
+    }
+}
