@@ -1,0 +1,165 @@
+//! Shared helpers for end-to-end tests: a fresh database per test, commands that explain
+//! themselves when they fail, and a logical dump to prove a database did not change.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+pub struct TestDb {
+    pub dir: TempDir,
+    pub path: PathBuf,
+}
+
+impl TestDb {
+    /// A new, initialised, empty database.
+    pub fn new() -> TestDb {
+        let db = TestDb::uninitialised();
+        db.ok(&["init"]);
+        db
+    }
+
+    pub fn uninitialised() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("grantbook.db");
+        TestDb { dir, path }
+    }
+
+    /// A database loaded with the fixtures by `grantbook demo`.
+    pub fn demo() -> TestDb {
+        let db = TestDb::uninitialised();
+        let out = run_raw(&["demo", db.path.to_str().unwrap()], None);
+        explain_unless(&out, 0, &["demo"]);
+        db
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        run_raw(args, Some(&self.path))
+    }
+
+    /// Run and require success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        explain_unless(&out, 0, args);
+        String::from_utf8(out.stdout).expect("stdout is UTF-8")
+    }
+
+    /// Run and require exit `code`; returns stderr.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        explain_unless(&out, code, args);
+        String::from_utf8(out.stderr).expect("stderr is UTF-8")
+    }
+
+    /// Run with `--format csv` and parse the output into rows of (header -> value).
+    pub fn csv(&self, args: &[&str]) -> Vec<Vec<(String, String)>> {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--format", "csv"]);
+        parse_csv(&self.ok(&all))
+    }
+
+    /// Run with `--format json` and parse.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--format", "json"]);
+        serde_json::from_str(&self.ok(&all)).expect("valid JSON")
+    }
+
+    /// Every row of every table, the schema and the user_version, as text: equal dumps mean
+    /// the database holds exactly the same data.
+    pub fn dump(&self) -> Vec<String> {
+        let conn = Connection::open(&self.path).expect("open for dump");
+        let mut lines = Vec::new();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        lines.push(format!("user_version={version}"));
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        let objects: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        for (name, sql) in &objects {
+            lines.push(sql.clone());
+            if !sql.starts_with("CREATE TABLE") {
+                continue;
+            }
+            let mut rows = conn.prepare(&format!("SELECT * FROM \"{name}\"")).unwrap();
+            let width = rows.column_count();
+            let mut table: Vec<String> = rows
+                .query_map([], |r| {
+                    let cells: Vec<String> = (0..width)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect();
+                    Ok(format!("{name}: {}", cells.join(" | ")))
+                })
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            table.sort();
+            lines.extend(table);
+        }
+        lines
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        let conn = Connection::open(&self.path).unwrap();
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+}
+
+pub fn run_raw(args: &[&str], db: Option<&PathBuf>) -> Output {
+    let mut cmd = Command::cargo_bin("grantbook").expect("binary built");
+    cmd.env_remove("GRANTBOOK_DB")
+        .env("NO_COLOR", "1")
+        .env("USER", "tester");
+    if let Some(path) = db {
+        cmd.arg("--db").arg(path);
+    }
+    cmd.args(args).output().expect("run grantbook")
+}
+
+/// Fail with the whole story: the command, its exit code, stdout and stderr.
+pub fn explain_unless(out: &Output, code: i32, args: &[&str]) {
+    let got = out.status.code();
+    assert_eq!(
+        got,
+        Some(code),
+        "\n$ grantbook {}\nexit: {got:?} (wanted {code})\n--- stdout\n{}\n--- stderr\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn parse_csv(text: &str) -> Vec<Vec<(String, String)>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().expect("CSV headers").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("CSV row");
+            headers
+                .iter()
+                .map(String::from)
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// The value of `key` in a parsed CSV row.
+pub fn field<'a>(row: &'a [(String, String)], key: &str) -> &'a str {
+    row.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no column {key} in {row:?}"))
+}
