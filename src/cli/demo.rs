@@ -17,7 +17,7 @@ use super::{Context, note};
 use crate::db::{GrantFilter, Ledger, LineChange};
 use crate::domain::{PeriodStatus, text};
 use crate::error::{Error, Result};
-use crate::render::{Block, Format};
+use crate::render::Format;
 use crate::report::listing;
 
 /// The fixtures, compiled in so the demo runs from any directory.
@@ -76,20 +76,9 @@ pub fn run(path: Option<PathBuf>, format: Format) -> Result<()> {
     for g in &grants {
         let budget = listing::budget(&ctx.ledger.budget(&g.grant.reference, None)?);
         for section in budget.sections {
-            doc = doc.with("budget", section.title, section.block);
+            let key = format!("budget {}", g.grant.reference);
+            doc = doc.with(&key, section.title, section.block);
         }
-    }
-    if format == Format::Json {
-        // One JSON document with a key per section would repeat "budget"; nest them instead.
-        let budgets: Vec<Block> = doc.sections.drain(1..).map(|s| s.block).collect();
-        return super::show(&doc, format).and_then(|_| {
-            budgets.iter().try_for_each(|b| {
-                super::show(
-                    &crate::render::Document::default().with("budget", "", b.clone()),
-                    format,
-                )
-            })
-        });
     }
     ctx.show(&doc)
 }

@@ -51,13 +51,13 @@ pub struct ExpenseArgs {
     #[arg(long)]
     pub date: String,
     /// Amount paid, in --currency, e.g. 12500.00
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: String,
     /// Currency paid in [default: the grant's]
     #[arg(long)]
     pub currency: Option<String>,
     /// Rate to use instead of the stored ones: 1 grant currency = RATE expense currency
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub rate: Option<String>,
     /// Who was paid
     #[arg(long)]

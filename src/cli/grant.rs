@@ -53,7 +53,7 @@ pub struct GrantArgs {
     #[arg(long)]
     pub currency: String,
     /// Total amount in that currency, e.g. 123762.00
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: String,
     /// Start date, YYYY-MM-DD
     #[arg(long)]

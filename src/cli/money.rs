@@ -40,7 +40,7 @@ pub struct RateArgs {
     #[arg(long)]
     pub to: String,
     /// How many TO one FROM buys, e.g. 9.0235
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub rate: String,
     /// First day the rate applies, YYYY-MM-DD
     #[arg(long)]
@@ -88,7 +88,7 @@ pub struct ReceiptArgs {
     #[arg(long)]
     pub date: String,
     /// Amount received, in the grant's currency
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: String,
     /// Must be the grant's currency if given
     #[arg(long)]

@@ -15,7 +15,7 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
         sections => Value::Object(
             sections
                 .iter()
-                .map(|s| (s.key.to_string(), block(&s.block)))
+                .map(|s| (s.key.clone(), block(&s.block)))
                 .collect(),
         ),
     };

@@ -31,7 +31,7 @@ pub enum Cell {
         value: Decimal,
         decimals: u32,
     },
-    /// A plain exact number such as an exchange rate.
+    /// A plain exact number such as an exchange rate, shown as stored (9.2580 stays 9.2580).
     Number(Decimal),
     /// A percentage, shown with one decimal.
     Percent(Decimal),
@@ -61,7 +61,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Amount { value, decimals } => fixed(*value, *decimals),
-            Cell::Number(n) => n.normalize().to_string(),
+            Cell::Number(n) => n.to_string(),
             Cell::Percent(p) => fixed(p.round_dp_with_strategy(1, ROUNDING), 1),
             Cell::Int(i) => i.to_string(),
             Cell::Date(d) => d.to_string(),
@@ -156,7 +156,8 @@ pub enum Block {
 
 #[derive(Debug, Clone)]
 pub struct Section {
-    pub key: &'static str,
+    /// The section's key in JSON when a document has several.
+    pub key: String,
     pub title: String,
     pub block: Block,
 }
@@ -168,17 +169,17 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn table(key: &'static str, title: impl Into<String>, table: Table) -> Document {
+    pub fn table(key: &str, title: impl Into<String>, table: Table) -> Document {
         Document::default().with(key, title, Block::Table(table))
     }
 
-    pub fn record(key: &'static str, title: impl Into<String>, record: Record) -> Document {
+    pub fn record(key: &str, title: impl Into<String>, record: Record) -> Document {
         Document::default().with(key, title, Block::Record(record))
     }
 
-    pub fn with(mut self, key: &'static str, title: impl Into<String>, block: Block) -> Document {
+    pub fn with(mut self, key: &str, title: impl Into<String>, block: Block) -> Document {
         self.sections.push(Section {
-            key,
+            key: key.to_string(),
             title: title.into(),
             block,
         });

@@ -163,3 +163,108 @@ pub fn field<'a>(row: &'a [(String, String)], key: &str) -> &'a str {
         .map(|(_, v)| v.as_str())
         .unwrap_or_else(|| panic!("no column {key} in {row:?}"))
 }
+
+/// The Japan grant's reference.
+pub const JAPAN: &str = "JP-MA-MHPSS-2021";
+const G: &str = JAPAN;
+
+/// A database holding the Japan grant set up through the CLI: donor, project, grant, seven
+/// budget lines, five quarters, two USD->MAD rates and the single tranche; no expenses yet.
+pub fn japan_grant() -> TestDb {
+    let db = TestDb::new();
+    db.ok(&[
+        "donor",
+        "add",
+        "--code",
+        "JP-GOV",
+        "--name",
+        "Government of Japan",
+        "--kind",
+        "government",
+        "--country",
+        "JP",
+    ]);
+    db.ok(&[
+        "project", "add", "--code", "MA-MHPSS",
+        "--title", "Strengthening mental health and psychosocial support services and their access for migrants in Morocco",
+        "--organisation", "IOM Morocco", "--countries", "MA", "--start", "2021-03-01", "--end", "2022-03-31",
+    ]);
+    db.ok(&[
+        "grant",
+        "add",
+        "--reference",
+        G,
+        "--donor",
+        "JP-GOV",
+        "--project",
+        "MA-MHPSS",
+        "--currency",
+        "USD",
+        "--amount",
+        "123762.00",
+        "--start",
+        "2021-03-01",
+        "--end",
+        "2022-03-31",
+        "--indirect-rate",
+        "7",
+    ]);
+    db.ok(&[
+        "budget",
+        "set",
+        "--grant",
+        G,
+        "--line",
+        "STAFF:staff:46000.00:Psychologists and social workers",
+        "--line",
+        "TRAIN:training:21500.00:Training of health workers in MHPSS",
+        "--line",
+        "SERV:activities:24000.00:Psychosocial services and referrals",
+        "--line",
+        "COMM:activities:9800.00:Awareness materials",
+        "--line",
+        "TRAV:travel:6200.00:Travel and field visits",
+        "--line",
+        "MON:other:8165.42:Monitoring and evaluation",
+        "--line",
+        "IND:indirect:8096.58:Indirect support costs (7 %)",
+    ]);
+    db.ok(&["period", "generate", "--grant", G, "--every", "quarter"]);
+    db.ok(&[
+        "fx",
+        "set",
+        "--from",
+        "USD",
+        "--to",
+        "MAD",
+        "--rate",
+        "9.0235",
+        "--valid-from",
+        "2021-03-01",
+    ]);
+    db.ok(&[
+        "fx",
+        "set",
+        "--from",
+        "USD",
+        "--to",
+        "MAD",
+        "--rate",
+        "8.9874",
+        "--valid-from",
+        "2021-04-01",
+    ]);
+    db.ok(&[
+        "receipt",
+        "add",
+        "--grant",
+        G,
+        "--date",
+        "2021-03-15",
+        "--amount",
+        "123762.00",
+        "--reference",
+        "T1",
+    ]);
+    db
+}

@@ -1,0 +1,482 @@
+//! Every kind of bad input: one clear line on stderr naming the value, exit code 2, and the
+//! database exactly as it was (compared row by row before and after).
+
+mod common;
+
+use common::{JAPAN, TestDb, japan_grant};
+
+/// (what is wrong, the command, a phrase the message must contain)
+type Case = (&'static str, Vec<&'static str>, &'static str);
+
+fn expense(overrides: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+    let mut fields = vec![
+        ("--grant", JAPAN),
+        ("--line", "TRAIN"),
+        ("--date", "2021-04-15"),
+        ("--amount", "12500.00"),
+        ("--currency", "MAD"),
+        ("--payee", "Hotel Rabat"),
+        ("--voucher", "MA-2021-0999"),
+    ];
+    for (flag, value) in overrides {
+        match fields.iter_mut().find(|(f, _)| f == flag) {
+            Some(slot) => slot.1 = value,
+            None => fields.push((flag, value)),
+        }
+    }
+    let mut args = vec!["expense", "add"];
+    for (flag, value) in fields {
+        args.extend([flag, value]);
+    }
+    args
+}
+
+fn grant(overrides: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+    let mut fields = vec![
+        ("--reference", "JP-MA-2023"),
+        ("--donor", "JP-GOV"),
+        ("--project", "MA-MHPSS"),
+        ("--currency", "USD"),
+        ("--amount", "50000.00"),
+        ("--start", "2023-01-01"),
+        ("--end", "2023-12-31"),
+    ];
+    for (flag, value) in overrides {
+        if let Some(slot) = fields.iter_mut().find(|(f, _)| f == flag) {
+            slot.1 = value;
+        }
+    }
+    let mut args = vec!["grant", "add"];
+    for (flag, value) in fields {
+        args.extend([flag, value]);
+    }
+    args
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        (
+            "unknown donor",
+            grant(&[("--donor", "JP-GVO")]),
+            "unknown donor \"JP-GVO\"",
+        ),
+        (
+            "unknown project",
+            grant(&[("--project", "MA-MHPPS")]),
+            "unknown project",
+        ),
+        (
+            "end before start",
+            grant(&[("--start", "2023-12-31"), ("--end", "2023-01-01")]),
+            "before it starts",
+        ),
+        (
+            "unknown currency",
+            grant(&[("--currency", "XYZ")]),
+            "unknown currency \"XYZ\"",
+        ),
+        (
+            "grant amount with a comma",
+            grant(&[("--amount", "50.000,00")]),
+            "'.' for decimals",
+        ),
+        (
+            "grant amount too precise",
+            grant(&[("--amount", "50000.001")]),
+            "USD has 2 decimals",
+        ),
+        (
+            "duplicate grant",
+            grant(&[("--reference", JAPAN)]),
+            "already exists",
+        ),
+        (
+            "JPY amount with decimals",
+            grant(&[("--currency", "JPY"), ("--amount", "1500.5")]),
+            "JPY has 0 decimals",
+        ),
+        (
+            "unknown grant",
+            expense(&[("--grant", "JP-MA-MHPSS-2012")]),
+            "unknown grant \"JP-MA-MHPSS-2012\"",
+        ),
+        (
+            "unknown line",
+            expense(&[("--line", "TRAINING")]),
+            "no budget line \"TRAINING\"",
+        ),
+        (
+            "impossible date",
+            expense(&[("--date", "2021-02-30")]),
+            "\"2021-02-30\" is not a calendar date",
+        ),
+        (
+            "date in another format",
+            expense(&[("--date", "15/04/2021")]),
+            "YYYY-MM-DD",
+        ),
+        (
+            "decimal comma",
+            expense(&[("--amount", "12,5")]),
+            "\"12,5\": use '.' for decimals",
+        ),
+        (
+            "exponent",
+            expense(&[("--amount", "1e3")]),
+            "\"1e3\": write the number in full",
+        ),
+        (
+            "negative amount",
+            expense(&[("--amount", "-5")]),
+            "\"-5\": must not be negative",
+        ),
+        (
+            "zero amount",
+            expense(&[("--amount", "0.00")]),
+            "more than zero",
+        ),
+        (
+            "40-digit amount",
+            expense(&[("--amount", "1234567890123456789012345678901234567890")]),
+            "too large",
+        ),
+        (
+            "too many decimals for MAD",
+            expense(&[("--amount", "12.505")]),
+            "MAD has 2 decimals",
+        ),
+        (
+            "too many decimals for USD",
+            expense(&[("--amount", "10.999"), ("--currency", "USD")]),
+            "USD has 2 decimals",
+        ),
+        (
+            "before the grant starts",
+            expense(&[("--date", "2021-02-28")]),
+            "outside grant JP-MA-MHPSS-2021",
+        ),
+        (
+            "after the grant ends",
+            expense(&[("--date", "2022-04-01")]),
+            "outside grant",
+        ),
+        (
+            "no rate for the currency",
+            expense(&[("--currency", "EGP")]),
+            "no exchange rate between EGP and USD",
+        ),
+        (
+            "rate given for the grant's currency",
+            expense(&[("--currency", "USD"), ("--rate", "1")]),
+            "drop --rate",
+        ),
+        ("zero rate", expense(&[("--rate", "0")]), "more than zero"),
+        (
+            "unknown country",
+            expense(&[("--country", "ZZ")]),
+            "unknown country \"ZZ\"",
+        ),
+        (
+            "country outside the project",
+            expense(&[("--country", "TN")]),
+            "not one of project MA-MHPSS's countries",
+        ),
+        (
+            "bad country code",
+            expense(&[("--country", "MAR")]),
+            "two-letter",
+        ),
+        (
+            "unknown kind",
+            expense(&[("--kind", "expense")]),
+            "expenditure, disbursement",
+        ),
+        (
+            "empty payee",
+            expense(&[("--payee", "  ")]),
+            "payee is empty",
+        ),
+        (
+            "control character",
+            expense(&[("--payee", "Hotel\u{7}Rabat")]),
+            "control character",
+        ),
+        (
+            "SQL in a code",
+            expense(&[("--line", "TRAIN'; DROP TABLE expense; --")]),
+            "budget line code",
+        ),
+        (
+            "line total above the grant",
+            vec![
+                "budget",
+                "revise",
+                "--grant",
+                JAPAN,
+                "--reason",
+                "x",
+                "--line",
+                "STAFF=46000.01",
+            ],
+            "more than grant",
+        ),
+        (
+            "revision of an unknown line",
+            vec![
+                "budget",
+                "revise",
+                "--grant",
+                JAPAN,
+                "--reason",
+                "x",
+                "--line",
+                "NOPE=1.00",
+            ],
+            "no budget line \"NOPE\"",
+        ),
+        (
+            "budget set twice",
+            vec![
+                "budget",
+                "set",
+                "--grant",
+                JAPAN,
+                "--line",
+                "X:staff:1.00:X",
+            ],
+            "budget revise",
+        ),
+        (
+            "receipts above the grant",
+            vec![
+                "receipt",
+                "add",
+                "--grant",
+                JAPAN,
+                "--date",
+                "2021-06-01",
+                "--amount",
+                "0.01",
+            ],
+            "more than the grant's",
+        ),
+        (
+            "receipt in another currency",
+            vec![
+                "receipt",
+                "add",
+                "--grant",
+                JAPAN,
+                "--date",
+                "2021-06-01",
+                "--amount",
+                "1.00",
+                "--currency",
+                "EUR",
+            ],
+            "grant's currency",
+        ),
+        (
+            "overlapping period",
+            vec![
+                "period",
+                "add",
+                "--grant",
+                JAPAN,
+                "X",
+                "--start",
+                "2021-06-15",
+                "--end",
+                "2021-07-15",
+            ],
+            "overlaps period 2021-Q2",
+        ),
+        (
+            "period outside the grant",
+            vec![
+                "period",
+                "add",
+                "--grant",
+                JAPAN,
+                "X",
+                "--start",
+                "2022-04-01",
+                "--end",
+                "2022-06-30",
+            ],
+            "not inside grant",
+        ),
+        (
+            "closing an unknown period",
+            vec!["period", "close", "--grant", JAPAN, "2021-Q9"],
+            "no period \"2021-Q9\"",
+        ),
+        (
+            "rate already stored",
+            vec![
+                "fx",
+                "set",
+                "--from",
+                "USD",
+                "--to",
+                "MAD",
+                "--rate",
+                "9.1",
+                "--valid-from",
+                "2021-03-01",
+            ],
+            "--replace",
+        ),
+        (
+            "rate to the same currency",
+            vec![
+                "fx",
+                "set",
+                "--from",
+                "USD",
+                "--to",
+                "USD",
+                "--rate",
+                "1",
+                "--valid-from",
+                "2021-03-01",
+            ],
+            "two different currencies",
+        ),
+        (
+            "voiding a missing expense",
+            vec!["expense", "void", "99", "--reason", "x"],
+            "no expense #99",
+        ),
+        (
+            "duplicate donor",
+            vec!["donor", "add", "--code", "JP-GOV", "--name", "Japan"],
+            "already exists",
+        ),
+        (
+            "misspelt donor kind",
+            vec![
+                "donor",
+                "add",
+                "--code",
+                "X",
+                "--name",
+                "X",
+                "--kind",
+                "goverment",
+            ],
+            "government, multilateral",
+        ),
+        (
+            "project without country",
+            vec![
+                "project",
+                "add",
+                "--code",
+                "P",
+                "--title",
+                "T",
+                "--organisation",
+                "O",
+                "--countries",
+                ";",
+                "--start",
+                "2021-01-01",
+                "--end",
+                "2021-12-31",
+            ],
+            "at least one country",
+        ),
+        (
+            "year 0000",
+            expense(&[("--date", "0000-00-00")]),
+            "0000-00-00",
+        ),
+        (
+            "year 9999",
+            expense(&[("--date", "9999-12-31")]),
+            "year must be between",
+        ),
+        (
+            "unknown flag",
+            vec!["expense", "add", "--ammount", "5"],
+            "--ammount",
+        ),
+    ]
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line_and_nothing_written() {
+    let db = japan_grant();
+    // An expense whose voucher a duplicate can collide with.
+    db.ok(&expense(&[("--voucher", "MA-2021-0001")]));
+    let before = db.dump();
+    let mut all = cases();
+    all.push((
+        "duplicate voucher",
+        expense(&[("--voucher", "MA-2021-0001")]),
+        "already recorded",
+    ));
+    for (what, args, expected) in all {
+        let err = db.fails(&args, 2);
+        assert!(
+            err.contains(expected),
+            "{what}: wanted {expected:?} in:\n{err}"
+        );
+        if !args.iter().any(|a| a.starts_with("--ammount")) {
+            assert_eq!(
+                err.trim_end().lines().count(),
+                1,
+                "{what}: one line, got:\n{err}"
+            );
+            assert!(err.starts_with("grantbook: error: "), "{what}: {err}");
+        }
+        assert_eq!(db.dump(), before, "{what}: the database changed");
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_grantbook_database_is_refused_untouched() {
+    let db = TestDb::uninitialised();
+    std::fs::write(&db.path, "date,amount\n2021-03-01,5\n").unwrap();
+    let err = db.fails(&["grant", "list"], 2);
+    assert!(err.contains("not a grantbook database"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&db.path).unwrap(),
+        "date,amount\n2021-03-01,5\n"
+    );
+
+    let other = TestDb::uninitialised();
+    let conn = rusqlite::Connection::open(&other.path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('keep me');")
+        .unwrap();
+    drop(conn);
+    let err = other.fails(&["expense", "list"], 2);
+    assert!(err.contains("not a grantbook one"), "{err}");
+}
+
+#[test]
+fn commands_need_an_existing_database() {
+    let db = TestDb::uninitialised();
+    let err = db.fails(&["grant", "list"], 2);
+    assert!(
+        err.contains("no database at") && err.contains("init"),
+        "{err}"
+    );
+    assert!(
+        !db.path.exists(),
+        "a typo in --db must not create an empty ledger"
+    );
+    db.ok(&["init"]);
+    let err = db.fails(&["init"], 2);
+    assert!(err.contains("never overwrites"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::new();
+    let mode = std::fs::metadata(&db.path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}

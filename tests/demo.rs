@@ -1,0 +1,93 @@
+//! `grantbook demo`: the README's main command. The totals below were worked out from the
+//! fixture CSVs by an independent script (Python's decimal module, each expense converted and
+//! rounded half up to the cent), not copied from grantbook's output.
+
+mod common;
+
+use common::{TestDb, field, run_raw};
+
+#[test]
+fn demo_builds_the_two_public_cases_and_prints_their_spend() {
+    let db = TestDb::uninitialised();
+    let out = run_raw(&["demo", db.path.to_str().unwrap()], None);
+    common::explain_unless(&out, 0, &["demo"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(db.path.to_str().unwrap()),
+        "says where the database is: {stderr}"
+    );
+    for figure in [
+        "JP-MA-MHPSS-2021",
+        "123,762.00",
+        "111,398.14",
+        "REG-NA-2022",
+        "1,336,604.92",
+        "WSCHOOL",
+    ] {
+        assert!(stdout.contains(figure), "{figure} missing from:\n{stdout}");
+    }
+
+    let grants = db.csv(&["grant", "list"]);
+    let japan = &grants[0];
+    assert_eq!(field(japan, "reference"), "JP-MA-MHPSS-2021");
+    assert_eq!(field(japan, "currency"), "USD");
+    assert_eq!(field(japan, "spent"), "111398.14");
+    assert_eq!(field(japan, "expenses"), "44");
+    assert_eq!(field(japan, "voided"), "1");
+    let regional = &grants[1];
+    assert_eq!(field(regional, "spent"), "1336604.92");
+    assert_eq!(field(regional, "received"), "1740000.00");
+    assert_eq!(
+        field(regional, "end"),
+        "2024-12-31",
+        "the no-cost extension is applied"
+    );
+    assert_eq!(db.count("expense"), 94);
+
+    // The Winter School, 14-16 March 2023 in Rabat, is among the regional expenses.
+    let school = db.csv(&[
+        "expense",
+        "list",
+        "--grant",
+        "REG-NA-2022",
+        "--line",
+        "WSCHOOL",
+        "--from",
+        "2023-03-14",
+        "--to",
+        "2023-03-16",
+    ]);
+    assert!(!school.is_empty());
+    assert!(school.iter().all(|e| field(e, "grant_currency") == "EUR"));
+
+    // Closed quarters stay closed after loading.
+    let periods = db.csv(&["period", "list", "--grant", "JP-MA-MHPSS-2021"]);
+    assert_eq!(field(&periods[0], "status"), "closed");
+    assert_eq!(field(&periods[4], "status"), "open");
+}
+
+#[test]
+fn demo_json_is_one_document() {
+    let db = TestDb::uninitialised();
+    let out = run_raw(
+        &["demo", db.path.to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    common::explain_unless(&out, 0, &["demo", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["grants"][0]["spent"], "111398.14");
+    assert_eq!(
+        doc["budget JP-MA-MHPSS-2021"].as_array().unwrap().len(),
+        8,
+        "7 lines and the total"
+    );
+}
+
+#[test]
+fn demo_never_overwrites_a_file() {
+    let db = TestDb::new();
+    let out = run_raw(&["demo", db.path.to_str().unwrap()], None);
+    common::explain_unless(&out, 2, &["demo", "(existing path)"]);
+    assert_eq!(db.count("grant_agreement"), 0);
+}

@@ -1,0 +1,75 @@
+//! A database created at schema version 1 opens under the current code, is upgraded in place,
+//! and keeps every row.
+
+mod common;
+
+use common::{TestDb, field};
+use grantbook::db::migrate;
+use rusqlite::Connection;
+
+#[test]
+fn a_version_1_database_is_upgraded_with_its_data_intact() {
+    let db = TestDb::uninitialised();
+    let mut conn = Connection::open(&db.path).unwrap();
+    migrate::migrate_to(&mut conn, 1).unwrap();
+    assert_eq!(migrate::version(&conn).unwrap(), 1);
+    // Rows as a version-1 grantbook would have written them.
+    conn.execute_batch(
+        "INSERT INTO donor (code, name, kind, country) VALUES ('JP-GOV', 'Government of Japan', 'government', 'JP');
+         INSERT INTO project (code, title, organisation, start_date, end_date, status)
+             VALUES ('MA-MHPSS', 'MHPSS for migrants in Morocco', 'IOM Morocco', '2021-03-01', '2022-03-31', 'closed');
+         INSERT INTO project_country VALUES (1, 'MA');
+         INSERT INTO grant_agreement (reference, donor_id, project_id, currency, amount_minor, start_date,
+                 end_date, indirect_rate, status)
+             VALUES ('JP-MA-MHPSS-2021', 1, 1, 'USD', 12376200, '2021-03-01', '2022-03-31', '7', 'active');
+         INSERT INTO budget_line (grant_id, code, name, category) VALUES (1, 'TRAIN', 'Training', 'training');
+         INSERT INTO budget_revision (grant_id, number, effective_date, reason, recorded_at)
+             VALUES (1, 1, '2021-03-01', 'original budget', '2021-03-01T09:00:00Z');
+         INSERT INTO budget_amount VALUES (1, 1, 1, 12376200);
+         INSERT INTO expense (grant_id, line_id, kind, date, currency, amount_minor, fx_base, fx_quote,
+                 fx_rate, grant_amount_minor, payee, voucher, country, description, recorded_at)
+             VALUES (1, 1, 'expenditure', '2021-04-15', 'MAD', 1250000, 'USD', 'MAD', '8.9874', 139084,
+                 'Hotel Rabat', 'MA-2021-0002', 'MA', 'Training venue', '2021-04-16T10:00:00Z');",
+    )
+    .unwrap();
+    drop(conn);
+    let before = db.dump();
+
+    let expenses = db.csv(&["expense", "list"]);
+    assert_eq!(expenses.len(), 1);
+    assert_eq!(field(&expenses[0], "grant_amount"), "1390.84");
+    assert_eq!(field(&expenses[0], "rate"), "8.9874");
+    let grants = db.csv(&["grant", "list"]);
+    assert_eq!(field(&grants[0], "spent"), "1390.84");
+
+    let conn = Connection::open(&db.path).unwrap();
+    assert_eq!(migrate::version(&conn).unwrap(), migrate::latest_version());
+    drop(conn);
+    // Every row that was there is still there, unchanged; only the schema grew.
+    let after = db.dump();
+    let rows = |dump: &[String]| -> Vec<String> {
+        dump.iter()
+            .filter(|l| !l.starts_with("CREATE") && !l.starts_with("user_version"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(rows(&after), rows(&before));
+
+    // And the upgraded database takes new work.
+    db.ok(&[
+        "expense",
+        "add",
+        "--grant",
+        "JP-MA-MHPSS-2021",
+        "--line",
+        "TRAIN",
+        "--date",
+        "2021-05-01",
+        "--amount",
+        "10.00",
+        "--payee",
+        "Stationery",
+        "--voucher",
+        "MA-2021-0003",
+    ]);
+}
