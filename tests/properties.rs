@@ -1,0 +1,179 @@
+//! Invariants of the ledger over random inputs, through the library's own API.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use grantbook::db::{GrantFilter, Ledger};
+use grantbook::domain::money::parse_amount;
+use grantbook::domain::*;
+use proptest::prelude::*;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+const G: &str = "G-1";
+const LINES: [&str; 3] = ["STAFF", "TRAIN", "TRAV"];
+/// 1 USD = 9.0235 MAD for every date of the grant.
+const RATE: &str = "9.0235";
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn ledger(dir: &tempfile::TempDir) -> Ledger {
+    let mut l = Ledger::create(&dir.path().join("p.db")).unwrap();
+    l.add_donor(&Donor {
+        code: "D".into(),
+        name: "Donor".into(),
+        kind: DonorKind::Government,
+        country: None,
+    })
+    .unwrap();
+    l.add_project(&Project {
+        code: "P".into(),
+        title: "Project".into(),
+        organisation: "Org".into(),
+        countries: vec!["MA".into()],
+        start: date("2021-01-01"),
+        end: date("2021-12-31"),
+        status: ProjectStatus::Implementation,
+    })
+    .unwrap();
+    l.add_grant(&NewGrant {
+        reference: G.into(),
+        donor: "D".into(),
+        project: "P".into(),
+        currency: "USD".into(),
+        amount: Decimal::from(10_000_000),
+        dates: DateRange::new("g", date("2021-01-01"), date("2021-12-31")).unwrap(),
+        indirect_rate: Decimal::from(7),
+        status: GrantStatus::Active,
+    })
+    .unwrap();
+    let lines: Vec<NewLine> = LINES
+        .iter()
+        .map(|code| NewLine {
+            code: code.to_string(),
+            name: code.to_string(),
+            category: LineCategory::Other,
+            amount: Decimal::from(1_000_000),
+        })
+        .collect();
+    l.set_budget(G, &lines).unwrap();
+    l.set_rate(
+        &FxRate {
+            base: "USD".into(),
+            quote: "MAD".into(),
+            valid_from: date("2021-01-01"),
+            rate: Decimal::from_str(RATE).unwrap(),
+            source: String::new(),
+        },
+        false,
+    )
+    .unwrap();
+    l
+}
+
+/// An expense: line index, amount in minor units, paid in MAD or not, day of the year.
+fn expense_strategy() -> impl Strategy<Value = (usize, i64, bool, u32)> {
+    (0..LINES.len(), 1i64..50_000_000, any::<bool>(), 0u32..365)
+}
+
+fn new_expense(i: usize, (line, minor, in_mad, day): (usize, i64, bool, u32)) -> NewExpense {
+    NewExpense {
+        grant: G.into(),
+        line: LINES[line].into(),
+        kind: ExpenseKind::Expenditure,
+        date: date("2021-01-01") + chrono::Days::new(day as u64),
+        amount: Decimal::new(minor, 2),
+        currency: Some(if in_mad { "MAD" } else { "USD" }.into()),
+        rate: None,
+        payee: "Payee".into(),
+        voucher: format!("V-{i}"),
+        country: None,
+        description: String::new(),
+    }
+}
+
+/// The rule, written out independently: MAD / rate, half away from zero, to the cent.
+fn by_hand(amount: Decimal, in_mad: bool) -> Decimal {
+    if !in_mad {
+        return amount;
+    }
+    (amount / Decimal::from_str(RATE).unwrap())
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn spent(l: &Ledger) -> (Decimal, Decimal) {
+    let grant_spent = l.grant_totals(&GrantFilter::default()).unwrap()[0].spent;
+    let lines_spent = l
+        .budget(G, None)
+        .unwrap()
+        .lines
+        .iter()
+        .map(|x| x.spent)
+        .sum();
+    (grant_spent, lines_spent)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn line_spend_sums_to_grant_spend_and_each_conversion_follows_the_rule(
+        expenses in prop::collection::vec(expense_strategy(), 1..25)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = ledger(&dir);
+        let mut expected = Decimal::ZERO;
+        for (i, e) in expenses.iter().enumerate() {
+            let stored = l.add_expense(&new_expense(i, *e)).unwrap();
+            let want = by_hand(Decimal::new(e.1, 2), e.2);
+            prop_assert_eq!(stored.grant_amount, want);
+            expected += want;
+        }
+        let (grant_spent, lines_spent) = spent(&l);
+        prop_assert_eq!(grant_spent, expected);
+        prop_assert_eq!(lines_spent, grant_spent);
+    }
+
+    #[test]
+    fn voiding_then_adding_again_gives_the_same_totals(
+        expenses in prop::collection::vec(expense_strategy(), 1..15),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = ledger(&dir);
+        let mut ids = Vec::new();
+        for (i, e) in expenses.iter().enumerate() {
+            ids.push(l.add_expense(&new_expense(i, *e)).unwrap().id);
+        }
+        let before = spent(&l);
+        let lines_before: Vec<Decimal> = l.budget(G, None).unwrap().lines.iter().map(|x| x.spent).collect();
+        let chosen = pick.index(expenses.len());
+        l.void_expense(ids[chosen], "entered on the wrong voucher").unwrap();
+        let mut again = new_expense(expenses.len() + 1, expenses[chosen]);
+        again.voucher = format!("V-{chosen}-again");
+        l.add_expense(&again).unwrap();
+        prop_assert_eq!(spent(&l), before);
+        let lines_after: Vec<Decimal> = l.budget(G, None).unwrap().lines.iter().map(|x| x.spent).collect();
+        prop_assert_eq!(lines_after, lines_before);
+    }
+
+    #[test]
+    fn amounts_round_trip_through_text_and_minor_units(minor in 1i64..1_000_000_000_000, units in 0u32..=3) {
+        let currency = Currency::new("XXX", units);
+        let amount = currency.from_minor(minor);
+        let text = currency.plain(amount);
+        let parsed = parse_amount("amount", &text, &currency).unwrap();
+        prop_assert_eq!(parsed, amount);
+        prop_assert_eq!(currency.to_minor(parsed).unwrap(), minor);
+    }
+
+    #[test]
+    fn any_text_as_an_amount_is_parsed_or_refused_without_panic(text in "\\PC{0,30}") {
+        let usd = Currency::new("USD", 2);
+        if let Ok(amount) = parse_amount("amount", &text, &usd) {
+            prop_assert!(amount > Decimal::ZERO);
+            prop_assert!(usd.to_minor(amount).is_ok());
+        }
+    }
+}
