@@ -8,8 +8,31 @@ use common::{JAPAN, TestDb, japan_grant};
 /// (what is wrong, the command, a phrase the message must contain)
 type Case = (&'static str, Vec<&'static str>, &'static str);
 
-fn expense(overrides: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-    let mut fields = vec![
+type Flags = [(&'static str, &'static str)];
+
+/// `command` with `defaults` flags, each replaced or joined by `overrides`.
+fn with_flags(
+    command: [&'static str; 2],
+    defaults: &Flags,
+    overrides: &Flags,
+) -> Vec<&'static str> {
+    let mut fields = defaults.to_vec();
+    for &(flag, value) in overrides {
+        match fields.iter_mut().find(|(f, _)| *f == flag) {
+            Some(slot) => slot.1 = value,
+            None => fields.push((flag, value)),
+        }
+    }
+    let mut args = command.to_vec();
+    for (flag, value) in fields {
+        args.extend([flag, value]);
+    }
+    args
+}
+
+/// A valid expense of the Japan grant, but for `overrides`.
+fn expense(overrides: &Flags) -> Vec<&'static str> {
+    let defaults = [
         ("--grant", JAPAN),
         ("--line", "TRAIN"),
         ("--date", "2021-04-15"),
@@ -18,21 +41,12 @@ fn expense(overrides: &[(&'static str, &'static str)]) -> Vec<&'static str> {
         ("--payee", "Hotel Rabat"),
         ("--voucher", "MA-2021-0999"),
     ];
-    for (flag, value) in overrides {
-        match fields.iter_mut().find(|(f, _)| f == flag) {
-            Some(slot) => slot.1 = value,
-            None => fields.push((flag, value)),
-        }
-    }
-    let mut args = vec!["expense", "add"];
-    for (flag, value) in fields {
-        args.extend([flag, value]);
-    }
-    args
+    with_flags(["expense", "add"], &defaults, overrides)
 }
 
-fn grant(overrides: &[(&'static str, &'static str)]) -> Vec<&'static str> {
-    let mut fields = vec![
+/// A valid new grant, but for `overrides`.
+fn grant(overrides: &Flags) -> Vec<&'static str> {
+    let defaults = [
         ("--reference", "JP-MA-2023"),
         ("--donor", "JP-GOV"),
         ("--project", "MA-MHPSS"),
@@ -41,16 +55,7 @@ fn grant(overrides: &[(&'static str, &'static str)]) -> Vec<&'static str> {
         ("--start", "2023-01-01"),
         ("--end", "2023-12-31"),
     ];
-    for (flag, value) in overrides {
-        if let Some(slot) = fields.iter_mut().find(|(f, _)| f == flag) {
-            slot.1 = value;
-        }
-    }
-    let mut args = vec!["grant", "add"];
-    for (flag, value) in fields {
-        args.extend([flag, value]);
-    }
-    args
+    with_flags(["grant", "add"], &defaults, overrides)
 }
 
 fn cases() -> Vec<Case> {

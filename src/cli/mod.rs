@@ -32,7 +32,8 @@ A project officer's day:
 
 Try it on the public cases: grantbook demo";
 
-/// Grant and budget tracker for migrant-health projects: exact money, donor reports, burn rates.
+/// Grant and budget tracker for migrant-health projects: exact money, budgets against actuals,
+/// every change audited.
 #[derive(Debug, Parser)]
 #[command(name = "grantbook", version, after_help = EXAMPLES)]
 pub struct Cli {

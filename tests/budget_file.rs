@@ -1,0 +1,159 @@
+//! `budget set --file` and `budget revise --file`: the small CSV a finance officer keeps.
+
+mod common;
+
+use common::{TestDb, field};
+
+const G: &str = "JP-MA-2023";
+
+fn grant_without_budget() -> TestDb {
+    let db = TestDb::new();
+    db.ok(&[
+        "donor",
+        "add",
+        "--code",
+        "JP-GOV",
+        "--name",
+        "Government of Japan",
+    ]);
+    db.ok(&[
+        "project",
+        "add",
+        "--code",
+        "MA-MHPSS",
+        "--title",
+        "MHPSS",
+        "--organisation",
+        "IOM Morocco",
+        "--countries",
+        "MA",
+        "--start",
+        "2023-01-01",
+        "--end",
+        "2023-12-31",
+    ]);
+    db.ok(&[
+        "grant",
+        "add",
+        "--reference",
+        G,
+        "--donor",
+        "JP-GOV",
+        "--project",
+        "MA-MHPSS",
+        "--currency",
+        "TND",
+        "--amount",
+        "10000.000",
+        "--start",
+        "2023-01-01",
+        "--end",
+        "2023-12-31",
+    ]);
+    db
+}
+
+fn write(db: &TestDb, name: &str, text: &str) -> String {
+    let path = db.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_budget_from_a_file_with_three_decimal_dinars() {
+    let db = grant_without_budget();
+    let file = write(
+        &db,
+        "lines.csv",
+        "code,name,category,amount\n\
+        STAFF,\"Psychologists, social workers\",staff,6000.500\n\
+        TRAIN,Training,training,3000\n",
+    );
+    let out = db.run(&["budget", "set", "--grant", G, "--file", &file]);
+    common::explain_unless(&out, 0, &["budget", "set", "--file"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // 10,000.000 - 6,000.500 - 3,000.000 = 999.500 not allocated
+    assert!(
+        stderr.contains("999.500 of grant JP-MA-2023 is not allocated"),
+        "{stderr}"
+    );
+    let lines = db.csv(&["budget", "list", "--grant", G]);
+    assert_eq!(field(&lines[0], "name"), "Psychologists, social workers");
+    assert_eq!(field(&lines[0], "budget"), "6000.500");
+    assert_eq!(field(&lines[1], "budget"), "3000.000");
+    assert_eq!(field(&lines[2], "budget"), "9000.500");
+
+    let revision = write(
+        &db,
+        "revision.csv",
+        "code,amount,name,category\n\
+        TRAIN,2000.000,,\n\
+        TRAV,1999.500,Travel,travel\n",
+    );
+    db.ok(&[
+        "budget",
+        "revise",
+        "--grant",
+        G,
+        "--date",
+        "2023-06-01",
+        "--reason",
+        "Mid-term review",
+        "--file",
+        &revision,
+    ]);
+    let lines = db.csv(&["budget", "list", "--grant", G]);
+    let codes: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (field(l, "line"), field(l, "budget")))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("STAFF", "6000.500"),
+            ("TRAIN", "2000.000"),
+            ("TRAV", "1999.500"),
+            ("TOTAL", "10000.000")
+        ]
+    );
+}
+
+#[test]
+fn a_bad_row_names_the_file_and_line_and_writes_nothing() {
+    let db = grant_without_budget();
+    let file = write(
+        &db,
+        "lines.csv",
+        "code,name,category,amount\n\
+        STAFF,Staff,staff,6000.500\n\
+        TRAIN,Training,training,\"3000,5\"\n",
+    );
+    let before = db.dump();
+    let err = db.fails(&["budget", "set", "--grant", G, "--file", &file], 2);
+    assert!(
+        err.contains("lines.csv:3:") && err.contains("'.' for decimals"),
+        "{err}"
+    );
+    assert_eq!(db.dump(), before);
+
+    let file = write(
+        &db,
+        "four.csv",
+        "code,name,category,amount\nSTAFF,Staff,staff,6000.5005\n",
+    );
+    let err = db.fails(&["budget", "set", "--grant", G, "--file", &file], 2);
+    assert!(err.contains("TND has 3 decimals"), "{err}");
+    let err = db.fails(
+        &[
+            "budget",
+            "set",
+            "--grant",
+            G,
+            "--file",
+            "/nonexistent/lines.csv",
+        ],
+        2,
+    );
+    assert!(err.contains("cannot read /nonexistent/lines.csv"), "{err}");
+    assert_eq!(db.dump(), before);
+}
