@@ -63,9 +63,9 @@ pub fn run(path: Option<PathBuf>, format: Format) -> Result<()> {
         ledger: Ledger::create(&path)?,
         format,
     };
+    note(&format!("building the demo database from the fixtures at {}", path.display()));
     note(&format!(
-        "demo database built from the fixtures at {}\n          explore it with: grantbook --db {} grant show JP-MA-MHPSS-2021",
-        path.display(),
+        "explore it afterwards with: grantbook --db {} grant show JP-MA-MHPSS-2021",
         path.display()
     ));
     load(&mut ctx)?;

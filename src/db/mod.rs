@@ -149,11 +149,13 @@ impl Writer<'_> {
     }
 }
 
-/// The operating-system user, as the audit log's "who".
+/// The operating-system user, as the audit log's "who": the login name the session gives, or
+/// else the account the process runs as.
 fn os_user() -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| whoami::username().ok())
         .unwrap_or_else(|| "unknown".to_string())
 }
 
