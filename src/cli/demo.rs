@@ -63,7 +63,10 @@ pub fn run(path: Option<PathBuf>, format: Format) -> Result<()> {
         ledger: Ledger::create(&path)?,
         format,
     };
-    note(&format!("building the demo database from the fixtures at {}", path.display()));
+    note(&format!(
+        "building the demo database from the fixtures at {}",
+        path.display()
+    ));
     note(&format!(
         "explore it afterwards with: grantbook --db {} grant show JP-MA-MHPSS-2021",
         path.display()
