@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::Context;
 use super::input::given;
+use crate::db::GrantFilter;
 use crate::domain::{DateRange, Donor, DonorKind, Project, ProjectStatus, parse_date, text};
 use crate::error::Result;
 use crate::report::listing;
@@ -127,7 +128,15 @@ pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::donor(&donor, "Recorded donor"))
         }
         DonorCommand::List => ctx.show(&listing::donors(&ctx.ledger.donors()?)),
-        DonorCommand::Show { code } => ctx.show(&listing::donor(&ctx.ledger.donor(&code)?, "")),
+        DonorCommand::Show { code } => {
+            let donor = ctx.ledger.donor(&code)?;
+            let filter = GrantFilter {
+                donor: Some(donor.code.clone()),
+                ..Default::default()
+            };
+            let grants = ctx.ledger.grant_totals(&filter)?;
+            ctx.show(&listing::with_grants(listing::donor(&donor, ""), &grants))
+        }
     }
 }
 
@@ -139,7 +148,16 @@ pub fn project(command: ProjectCommand, ctx: &mut Context) -> Result<()> {
         }
         ProjectCommand::List => ctx.show(&listing::projects(&ctx.ledger.projects()?)),
         ProjectCommand::Show { code } => {
-            ctx.show(&listing::project(&ctx.ledger.project(&code)?, ""))
+            let project = ctx.ledger.project(&code)?;
+            let filter = GrantFilter {
+                project: Some(project.code.clone()),
+                ..Default::default()
+            };
+            let grants = ctx.ledger.grant_totals(&filter)?;
+            ctx.show(&listing::with_grants(
+                listing::project(&project, ""),
+                &grants,
+            ))
         }
     }
 }

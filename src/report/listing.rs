@@ -78,6 +78,10 @@ pub fn project(p: &Project, title: &str) -> Document {
 /// Grants with their money so far: one row each, amounts in each grant's own currency (never
 /// summed across grants, which may be in different currencies).
 pub fn grants(grants: &[GrantTotals]) -> Document {
+    Document::table("grants", "", grants_table(grants))
+}
+
+fn grants_table(grants: &[GrantTotals]) -> Table {
     let mut t = Table::new(&[
         col("reference", "Grant"),
         col("donor", "Donor"),
@@ -113,7 +117,12 @@ pub fn grants(grants: &[GrantTotals]) -> Document {
             Cell::Int(g.voided),
         ]);
     }
-    Document::table("grants", "", t)
+    t
+}
+
+/// A donor's or project's record followed by its grants.
+pub fn with_grants(doc: Document, grants: &[GrantTotals]) -> Document {
+    doc.with("grants", "Grants", Block::Table(grants_table(grants)))
 }
 
 pub fn grant(
