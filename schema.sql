@@ -109,7 +109,7 @@ INSERT INTO country (code, name) VALUES
 
 CREATE TABLE donor (
     id         INTEGER PRIMARY KEY,
-    code       TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 40),
+    code       TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 60),
     name       TEXT NOT NULL CHECK (length(trim(name)) > 0),
     kind       TEXT NOT NULL
                CHECK (kind IN ('government', 'multilateral', 'foundation', 'private', 'other')),
@@ -118,7 +118,7 @@ CREATE TABLE donor (
 
 CREATE TABLE project (
     id           INTEGER PRIMARY KEY,
-    code         TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 40),
+    code         TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 60),
     title        TEXT NOT NULL CHECK (length(trim(title)) > 0),
     organisation TEXT NOT NULL CHECK (length(trim(organisation)) > 0),
     start_date   TEXT NOT NULL CHECK (date(start_date) IS start_date),
@@ -170,7 +170,7 @@ CREATE TABLE grant_extension (
 CREATE TABLE budget_line (
     id       INTEGER PRIMARY KEY,
     grant_id INTEGER NOT NULL REFERENCES grant_agreement (id),
-    code     TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 40),
+    code     TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 60),
     name     TEXT NOT NULL CHECK (length(trim(name)) > 0),
     category TEXT NOT NULL CHECK (category IN ('staff', 'activities', 'training', 'equipment',
                                                'travel', 'indirect', 'other')),
@@ -202,7 +202,7 @@ CREATE TABLE budget_amount (
 CREATE TABLE period (
     id         INTEGER PRIMARY KEY,
     grant_id   INTEGER NOT NULL REFERENCES grant_agreement (id),
-    code       TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 40),
+    code       TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 60),
     start_date TEXT NOT NULL CHECK (date(start_date) IS start_date),
     end_date   TEXT NOT NULL CHECK (date(end_date) IS end_date),
     status     TEXT NOT NULL CHECK (status IN ('open', 'closed')),
@@ -256,7 +256,7 @@ CREATE TABLE expense (
     fx_quote           TEXT REFERENCES currency (code),
     fx_rate            TEXT CHECK (fx_rate IS NULL OR (fx_rate GLOB '[0-9]*'
                                    AND fx_rate NOT GLOB '*[^0-9.]*' AND fx_rate GLOB '*[1-9]*')),
-    grant_amount_minor INTEGER NOT NULL CHECK (grant_amount_minor >= 0),
+    grant_amount_minor INTEGER NOT NULL CHECK (grant_amount_minor > 0),
     payee              TEXT NOT NULL CHECK (length(trim(payee)) > 0),
     voucher            TEXT NOT NULL CHECK (length(trim(voucher)) > 0),
     country            TEXT NOT NULL REFERENCES country (code),

@@ -15,7 +15,7 @@ use super::parties::{DonorArgs, ProjectArgs};
 use super::period::PeriodArgs;
 use super::{Context, note};
 use crate::db::{GrantFilter, Ledger, LineChange};
-use crate::domain::{PeriodStatus, text};
+use crate::domain::{GrantStatus, PeriodStatus, text};
 use crate::error::{Error, Result};
 use crate::render::Format;
 use crate::report::listing;
@@ -110,8 +110,14 @@ fn load(ctx: &mut Context) -> Result<()> {
     each_row("projects.csv", |r: ProjectArgs| {
         ctx.ledger.add_project(&r.parse()?).map(drop)
     })?;
+    // Grants are loaded active and given their final status once their expenses are in, as an
+    // office closes a grant after its last payment.
+    let mut final_status = Vec::new();
     each_row("grants.csv", |r: GrantArgs| {
-        ctx.ledger.add_grant(&r.parse()?).map(drop)
+        let mut grant = r.parse()?;
+        final_status.push((grant.reference.clone(), grant.status));
+        grant.status = GrantStatus::Active;
+        ctx.ledger.add_grant(&grant).map(drop)
     })?;
     each_row("extensions.csv", |r: ExtendArgs| {
         super::grant::extend(&r, ctx).map(drop)
@@ -162,6 +168,12 @@ fn load(ctx: &mut Context) -> Result<()> {
     for (grant, code) in to_close {
         ctx.ledger
             .set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
+    }
+    for (grant, status) in final_status {
+        if status != GrantStatus::Active {
+            ctx.ledger
+                .set_grant_status(&grant, status, "fixture: final status")?;
+        }
     }
     Ok(())
 }

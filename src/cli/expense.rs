@@ -59,6 +59,10 @@ pub struct ExpenseArgs {
     /// Rate to use instead of the stored ones: 1 grant currency = RATE expense currency
     #[arg(long, allow_negative_numbers = true)]
     pub rate: Option<String>,
+    /// Accept a --rate more than 20 % away from the stored rate in force
+    #[arg(long, requires = "rate")]
+    #[serde(default)]
+    pub force_rate: bool,
     /// Who was paid
     #[arg(long)]
     pub payee: String,
@@ -96,6 +100,7 @@ impl ExpenseArgs {
             amount,
             currency: given(&self.currency).map(text::currency).transpose()?,
             rate,
+            force_rate: self.force_rate,
             payee: text::required("payee", &self.payee, 200)?,
             voucher: text::required("voucher", &self.voucher, 60)?,
             country: given(&self.country).map(text::country).transpose()?,

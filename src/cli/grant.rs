@@ -36,6 +36,20 @@ pub enum GrantCommand {
                             --reason 'Donor approved no-cost extension, letter of 2022-02-10'"
     )]
     Extend(ExtendArgs),
+    /// Set a grant's status; only an active grant takes expenses
+    #[command(
+        after_help = "Example:\n  grantbook grant status JP-MA-MHPSS-2021 --set closed \
+                            --reason 'Final report accepted by the donor'"
+    )]
+    Status {
+        reference: String,
+        /// active, closed or suspended
+        #[arg(long = "set")]
+        status: String,
+        /// Why, e.g. the donor's letter
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Args, Deserialize)]
@@ -125,6 +139,18 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::grants(&ctx.ledger.grant_totals(&filter)?))
         }
         GrantCommand::Show { reference } => show_grant(ctx, &reference, ""),
+        GrantCommand::Status {
+            reference,
+            status,
+            reason,
+        } => {
+            let status = GrantStatus::parse(&status)?;
+            let reason = text::required("reason", &reason, 500)?;
+            let grant = ctx
+                .ledger
+                .set_grant_status(reference.trim(), status, &reason)?;
+            show_grant(ctx, &grant.reference, "Changed grant status")
+        }
         GrantCommand::Extend(args) => {
             let grant = extend(&args, ctx)?;
             show_grant(ctx, &grant.reference, "Extended grant")

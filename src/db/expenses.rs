@@ -1,6 +1,7 @@
 //! Expenses: recorded with the rate they used, listed, voided with a reason, never deleted.
 
 use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
 
 use super::Ledger;
 use super::fx::quote_on;
@@ -8,9 +9,10 @@ use super::grants::check_within;
 use super::lookup::{self, optional_decimal, vocabulary};
 use super::parties::project_countries;
 use super::periods::{closed_period_on, find_period};
-use crate::domain::fx::convert;
+use crate::domain::fx::{check_against_stored, convert};
+use crate::domain::money::check_within_limit;
 use crate::domain::{
-    Currency, Expense, ExpenseFilter, ExpenseKind, Grant, NewExpense, Quote, Void,
+    Currency, Expense, ExpenseFilter, ExpenseKind, Grant, GrantStatus, NewExpense, Quote, Void,
 };
 use crate::error::{Error, Result};
 
@@ -29,6 +31,13 @@ impl Ledger {
         self.write(|w| {
             let conn = w.conn();
             let grant = lookup::grant(conn, &new.grant)?;
+            if grant.status != GrantStatus::Active {
+                return Err(Error::invalid(format!(
+                    "grant {} is {}, so it takes no expenses; if this one must be recorded, make \
+                     it active with `grantbook grant status {} --set active --reason ...`",
+                    grant.reference, grant.status, grant.reference
+                )));
+            }
             let line_id = lookup::line_id(conn, &grant, &new.line)?;
             check_within(&grant, "expense date", new.date)?;
             refuse_closed_period(conn, &grant, new.date, "record an expense dated")?;
@@ -40,7 +49,7 @@ impl Ledger {
             let country = expense_country(conn, &grant, new.country.as_deref())?;
             let quote = expense_quote(conn, &grant, &currency, new)?;
             let grant_amount = match &quote {
-                Some(q) => convert(new.amount, &currency, q, &grant.currency)?,
+                Some(q) => converted(new.amount, &currency, q, &grant.currency)?,
                 None => new.amount,
             };
             refuse_duplicate_voucher(conn, &grant, &new.voucher)?;
@@ -237,25 +246,52 @@ fn expense_quote(
         }
         return Ok(None);
     }
+    let stored = quote_on(conn, &currency.code, &grant.currency.code, new.date)?;
     if let Some(rate) = new.rate {
         if rate.is_zero() {
             return Err(Error::invalid("--rate must be more than zero"));
         }
-        return Ok(Some(Quote {
+        let given = Quote {
             base: grant.currency.code.clone(),
             quote: currency.code.clone(),
             rate,
-        }));
+        };
+        if let (Some(stored), false) = (&stored, new.force_rate) {
+            check_against_stored(&given, stored)?;
+        }
+        return Ok(Some(given));
     }
-    quote_on(conn, &currency.code, &grant.currency.code, new.date)?
-        .map(Some)
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "no exchange rate between {} and {} on or before {}; add one with `grantbook fx \
+    stored.map(Some).ok_or_else(|| {
+        Error::invalid(format!(
+            "no exchange rate between {} and {} on or before {}; add one with `grantbook fx \
                  set --from {} --to {} --rate RATE --valid-from DATE`, or give --rate",
-                currency.code, grant.currency.code, new.date, grant.currency.code, currency.code
-            ))
-        })
+            currency.code, grant.currency.code, new.date, grant.currency.code, currency.code
+        ))
+    })
+}
+
+/// The amount in grant currency, refused when it rounds to nothing or grows past the limit.
+fn converted(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> Result<Decimal> {
+    let result = convert(amount, from, quote, to)?;
+    let what = format!(
+        "{} {} at {}",
+        from.plain(amount),
+        from.code,
+        quote.describe()
+    );
+    if result.is_zero() {
+        return Err(Error::invalid(format!(
+            "{what} is less than the smallest amount of {} ({}); record it together with \
+             other costs",
+            to.code,
+            to.plain(to.from_minor(1))
+        )));
+    }
+    check_within_limit(
+        &format!("{what} makes {} {}, which", to.plain(result), to.code),
+        result,
+    )?;
+    Ok(result)
 }
 
 fn refuse_duplicate_voucher(conn: &Connection, grant: &Grant, voucher: &str) -> Result<()> {

@@ -6,7 +6,7 @@ use rusqlite::params;
 use super::Ledger;
 use super::lookup::{self, GRANT_COLUMNS, GRANT_JOINS, grant_from_row};
 use super::parties::refuse_existing;
-use crate::domain::{DateRange, Extension, Grant, GrantTotals, NewGrant};
+use crate::domain::{DateRange, Extension, Grant, GrantStatus, GrantTotals, NewGrant};
 use crate::error::{Error, Result};
 
 /// Filters of `grant list`.
@@ -122,6 +122,32 @@ impl Ledger {
             )?;
             let after = lookup::grant(conn, reference)?;
             w.audit("extend", "grant", reference, Some(&before), Some(&after))?;
+            Ok(after)
+        })
+    }
+
+    /// Change a grant's status (an inactive grant takes no expenses), with the reason audited.
+    pub fn set_grant_status(
+        &mut self,
+        reference: &str,
+        status: GrantStatus,
+        reason: &str,
+    ) -> Result<Grant> {
+        self.write(|w| {
+            let conn = w.conn();
+            let before = lookup::grant(conn, reference)?;
+            if before.status == status {
+                return Err(Error::invalid(format!(
+                    "grant {reference} is already {status}"
+                )));
+            }
+            conn.execute(
+                "UPDATE grant_agreement SET status = ?1 WHERE id = ?2",
+                params![status.as_str(), before.id],
+            )?;
+            let after = lookup::grant(conn, reference)?;
+            let note = serde_json::json!({ "grant": after, "reason": reason });
+            w.audit("status", "grant", reference, Some(&before), Some(&note))?;
             Ok(after)
         })
     }

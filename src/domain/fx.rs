@@ -26,6 +26,60 @@ impl Quote {
     }
 }
 
+/// How far (in percent) a rate typed by hand may stray from the stored rate in force before it
+/// is taken for a typo, typically a rate written the other way round. Wide enough for a month's
+/// devaluation between two monthly rates.
+pub const RATE_TOLERANCE_PCT: u32 = 20;
+
+impl Quote {
+    /// This quote's rate expressed as "1 `base` = r `quote`", inverting it if need be.
+    pub fn rate_as(&self, base: &str, quote: &str) -> Option<Decimal> {
+        if self.base == base && self.quote == quote {
+            Some(self.rate)
+        } else if self.base == quote && self.quote == base {
+            Decimal::ONE.checked_div(self.rate)
+        } else {
+            None
+        }
+    }
+}
+
+/// Refuse a hand-typed rate more than [`RATE_TOLERANCE_PCT`] away from the stored one, saying
+/// whether it looks inverted.
+pub fn check_against_stored(given: &Quote, stored: &Quote) -> Result<()> {
+    let Some(reference) = stored.rate_as(&given.base, &given.quote) else {
+        return Ok(());
+    };
+    let tolerance = Decimal::from(RATE_TOLERANCE_PCT) / Decimal::ONE_HUNDRED;
+    let strays = |rate: Decimal| (rate - reference).abs() > reference * tolerance;
+    if !strays(given.rate) {
+        return Ok(());
+    }
+    let inverted = Decimal::ONE
+        .checked_div(given.rate)
+        .is_some_and(|r| !strays(r));
+    let hint = if inverted {
+        format!(
+            "; it looks like the rate the other way round: for 1 {} = {} {} give --rate {}",
+            given.base,
+            reference.round_dp(4).normalize(),
+            given.quote,
+            reference.round_dp(4).normalize()
+        )
+    } else {
+        String::new()
+    };
+    Err(Error::invalid(format!(
+        "--rate {} (1 {} = {} {}) is more than {RATE_TOLERANCE_PCT} % away from the stored rate \
+         {}{hint}; if the rate is right, add --force-rate",
+        given.rate,
+        given.base,
+        given.rate,
+        given.quote,
+        stored.describe()
+    )))
+}
+
 /// Convert `amount` of `from` into `to` with `quote` (in either direction), rounded once, to
 /// `to`'s minor units.
 pub fn convert(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> Result<Decimal> {
@@ -99,6 +153,24 @@ mod tests {
             convert(d("10.00"), &usd, &q, &jpy).unwrap().to_string(),
             "1505"
         );
+    }
+
+    #[test]
+    fn a_hand_typed_rate_is_checked_against_the_stored_one() {
+        let stored = quote("USD", "MAD", "9.0235");
+        // 8.5 is 5.8 % below 9.0235: plausible
+        assert!(check_against_stored(&quote("USD", "MAD", "8.5"), &stored).is_ok());
+        // 11 is 21.9 % above: refused, not inverted
+        let err = check_against_stored(&quote("USD", "MAD", "11"), &stored).unwrap_err();
+        assert!(!err.message.contains("other way round"), "{}", err.message);
+        // 0.1108 is 1/9.0253: the inverse, and the message gives the right figure
+        let err = check_against_stored(&quote("USD", "MAD", "0.1108"), &stored).unwrap_err();
+        assert!(err.message.contains("other way round"), "{}", err.message);
+        assert!(err.message.contains("--rate 9.0235"), "{}", err.message);
+        // a stored rate quoted the other way (1 MAD = 0.11 USD, i.e. 1 USD = 9.0909 MAD)
+        let inverse = quote("MAD", "USD", "0.11");
+        assert!(check_against_stored(&quote("USD", "MAD", "9.1"), &inverse).is_ok());
+        assert!(check_against_stored(&quote("USD", "MAD", "0.11"), &inverse).is_err());
     }
 
     #[test]

@@ -169,6 +169,8 @@ pub struct NewExpense {
     pub currency: Option<String>,
     /// "1 grant currency = rate expense currency", given by hand instead of the stored rates.
     pub rate: Option<Decimal>,
+    /// Accept a hand-typed rate far from the stored one.
+    pub force_rate: bool,
     pub payee: String,
     pub voucher: String,
     /// The project's country when it has only one.

@@ -63,16 +63,21 @@ impl Currency {
     /// Refuse an amount with more decimals than this currency has; `what` names the field.
     pub fn check_amount(&self, what: &str, amount: Decimal) -> Result<()> {
         if amount.normalize().scale() > self.minor_units {
-            let example = self.round(amount);
+            let rounded = self.round(amount);
+            let example = if rounded.is_zero() {
+                String::new()
+            } else {
+                format!(" (e.g. {rounded})")
+            };
             return Err(Error::invalid(format!(
-                "{what} {amount}: {} has {} decimal{}; round it yourself (e.g. {example}) so \
-                 nothing is rounded silently",
+                "{what} {amount}: {} has {} decimal{}; round it yourself{example} so nothing is \
+                 rounded silently",
                 self.code,
                 self.minor_units,
                 if self.minor_units == 1 { "" } else { "s" }
             )));
         }
-        Ok(())
+        check_within_limit(what, amount)
     }
 
     /// Text with exactly this currency's decimals, e.g. `123762.00`, `1250.500`, `15000`.
@@ -134,6 +139,19 @@ pub fn parse_amount(what: &str, text: &str, currency: &Currency) -> Result<Decim
     Ok(amount)
 }
 
+/// Refuse an amount of more than [`MAX_INTEGER_DIGITS`] digits before the point, typed or
+/// computed (a conversion at a mistyped rate can grow an amount a thousandfold).
+pub fn check_within_limit(what: &str, amount: Decimal) -> Result<()> {
+    let limit = Decimal::from(10_i64.pow(MAX_INTEGER_DIGITS as u32));
+    if amount.abs() >= limit {
+        return Err(Error::invalid(format!(
+            "{what} {amount} is too large (at most {MAX_INTEGER_DIGITS} digits before the \
+             decimal point); check the amount and the rate"
+        )));
+    }
+    Ok(())
+}
+
 pub fn check_positive(what: &str, amount: Decimal) -> Result<()> {
     if amount.is_zero() {
         return Err(Error::invalid(format!("{what} must be more than zero")));
@@ -143,7 +161,8 @@ pub fn check_positive(what: &str, amount: Decimal) -> Result<()> {
 
 /// A percentage between 0 and 100, written `7`, `6.5` or `7%`.
 pub fn parse_percent(what: &str, text: &str) -> Result<Decimal> {
-    let bare = text.trim().trim_end_matches('%');
+    let trimmed = text.trim();
+    let bare = trimmed.strip_suffix('%').unwrap_or(trimmed);
     let pct = parse_decimal(what, bare)?;
     if pct > Decimal::ONE_HUNDRED {
         return Err(Error::invalid(format!(
@@ -240,6 +259,8 @@ mod tests {
         assert_eq!(usd().from_minor(12_376_200), d("123762.00"));
         assert_eq!(tnd().from_minor(1_500).to_string(), "1.500");
         assert!(usd().to_minor(d("0.005")).is_err());
+        assert!(usd().check_amount("x", d("999999999999.99")).is_ok());
+        assert!(usd().check_amount("x", d("1000000000000.00")).is_err());
     }
 
     #[test]
@@ -266,5 +287,6 @@ mod tests {
         assert_eq!(parse_percent("rate", "6.50%").unwrap(), d("6.5"));
         assert!(parse_percent("rate", "101").is_err());
         assert!(parse_percent("rate", "-1").is_err());
+        assert!(parse_percent("rate", "7%%").is_err());
     }
 }
