@@ -94,13 +94,17 @@ impl From<csv::Error> for Error {
                 csv::ErrorKind::Io(io) => io.into(),
                 other => Error::runtime(format!("I/O error: {other:?}")),
             },
-            _ => Error::invalid(format!("CSV error: {e}")),
+            // csv's own message already starts with "CSV error".
+            _ => Error::invalid(e.to_string()),
         }
     }
 }
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
+        if let Some(kind) = e.io_error_kind() {
+            return std::io::Error::from(kind).into();
+        }
         Error::runtime(format!("JSON error: {e}"))
     }
 }

@@ -25,7 +25,11 @@ fn with_flags(
     }
     let mut args = command.to_vec();
     for (flag, value) in fields {
-        args.extend([flag, value]);
+        args.push(flag);
+        // An empty value marks a flag that takes none.
+        if !value.is_empty() {
+            args.push(value);
+        }
     }
     args
 }
@@ -56,6 +60,11 @@ fn grant(overrides: &Flags) -> Vec<&'static str> {
         ("--end", "2023-12-31"),
     ];
     with_flags(["grant", "add"], &defaults, overrides)
+}
+
+/// A command whose values have no spaces, written as one string.
+fn words(line: &'static str) -> Vec<&'static str> {
+    line.split_whitespace().collect()
 }
 
 fn cases() -> Vec<Case> {
@@ -213,102 +222,43 @@ fn cases() -> Vec<Case> {
         ),
         (
             "line total above the grant",
-            vec![
-                "budget",
-                "revise",
-                "--grant",
-                JAPAN,
-                "--reason",
-                "x",
-                "--line",
-                "STAFF=46000.01",
-            ],
+            words(
+                "budget revise --grant JP-MA-MHPSS-2021 --reason x --date 2021-10-01 --line STAFF=46000.01",
+            ),
             "more than grant",
         ),
         (
             "revision of an unknown line",
-            vec![
-                "budget",
-                "revise",
-                "--grant",
-                JAPAN,
-                "--reason",
-                "x",
-                "--line",
-                "NOPE=1.00",
-            ],
+            words(
+                "budget revise --grant JP-MA-MHPSS-2021 --reason x --date 2021-10-01 --line NOPE=1.00",
+            ),
             "no budget line \"NOPE\"",
         ),
         (
             "budget set twice",
-            vec![
-                "budget",
-                "set",
-                "--grant",
-                JAPAN,
-                "--line",
-                "X:staff:1.00:X",
-            ],
+            words("budget set --grant JP-MA-MHPSS-2021 --line X:staff:1.00:X"),
             "budget revise",
         ),
         (
             "receipts above the grant",
-            vec![
-                "receipt",
-                "add",
-                "--grant",
-                JAPAN,
-                "--date",
-                "2021-06-01",
-                "--amount",
-                "0.01",
-            ],
+            words("receipt add --grant JP-MA-MHPSS-2021 --date 2021-06-01 --amount 0.01"),
             "more than the grant's",
         ),
         (
             "receipt in another currency",
-            vec![
-                "receipt",
-                "add",
-                "--grant",
-                JAPAN,
-                "--date",
-                "2021-06-01",
-                "--amount",
-                "1.00",
-                "--currency",
-                "EUR",
-            ],
+            words(
+                "receipt add --grant JP-MA-MHPSS-2021 --date 2021-06-01 --amount 1.00 --currency EUR",
+            ),
             "grant's currency",
         ),
         (
             "overlapping period",
-            vec![
-                "period",
-                "add",
-                "--grant",
-                JAPAN,
-                "X",
-                "--start",
-                "2021-06-15",
-                "--end",
-                "2021-07-15",
-            ],
+            words("period add --grant JP-MA-MHPSS-2021 X --start 2021-06-15 --end 2021-07-15"),
             "overlaps period 2021-Q2",
         ),
         (
             "period outside the grant",
-            vec![
-                "period",
-                "add",
-                "--grant",
-                JAPAN,
-                "X",
-                "--start",
-                "2022-04-01",
-                "--end",
-                "2022-06-30",
-            ],
+            words("period add --grant JP-MA-MHPSS-2021 X --start 2022-04-01 --end 2022-06-30"),
             "not inside grant",
         ),
         (
@@ -318,34 +268,12 @@ fn cases() -> Vec<Case> {
         ),
         (
             "rate already stored",
-            vec![
-                "fx",
-                "set",
-                "--from",
-                "USD",
-                "--to",
-                "MAD",
-                "--rate",
-                "9.1",
-                "--valid-from",
-                "2021-03-01",
-            ],
+            words("fx set --from USD --to MAD --rate 9.1 --valid-from 2021-03-01"),
             "--replace",
         ),
         (
             "rate to the same currency",
-            vec![
-                "fx",
-                "set",
-                "--from",
-                "USD",
-                "--to",
-                "USD",
-                "--rate",
-                "1",
-                "--valid-from",
-                "2021-03-01",
-            ],
+            words("fx set --from USD --to USD --rate 1 --valid-from 2021-03-01"),
             "two different currencies",
         ),
         (
@@ -360,37 +288,61 @@ fn cases() -> Vec<Case> {
         ),
         (
             "misspelt donor kind",
-            vec![
-                "donor",
-                "add",
-                "--code",
-                "X",
-                "--name",
-                "X",
-                "--kind",
-                "goverment",
-            ],
+            words("donor add --code X --name X --kind goverment"),
             "government, multilateral",
         ),
         (
             "project without country",
-            vec![
-                "project",
-                "add",
-                "--code",
-                "P",
-                "--title",
-                "T",
-                "--organisation",
-                "O",
-                "--countries",
-                ";",
-                "--start",
-                "2021-01-01",
-                "--end",
-                "2021-12-31",
-            ],
+            words(
+                "project add --code P --title T --organisation O --countries ; --start 2021-01-01 --end 2021-12-31",
+            ),
             "at least one country",
+        ),
+        (
+            "rate typed the other way round",
+            expense(&[("--rate", "0.1113")]),
+            "other way round: for 1 USD = 8.9874 MAD give --rate 8.9874",
+        ),
+        (
+            "rate far from the stored one",
+            expense(&[("--rate", "12")]),
+            "--force-rate",
+        ),
+        (
+            "amount that converts to nothing",
+            expense(&[("--amount", "0.01")]),
+            "less than the smallest amount of USD (0.01)",
+        ),
+        (
+            "conversion past the limit",
+            expense(&[
+                ("--amount", "900000000000.00"),
+                ("--rate", "0.00001"),
+                ("--force-rate", ""),
+            ]),
+            "too large",
+        ),
+        (
+            "expense in the future",
+            expense(&[("--date", "2199-01-01")]),
+            "is in the future",
+        ),
+        (
+            "receipt in the future",
+            words("receipt add --grant JP-MA-MHPSS-2021 --date 2199-01-01 --amount 1.00"),
+            "is in the future",
+        ),
+        (
+            "revision dated outside the grant",
+            words(
+                "budget revise --grant JP-MA-MHPSS-2021 --reason x --date 2099-01-01 --line STAFF=1.00",
+            ),
+            "outside grant",
+        ),
+        (
+            "rate for the reversed pair",
+            words("fx set --from MAD --to USD --rate 0.11 --valid-from 2021-05-01"),
+            "--from USD --to MAD --rate 9.090909",
         ),
         (
             "year 0000",
@@ -484,4 +436,13 @@ fn a_new_database_is_readable_by_its_owner_only() {
     let db = TestDb::new();
     let mode = std::fs::metadata(&db.path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn an_empty_file_is_not_turned_into_a_ledger() {
+    let db = TestDb::uninitialised();
+    std::fs::write(&db.path, "").unwrap();
+    let err = db.fails(&["donor", "list"], 2);
+    assert!(err.contains("empty file"), "{err}");
+    assert_eq!(std::fs::metadata(&db.path).unwrap().len(), 0);
 }

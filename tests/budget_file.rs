@@ -74,7 +74,7 @@ fn a_budget_from_a_file_with_three_decimal_dinars() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     // 10,000.000 - 6,000.500 - 3,000.000 = 999.500 not allocated
     assert!(
-        stderr.contains("999.500 of grant JP-MA-2023 is not allocated"),
+        stderr.contains("999.500 TND of grant JP-MA-2023 is not allocated"),
         "{stderr}"
     );
     let lines = db.csv(&["budget", "list", "--grant", G]);

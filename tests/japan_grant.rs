@@ -461,3 +461,134 @@ fn every_change_is_audited_once() {
     assert!(field(void, "before").contains("\"void\":null"));
     assert!(field(void, "after").contains("Wrong line"));
 }
+
+#[test]
+fn an_inactive_grant_takes_no_expenses() {
+    let db = setup();
+    db.ok(&[
+        "grant",
+        "status",
+        G,
+        "--set",
+        "suspended",
+        "--reason",
+        "Donor review",
+    ]);
+    let add = [
+        "expense",
+        "add",
+        "--grant",
+        G,
+        "--line",
+        "COMM",
+        "--date",
+        "2021-05-03",
+        "--amount",
+        "350.00",
+        "--payee",
+        "Print shop",
+        "--voucher",
+        "MA-2021-0003",
+    ];
+    let before = db.dump();
+    let err = db.fails(&add, 2);
+    assert!(
+        err.contains("is suspended") && err.contains("grant status"),
+        "{err}"
+    );
+    assert_eq!(db.dump(), before);
+    db.ok(&[
+        "grant",
+        "status",
+        G,
+        "--set",
+        "active",
+        "--reason",
+        "Review closed",
+    ]);
+    db.ok(&add);
+    let audit = db.json(&["audit", "--entity", "grant", "--limit", "2"]);
+    assert_eq!(audit[0]["action"], "status");
+    // Audit values are JSON inside the JSON document, not strings to decode twice.
+    assert_eq!(audit[0]["after"]["reason"], "Review closed");
+    assert_eq!(audit[1]["before"]["status"], "active");
+}
+
+#[test]
+fn generate_stretches_the_quarter_an_extension_cut_short() {
+    let db = TestDb::new();
+    db.ok(&["donor", "add", "--code", "D", "--name", "Donor"]);
+    db.ok(&[
+        "project",
+        "add",
+        "--code",
+        "P",
+        "--title",
+        "T",
+        "--organisation",
+        "O",
+        "--countries",
+        "MA",
+        "--start",
+        "2021-01-01",
+        "--end",
+        "2021-12-31",
+    ]);
+    db.ok(&[
+        "grant",
+        "add",
+        "--reference",
+        "G",
+        "--donor",
+        "D",
+        "--project",
+        "P",
+        "--currency",
+        "USD",
+        "--amount",
+        "1000.00",
+        "--start",
+        "2021-01-01",
+        "--end",
+        "2021-05-15",
+    ]);
+    db.ok(&["period", "generate", "--grant", "G", "--every", "quarter"]);
+    db.ok(&[
+        "grant",
+        "extend",
+        "G",
+        "--end",
+        "2021-08-31",
+        "--reason",
+        "Extension",
+    ]);
+    let changed = db.csv(&["period", "generate", "--grant", "G", "--every", "quarter"]);
+    let got: Vec<(&str, &str, &str)> = changed
+        .iter()
+        .map(|p| (field(p, "code"), field(p, "start"), field(p, "end")))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2021-Q2", "2021-04-01", "2021-06-30"),
+            ("2021-Q3", "2021-07-01", "2021-08-31")
+        ]
+    );
+
+    // A closed quarter is not stretched behind the manager's back.
+    db.ok(&[
+        "grant",
+        "extend",
+        "G",
+        "--end",
+        "2021-11-30",
+        "--reason",
+        "Second extension",
+    ]);
+    db.ok(&["period", "close", "--grant", "G", "2021-Q3"]);
+    let err = db.fails(
+        &["period", "generate", "--grant", "G", "--every", "quarter"],
+        2,
+    );
+    assert!(err.contains("reopen the period"), "{err}");
+}

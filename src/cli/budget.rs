@@ -12,7 +12,7 @@ use crate::domain::money::parse_decimal;
 use crate::domain::{Budget, LineCategory, NewLine, parse_date, text};
 use crate::error::{Error, Result};
 use crate::report::listing;
-use crate::report::summary::balance;
+use crate::report::summary::unallocated;
 
 const LINE_SPEC: &str = "CODE:CATEGORY:AMOUNT:NAME, e.g. STAFF:staff:46000.00:Psychologists";
 
@@ -136,6 +136,12 @@ fn parse_amount_change(spec: &str) -> Result<LineChange> {
 
 /// Lines from a CSV file, refusing rows that name another grant.
 fn file_lines(path: &PathBuf, grant: &str) -> Result<Vec<LineChange>> {
+    if !path.is_file() {
+        return Err(Error::invalid(format!(
+            "cannot read {}: not a file; give the path of a CSV file",
+            path.display()
+        )));
+    }
     let file = std::fs::File::open(path)
         .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
     let mut changes = Vec::new();
@@ -219,14 +225,12 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
 /// Print the stored budget, and say so when it leaves part of the grant unallocated.
 fn report_stored(ctx: &Context, budget: &Budget) -> Result<()> {
     let grant = ctx.ledger.grant(&budget.grant)?;
-    let total = budget.lines.iter().map(|l| l.amount).sum();
-    let unallocated = balance(grant.amount, total);
-    if !unallocated.is_zero() {
+    let left = unallocated(grant.amount, budget);
+    if !left.is_zero() {
         note(&format!(
-            "the lines total {} {}; {} of grant {} is not allocated to any line yet",
-            grant.currency.plain(total),
+            "{} {} of grant {} is not allocated to any budget line yet",
+            grant.currency.plain(left),
             grant.currency.code,
-            grant.currency.plain(unallocated),
             grant.reference
         ));
     }

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use serde::Deserialize;
 
 use super::Context;
-use super::input::given;
+use super::input::{given, past_date};
 use crate::domain::money::{check_positive, parse_decimal};
 use crate::domain::{ExpenseFilter, ExpenseKind, NewExpense, parse_date, text};
 use crate::error::{Error, Result};
@@ -96,7 +96,7 @@ impl ExpenseArgs {
             grant: text::code("grant reference", &self.grant)?,
             line: text::code("budget line code", &self.line)?,
             kind: ExpenseKind::parse(&self.kind)?,
-            date: parse_date("expense date", &self.date)?,
+            date: past_date("expense date", &self.date)?,
             amount,
             currency: given(&self.currency).map(text::currency).transpose()?,
             rate,

@@ -4,11 +4,19 @@ use std::io::Read;
 
 use serde::de::DeserializeOwned;
 
+use crate::domain::dates::{not_after, parse_date};
 use crate::error::{Error, Result};
 
 /// The value of an optional field, treating an empty CSV cell like an absent flag.
 pub fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A date that has already happened (money paid or received).
+pub fn past_date(what: &str, text: &str) -> Result<chrono::NaiveDate> {
+    let date = parse_date(what, text)?;
+    not_after(what, date, chrono::Local::now().date_naive())?;
+    Ok(date)
 }
 
 /// Read every row of a CSV file with a header row into `T` and hand it to `each`. An error in

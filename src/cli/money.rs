@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use serde::Deserialize;
 
 use super::Context;
-use super::input::given;
+use super::input::{given, past_date};
 use crate::domain::money::{check_positive, parse_decimal};
 use crate::domain::{FxRate, NewReceipt, parse_date, text};
 use crate::error::Result;
@@ -108,7 +108,7 @@ impl ReceiptArgs {
         check_positive("receipt amount", amount)?;
         Ok(NewReceipt {
             grant: text::code("grant reference", &self.grant)?,
-            date: parse_date("receipt date", &self.date)?,
+            date: past_date("receipt date", &self.date)?,
             amount,
             currency: given(&self.currency).map(text::currency).transpose()?,
             reference: text::optional("reference", &self.reference, 100)?,

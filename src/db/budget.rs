@@ -58,6 +58,13 @@ impl Ledger {
                     "grant {reference} has no budget yet; set it first with `grantbook budget set`"
                 )));
             };
+            if !grant.dates().contains(effective) {
+                return Err(Error::invalid(format!(
+                    "revision date {effective} is outside grant {reference} ({}); give the date \
+                     the donor approved the revision",
+                    grant.dates()
+                )));
+            }
             if effective < current.effective_date {
                 return Err(Error::invalid(format!(
                     "revision date {effective} is before revision {} ({}); revisions go forward",

@@ -22,6 +22,7 @@ impl Ledger {
                     rate.base
                 )));
             }
+            refuse_reversed_pair(conn, rate)?;
             let key = format!("{}/{} {}", rate.base, rate.quote, rate.valid_from);
             let existing = find(conn, &rate.base, &rate.quote, rate.valid_from)?;
             match (&existing, replace) {
@@ -74,6 +75,38 @@ impl Ledger {
         let rows = stmt.query_map([currency], rate_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A pair's rates are all quoted one way round, so that "the latest rate" means one thing and a
+/// rate typed upside down is caught here rather than in a report.
+fn refuse_reversed_pair(conn: &Connection, rate: &FxRate) -> Result<()> {
+    let reversed: Option<FxRate> = conn
+        .prepare_cached(
+            "SELECT base, quote, valid_from, rate, source FROM fx_rate
+             WHERE base = ?1 AND quote = ?2 ORDER BY valid_from DESC LIMIT 1",
+        )?
+        .query_row(params![rate.quote, rate.base], rate_from_row)
+        .optional()?;
+    if let Some(existing) = reversed {
+        let inverse = rate
+            .quote()
+            .rate_as(&rate.quote, &rate.base)
+            .unwrap_or_default();
+        return Err(Error::invalid(format!(
+            "rates between {} and {} are kept as 1 {} = ... {} (latest: {} from {}); give this one \
+             that way round: --from {} --to {} --rate {}",
+            rate.base,
+            rate.quote,
+            existing.base,
+            existing.quote,
+            existing.quote().describe(),
+            existing.valid_from,
+            existing.base,
+            existing.quote,
+            inverse.round_dp(6).normalize()
+        )));
+    }
+    Ok(())
 }
 
 fn rate_from_row(r: &rusqlite::Row) -> rusqlite::Result<FxRate> {

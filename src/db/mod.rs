@@ -45,8 +45,8 @@ impl Ledger {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         options.open(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
-                "{} already exists; grantbook never overwrites a database. Choose another path \
-                 with --db, or remove the file if you really mean to start over",
+                "{} already exists; grantbook never overwrites a database. Choose another path, \
+                 or remove the file if you really mean to start over",
                 path.display()
             )),
             _ => Error::runtime(format!("cannot create {}: {e}", path.display())),
@@ -61,6 +61,13 @@ impl Ledger {
                 "no database at {}; create one with `grantbook --db {} init`, or point --db or \
                  GRANTBOOK_DB at an existing one",
                 path.display(),
+                path.display()
+            )));
+        }
+        if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+            return Err(Error::invalid(format!(
+                "{} is an empty file, not a grantbook database; create a database with \
+                 `grantbook --db PATH init` on a path that does not exist yet",
                 path.display()
             )));
         }

@@ -16,22 +16,23 @@ impl Ledger {
         })
     }
 
-    /// Create the grant's calendar months or quarters that do not exist yet; returns those made.
+    /// Create the grant's calendar months or quarters that do not exist yet, and stretch the
+    /// last one if an extension moved the end past it; returns the periods made or stretched.
     pub fn generate_periods(&mut self, reference: &str, every: Every) -> Result<Vec<Period>> {
         self.write(|w| {
             let grant = lookup::grant(w.conn(), reference)?;
             let existing = grant_periods(w.conn(), &grant)?;
             let mut made = Vec::new();
             for (code, dates) in calendar_periods(grant.dates(), every) {
-                let taken = existing.iter().any(|p| {
-                    p.code == code
-                        || DateRange {
-                            start: p.start,
-                            end: p.end,
-                        }
-                        .overlaps(&dates)
-                });
-                if !taken {
+                let cut_short = existing
+                    .iter()
+                    .find(|p| p.code == code && p.start == dates.start && p.end < dates.end);
+                if let Some(period) = cut_short {
+                    made.push(stretch_period(w, &grant, period, dates.end)?);
+                } else if !existing
+                    .iter()
+                    .any(|p| p.code == code || p.dates().overlaps(&dates))
+                {
                     made.push(insert_period(w, &grant, &code, dates)?);
                 }
             }
@@ -103,12 +104,7 @@ fn insert_period(w: &Writer, grant: &Grant, code: &str, dates: DateRange) -> Res
                 grant.reference
             )));
         }
-        if (DateRange {
-            start: other.start,
-            end: other.end,
-        })
-        .overlaps(&dates)
-        {
+        if other.dates().overlaps(&dates) {
             return Err(Error::invalid(format!(
                 "period {code} ({dates}) overlaps period {} ({} to {}) of grant {}",
                 other.code, other.start, other.end, grant.reference
@@ -129,6 +125,30 @@ fn insert_period(w: &Writer, grant: &Grant, code: &str, dates: DateRange) -> Res
         Some(&period),
     )?;
     Ok(period)
+}
+
+/// Move the end of a period that was cut short by the grant's former end date.
+fn stretch_period(
+    w: &Writer,
+    grant: &Grant,
+    period: &Period,
+    end: chrono::NaiveDate,
+) -> Result<Period> {
+    let key = format!("{} {}", grant.reference, period.code);
+    if period.status == PeriodStatus::Closed {
+        return Err(Error::invalid(format!(
+            "period {key} ends on {} but the grant now runs past it; reopen the period so it can \
+             be stretched to {end}, or add a period for the days after it with `period add`",
+            period.end
+        )));
+    }
+    w.conn().execute(
+        "UPDATE period SET end_date = ?1 WHERE grant_id = ?2 AND code = ?3",
+        params![end, grant.id, period.code],
+    )?;
+    let after = find_period(w.conn(), grant, &period.code)?;
+    w.audit("stretch", "period", &key, Some(period), Some(&after))?;
+    Ok(after)
 }
 
 const PERIOD_COLUMNS: &str = "code, start_date, end_date, status";

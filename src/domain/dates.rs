@@ -36,6 +36,17 @@ pub fn parse_date(what: &str, text: &str) -> Result<NaiveDate> {
     Ok(date)
 }
 
+/// Refuse a date after `today`: the ledger records money that has moved, not plans.
+pub fn not_after(what: &str, date: NaiveDate, today: NaiveDate) -> Result<()> {
+    if date > today {
+        return Err(Error::invalid(format!(
+            "{what} {date} is in the future (today is {today}); record money once it has been \
+             paid or received"
+        )));
+    }
+    Ok(())
+}
+
 /// An inclusive range of days, e.g. a grant from 2021-03-01 to 2022-03-31.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRange {

@@ -22,7 +22,7 @@ impl Quote {
 
     /// "1 USD = 9.35 MAD"
     pub fn describe(&self) -> String {
-        format!("1 {} = {} {}", self.base, self.rate.normalize(), self.quote)
+        format!("1 {} = {} {}", self.base, self.rate, self.quote)
     }
 }
 

@@ -118,6 +118,15 @@ pub struct Period {
     pub status: PeriodStatus,
 }
 
+impl Period {
+    pub fn dates(&self) -> DateRange {
+        DateRange {
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FxRate {
     pub base: String,

@@ -42,6 +42,9 @@ fn object<'a>(fields: impl Iterator<Item = (&'a Column, &'a Cell)>) -> Value {
         .map(|(column, cell)| {
             let value = match cell {
                 Cell::Empty => Value::Null,
+                Cell::Json(text) => {
+                    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+                }
                 other => Value::String(other.plain()),
             };
             (column.key.to_string(), value)

@@ -10,6 +10,7 @@ use std::io::Write;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::domain::Quote;
 use crate::domain::money::ROUNDING;
 use crate::error::Result;
 
@@ -35,6 +36,11 @@ pub enum Cell {
     Number(Decimal),
     /// A percentage, shown with one decimal.
     Percent(Decimal),
+    /// An exchange rate: the bare rate in CSV and JSON (with its direction in other columns),
+    /// "1 USD = 9.0235 MAD" for people, since a bare 9.0235 beside a 0.11 says nothing.
+    Rate(Quote),
+    /// A JSON text (audit values), embedded as JSON in JSON output rather than as a string.
+    Json(String),
     Int(i64),
     Date(NaiveDate),
     Empty,
@@ -63,6 +69,8 @@ impl Cell {
             Cell::Amount { value, decimals } => fixed(*value, *decimals),
             Cell::Number(n) => n.to_string(),
             Cell::Percent(p) => fixed(p.round_dp_with_strategy(1, ROUNDING), 1),
+            Cell::Rate(q) => q.rate.to_string(),
+            Cell::Json(text) => text.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Date(d) => d.to_string(),
             Cell::Empty => String::new(),

@@ -78,6 +78,7 @@ fn human(cell: &Cell) -> String {
     match cell {
         Cell::Amount { .. } => group_thousands(&cell.plain()),
         Cell::Percent(_) => format!("{} %", cell.plain()),
+        Cell::Rate(quote) => quote.describe(),
         other => other.plain(),
     }
 }

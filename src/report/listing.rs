@@ -340,7 +340,7 @@ pub fn expenses(expenses: &[Expense]) -> Document {
             Cell::text(&e.payee),
             Cell::amount(e.amount, &e.currency),
             Cell::text(&e.currency.code),
-            Cell::optional(e.rate.as_ref(), |q| Cell::Number(q.rate)),
+            Cell::optional(e.rate.clone(), Cell::Rate),
             Cell::amount(e.grant_amount, &e.grant_currency),
             Cell::text(&e.grant_currency.code),
             Cell::text(&e.country),
@@ -416,8 +416,8 @@ pub fn audit(entries: &[AuditEntry]) -> Document {
             Cell::text(&a.action),
             Cell::text(&a.entity),
             Cell::text(&a.key),
-            Cell::optional(a.before.as_ref(), Cell::text),
-            Cell::optional(a.after.as_ref(), Cell::text),
+            Cell::optional(a.before.clone(), Cell::Json),
+            Cell::optional(a.after.clone(), Cell::Json),
         ]);
     }
     Document::table("audit", "", t)

@@ -2,9 +2,16 @@
 
 use rust_decimal::Decimal;
 
+use crate::domain::Budget;
+
 /// What is left of `budget` after `spent`; negative when overspent.
 pub fn balance(budget: Decimal, spent: Decimal) -> Decimal {
     budget - spent
+}
+
+/// What of a grant's amount no budget line holds yet.
+pub fn unallocated(grant_amount: Decimal, budget: &Budget) -> Decimal {
+    grant_amount - budget.lines.iter().map(|l| l.amount).sum::<Decimal>()
 }
 
 /// `part` as a percentage of `whole`, exact (rounded only when shown); none of nothing.
