@@ -368,6 +368,7 @@ fn bad_input_is_refused_with_one_line_and_nothing_written() {
     // An expense whose voucher a duplicate can collide with.
     db.ok(&expense(&[("--voucher", "MA-2021-0001")]));
     let before = db.dump();
+    let bytes = std::fs::read(&db.path).unwrap();
     let mut all = cases();
     all.push((
         "duplicate voucher",
@@ -389,6 +390,10 @@ fn bad_input_is_refused_with_one_line_and_nothing_written() {
             assert!(err.starts_with("grantbook: error: "), "{what}: {err}");
         }
         assert_eq!(db.dump(), before, "{what}: the database changed");
+        assert!(
+            std::fs::read(&db.path).unwrap() == bytes,
+            "{what}: the file changed"
+        );
     }
 }
 

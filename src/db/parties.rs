@@ -1,6 +1,6 @@
 //! Donors and projects.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, Row, params};
 
 use super::Ledger;
 use super::lookup::{self, vocabulary};
@@ -82,12 +82,11 @@ impl Ledger {
     }
 
     pub fn projects(&self) -> Result<Vec<Project>> {
-        let codes: Vec<String> = self
+        let mut stmt = self
             .conn
-            .prepare("SELECT code FROM project ORDER BY code")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        codes.iter().map(|c| find_project(&self.conn, c)).collect()
+            .prepare(&format!("{PROJECT_SELECT} GROUP BY p.id ORDER BY p.code"))?;
+        let rows = stmt.query_map([], project_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn project(&self, code: &str) -> Result<Project> {
@@ -124,31 +123,32 @@ fn find_donor(conn: &Connection, code: &str) -> Result<Donor> {
     )?)
 }
 
+/// A project with its countries gathered in one query (codes are letters only, so ',' is safe
+/// as the separator).
+const PROJECT_SELECT: &str = "SELECT p.code, p.title, p.organisation, p.start_date, p.end_date,
+        p.status, group_concat(pc.country, ',' ORDER BY pc.country)
+    FROM project p LEFT JOIN project_country pc ON pc.project_id = p.id";
+
+fn project_from_row(r: &Row) -> rusqlite::Result<Project> {
+    let countries: Option<String> = r.get(6)?;
+    Ok(Project {
+        code: r.get(0)?,
+        title: r.get(1)?,
+        organisation: r.get(2)?,
+        countries: countries
+            .map(|c| c.split(',').map(String::from).collect())
+            .unwrap_or_default(),
+        start: r.get(3)?,
+        end: r.get(4)?,
+        status: vocabulary(r, 5, ProjectStatus::parse)?,
+    })
+}
+
 fn find_project(conn: &Connection, code: &str) -> Result<Project> {
-    let id = lookup::project_id(conn, code)?;
-    let countries: Vec<String> = conn
-        .prepare_cached(
-            "SELECT country FROM project_country WHERE project_id = ?1 ORDER BY country",
-        )?
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    conn.query_row(
-        "SELECT code, title, organisation, start_date, end_date, status FROM project WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(Project {
-                code: r.get(0)?,
-                title: r.get(1)?,
-                organisation: r.get(2)?,
-                countries: countries.clone(),
-                start: r.get(3)?,
-                end: r.get(4)?,
-                status: vocabulary(r, 5, ProjectStatus::parse)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| Error::runtime(format!("project {code:?} vanished while being read")))
+    lookup::project_id(conn, code)?;
+    Ok(conn
+        .prepare_cached(&format!("{PROJECT_SELECT} WHERE p.code = ?1 GROUP BY p.id"))?
+        .query_row([code], project_from_row)?)
 }
 
 /// The countries a project works in, for checking an expense's country.

@@ -4,7 +4,7 @@ use rusqlite::params;
 
 use super::Ledger;
 use super::lookup;
-use crate::domain::{Grant, NewReceipt, Receipt};
+use crate::domain::{Currency, NewReceipt, Receipt};
 use crate::error::{Error, Result};
 
 impl Ledger {
@@ -60,34 +60,31 @@ impl Ledger {
         })
     }
 
+    /// Receipts of one grant, or of all, by grant then date.
     pub fn receipts(&self, reference: Option<&str>) -> Result<Vec<Receipt>> {
-        let grants: Vec<Grant> = match reference {
-            Some(r) => vec![lookup::grant(&self.conn, r)?],
-            None => self
-                .grant_totals(&Default::default())?
-                .into_iter()
-                .map(|t| t.grant)
-                .collect(),
-        };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, date, amount_minor, reference, description FROM receipt
-             WHERE grant_id = ?1 ORDER BY date, id",
-        )?;
-        let mut receipts = Vec::new();
-        for grant in &grants {
-            let rows = stmt.query_map([grant.id], |r| {
-                Ok(Receipt {
-                    id: r.get(0)?,
-                    grant: grant.reference.clone(),
-                    date: r.get(1)?,
-                    amount: grant.currency.from_minor(r.get(2)?),
-                    currency: grant.currency.clone(),
-                    reference: r.get(3)?,
-                    description: r.get(4)?,
-                })
-            })?;
-            receipts.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        if let Some(r) = reference {
+            lookup::grant(&self.conn, r)?;
         }
-        Ok(receipts)
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, g.reference, r.date, r.amount_minor, g.currency, c.minor_units,
+                    r.reference, r.description
+             FROM receipt r JOIN grant_agreement g ON g.id = r.grant_id
+             JOIN currency c ON c.code = g.currency
+             WHERE ?1 IS NULL OR g.reference = ?1
+             ORDER BY g.reference, r.date, r.id",
+        )?;
+        let rows = stmt.query_map([reference], |r| {
+            let currency = Currency::new(&r.get::<_, String>(4)?, r.get(5)?);
+            Ok(Receipt {
+                id: r.get(0)?,
+                grant: r.get(1)?,
+                date: r.get(2)?,
+                amount: currency.from_minor(r.get(3)?),
+                currency,
+                reference: r.get(6)?,
+                description: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
