@@ -78,18 +78,17 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn tables(conn: &Connection) -> Vec<String> {
-        let mut stmt = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect()
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    /// The first column of every row `sql` returns.
+    fn strings(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect()
     }
 
     #[test]
-    fn sections_are_numbered_in_order() {
+    fn sections_are_numbered_in_order() -> TestResult {
         let sections = migrations();
         assert!(sections.len() >= 2);
         for (i, section) in sections.iter().enumerate() {
@@ -100,15 +99,19 @@ mod tests {
                 &section[..40.min(section.len())]
             );
         }
+        Ok(())
     }
 
     #[test]
-    fn migrates_an_empty_database_and_twice_is_harmless() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn).unwrap();
-        migrate(&mut conn).unwrap();
-        assert_eq!(version(&conn).unwrap(), latest_version());
-        let names = tables(&conn);
+    fn migrates_an_empty_database_and_twice_is_harmless() -> TestResult {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn)?;
+        migrate(&mut conn)?;
+        assert_eq!(version(&conn)?, latest_version());
+        let names = strings(
+            &conn,
+            "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name",
+        )?;
         for t in [
             "audit_log",
             "budget_line",
@@ -119,44 +122,36 @@ mod tests {
         ] {
             assert!(names.contains(&t.to_string()), "{t} missing from {names:?}");
         }
-        let (usd, tnd, jpy): (i64, i64, i64) = conn
-            .query_row(
-                "SELECT (SELECT minor_units FROM currency WHERE code = 'USD'),
+        let (usd, tnd, jpy): (i64, i64, i64) = conn.query_row(
+            "SELECT (SELECT minor_units FROM currency WHERE code = 'USD'),
                         (SELECT minor_units FROM currency WHERE code = 'TND'),
                         (SELECT minor_units FROM currency WHERE code = 'JPY')",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         assert_eq!((usd, tnd, jpy), (2, 3, 0));
+        Ok(())
     }
 
     #[test]
-    fn step_by_step_equals_all_at_once() {
-        let mut stepwise = Connection::open_in_memory().unwrap();
+    fn step_by_step_equals_all_at_once() -> TestResult {
+        let mut stepwise = Connection::open_in_memory()?;
         for v in 1..=latest_version() {
-            migrate_to(&mut stepwise, v).unwrap();
+            migrate_to(&mut stepwise, v)?;
         }
-        let mut direct = Connection::open_in_memory().unwrap();
-        migrate(&mut direct).unwrap();
-        let schema = |c: &Connection| -> Vec<String> {
-            let mut stmt = c
-                .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
-                .unwrap();
-            stmt.query_map([], |r| r.get(0))
-                .unwrap()
-                .map(|r| r.unwrap())
-                .collect()
-        };
-        assert_eq!(schema(&stepwise), schema(&direct));
+        let mut direct = Connection::open_in_memory()?;
+        migrate(&mut direct)?;
+        let schema = "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name";
+        assert_eq!(strings(&stepwise, schema)?, strings(&direct, schema)?);
+        Ok(())
     }
 
     #[test]
-    fn refuses_a_database_from_the_future() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", latest_version() + 1)
-            .unwrap();
+    fn refuses_a_database_from_the_future() -> TestResult {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "user_version", latest_version() + 1)?;
         let err = migrate(&mut conn).unwrap_err();
         assert!(err.message.contains("newer"), "{}", err.message);
+        Ok(())
     }
 }

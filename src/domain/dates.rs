@@ -126,20 +126,16 @@ pub fn calendar_periods(range: DateRange, every: Every) -> Vec<(String, DateRang
 mod tests {
     use super::*;
 
-    fn date(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn date(s: &str) -> chrono::ParseResult<NaiveDate> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
     }
 
     #[test]
-    fn parses_iso_dates_only() {
-        assert_eq!(
-            parse_date("date", "2021-03-01").unwrap(),
-            date("2021-03-01")
-        );
-        assert_eq!(
-            parse_date("date", "2024-02-29").unwrap(),
-            date("2024-02-29")
-        );
+    fn parses_iso_dates_only() -> TestResult {
+        assert_eq!(parse_date("date", "2021-03-01")?, date("2021-03-01")?);
+        assert_eq!(parse_date("date", "2024-02-29")?, date("2024-02-29")?);
         for bad in [
             "2021-02-30",
             "2023-02-29",
@@ -163,33 +159,36 @@ mod tests {
                 .message
                 .contains("not a calendar date")
         );
+        Ok(())
     }
 
     #[test]
-    fn ranges_count_both_ends() {
-        let grant = DateRange::new("grant", date("2021-03-01"), date("2022-03-31")).unwrap();
+    fn ranges_count_both_ends() -> TestResult {
+        let grant = DateRange::new("grant", date("2021-03-01")?, date("2022-03-31")?)?;
         assert_eq!(grant.days(), 396); // 306 days left in 2021 from 1 March, plus 90 in 2022
-        assert!(grant.contains(date("2021-03-01")));
-        assert!(grant.contains(date("2022-03-31")));
-        assert!(!grant.contains(date("2022-04-01")));
-        assert!(!grant.contains(date("2021-02-28")));
-        let leap = DateRange::new("p", date("2024-02-01"), date("2024-02-29")).unwrap();
+        assert!(grant.contains(date("2021-03-01")?));
+        assert!(grant.contains(date("2022-03-31")?));
+        assert!(!grant.contains(date("2022-04-01")?));
+        assert!(!grant.contains(date("2021-02-28")?));
+        let leap = DateRange::new("p", date("2024-02-01")?, date("2024-02-29")?)?;
         assert_eq!(leap.days(), 29);
-        assert!(DateRange::new("grant", date("2022-03-31"), date("2021-03-01")).is_err());
+        assert!(DateRange::new("grant", date("2022-03-31")?, date("2021-03-01")?).is_err());
+        Ok(())
     }
 
     #[test]
-    fn overlapping_ranges() {
-        let q1 = DateRange::new("p", date("2021-01-01"), date("2021-03-31")).unwrap();
-        let q2 = DateRange::new("p", date("2021-04-01"), date("2021-06-30")).unwrap();
-        let march = DateRange::new("p", date("2021-03-31"), date("2021-04-30")).unwrap();
+    fn overlapping_ranges() -> TestResult {
+        let q1 = DateRange::new("p", date("2021-01-01")?, date("2021-03-31")?)?;
+        let q2 = DateRange::new("p", date("2021-04-01")?, date("2021-06-30")?)?;
+        let march = DateRange::new("p", date("2021-03-31")?, date("2021-04-30")?)?;
         assert!(!q1.overlaps(&q2));
         assert!(q1.overlaps(&march) && q2.overlaps(&march));
+        Ok(())
     }
 
     #[test]
-    fn quarters_of_the_japan_grant() {
-        let grant = DateRange::new("grant", date("2021-03-01"), date("2022-03-31")).unwrap();
+    fn quarters_of_the_japan_grant() -> TestResult {
+        let grant = DateRange::new("grant", date("2021-03-01")?, date("2022-03-31")?)?;
         let quarters = calendar_periods(grant, Every::Quarter);
         let got: Vec<(String, String, String)> = quarters
             .iter()
@@ -206,16 +205,18 @@ mod tests {
         for (g, w) in got.iter().zip(want) {
             assert_eq!((g.0.as_str(), g.1.as_str(), g.2.as_str()), w);
         }
+        Ok(())
     }
 
     #[test]
-    fn months_clip_to_the_range_and_handle_february() {
-        let range = DateRange::new("grant", date("2024-01-15"), date("2024-03-10")).unwrap();
+    fn months_clip_to_the_range_and_handle_february() -> TestResult {
+        let range = DateRange::new("grant", date("2024-01-15")?, date("2024-03-10")?)?;
         let months = calendar_periods(range, Every::Month);
         assert_eq!(months.len(), 3);
         assert_eq!(months[0].0, "2024-01");
-        assert_eq!(months[0].1.start, date("2024-01-15"));
-        assert_eq!(months[1].1.end, date("2024-02-29"));
-        assert_eq!(months[2].1.end, date("2024-03-10"));
+        assert_eq!(months[0].1.start, date("2024-01-15")?);
+        assert_eq!(months[1].1.end, date("2024-02-29")?);
+        assert_eq!(months[2].1.end, date("2024-03-10")?);
+        Ok(())
     }
 }

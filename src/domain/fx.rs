@@ -102,82 +102,79 @@ pub fn convert(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+    use rust_decimal_macros::dec;
 
-    fn quote(base: &str, q: &str, rate: &str) -> Quote {
+    fn quote(base: &str, q: &str, rate: Decimal) -> Quote {
         Quote {
             base: base.into(),
             quote: q.into(),
-            rate: d(rate),
+            rate,
         }
     }
 
     #[test]
-    fn divides_when_the_grant_currency_is_the_base() {
+    fn divides_when_the_grant_currency_is_the_base() -> TestResult {
         // 1 USD = 8.9500 MAD; MAD 10,000.00 / 8.95 = 1,117.31843... -> USD 1,117.32
         let usd = Currency::new("USD", 2);
         let mad = Currency::new("MAD", 2);
-        let q = quote("USD", "MAD", "8.9500");
-        assert_eq!(
-            convert(d("10000.00"), &mad, &q, &usd).unwrap(),
-            d("1117.32")
-        );
+        let q = quote("USD", "MAD", dec!(8.9500));
+        assert_eq!(convert(dec!(10000.00), &mad, &q, &usd)?, dec!(1117.32));
+        Ok(())
     }
 
     #[test]
-    fn multiplies_when_the_expense_currency_is_the_base() {
+    fn multiplies_when_the_expense_currency_is_the_base() -> TestResult {
         // 1 EUR = 3.3125 TND; EUR 100.00 -> TND 331.250 (three decimals)
         let eur = Currency::new("EUR", 2);
         let tnd = Currency::new("TND", 3);
-        let q = quote("EUR", "TND", "3.3125");
-        let converted = convert(d("100.00"), &eur, &q, &tnd).unwrap();
+        let q = quote("EUR", "TND", dec!(3.3125));
+        let converted = convert(dec!(100.00), &eur, &q, &tnd)?;
         assert_eq!(converted.to_string(), "331.250");
         // and back: TND 1,000.000 / 3.3125 = 301.8867... -> EUR 301.89
-        assert_eq!(convert(d("1000.000"), &tnd, &q, &eur).unwrap(), d("301.89"));
+        assert_eq!(convert(dec!(1000.000), &tnd, &q, &eur)?, dec!(301.89));
+        Ok(())
     }
 
     #[test]
-    fn rounds_midpoints_away_from_zero() {
+    fn rounds_midpoints_away_from_zero() -> TestResult {
         // JPY 125 * 0.0068 = 0.85 USD exactly; JPY 1 * 0.0065 = 0.0065 -> 0.01
         let usd = Currency::new("USD", 2);
         let jpy = Currency::new("JPY", 0);
-        let q = quote("JPY", "USD", "0.0065");
-        assert_eq!(convert(d("1"), &jpy, &q, &usd).unwrap(), d("0.01"));
+        let q = quote("JPY", "USD", dec!(0.0065));
+        assert_eq!(convert(dec!(1), &jpy, &q, &usd)?, dec!(0.01));
         // USD 10.00 at 1 USD = 150.5 JPY -> 1505 yen, no decimals
-        let q = quote("USD", "JPY", "150.5");
-        assert_eq!(
-            convert(d("10.00"), &usd, &q, &jpy).unwrap().to_string(),
-            "1505"
-        );
+        let q = quote("USD", "JPY", dec!(150.5));
+        assert_eq!(convert(dec!(10.00), &usd, &q, &jpy)?.to_string(), "1505");
+        Ok(())
     }
 
     #[test]
-    fn a_hand_typed_rate_is_checked_against_the_stored_one() {
-        let stored = quote("USD", "MAD", "9.0235");
+    fn a_hand_typed_rate_is_checked_against_the_stored_one() -> TestResult {
+        let stored = quote("USD", "MAD", dec!(9.0235));
         // 8.5 is 5.8 % below 9.0235: plausible
-        assert!(check_against_stored(&quote("USD", "MAD", "8.5"), &stored).is_ok());
+        assert!(check_against_stored(&quote("USD", "MAD", dec!(8.5)), &stored).is_ok());
         // 11 is 21.9 % above: refused, not inverted
-        let err = check_against_stored(&quote("USD", "MAD", "11"), &stored).unwrap_err();
+        let err = check_against_stored(&quote("USD", "MAD", dec!(11)), &stored).unwrap_err();
         assert!(!err.message.contains("other way round"), "{}", err.message);
         // 0.1108 is 1/9.0253: the inverse, and the message gives the right figure
-        let err = check_against_stored(&quote("USD", "MAD", "0.1108"), &stored).unwrap_err();
+        let err = check_against_stored(&quote("USD", "MAD", dec!(0.1108)), &stored).unwrap_err();
         assert!(err.message.contains("other way round"), "{}", err.message);
         assert!(err.message.contains("--rate 9.0235"), "{}", err.message);
         // a stored rate quoted the other way (1 MAD = 0.11 USD, i.e. 1 USD = 9.0909 MAD)
-        let inverse = quote("MAD", "USD", "0.11");
-        assert!(check_against_stored(&quote("USD", "MAD", "9.1"), &inverse).is_ok());
-        assert!(check_against_stored(&quote("USD", "MAD", "0.11"), &inverse).is_err());
+        let inverse = quote("MAD", "USD", dec!(0.11));
+        assert!(check_against_stored(&quote("USD", "MAD", dec!(9.1)), &inverse).is_ok());
+        assert!(check_against_stored(&quote("USD", "MAD", dec!(0.11)), &inverse).is_err());
+        Ok(())
     }
 
     #[test]
-    fn refuses_a_quote_for_other_currencies() {
+    fn refuses_a_quote_for_other_currencies() -> TestResult {
         let usd = Currency::new("USD", 2);
         let mad = Currency::new("MAD", 2);
-        let q = quote("EUR", "MAD", "10.8");
-        assert!(convert(d("1"), &mad, &q, &usd).is_err());
+        let q = quote("EUR", "MAD", dec!(10.8));
+        assert!(convert(dec!(1), &mad, &q, &usd).is_err());
+        Ok(())
     }
 }

@@ -98,13 +98,15 @@ vocabulary!(PeriodStatus, "period status" {
 mod tests {
     use super::*;
 
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn words_round_trip_and_unknown_words_list_the_choices() {
+    fn words_round_trip_and_unknown_words_list_the_choices() -> TestResult {
         for word in LineCategory::WORDS {
-            assert_eq!(LineCategory::parse(word).unwrap().as_str(), *word);
+            assert_eq!(LineCategory::parse(word)?.as_str(), *word);
         }
         assert_eq!(
-            ExpenseKind::parse(" Disbursement ").unwrap(),
+            ExpenseKind::parse(" Disbursement ")?,
             ExpenseKind::Disbursement
         );
         let err = DonorKind::parse("goverment").unwrap_err();
@@ -113,5 +115,6 @@ mod tests {
             "{}",
             err.message
         );
+        Ok(())
     }
 }

@@ -175,11 +175,9 @@ pub fn parse_percent(what: &str, text: &str) -> Result<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+    use rust_decimal_macros::dec;
 
     fn usd() -> Currency {
         Currency::new("USD", 2)
@@ -192,14 +190,15 @@ mod tests {
     }
 
     #[test]
-    fn parses_plain_decimals() {
-        assert_eq!(parse_decimal("amount", "123762").unwrap(), d("123762"));
-        assert_eq!(parse_decimal("amount", " 12.50 ").unwrap(), d("12.50"));
-        assert_eq!(parse_decimal("amount", "0.125").unwrap(), d("0.125"));
+    fn parses_plain_decimals() -> TestResult {
+        assert_eq!(parse_decimal("amount", "123762")?, dec!(123762));
+        assert_eq!(parse_decimal("amount", " 12.50 ")?, dec!(12.50));
+        assert_eq!(parse_decimal("amount", "0.125")?, dec!(0.125));
+        Ok(())
     }
 
     #[test]
-    fn refuses_ambiguous_or_foreign_notations() {
+    fn refuses_ambiguous_or_foreign_notations() -> TestResult {
         for bad in [
             "12,5", "1,250.00", "1e3", "1E3", "-5", "", "abc", "1.2.3", ".5", "5.", "+5", "٣",
         ] {
@@ -225,18 +224,20 @@ mod tests {
                 .message
                 .contains("exponent")
         );
+        Ok(())
     }
 
     #[test]
-    fn refuses_huge_numbers_instead_of_overflowing() {
+    fn refuses_huge_numbers_instead_of_overflowing() -> TestResult {
         assert!(parse_decimal("amount", "999999999999.99").is_ok());
         assert!(parse_decimal("amount", "1000000000000").is_err());
         assert!(parse_decimal("amount", &"9".repeat(40)).is_err());
         assert!(parse_decimal("amount", &format!("1.{}", "1".repeat(40))).is_err());
+        Ok(())
     }
 
     #[test]
-    fn decimals_per_currency() {
+    fn decimals_per_currency() -> TestResult {
         assert!(parse_amount("amount", "10.25", &usd()).is_ok());
         assert!(
             parse_amount("amount", "10.250", &usd()).is_ok(),
@@ -248,45 +249,50 @@ mod tests {
         assert!(parse_amount("amount", "15000", &jpy()).is_ok());
         assert!(parse_amount("amount", "15000.5", &jpy()).is_err());
         assert!(parse_amount("amount", "0", &usd()).is_err());
+        Ok(())
     }
 
     #[test]
-    fn minor_units_round_trip() {
-        assert_eq!(usd().to_minor(d("123762.00")).unwrap(), 12_376_200);
-        assert_eq!(usd().to_minor(d("0.5")).unwrap(), 50);
-        assert_eq!(tnd().to_minor(d("1.5")).unwrap(), 1_500);
-        assert_eq!(jpy().to_minor(d("15000")).unwrap(), 15_000);
-        assert_eq!(usd().from_minor(12_376_200), d("123762.00"));
+    fn minor_units_round_trip() -> TestResult {
+        assert_eq!(usd().to_minor(dec!(123762.00))?, 12_376_200);
+        assert_eq!(usd().to_minor(dec!(0.5))?, 50);
+        assert_eq!(tnd().to_minor(dec!(1.5))?, 1_500);
+        assert_eq!(jpy().to_minor(dec!(15000))?, 15_000);
+        assert_eq!(usd().from_minor(12_376_200), dec!(123762.00));
         assert_eq!(tnd().from_minor(1_500).to_string(), "1.500");
-        assert!(usd().to_minor(d("0.005")).is_err());
-        assert!(usd().check_amount("x", d("999999999999.99")).is_ok());
-        assert!(usd().check_amount("x", d("1000000000000.00")).is_err());
+        assert!(usd().to_minor(dec!(0.005)).is_err());
+        assert!(usd().check_amount("x", dec!(999999999999.99)).is_ok());
+        assert!(usd().check_amount("x", dec!(1000000000000.00)).is_err());
+        Ok(())
     }
 
     #[test]
-    fn rounds_half_away_from_zero_to_the_currency() {
-        assert_eq!(usd().round(d("8096.5794")), d("8096.58"));
-        assert_eq!(usd().round(d("0.125")), d("0.13"));
-        assert_eq!(usd().round(d("0.135")), d("0.14"));
-        assert_eq!(usd().round(d("0.124999")), d("0.12"));
-        assert_eq!(tnd().round(d("2.0005")), d("2.001"));
-        assert_eq!(jpy().round(d("1499.5")), d("1500"));
-        assert_eq!(usd().round(d("7")).to_string(), "7.00");
+    fn rounds_half_away_from_zero_to_the_currency() -> TestResult {
+        assert_eq!(usd().round(dec!(8096.5794)), dec!(8096.58));
+        assert_eq!(usd().round(dec!(0.125)), dec!(0.13));
+        assert_eq!(usd().round(dec!(0.135)), dec!(0.14));
+        assert_eq!(usd().round(dec!(0.124999)), dec!(0.12));
+        assert_eq!(tnd().round(dec!(2.0005)), dec!(2.001));
+        assert_eq!(jpy().round(dec!(1499.5)), dec!(1500));
+        assert_eq!(usd().round(dec!(7)).to_string(), "7.00");
+        Ok(())
     }
 
     #[test]
-    fn plain_text_has_the_currency_decimals() {
-        assert_eq!(usd().plain(d("5")), "5.00");
-        assert_eq!(tnd().plain(d("1250.5")), "1250.500");
-        assert_eq!(jpy().plain(d("15000")), "15000");
+    fn plain_text_has_the_currency_decimals() -> TestResult {
+        assert_eq!(usd().plain(dec!(5)), "5.00");
+        assert_eq!(tnd().plain(dec!(1250.5)), "1250.500");
+        assert_eq!(jpy().plain(dec!(15000)), "15000");
+        Ok(())
     }
 
     #[test]
-    fn percentages() {
-        assert_eq!(parse_percent("rate", "7").unwrap(), d("7"));
-        assert_eq!(parse_percent("rate", "6.50%").unwrap(), d("6.5"));
+    fn percentages() -> TestResult {
+        assert_eq!(parse_percent("rate", "7")?, dec!(7));
+        assert_eq!(parse_percent("rate", "6.50%")?, dec!(6.5));
         assert!(parse_percent("rate", "101").is_err());
         assert!(parse_percent("rate", "-1").is_err());
         assert!(parse_percent("rate", "7%%").is_err());
+        Ok(())
     }
 }

@@ -109,22 +109,25 @@ pub fn group_thousands(plain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
     use rust_decimal::Decimal;
-    use std::str::FromStr;
+    use rust_decimal_macros::dec;
 
     #[test]
-    fn thousands() {
+    fn thousands() -> TestResult {
         assert_eq!(group_thousands("123762.00"), "123,762.00");
         assert_eq!(group_thousands("1234567.500"), "1,234,567.500");
         assert_eq!(group_thousands("-1234"), "-1,234");
         assert_eq!(group_thousands("999.99"), "999.99");
         assert_eq!(group_thousands("0.00"), "0.00");
+        Ok(())
     }
 
     #[test]
-    fn amounts_keep_their_currency_decimals() {
+    fn amounts_keep_their_currency_decimals() -> TestResult {
         let tnd = Cell::Amount {
-            value: Decimal::from_str("1250.5").unwrap(),
+            value: dec!(1250.5),
             decimals: 3,
         };
         assert_eq!(human(&tnd), "1,250.500");
@@ -133,7 +136,8 @@ mod tests {
             decimals: 0,
         };
         assert_eq!(human(&jpy), "1,500,000");
-        let pct = Cell::Percent(Decimal::from_str("89.96").unwrap());
+        let pct = Cell::Percent(dec!(89.96));
         assert_eq!(human(&pct), "90.0 %");
+        Ok(())
     }
 }

@@ -25,22 +25,21 @@ pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+    use rust_decimal_macros::dec;
 
     #[test]
-    fn balance_and_percent_by_hand() {
+    fn balance_and_percent_by_hand() -> TestResult {
         // Japan grant: USD 123,762.00 budget, 111,398.14 spent -> 12,363.86 left, 90.0100... %
-        assert_eq!(balance(d("123762.00"), d("111398.14")), d("12363.86"));
-        let used = percent(d("111398.14"), d("123762.00")).unwrap();
-        assert_eq!(used.round_dp(4), d("90.0100"));
+        assert_eq!(balance(dec!(123762.00), dec!(111398.14)), dec!(12363.86));
+        let used = percent(dec!(111398.14), dec!(123762.00)).ok_or("no percentage")?;
+        assert_eq!(used.round_dp(4), dec!(90.0100));
         // overspent line: 5,250.00 of 5,000.00 -> -250.00 left, 105 %
-        assert_eq!(balance(d("5000.00"), d("5250.00")), d("-250.00"));
-        assert_eq!(percent(d("5250.00"), d("5000.00")).unwrap(), d("105"));
+        assert_eq!(balance(dec!(5000.00), dec!(5250.00)), dec!(-250.00));
+        assert_eq!(percent(dec!(5250.00), dec!(5000.00)), Some(dec!(105)));
         // a line with no budget has no percentage rather than a division by zero
-        assert_eq!(percent(d("10.00"), d("0.00")), None);
+        assert_eq!(percent(dec!(10.00), dec!(0.00)), None);
+        Ok(())
     }
 }
