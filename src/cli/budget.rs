@@ -11,7 +11,7 @@ use crate::db::LineChange;
 use crate::domain::money::parse_decimal;
 use crate::domain::{Budget, LineCategory, NewLine, parse_date, text};
 use crate::error::{Error, Result};
-use crate::report::listing;
+use crate::report::grants;
 use crate::report::summary::unallocated;
 
 const LINE_SPEC: &str = "CODE:CATEGORY:AMOUNT:NAME, e.g. STAFF:staff:46000.00:Psychologists";
@@ -187,9 +187,9 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
             revisions,
         } => {
             if revisions {
-                return ctx.show(&listing::revisions(&grant, &ctx.ledger.revisions(&grant)?));
+                return ctx.show(&grants::revisions(&grant, &ctx.ledger.revisions(&grant)?));
             }
-            ctx.show(&listing::budget(&ctx.ledger.budget(&grant, revision)?))
+            ctx.show(&grants::budget(&ctx.ledger.budget(&grant, revision)?))
         }
         BudgetCommand::Revise {
             grant,
@@ -234,5 +234,5 @@ fn report_stored(ctx: &Context, budget: &Budget) -> Result<()> {
             grant.reference
         ));
     }
-    ctx.show(&listing::budget(budget))
+    ctx.show(&grants::budget(budget))
 }

@@ -18,7 +18,7 @@ use crate::db::{GrantFilter, Ledger, LineChange};
 use crate::domain::{GrantStatus, PeriodStatus, text};
 use crate::error::{Error, Result};
 use crate::render::Format;
-use crate::report::listing;
+use crate::report::grants;
 
 /// The fixtures, compiled in so the demo runs from any directory.
 const FIXTURES: &[(&str, &str)] = &[
@@ -73,11 +73,11 @@ pub fn run(path: Option<PathBuf>, format: Format) -> Result<()> {
     ));
     load(&mut ctx)?;
     let grants = ctx.ledger.grant_totals(&GrantFilter::default())?;
-    let mut doc = listing::grants(&grants);
+    let mut doc = grants::grants(&grants);
     doc.sections[0].title =
         "Grants and their spend so far (amounts in each grant's currency)".into();
     for g in &grants {
-        let budget = listing::budget(&ctx.ledger.budget(&g.grant.reference, None)?);
+        let budget = grants::budget(&ctx.ledger.budget(&g.grant.reference, None)?);
         for section in budget.sections {
             let key = format!("budget {}", g.grant.reference);
             doc = doc.with(&key, section.title, section.block);

@@ -8,7 +8,7 @@ use crate::db::GrantFilter;
 use crate::domain::money::{parse_decimal, parse_percent};
 use crate::domain::{DateRange, GrantStatus, NewGrant, parse_date, text};
 use crate::error::{Error, Result};
-use crate::report::listing;
+use crate::report::grants;
 
 #[derive(Debug, Subcommand)]
 pub enum GrantCommand {
@@ -136,7 +136,7 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
                 project,
                 reference: None,
             };
-            ctx.show(&listing::grants(&ctx.ledger.grant_totals(&filter)?))
+            ctx.show(&grants::grants(&ctx.ledger.grant_totals(&filter)?))
         }
         GrantCommand::Show { reference } => show_grant(ctx, &reference, ""),
         GrantCommand::Status {
@@ -170,5 +170,5 @@ fn show_grant(ctx: &Context, reference: &str, title: &str) -> Result<()> {
         })?;
     let extensions = ctx.ledger.extensions(&grant)?;
     let periods = ctx.ledger.periods(reference)?;
-    ctx.show(&listing::grant(&totals, &extensions, &periods, title))
+    ctx.show(&grants::grant(&totals, &extensions, &periods, title))
 }

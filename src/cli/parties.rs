@@ -8,6 +8,7 @@ use super::input::given;
 use crate::db::GrantFilter;
 use crate::domain::{DateRange, Donor, DonorKind, Project, ProjectStatus, parse_date, text};
 use crate::error::Result;
+use crate::report::grants;
 use crate::report::listing;
 
 #[derive(Debug, Subcommand)]
@@ -135,7 +136,7 @@ pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
                 ..Default::default()
             };
             let grants = ctx.ledger.grant_totals(&filter)?;
-            ctx.show(&listing::with_grants(listing::donor(&donor, ""), &grants))
+            ctx.show(&grants::with_grants(listing::donor(&donor, ""), &grants))
         }
     }
 }
@@ -154,7 +155,7 @@ pub fn project(command: ProjectCommand, ctx: &mut Context) -> Result<()> {
                 ..Default::default()
             };
             let grants = ctx.ledger.grant_totals(&filter)?;
-            ctx.show(&listing::with_grants(
+            ctx.show(&grants::with_grants(
                 listing::project(&project, ""),
                 &grants,
             ))

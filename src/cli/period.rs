@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{Context, note};
 use crate::domain::{DateRange, Every, PeriodStatus, parse_date, text};
 use crate::error::Result;
-use crate::report::listing;
+use crate::report::grants;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Frequency {
@@ -84,7 +84,7 @@ pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
     match command {
         PeriodCommand::Add(args) => {
             let period = add(&args, ctx)?;
-            ctx.show(&listing::periods(&[period], "Added period"))
+            ctx.show(&grants::periods(&[period], "Added period"))
         }
         PeriodCommand::Generate { grant, every } => {
             let every = match every {
@@ -97,16 +97,16 @@ pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
                     "grant {grant} already has every period; nothing added"
                 ));
             }
-            ctx.show(&listing::periods(&made, "Added periods"))
+            ctx.show(&grants::periods(&made, "Added periods"))
         }
         PeriodCommand::List { grant } => {
-            ctx.show(&listing::periods(&ctx.ledger.periods(&grant)?, ""))
+            ctx.show(&grants::periods(&ctx.ledger.periods(&grant)?, ""))
         }
         PeriodCommand::Close { grant, code } => {
             let period = ctx
                 .ledger
                 .set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
-            ctx.show(&listing::periods(&[period], "Closed period"))
+            ctx.show(&grants::periods(&[period], "Closed period"))
         }
         PeriodCommand::Reopen {
             grant,
@@ -117,7 +117,7 @@ pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
             let period =
                 ctx.ledger
                     .set_period_status(&grant, &code, PeriodStatus::Open, &reason)?;
-            ctx.show(&listing::periods(&[period], "Reopened period"))
+            ctx.show(&grants::periods(&[period], "Reopened period"))
         }
     }
 }

@@ -2,5 +2,6 @@
 //!
 //! [`Document`]: crate::render::Document
 
+pub mod grants;
 pub mod listing;
 pub mod summary;
