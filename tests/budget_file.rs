@@ -2,61 +2,30 @@
 
 mod common;
 
-use common::{TestDb, field};
+use common::{TestDb, field, sh};
 
 const G: &str = "JP-MA-2023";
 
 fn grant_without_budget() -> TestDb {
     let db = TestDb::new();
-    db.ok(&[
-        "donor",
-        "add",
-        "--code",
-        "JP-GOV",
-        "--name",
-        "Government of Japan",
-    ]);
-    db.ok(&[
-        "project",
-        "add",
-        "--code",
-        "MA-MHPSS",
-        "--title",
-        "MHPSS",
-        "--organisation",
-        "IOM Morocco",
-        "--countries",
-        "MA",
-        "--start",
-        "2023-01-01",
-        "--end",
-        "2023-12-31",
-    ]);
-    db.ok(&[
-        "grant",
-        "add",
-        "--reference",
-        G,
-        "--donor",
-        "JP-GOV",
-        "--project",
-        "MA-MHPSS",
-        "--currency",
-        "TND",
-        "--amount",
-        "10000.000",
-        "--start",
-        "2023-01-01",
-        "--end",
-        "2023-12-31",
-    ]);
+    db.ok_sh("donor add --code JP-GOV --name 'Government of Japan'");
+    db.ok_sh(
+        "project add --code MA-MHPSS --title MHPSS --organisation 'IOM Morocco' --countries MA \
+         --start 2023-01-01 --end 2023-12-31",
+    );
+    db.ok_sh(&format!(
+        "grant add --reference {G} --donor JP-GOV --project MA-MHPSS --currency TND \
+         --amount 10000.000 --start 2023-01-01 --end 2023-12-31"
+    ));
     db
 }
 
+/// Write `text` to the file `name` in the test's directory; returns its path, quoted for a
+/// command line.
 fn write(db: &TestDb, name: &str, text: &str) -> String {
     let path = db.dir.path().join(name);
     std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
+    shell_words::quote(path.to_str().unwrap()).into_owned()
 }
 
 #[test]
@@ -69,7 +38,7 @@ fn a_budget_from_a_file_with_three_decimal_dinars() {
         STAFF,\"Psychologists, social workers\",staff,6000.500\n\
         TRAIN,Training,training,3000\n",
     );
-    let out = db.run(&["budget", "set", "--grant", G, "--file", &file]);
+    let out = db.run(&sh(&format!("budget set --grant {G} --file {file}")));
     common::explain_unless(&out, 0, &["budget", "set", "--file"]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     // 10,000.000 - 6,000.500 - 3,000.000 = 999.500 not allocated
@@ -77,7 +46,7 @@ fn a_budget_from_a_file_with_three_decimal_dinars() {
         stderr.contains("999.500 TND of grant JP-MA-2023 is not allocated"),
         "{stderr}"
     );
-    let lines = db.csv(&["budget", "list", "--grant", G]);
+    let lines = db.csv_sh(&format!("budget list --grant {G}"));
     assert_eq!(field(&lines[0], "name"), "Psychologists, social workers");
     assert_eq!(field(&lines[0], "budget"), "6000.500");
     assert_eq!(field(&lines[1], "budget"), "3000.000");
@@ -90,19 +59,10 @@ fn a_budget_from_a_file_with_three_decimal_dinars() {
         TRAIN,2000.000,,\n\
         TRAV,1999.500,Travel,travel\n",
     );
-    db.ok(&[
-        "budget",
-        "revise",
-        "--grant",
-        G,
-        "--date",
-        "2023-06-01",
-        "--reason",
-        "Mid-term review",
-        "--file",
-        &revision,
-    ]);
-    let lines = db.csv(&["budget", "list", "--grant", G]);
+    db.ok_sh(&format!(
+        "budget revise --grant {G} --date 2023-06-01 --reason 'Mid-term review' --file {revision}"
+    ));
+    let lines = db.csv_sh(&format!("budget list --grant {G}"));
     let codes: Vec<(&str, &str)> = lines
         .iter()
         .map(|l| (field(l, "line"), field(l, "budget")))
@@ -129,7 +89,7 @@ fn a_bad_row_names_the_file_and_line_and_writes_nothing() {
         TRAIN,Training,training,\"3000,5\"\n",
     );
     let before = db.dump();
-    let err = db.fails(&["budget", "set", "--grant", G, "--file", &file], 2);
+    let err = db.fails_sh(&format!("budget set --grant {G} --file {file}"), 2);
     assert!(
         err.contains("lines.csv:3:") && err.contains("'.' for decimals"),
         "{err}"
@@ -141,17 +101,10 @@ fn a_bad_row_names_the_file_and_line_and_writes_nothing() {
         "four.csv",
         "code,name,category,amount\nSTAFF,Staff,staff,6000.5005\n",
     );
-    let err = db.fails(&["budget", "set", "--grant", G, "--file", &file], 2);
+    let err = db.fails_sh(&format!("budget set --grant {G} --file {file}"), 2);
     assert!(err.contains("TND has 3 decimals"), "{err}");
-    let err = db.fails(
-        &[
-            "budget",
-            "set",
-            "--grant",
-            G,
-            "--file",
-            "/nonexistent/lines.csv",
-        ],
+    let err = db.fails_sh(
+        &format!("budget set --grant {G} --file /nonexistent/lines.csv"),
         2,
     );
     assert!(err.contains("cannot read /nonexistent/lines.csv"), "{err}");

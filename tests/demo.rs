@@ -28,7 +28,7 @@ fn demo_builds_the_two_public_cases_and_prints_their_spend() {
         assert!(stdout.contains(figure), "{figure} missing from:\n{stdout}");
     }
 
-    let grants = db.csv(&["grant", "list"]);
+    let grants = db.csv_sh("grant list");
     let japan = &grants[0];
     assert_eq!(field(japan, "reference"), "JP-MA-MHPSS-2021");
     assert_eq!(field(japan, "currency"), "USD");
@@ -46,23 +46,14 @@ fn demo_builds_the_two_public_cases_and_prints_their_spend() {
     assert_eq!(db.count("expense"), 94);
 
     // The Winter School, 14-16 March 2023 in Rabat, is among the regional expenses.
-    let school = db.csv(&[
-        "expense",
-        "list",
-        "--grant",
-        "REG-NA-2022",
-        "--line",
-        "WSCHOOL",
-        "--from",
-        "2023-03-14",
-        "--to",
-        "2023-03-16",
-    ]);
+    let school = db.csv_sh(
+        "expense list --grant REG-NA-2022 --line WSCHOOL --from 2023-03-14 --to 2023-03-16",
+    );
     assert!(!school.is_empty());
     assert!(school.iter().all(|e| field(e, "grant_currency") == "EUR"));
 
     // Closed quarters stay closed after loading.
-    let periods = db.csv(&["period", "list", "--grant", "JP-MA-MHPSS-2021"]);
+    let periods = db.csv_sh("period list --grant JP-MA-MHPSS-2021");
     assert_eq!(field(&periods[0], "status"), "closed");
     assert_eq!(field(&periods[4], "status"), "open");
 }

@@ -35,11 +35,11 @@ fn a_version_1_database_is_upgraded_with_its_data_intact() {
     drop(conn);
     let before = db.dump();
 
-    let expenses = db.csv(&["expense", "list"]);
+    let expenses = db.csv_sh("expense list");
     assert_eq!(expenses.len(), 1);
     assert_eq!(field(&expenses[0], "grant_amount"), "1390.84");
     assert_eq!(field(&expenses[0], "rate"), "8.9874");
-    let grants = db.csv(&["grant", "list"]);
+    let grants = db.csv_sh("grant list");
     assert_eq!(field(&grants[0], "spent"), "1390.84");
 
     let conn = Connection::open(&db.path).unwrap();
@@ -56,20 +56,8 @@ fn a_version_1_database_is_upgraded_with_its_data_intact() {
     assert_eq!(rows(&after), rows(&before));
 
     // And the upgraded database takes new work.
-    db.ok(&[
-        "expense",
-        "add",
-        "--grant",
-        "JP-MA-MHPSS-2021",
-        "--line",
-        "TRAIN",
-        "--date",
-        "2021-05-01",
-        "--amount",
-        "10.00",
-        "--payee",
-        "Stationery",
-        "--voucher",
-        "MA-2021-0003",
-    ]);
+    db.ok_sh(
+        "expense add --grant JP-MA-MHPSS-2021 --line TRAIN --date 2021-05-01 --amount 10.00 \
+         --payee Stationery --voucher MA-2021-0003",
+    );
 }

@@ -37,36 +37,56 @@ impl TestDb {
         db
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub fn run(&self, args: &[impl AsRef<str>]) -> Output {
         run_raw(args, Some(&self.path))
     }
 
     /// Run and require success; returns stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub fn ok(&self, args: &[impl AsRef<str>]) -> String {
         let out = self.run(args);
         explain_unless(&out, 0, args);
         String::from_utf8(out.stdout).expect("stdout is UTF-8")
     }
 
     /// Run and require exit `code`; returns stderr.
-    pub fn fails(&self, args: &[&str], code: i32) -> String {
+    pub fn fails(&self, args: &[impl AsRef<str>], code: i32) -> String {
         let out = self.run(args);
         explain_unless(&out, code, args);
         String::from_utf8(out.stderr).expect("stderr is UTF-8")
     }
 
     /// Run with `--format csv` and parse the output into rows of (header -> value).
-    pub fn csv(&self, args: &[&str]) -> Vec<Vec<(String, String)>> {
-        let mut all: Vec<&str> = args.to_vec();
+    pub fn csv(&self, args: &[impl AsRef<str>]) -> Vec<Vec<(String, String)>> {
+        let mut all: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
         all.extend(["--format", "csv"]);
         parse_csv(&self.ok(&all))
     }
 
     /// Run with `--format json` and parse.
-    pub fn json(&self, args: &[&str]) -> serde_json::Value {
-        let mut all: Vec<&str> = args.to_vec();
+    pub fn json(&self, args: &[impl AsRef<str>]) -> serde_json::Value {
+        let mut all: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
         all.extend(["--format", "json"]);
         serde_json::from_str(&self.ok(&all)).expect("valid JSON")
+    }
+
+    /// [`TestDb::ok`] with the arguments written as one shell-like line (see [`sh`]).
+    pub fn ok_sh(&self, line: &str) -> String {
+        self.ok(&sh(line))
+    }
+
+    /// [`TestDb::fails`] with the arguments written as one shell-like line (see [`sh`]).
+    pub fn fails_sh(&self, line: &str, code: i32) -> String {
+        self.fails(&sh(line), code)
+    }
+
+    /// [`TestDb::csv`] with the arguments written as one shell-like line (see [`sh`]).
+    pub fn csv_sh(&self, line: &str) -> Vec<Vec<(String, String)>> {
+        self.csv(&sh(line))
+    }
+
+    /// [`TestDb::json`] with the arguments written as one shell-like line (see [`sh`]).
+    pub fn json_sh(&self, line: &str) -> serde_json::Value {
+        self.json(&sh(line))
     }
 
     /// Every row of every table, the schema and the user_version, as text: equal dumps mean
@@ -116,7 +136,13 @@ impl TestDb {
     }
 }
 
-pub fn run_raw(args: &[&str], db: Option<&PathBuf>) -> Output {
+/// The arguments of a command written as one line, split as a POSIX shell would (quotes and
+/// backslashes; no variables, globs or pipes): `sh("expense void 4 --reason 'Wrong line'")`.
+pub fn sh(line: &str) -> Vec<String> {
+    shell_words::split(line).unwrap_or_else(|e| panic!("cannot split {line:?}: {e}"))
+}
+
+pub fn run_raw(args: &[impl AsRef<str>], db: Option<&PathBuf>) -> Output {
     let mut cmd = Command::cargo_bin("grantbook").expect("binary built");
     cmd.env_remove("GRANTBOOK_DB")
         .env("NO_COLOR", "1")
@@ -124,12 +150,15 @@ pub fn run_raw(args: &[&str], db: Option<&PathBuf>) -> Output {
     if let Some(path) = db {
         cmd.arg("--db").arg(path);
     }
-    cmd.args(args).output().expect("run grantbook")
+    cmd.args(args.iter().map(AsRef::as_ref))
+        .output()
+        .expect("run grantbook")
 }
 
 /// Fail with the whole story: the command, its exit code, stdout and stderr.
-pub fn explain_unless(out: &Output, code: i32, args: &[&str]) {
+pub fn explain_unless(out: &Output, code: i32, args: &[impl AsRef<str>]) {
     let got = out.status.code();
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
     assert_eq!(
         got,
         Some(code),
@@ -172,99 +201,31 @@ const G: &str = JAPAN;
 /// budget lines, five quarters, two USD->MAD rates and the single tranche; no expenses yet.
 pub fn japan_grant() -> TestDb {
     let db = TestDb::new();
-    db.ok(&[
-        "donor",
-        "add",
-        "--code",
-        "JP-GOV",
-        "--name",
-        "Government of Japan",
-        "--kind",
-        "government",
-        "--country",
-        "JP",
-    ]);
-    db.ok(&[
-        "project", "add", "--code", "MA-MHPSS",
-        "--title", "Strengthening mental health and psychosocial support services and their access for migrants in Morocco",
-        "--organisation", "IOM Morocco", "--countries", "MA", "--start", "2021-03-01", "--end", "2022-03-31",
-    ]);
-    db.ok(&[
-        "grant",
-        "add",
-        "--reference",
-        G,
-        "--donor",
-        "JP-GOV",
-        "--project",
-        "MA-MHPSS",
-        "--currency",
-        "USD",
-        "--amount",
-        "123762.00",
-        "--start",
-        "2021-03-01",
-        "--end",
-        "2022-03-31",
-        "--indirect-rate",
-        "7",
-    ]);
-    db.ok(&[
-        "budget",
-        "set",
-        "--grant",
-        G,
-        "--line",
-        "STAFF:staff:46000.00:Psychologists and social workers",
-        "--line",
-        "TRAIN:training:21500.00:Training of health workers in MHPSS",
-        "--line",
-        "SERV:activities:24000.00:Psychosocial services and referrals",
-        "--line",
-        "COMM:activities:9800.00:Awareness materials",
-        "--line",
-        "TRAV:travel:6200.00:Travel and field visits",
-        "--line",
-        "MON:other:8165.42:Monitoring and evaluation",
-        "--line",
-        "IND:indirect:8096.58:Indirect support costs (7 %)",
-    ]);
-    db.ok(&["period", "generate", "--grant", G, "--every", "quarter"]);
-    db.ok(&[
-        "fx",
-        "set",
-        "--from",
-        "USD",
-        "--to",
-        "MAD",
-        "--rate",
-        "9.0235",
-        "--valid-from",
-        "2021-03-01",
-    ]);
-    db.ok(&[
-        "fx",
-        "set",
-        "--from",
-        "USD",
-        "--to",
-        "MAD",
-        "--rate",
-        "8.9874",
-        "--valid-from",
-        "2021-04-01",
-    ]);
-    db.ok(&[
-        "receipt",
-        "add",
-        "--grant",
-        G,
-        "--date",
-        "2021-03-15",
-        "--amount",
-        "123762.00",
-        "--reference",
-        "T1",
-    ]);
+    db.ok_sh("donor add --code JP-GOV --name 'Government of Japan' --kind government --country JP");
+    db.ok_sh(concat!(
+        "project add --code MA-MHPSS --title 'Strengthening mental health and psychosocial ",
+        "support services and their access for migrants in Morocco' --organisation 'IOM Morocco' ",
+        "--countries MA --start 2021-03-01 --end 2022-03-31",
+    ));
+    db.ok_sh(&format!(
+        "grant add --reference {G} --donor JP-GOV --project MA-MHPSS --currency USD \
+         --amount 123762.00 --start 2021-03-01 --end 2022-03-31 --indirect-rate 7"
+    ));
+    db.ok_sh(&format!(
+        "budget set --grant {G} \
+         --line 'STAFF:staff:46000.00:Psychologists and social workers' \
+         --line 'TRAIN:training:21500.00:Training of health workers in MHPSS' \
+         --line 'SERV:activities:24000.00:Psychosocial services and referrals' \
+         --line 'COMM:activities:9800.00:Awareness materials' \
+         --line 'TRAV:travel:6200.00:Travel and field visits' \
+         --line 'MON:other:8165.42:Monitoring and evaluation' \
+         --line 'IND:indirect:8096.58:Indirect support costs (7 %)'"
+    ));
+    db.ok_sh(&format!("period generate --grant {G} --every quarter"));
+    db.ok_sh("fx set --from USD --to MAD --rate 9.0235 --valid-from 2021-03-01");
+    db.ok_sh("fx set --from USD --to MAD --rate 8.9874 --valid-from 2021-04-01");
+    db.ok_sh(&format!(
+        "receipt add --grant {G} --date 2021-03-15 --amount 123762.00 --reference T1"
+    ));
     db
 }
