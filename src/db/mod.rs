@@ -16,7 +16,7 @@ mod periods;
 mod receipts;
 
 use std::fs::OpenOptions;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -33,7 +33,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Ledger {
     conn: Connection,
     actor: String,
-    path: PathBuf,
 }
 
 impl Ledger {
@@ -106,12 +105,7 @@ impl Ledger {
         Ok(Ledger {
             conn,
             actor: os_user(),
-            path: path.to_path_buf(),
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Run `change` in one immediate transaction: all of it is stored, with its audit rows,

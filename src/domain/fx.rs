@@ -16,10 +16,6 @@ pub struct Quote {
 }
 
 impl Quote {
-    pub fn covers(&self, a: &str, b: &str) -> bool {
-        (self.base == a && self.quote == b) || (self.base == b && self.quote == a)
-    }
-
     /// "1 USD = 9.35 MAD"
     pub fn describe(&self) -> String {
         format!("1 {} = {} {}", self.base, self.rate, self.quote)
