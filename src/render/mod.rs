@@ -100,23 +100,32 @@ pub struct Column {
     /// Long detail (descriptions, audit values) that CSV and JSON carry but a terminal table
     /// leaves out to stay readable.
     pub detail: bool,
+    /// Free text (names, payees, reasons) that may wrap on a narrow terminal; every other
+    /// column keeps its width, so an amount or a date is never cut in two.
+    pub prose: bool,
 }
 
-pub const fn col(key: &'static str, title: &'static str) -> Column {
+const fn column(key: &'static str, title: &'static str, detail: bool, prose: bool) -> Column {
     Column {
         key,
         title,
-        detail: false,
+        detail,
+        prose,
     }
+}
+
+pub const fn col(key: &'static str, title: &'static str) -> Column {
+    column(key, title, false, false)
+}
+
+/// A column of free text, which a narrow terminal may wrap.
+pub const fn prose(key: &'static str, title: &'static str) -> Column {
+    column(key, title, false, true)
 }
 
 /// A column only CSV and JSON show.
 pub const fn detail(key: &'static str, title: &'static str) -> Column {
-    Column {
-        key,
-        title,
-        detail: true,
-    }
+    column(key, title, true, true)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,10 @@
 
 use std::io::Write;
 
-use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table as Grid, TableStyle};
+use comfy_table::{
+    CellAlignment, ColumnConstraint, ContentArrangement, LineStyle, Table as Grid, TableStyle,
+    Width,
+};
 
 use super::{Block, Cell, Document};
 use crate::error::Result;
@@ -34,11 +37,13 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
                             .map(|&i| comfy_table::Cell::new(human(&row[i]))),
                     );
                 }
-                // Numbers, and their headings, line up on the right.
                 for (position, &i) in shown.iter().enumerate() {
-                    if table.rows.iter().any(|row| row[i].is_numeric())
-                        && let Some(column) = grid.column_mut(position)
-                    {
+                    let Some(column) = grid.column_mut(position) else {
+                        continue;
+                    };
+                    fit(column, table.columns[i].prose);
+                    // Numbers, and their headings, line up on the right.
+                    if table.rows.iter().any(|row| row[i].is_numeric()) {
                         column.set_cell_alignment(CellAlignment::Right);
                     }
                 }
@@ -53,6 +58,11 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
                     };
                     grid.add_row(vec![comfy_table::Cell::new(column.title), shown]);
                 }
+                for (position, prose) in [(0, false), (1, true)] {
+                    if let Some(column) = grid.column_mut(position) {
+                        fit(column, prose);
+                    }
+                }
                 grid
             }
         };
@@ -65,6 +75,17 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
 const LEDGER: TableStyle = TableStyle::new()
     .header_separator(LineStyle::none().fill('─').junction(' '))
     .bottom_border(LineStyle::none().fill('─').junction(' '));
+
+/// On a narrow terminal only free text wraps, and never below a readable width; the gap between
+/// columns is one space plus the separator, so an 80-column screen holds a budget table.
+fn fit(column: &mut comfy_table::Column, prose: bool) {
+    column.set_padding((0, 1));
+    column.set_constraint(if prose {
+        ColumnConstraint::LowerBoundary(Width::Fixed(12))
+    } else {
+        ColumnConstraint::ContentWidth
+    });
+}
 
 fn new_grid() -> Grid {
     let mut grid = Grid::new();

@@ -1,7 +1,7 @@
 //! Grants with their money so far, their budgets, revisions and reporting periods.
 
 use crate::domain::{Budget, Extension, GrantTotals, Period, Revision};
-use crate::render::{Block, Cell, Document, Record, Table, col, detail};
+use crate::render::{Block, Cell, Document, Record, Table, col, detail, prose};
 
 use super::summary::{balance, percent};
 
@@ -14,15 +14,15 @@ pub fn grants(grants: &[GrantTotals]) -> Document {
 fn grants_table(grants: &[GrantTotals]) -> Table {
     let mut t = Table::new(&[
         col("reference", "Grant"),
-        col("donor", "Donor"),
-        col("project", "Project"),
+        detail("donor", "Donor"),
+        detail("project", "Project"),
         col("currency", "Cur"),
         col("budget", "Budget"),
         col("received", "Received"),
         col("spent", "Spent"),
         col("balance", "Balance"),
         col("spent_pct", "Spent %"),
-        col("start", "Start"),
+        detail("start", "Start"),
         col("end", "End"),
         col("status", "Status"),
         detail("expenses", "Expenses"),
@@ -90,7 +90,7 @@ pub fn grant(
     let mut ext = Table::new(&[
         col("previous_end", "From"),
         col("new_end", "To"),
-        col("reason", "Reason"),
+        prose("reason", "Reason"),
         col("recorded_at", "Recorded"),
     ]);
     for e in extensions {
@@ -115,8 +115,8 @@ pub fn budget(b: &Budget) -> Document {
     let c = &b.currency;
     let mut t = Table::new(&[
         col("line", "Line"),
-        col("name", "Name"),
-        col("category", "Category"),
+        prose("name", "Name"),
+        detail("category", "Category"),
         col("budget", "Budget"),
         col("spent", "Spent"),
         col("balance", "Balance"),
@@ -157,7 +157,7 @@ pub fn revisions(grant: &str, revisions: &[Revision]) -> Document {
     let mut t = Table::new(&[
         col("revision", "Revision"),
         col("effective_date", "Effective"),
-        col("reason", "Reason"),
+        prose("reason", "Reason"),
         col("recorded_at", "Recorded"),
     ]);
     for r in revisions {

@@ -2,12 +2,12 @@
 //! format shares. Grants, budgets and periods are in `grants`.
 
 use crate::domain::{AuditEntry, Donor, Expense, FxRate, Project, Receipt};
-use crate::render::{Cell, Document, Record, Table, col, detail};
+use crate::render::{Cell, Document, Record, Table, col, detail, prose};
 
 pub fn donors(donors: &[Donor]) -> Document {
     let mut t = Table::new(&[
         col("code", "Code"),
-        col("name", "Name"),
+        prose("name", "Name"),
         col("kind", "Kind"),
         col("country", "Country"),
     ]);
@@ -38,8 +38,8 @@ pub fn donor(d: &Donor, title: &str) -> Document {
 pub fn projects(projects: &[Project]) -> Document {
     let mut t = Table::new(&[
         col("code", "Code"),
-        col("title", "Title"),
-        col("organisation", "Organisation"),
+        prose("title", "Title"),
+        prose("organisation", "Organisation"),
         col("countries", "Countries"),
         col("start", "Start"),
         col("end", "End"),
@@ -77,7 +77,7 @@ pub fn rates(rates: &[FxRate], title: &str) -> Document {
         col("to", "To"),
         col("rate", "Rate"),
         col("valid_from", "Valid from"),
-        col("source", "Source"),
+        prose("source", "Source"),
     ]);
     for r in rates {
         t.push(vec![
@@ -99,7 +99,7 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
         col("amount", "Amount"),
         col("currency", "Cur"),
         col("reference", "Reference"),
-        col("description", "Description"),
+        prose("description", "Description"),
     ]);
     for r in receipts {
         t.push(vec![
@@ -122,7 +122,7 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         col("date", "Date"),
         col("line", "Line"),
         col("voucher", "Voucher"),
-        col("payee", "Payee"),
+        prose("payee", "Payee"),
         col("amount", "Amount"),
         col("currency", "Cur"),
         col("rate", "Rate"),
