@@ -166,7 +166,11 @@ fn every_record_is_listed_back_exactly() {
 
     let expense = db.json_sh("expense show 2");
     assert_eq!(expense["amount"], "12500.00");
-    assert_eq!(expense["rate"], "1 USD = 8.9874 MAD");
+    assert_eq!(expense["rate"], "8.9874");
+    assert_eq!(
+        (&expense["rate_base"], &expense["rate_quote"]),
+        (&"USD".into(), &"MAD".into())
+    );
     assert_eq!(expense["grant_amount"], "1390.84");
     assert_eq!(expense["voided_at"], serde_json::Value::Null);
 }
@@ -284,6 +288,19 @@ fn revisions_keep_earlier_budgets_readable() {
         2,
     );
     assert!(err.contains("1000.00"), "{err}");
+
+    // A close-out realignment approved after the end date is accepted; today's date is the
+    // default, so an ended grant can still be revised without typing one.
+    db.ok_sh(&format!(
+        "budget revise --grant {G} --date 2022-05-15 --reason 'Final realignment' --line MON=7165.42 \
+         --line COMM=10800.00"
+    ));
+    db.ok_sh(&format!("budget revise --grant {G} --reason 'After the audit' --line MON=7000.00 --line COMM=10965.42"));
+    assert_eq!(
+        db.csv_sh(&format!("budget list --grant {G} --revisions"))
+            .len(),
+        4
+    );
 }
 
 #[test]
@@ -383,4 +400,34 @@ fn generate_stretches_the_quarter_an_extension_cut_short() {
     db.ok_sh("period close --grant G 2021-Q3");
     let err = db.fails_sh("period generate --grant G --every quarter", 2);
     assert!(err.contains("reopen the period"), "{err}");
+    // Once a period added by hand holds the days the closed quarter lacks, generate goes on.
+    db.ok_sh("period add --grant G 2021-09 --start 2021-09-01 --end 2021-09-30");
+    let added = db.csv_sh("period generate --grant G --every quarter");
+    assert_eq!(added.len(), 1);
+    assert_eq!(
+        (field(&added[0], "code"), field(&added[0], "start")),
+        ("2021-Q4", "2021-10-01")
+    );
+    let all = db.csv_sh("period list --grant G");
+    assert_eq!(
+        all.len(),
+        5,
+        "Q1, Q2, Q3 as closed, 2021-09 and Q4, none overlapping"
+    );
+}
+
+#[test]
+fn a_pair_quoted_both_ways_before_the_rule_stays_usable() {
+    let db = setup();
+    // A rate stored the other way round, as an older database might hold.
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute(
+        "INSERT INTO fx_rate (base, quote, valid_from, rate, source)
+         VALUES ('MAD', 'USD', '2021-05-01', '0.1110', 'legacy')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    db.ok_sh("fx set --from USD --to MAD --rate 9.05 --valid-from 2021-06-01");
+    db.ok_sh("fx set --from MAD --to USD --rate 0.1102 --valid-from 2021-07-01");
 }

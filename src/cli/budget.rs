@@ -136,9 +136,9 @@ fn parse_amount_change(spec: &str) -> Result<LineChange> {
 
 /// Lines from a CSV file, refusing rows that name another grant.
 fn file_lines(path: &PathBuf, grant: &str) -> Result<Vec<LineChange>> {
-    if !path.is_file() {
+    if path.is_dir() {
         return Err(Error::invalid(format!(
-            "cannot read {}: not a file; give the path of a CSV file",
+            "cannot read {}: it is a directory; give the path of a CSV file",
             path.display()
         )));
     }

@@ -97,7 +97,7 @@ pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
                     "grant {grant} already has every period; nothing added"
                 ));
             }
-            ctx.show(&grants::periods(&made, "Added periods"))
+            ctx.show(&grants::periods(&made, "Added or stretched periods"))
         }
         PeriodCommand::List { grant } => {
             ctx.show(&grants::periods(&ctx.ledger.periods(&grant)?, ""))

@@ -58,10 +58,13 @@ impl Ledger {
                     "grant {reference} has no budget yet; set it first with `grantbook budget set`"
                 )));
             };
-            if !grant.dates().contains(effective) {
+            // A close-out realignment may be approved after the end date, but not a revision
+            // dated in the future beyond it, which would lock every later one out.
+            let today = chrono::Local::now().date_naive();
+            if effective < grant.start || (effective > grant.end && effective > today) {
                 return Err(Error::invalid(format!(
-                    "revision date {effective} is outside grant {reference} ({}); give the date \
-                     the donor approved the revision",
+                    "revision date {effective} is outside grant {reference} ({}) and not a past \
+                     close-out date; give the date the donor approved the revision",
                     grant.dates()
                 )));
             }

@@ -256,8 +256,8 @@ fn expense_quote(
             quote: currency.code.clone(),
             rate,
         };
-        if let (Some(stored), false) = (&stored, new.force_rate) {
-            check_against_stored(&given, stored)?;
+        if let Some(stored) = &stored {
+            check_against_stored(&given, stored, new.force_rate)?;
         }
         return Ok(Some(given));
     }
@@ -287,10 +287,7 @@ fn converted(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> 
             to.plain(to.from_minor(1))
         )));
     }
-    check_within_limit(
-        &format!("{what} makes {} {}, which", to.plain(result), to.code),
-        result,
-    )?;
+    check_within_limit(&format!("{what} in {}:", to.code), result)?;
     Ok(result)
 }
 

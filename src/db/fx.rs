@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Ledger;
 use super::lookup::{self, decimal};
+use crate::domain::fx::inverse;
 use crate::domain::{FxRate, Quote};
 use crate::error::{Error, Result};
 
@@ -77,24 +78,26 @@ impl Ledger {
     }
 }
 
-/// A pair's rates are all quoted one way round, so that "the latest rate" means one thing and a
-/// rate typed upside down is caught here rather than in a report.
+/// A pair's rates are quoted one way round, so that "the latest rate" means one thing and a
+/// rate typed upside down is caught here rather than in a report. A direction that already has
+/// rates stays open (a database may hold both from before this rule).
 fn refuse_reversed_pair(conn: &Connection, rate: &FxRate) -> Result<()> {
-    let reversed: Option<FxRate> = conn
-        .prepare_cached(
-            "SELECT base, quote, valid_from, rate, source FROM fx_rate
-             WHERE base = ?1 AND quote = ?2 ORDER BY valid_from DESC LIMIT 1",
-        )?
-        .query_row(params![rate.quote, rate.base], rate_from_row)
-        .optional()?;
-    if let Some(existing) = reversed {
-        let inverse = rate
-            .quote()
-            .rate_as(&rate.quote, &rate.base)
-            .unwrap_or_default();
+    let latest = |base: &str, quote: &str| -> Result<Option<FxRate>> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT base, quote, valid_from, rate, source FROM fx_rate
+                 WHERE base = ?1 AND quote = ?2 ORDER BY valid_from DESC LIMIT 1",
+            )?
+            .query_row(params![base, quote], rate_from_row)
+            .optional()?)
+    };
+    if latest(&rate.base, &rate.quote)?.is_some() {
+        return Ok(());
+    }
+    if let Some(existing) = latest(&rate.quote, &rate.base)? {
         return Err(Error::invalid(format!(
-            "rates between {} and {} are kept as 1 {} = ... {} (latest: {} from {}); give this one \
-             that way round: --from {} --to {} --rate {}",
+            "rates between {} and {} are kept as 1 {} = RATE {} (latest: {} from {}); give this \
+             one that way round: --from {} --to {} --rate {}",
             rate.base,
             rate.quote,
             existing.base,
@@ -103,7 +106,7 @@ fn refuse_reversed_pair(conn: &Connection, rate: &FxRate) -> Result<()> {
             existing.valid_from,
             existing.base,
             existing.quote,
-            inverse.round_dp(6).normalize()
+            inverse(rate.rate).unwrap_or_default()
         )));
     }
     Ok(())

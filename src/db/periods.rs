@@ -28,7 +28,18 @@ impl Ledger {
                     .iter()
                     .find(|p| p.code == code && p.start == dates.start && p.end < dates.end);
                 if let Some(period) = cut_short {
-                    made.push(stretch_period(w, &grant, period, dates.end)?);
+                    // The days the extension added to this period, unless another period
+                    // (added by hand) already holds them.
+                    let gap = DateRange {
+                        start: period.end.succ_opt().unwrap_or(period.end),
+                        end: dates.end,
+                    };
+                    let filled = existing
+                        .iter()
+                        .any(|p| p.code != period.code && p.dates().overlaps(&gap));
+                    if !filled {
+                        made.push(stretch_period(w, &grant, period, dates.end)?);
+                    }
                 } else if !existing
                     .iter()
                     .any(|p| p.code == code || p.dates().overlaps(&dates))

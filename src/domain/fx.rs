@@ -22,9 +22,9 @@ impl Quote {
     }
 }
 
-/// How far (in percent) a rate typed by hand may stray from the stored rate in force before it
-/// is taken for a typo, typically a rate written the other way round. Wide enough for a month's
-/// devaluation between two monthly rates.
+/// How far (in percent, either way) a rate typed by hand may stray from the stored rate in force
+/// before it needs `--force-rate`. Most months move less; a devaluation between two stored rates
+/// (EGP lost half its value in March 2024) is exactly when the officer should confirm the rate.
 pub const RATE_TOLERANCE_PCT: u32 = 20;
 
 impl Quote {
@@ -40,40 +40,56 @@ impl Quote {
     }
 }
 
-/// Refuse a hand-typed rate more than [`RATE_TOLERANCE_PCT`] away from the stored one, saying
-/// whether it looks inverted.
-pub fn check_against_stored(given: &Quote, stored: &Quote) -> Result<()> {
+/// How many times larger or smaller `rate` is than `reference` (1 when equal).
+fn factor(rate: Decimal, reference: Decimal) -> Option<Decimal> {
+    Some(
+        rate.checked_div(reference)?
+            .max(reference.checked_div(rate)?),
+    )
+}
+
+/// The inverse of a rate, to ten significant digits: what to type instead of an upside-down rate.
+pub fn inverse(rate: Decimal) -> Option<Decimal> {
+    Decimal::ONE
+        .checked_div(rate)
+        .and_then(|r| r.round_sf(10))
+        .map(|r| r.normalize())
+}
+
+/// Check a hand-typed rate against the stored one in force. A rate nearer the stored one when
+/// turned upside down is refused outright (no flag makes an inverted rate right); one more than
+/// [`RATE_TOLERANCE_PCT`] away is refused unless `force` is set.
+pub fn check_against_stored(given: &Quote, stored: &Quote, force: bool) -> Result<()> {
     let Some(reference) = stored.rate_as(&given.base, &given.quote) else {
         return Ok(());
     };
-    let tolerance = Decimal::from(RATE_TOLERANCE_PCT) / Decimal::ONE_HUNDRED;
-    let strays = |rate: Decimal| (rate - reference).abs() > reference * tolerance;
-    if !strays(given.rate) {
-        return Ok(());
-    }
-    let inverted = Decimal::ONE
-        .checked_div(given.rate)
-        .is_some_and(|r| !strays(r));
-    let hint = if inverted {
-        format!(
-            "; it looks like the rate the other way round: for 1 {} = {} {} give --rate {}",
+    let direct = factor(given.rate, reference);
+    let upside_down = inverse(given.rate).and_then(|inv| factor(inv, reference));
+    let stated = format!(
+        "--rate {} (1 {} = {} {})",
+        given.rate, given.base, given.rate, given.quote
+    );
+    if let (Some(direct), Some(upside_down)) = (direct, upside_down)
+        && upside_down < direct
+    {
+        return Err(Error::invalid(format!(
+            "{stated} looks upside down: the stored rate is {}; the rate is always 1 {} = RATE {}, \
+             so give about --rate {}",
+            stored.describe(),
             given.base,
-            reference.round_dp(4).normalize(),
             given.quote,
-            reference.round_dp(4).normalize()
-        )
-    } else {
-        String::new()
-    };
-    Err(Error::invalid(format!(
-        "--rate {} (1 {} = {} {}) is more than {RATE_TOLERANCE_PCT} % away from the stored rate \
-         {}{hint}; if the rate is right, add --force-rate",
-        given.rate,
-        given.base,
-        given.rate,
-        given.quote,
-        stored.describe()
-    )))
+            reference.round_sf(6).unwrap_or(reference).normalize()
+        )));
+    }
+    let limit = Decimal::ONE + Decimal::from(RATE_TOLERANCE_PCT) / Decimal::ONE_HUNDRED;
+    if !force && direct.is_none_or(|d| d > limit) {
+        return Err(Error::invalid(format!(
+            "{stated} is more than {RATE_TOLERANCE_PCT} % away from the stored rate {}; if the \
+             rate is right (a devaluation, a negotiated rate), add --force-rate",
+            stored.describe()
+        )));
+    }
+    Ok(())
 }
 
 /// Convert `amount` of `from` into `to` with `quote` (in either direction), rounded once, to
@@ -149,20 +165,46 @@ mod tests {
     #[test]
     fn a_hand_typed_rate_is_checked_against_the_stored_one() -> TestResult {
         let stored = quote("USD", "MAD", dec!(9.0235));
+        let check = |rate, force| check_against_stored(&quote("USD", "MAD", rate), &stored, force);
         // 8.5 is 5.8 % below 9.0235: plausible
-        assert!(check_against_stored(&quote("USD", "MAD", dec!(8.5)), &stored).is_ok());
-        // 11 is 21.9 % above: refused, not inverted
-        let err = check_against_stored(&quote("USD", "MAD", dec!(11)), &stored).unwrap_err();
-        assert!(!err.message.contains("other way round"), "{}", err.message);
-        // 0.1108 is 1/9.0253: the inverse, and the message gives the right figure
-        let err = check_against_stored(&quote("USD", "MAD", dec!(0.1108)), &stored).unwrap_err();
-        assert!(err.message.contains("other way round"), "{}", err.message);
+        assert!(check(dec!(8.5), false).is_ok());
+        // 11 is 21.9 % above: refused unless forced
+        let err = check(dec!(11), false).unwrap_err();
+        assert!(err.message.contains("--force-rate"), "{}", err.message);
+        assert!(check(dec!(11), true).is_ok());
+        // 0.1108 is about 1/9.025: upside down, refused even when forced, with the right figure
+        let err = check(dec!(0.1108), true).unwrap_err();
+        assert!(err.message.contains("upside down"), "{}", err.message);
         assert!(err.message.contains("--rate 9.0235"), "{}", err.message);
         // a stored rate quoted the other way (1 MAD = 0.11 USD, i.e. 1 USD = 9.0909 MAD)
-        let inverse = quote("MAD", "USD", dec!(0.11));
-        assert!(check_against_stored(&quote("USD", "MAD", dec!(9.1)), &inverse).is_ok());
-        assert!(check_against_stored(&quote("USD", "MAD", dec!(0.11)), &inverse).is_err());
+        let inverse_stored = quote("MAD", "USD", dec!(0.11));
+        let usd_mad = |rate| quote("USD", "MAD", rate);
+        assert!(check_against_stored(&usd_mad(dec!(9.1)), &inverse_stored, false).is_ok());
+        assert!(check_against_stored(&usd_mad(dec!(0.11)), &inverse_stored, true).is_err());
         Ok(())
+    }
+
+    #[test]
+    fn a_devaluation_is_confirmed_but_an_inverted_rate_never_passes() -> TestResult {
+        // 1 EUR = 33.4218 EGP stored; the pound then halves: 51.0 is 53 % away, allowed when
+        // forced. 0.0196 is 1/51: upside down even against the old rate, refused when forced.
+        let stored = quote("EUR", "EGP", dec!(33.4218));
+        let given = |rate| quote("EUR", "EGP", rate);
+        assert!(check_against_stored(&given(dec!(51.0)), &stored, false).is_err());
+        assert!(check_against_stored(&given(dec!(51.0)), &stored, true).is_ok());
+        let err = check_against_stored(&given(dec!(0.0196)), &stored, true).unwrap_err();
+        assert!(err.message.contains("upside down"), "{}", err.message);
+        // Near 1 both ways (EUR/USD): 0.92 for 1 EUR = 1.08 USD is the inverse, 1.05 is not.
+        let stored = quote("EUR", "USD", dec!(1.08));
+        assert!(check_against_stored(&quote("EUR", "USD", dec!(0.92)), &stored, true).is_err());
+        assert!(check_against_stored(&quote("EUR", "USD", dec!(1.05)), &stored, false).is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn inverses_keep_ten_significant_digits() {
+        assert_eq!(inverse(dec!(89500)), Some(dec!(0.00001117318436)));
+        assert_eq!(inverse(dec!(8)), Some(dec!(0.125)));
     }
 
     #[test]

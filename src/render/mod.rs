@@ -163,6 +163,12 @@ impl Record {
         self.fields.push((col(key, title), cell));
         self
     }
+
+    /// A field only CSV and JSON show.
+    pub fn detail(mut self, key: &'static str, title: &'static str, cell: Cell) -> Record {
+        self.fields.push((detail(key, title), cell));
+        self
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -51,7 +51,7 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
             }
             Block::Record(record) => {
                 let mut grid = new_grid();
-                for (column, value) in &record.fields {
+                for (column, value) in record.fields.iter().filter(|(c, _)| !c.detail) {
                     let shown = match value {
                         Cell::Empty => comfy_table::Cell::new("—"),
                         other => comfy_table::Cell::new(human(other)),

@@ -173,7 +173,17 @@ pub fn expense(e: &Expense, title: &str) -> Document {
         .field(
             "rate",
             "Rate used",
-            Cell::optional(e.rate.as_ref(), |q| Cell::text(q.describe())),
+            Cell::optional(e.rate.clone(), Cell::Rate),
+        )
+        .detail(
+            "rate_base",
+            "Rate base",
+            Cell::optional(e.rate.as_ref(), |q| Cell::text(&q.base)),
+        )
+        .detail(
+            "rate_quote",
+            "Rate quote",
+            Cell::optional(e.rate.as_ref(), |q| Cell::text(&q.quote)),
         )
         .field(
             "grant_amount",
