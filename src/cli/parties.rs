@@ -8,6 +8,7 @@ use super::input::given;
 use crate::db::GrantFilter;
 use crate::domain::{DateRange, Donor, DonorKind, Project, ProjectStatus, parse_date, text};
 use crate::error::Result;
+use crate::render::Document;
 use crate::report::grants;
 use crate::report::listing;
 
@@ -135,8 +136,7 @@ pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
                 donor: Some(donor.code.clone()),
                 ..Default::default()
             };
-            let grants = ctx.ledger.grant_totals(&filter)?;
-            ctx.show(&grants::with_grants(listing::donor(&donor, ""), &grants))
+            show_with_grants(ctx, listing::donor(&donor, ""), &filter)
         }
     }
 }
@@ -154,11 +154,13 @@ pub fn project(command: ProjectCommand, ctx: &mut Context) -> Result<()> {
                 project: Some(project.code.clone()),
                 ..Default::default()
             };
-            let grants = ctx.ledger.grant_totals(&filter)?;
-            ctx.show(&grants::with_grants(
-                listing::project(&project, ""),
-                &grants,
-            ))
+            show_with_grants(ctx, listing::project(&project, ""), &filter)
         }
     }
+}
+
+/// A donor's or project's record followed by the grants `filter` selects.
+fn show_with_grants(ctx: &Context, record: Document, filter: &GrantFilter) -> Result<()> {
+    let totals = ctx.ledger.grant_totals(filter)?;
+    ctx.show(&grants::with_grants(record, &totals))
 }
