@@ -20,25 +20,16 @@ use crate::error::{Error, Result};
 use crate::render::Format;
 use crate::report::grants;
 
-/// The fixtures, compiled in so the demo runs from any directory.
-const FIXTURES: &[(&str, &str)] = &[
-    ("donors.csv", include_str!("../../fixtures/donors.csv")),
-    ("projects.csv", include_str!("../../fixtures/projects.csv")),
-    ("grants.csv", include_str!("../../fixtures/grants.csv")),
-    (
-        "extensions.csv",
-        include_str!("../../fixtures/extensions.csv"),
-    ),
-    (
-        "budget_lines.csv",
-        include_str!("../../fixtures/budget_lines.csv"),
-    ),
-    ("periods.csv", include_str!("../../fixtures/periods.csv")),
-    ("fx_rates.csv", include_str!("../../fixtures/fx_rates.csv")),
-    ("receipts.csv", include_str!("../../fixtures/receipts.csv")),
-    ("expenses.csv", include_str!("../../fixtures/expenses.csv")),
-    ("voids.csv", include_str!("../../fixtures/voids.csv")),
-];
+/// A fixture file compiled into the binary (so the demo runs from any directory), with the
+/// name its errors are reported under.
+macro_rules! fixture {
+    ($name:literal) => {
+        (
+            concat!("fixtures/", $name),
+            include_str!(concat!("../../fixtures/", $name)),
+        )
+    };
+}
 
 #[derive(Debug, Deserialize)]
 struct PeriodRow {
@@ -86,44 +77,35 @@ pub fn run(path: Option<PathBuf>, format: Format) -> Result<()> {
     ctx.show(&doc)
 }
 
-fn fixture(name: &str) -> Result<(String, &'static str)> {
-    FIXTURES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(n, text)| (format!("fixtures/{n}"), *text))
-        .ok_or_else(|| Error::runtime(format!("fixture {name} is not bundled")))
-}
-
 /// Read one fixture file row by row into `T` and hand each row to `each`.
 fn each_row<T: serde::de::DeserializeOwned>(
-    name: &str,
-    mut each: impl FnMut(T) -> Result<()>,
+    (label, text): (&str, &str),
+    each: impl FnMut(T) -> Result<()>,
 ) -> Result<()> {
-    let (label, text) = fixture(name)?;
-    read_csv(&label, text.as_bytes(), &mut each)
+    read_csv(label, text.as_bytes(), each)
 }
 
 fn load(ctx: &mut Context) -> Result<()> {
-    each_row("donors.csv", |r: DonorArgs| {
+    each_row(fixture!("donors.csv"), |r: DonorArgs| {
         ctx.ledger.add_donor(&r.parse()?).map(drop)
     })?;
-    each_row("projects.csv", |r: ProjectArgs| {
+    each_row(fixture!("projects.csv"), |r: ProjectArgs| {
         ctx.ledger.add_project(&r.parse()?).map(drop)
     })?;
     // Grants are loaded active and given their final status once their expenses are in, as an
     // office closes a grant after its last payment.
     let mut final_status = Vec::new();
-    each_row("grants.csv", |r: GrantArgs| {
+    each_row(fixture!("grants.csv"), |r: GrantArgs| {
         let mut grant = r.parse()?;
         final_status.push((grant.reference.clone(), grant.status));
         grant.status = GrantStatus::Active;
         ctx.ledger.add_grant(&grant).map(drop)
     })?;
-    each_row("extensions.csv", |r: ExtendArgs| {
+    each_row(fixture!("extensions.csv"), |r: ExtendArgs| {
         super::grant::extend(&r, ctx).map(drop)
     })?;
     let mut lines: BTreeMap<String, Vec<crate::domain::NewLine>> = BTreeMap::new();
-    each_row("budget_lines.csv", |r: LineRow| {
+    each_row(fixture!("budget_lines.csv"), |r: LineRow| {
         let grant = text::code("grant", r.grant.as_deref().unwrap_or_default())?;
         match r.parse()? {
             LineChange::New(line) => lines.entry(grant).or_default().push(line),
@@ -141,23 +123,23 @@ fn load(ctx: &mut Context) -> Result<()> {
     // Periods are created open and closed after the expenses are in, as an office would have
     // done quarter by quarter.
     let mut to_close = Vec::new();
-    each_row("periods.csv", |r: PeriodRow| {
+    each_row(fixture!("periods.csv"), |r: PeriodRow| {
         let period = super::period::add(&r.period, ctx)?;
         if PeriodStatus::parse(&r.status)? == PeriodStatus::Closed {
             to_close.push((period.grant, period.code));
         }
         Ok(())
     })?;
-    each_row("fx_rates.csv", |r: RateArgs| {
+    each_row(fixture!("fx_rates.csv"), |r: RateArgs| {
         ctx.ledger.set_rate(&r.parse()?, false).map(drop)
     })?;
-    each_row("receipts.csv", |r: ReceiptArgs| {
+    each_row(fixture!("receipts.csv"), |r: ReceiptArgs| {
         ctx.ledger.add_receipt(&r.parse()?).map(drop)
     })?;
-    each_row("expenses.csv", |r: ExpenseArgs| {
+    each_row(fixture!("expenses.csv"), |r: ExpenseArgs| {
         ctx.ledger.add_expense(&r.parse()?).map(drop)
     })?;
-    each_row("voids.csv", |r: VoidRow| {
+    each_row(fixture!("voids.csv"), |r: VoidRow| {
         let expense = ctx
             .ledger
             .expense_by_voucher(r.grant.trim(), r.voucher.trim())?;
