@@ -114,9 +114,12 @@ impl Context {
 }
 
 pub fn show(doc: &Document, format: Format) -> Result<()> {
+    use std::io::IsTerminal;
     let stdout = std::io::stdout();
+    // https://no-color.org: any non-empty NO_COLOR turns colour off.
+    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = std::io::BufWriter::new(stdout.lock());
-    render::write(doc, format, &mut out)?;
+    render::write(doc, format, colour, &mut out)?;
     out.flush()?;
     Ok(())
 }

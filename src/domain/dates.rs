@@ -1,6 +1,8 @@
 //! Dates as users type them (ISO `YYYY-MM-DD` only), date ranges, and reporting periods.
 
 use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use crate::error::{Error, Result};
 
@@ -83,6 +85,52 @@ impl std::fmt::Display for DateRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} to {}", self.start, self.end)
     }
+}
+
+/// Calendar months that the days `range` covers: whole months counted from its first day, and
+/// the rest as a share of the month that holds it. 2021-04-01 to 2021-09-30 is exactly 6;
+/// 2021-04-01 to 2021-04-15 is 15/30. Burn rates are per month because donors budget by the
+/// month, and a calendar month rather than an average one keeps a 12-month grant at 12.
+pub fn months_covered(range: DateRange) -> Decimal {
+    let Some(after) = range.end.succ_opt() else {
+        return Decimal::ZERO;
+    };
+    let Some((whole, anchor, next)) = whole_months(range.start, after) else {
+        return Decimal::ZERO;
+    };
+    let share =
+        Decimal::from((after - anchor).num_days()) / Decimal::from((next - anchor).num_days());
+    Decimal::from(whole) + share
+}
+
+/// The last day of the `months` calendar months that begin on `first`: the first date by whose
+/// end they have passed, as [`months_covered`] counts them. None past the calendar's end.
+pub fn months_later(first: NaiveDate, months: Decimal) -> Option<NaiveDate> {
+    let whole = months.trunc();
+    let share = months - whole;
+    let whole = u32::try_from(whole.to_i64()?).ok()?;
+    let anchor = first.checked_add_months(Months::new(whole))?;
+    let next = first.checked_add_months(Months::new(whole.checked_add(1)?))?;
+    let length = Decimal::from((next - anchor).num_days());
+    let days = (share * length).ceil().to_i64()?;
+    anchor
+        .checked_add_days(chrono::Days::new(u64::try_from(days).ok()?))?
+        .pred_opt()
+}
+
+/// The whole months `m` from `first` that fit before `after` (exclusive), with the dates where
+/// month `m` and month `m + 1` begin; each counted from `first`, so the 31st stays the 31st.
+fn whole_months(first: NaiveDate, after: NaiveDate) -> Option<(u32, NaiveDate, NaiveDate)> {
+    if after <= first {
+        return None;
+    }
+    let span = (after.year() - first.year()) * 12 + after.month() as i32 - first.month() as i32;
+    let mut whole = u32::try_from(span.max(0)).ok()?;
+    let at = |m: u32| first.checked_add_months(Months::new(m));
+    while whole > 0 && at(whole)? > after {
+        whole -= 1;
+    }
+    Some((whole, at(whole)?, at(whole + 1)?))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,6 +265,68 @@ mod tests {
         assert_eq!(months[0].1.start, date("2024-01-15")?);
         assert_eq!(months[1].1.end, date("2024-02-29")?);
         assert_eq!(months[2].1.end, date("2024-03-10")?);
+        Ok(())
+    }
+
+    fn span(start: &str, end: &str) -> std::result::Result<DateRange, Box<dyn std::error::Error>> {
+        Ok(DateRange::new("test", date(start)?, date(end)?)?)
+    }
+
+    #[test]
+    fn calendar_months_covered_by_hand() -> TestResult {
+        use rust_decimal_macros::dec;
+        // six whole months, April to September
+        assert_eq!(months_covered(span("2021-04-01", "2021-09-30")?), dec!(6));
+        // a twelve-month grant is twelve months, not 365 / 30.44
+        assert_eq!(months_covered(span("2021-04-01", "2022-03-31")?), dec!(12));
+        // half of April: 15 of its 30 days
+        assert_eq!(months_covered(span("2021-04-01", "2021-04-15")?), dec!(0.5));
+        // one day
+        assert_eq!(
+            months_covered(span("2021-03-01", "2021-03-01")?),
+            Decimal::ONE / dec!(31)
+        );
+        // mid-month start: 15 Jan to 14 Feb is one month; to 29 Feb adds 15 of the 29 days
+        // from 15 Feb to 14 Mar (leap year)
+        assert_eq!(months_covered(span("2024-01-15", "2024-02-14")?), dec!(1));
+        assert_eq!(
+            months_covered(span("2024-01-15", "2024-02-29")?),
+            dec!(1) + dec!(15) / dec!(29)
+        );
+        // from the 31st, February's end counts as the month's turn
+        assert_eq!(months_covered(span("2021-01-31", "2021-02-27")?), dec!(1));
+        Ok(())
+    }
+
+    #[test]
+    fn months_later_is_the_inverse_of_months_covered() -> TestResult {
+        use rust_decimal_macros::dec;
+        // one month from 1 October ends on 31 October
+        assert_eq!(
+            months_later(date("2021-10-01")?, dec!(1)),
+            Some(date("2021-10-31")?)
+        );
+        // half a month of October's 31 days is 15.5 days: passed by the end of the 16th
+        assert_eq!(
+            months_later(date("2021-10-01")?, dec!(0.5)),
+            Some(date("2021-10-16")?)
+        );
+        // nothing left: the day before
+        assert_eq!(
+            months_later(date("2021-10-01")?, dec!(0)),
+            Some(date("2021-09-30")?)
+        );
+        // 2.25 months from 1 Dec 2023: 1 Feb 2024 plus a quarter of February's 29 days (7.25,
+        // so the 8th day)
+        assert_eq!(
+            months_later(date("2023-12-01")?, dec!(2.25)),
+            Some(date("2024-02-08")?)
+        );
+        assert_eq!(
+            months_covered(span("2023-12-01", "2024-02-08")?) >= dec!(2.25),
+            true
+        );
+        assert_eq!(months_later(date("2021-10-01")?, dec!(1e20)), None);
         Ok(())
     }
 }

@@ -7,7 +7,11 @@ use super::{Block, Cell, Document};
 use crate::error::Result;
 
 pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
-    for (i, section) in doc.sections.iter().enumerate() {
+    let data = doc
+        .sections
+        .iter()
+        .filter(|s| !matches!(s.block, Block::Note(_)));
+    for (i, section) in data.enumerate() {
         if i > 0 {
             // Sections are separate CSV blocks; a blank line keeps them apart.
             writeln!(out)?;
@@ -15,15 +19,16 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
         let mut csv = csv::Writer::from_writer(&mut *out);
         match &section.block {
             Block::Table(table) => {
-                csv.write_record(table.columns.iter().map(|c| c.key))?;
+                csv.write_record(table.columns.iter().map(|c| c.key.as_ref()))?;
                 for row in &table.rows {
                     csv.write_record(row.iter().map(safe))?;
                 }
             }
             Block::Record(record) => {
-                csv.write_record(record.fields.iter().map(|(c, _)| c.key))?;
+                csv.write_record(record.fields.iter().map(|(c, _)| c.key.as_ref()))?;
                 csv.write_record(record.fields.iter().map(|(_, v)| safe(v)))?;
             }
+            Block::Note(_) => {}
         }
         csv.flush()?;
     }

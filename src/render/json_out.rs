@@ -10,30 +10,31 @@ use super::{Block, Cell, Column, Document};
 use crate::error::Result;
 
 pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
-    let value = match doc.sections.as_slice() {
-        [only] => block(&only.block),
-        sections => Value::Object(
-            sections
-                .iter()
-                .map(|s| (s.key.clone(), block(&s.block)))
-                .collect(),
-        ),
+    let data: Vec<_> = doc
+        .sections
+        .iter()
+        .filter_map(|s| block(&s.block).map(|value| (s.key.clone(), value)))
+        .collect();
+    let value = match <[_; 1]>::try_from(data) {
+        Ok([(_, only)]) => only,
+        Err(sections) => Value::Object(sections.into_iter().collect()),
     };
     serde_json::to_writer_pretty(&mut *out, &value)?;
     writeln!(out)?;
     Ok(())
 }
 
-fn block(block: &Block) -> Value {
+fn block(block: &Block) -> Option<Value> {
     match block {
-        Block::Table(table) => Value::Array(
+        Block::Table(table) => Some(Value::Array(
             table
                 .rows
                 .iter()
                 .map(|row| object(table.columns.iter().zip(row)))
                 .collect(),
-        ),
-        Block::Record(record) => object(record.fields.iter().map(|(c, v)| (c, v))),
+        )),
+        Block::Record(record) => Some(object(record.fields.iter().map(|(c, v)| (c, v)))),
+        Block::Note(_) => None,
     }
 }
 

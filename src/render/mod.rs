@@ -5,6 +5,7 @@ mod csv_out;
 mod json_out;
 mod table_out;
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use chrono::NaiveDate;
@@ -43,7 +44,17 @@ pub enum Cell {
     Json(String),
     Int(i64),
     Date(NaiveDate),
+    /// A judgement such as a burn status or a line's flag; its tone may colour it on a terminal,
+    /// but the words alone must carry the meaning.
+    Status(String, Tone),
     Empty,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Calm,
+    Warning,
+    Alarm,
 }
 
 impl Cell {
@@ -73,6 +84,7 @@ impl Cell {
             Cell::Json(text) => text.clone(),
             Cell::Int(i) => i.to_string(),
             Cell::Date(d) => d.to_string(),
+            Cell::Status(text, _) => text.clone(),
             Cell::Empty => String::new(),
         }
     }
@@ -91,12 +103,13 @@ fn fixed(value: Decimal, decimals: u32) -> String {
     v.to_string()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
-    /// Field name in CSV headers and JSON: snake_case, stable.
-    pub key: &'static str,
+    /// Field name in CSV headers and JSON: snake_case, stable. Owned only where the columns
+    /// come from data (one per budget line in the monthly report).
+    pub key: Cow<'static, str>,
     /// Heading for people.
-    pub title: &'static str,
+    pub title: Cow<'static, str>,
     /// Long detail (descriptions, audit values) that CSV and JSON carry but a terminal table
     /// leaves out to stay readable.
     pub detail: bool,
@@ -107,8 +120,8 @@ pub struct Column {
 
 const fn column(key: &'static str, title: &'static str, detail: bool, prose: bool) -> Column {
     Column {
-        key,
-        title,
+        key: Cow::Borrowed(key),
+        title: Cow::Borrowed(title),
         detail,
         prose,
     }
@@ -175,6 +188,9 @@ impl Record {
 pub enum Block {
     Record(Record),
     Table(Table),
+    /// Lines of explanation for people (a legend, what a flag means). CSV and JSON leave them
+    /// out: every fact in a note is also in a table or record.
+    Note(Vec<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -210,9 +226,11 @@ impl Document {
     }
 }
 
-pub fn write(doc: &Document, format: Format, out: &mut dyn Write) -> Result<()> {
+/// Write `doc`; `colour` lets a table colour its judgements (only on a terminal without
+/// `NO_COLOR`, which the caller knows and a renderer must not guess).
+pub fn write(doc: &Document, format: Format, colour: bool, out: &mut dyn Write) -> Result<()> {
     match format {
-        Format::Table => table_out::write(doc, out),
+        Format::Table => table_out::write(doc, colour, out),
         Format::Csv => csv_out::write(doc, out),
         Format::Json => json_out::write(doc, out),
     }

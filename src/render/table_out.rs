@@ -4,14 +4,14 @@
 use std::io::Write;
 
 use comfy_table::{
-    CellAlignment, ColumnConstraint, ContentArrangement, LineStyle, Table as Grid, TableStyle,
-    Width,
+    CellAlignment, Color, ColumnConstraint, ContentArrangement, LineStyle, Table as Grid,
+    TableStyle, Width,
 };
 
-use super::{Block, Cell, Document};
+use super::{Block, Cell, Document, Tone};
 use crate::error::Result;
 
-pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
+pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
     for (i, section) in doc.sections.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
@@ -20,6 +20,12 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "{}", section.title)?;
         }
         let grid = match &section.block {
+            Block::Note(lines) => {
+                for line in lines {
+                    writeln!(out, "{line}")?;
+                }
+                continue;
+            }
             Block::Table(table) if table.rows.is_empty() => {
                 writeln!(out, "  (none)")?;
                 continue;
@@ -29,13 +35,9 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
                     .filter(|&i| !table.columns[i].detail)
                     .collect();
                 let mut grid = new_grid();
-                grid.set_header(shown.iter().map(|&i| table.columns[i].title));
+                grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
                 for row in &table.rows {
-                    grid.add_row(
-                        shown
-                            .iter()
-                            .map(|&i| comfy_table::Cell::new(human(&row[i]))),
-                    );
+                    grid.add_row(shown.iter().map(|&i| styled(&row[i], colour)));
                 }
                 for (position, &i) in shown.iter().enumerate() {
                     let Some(column) = grid.column_mut(position) else {
@@ -54,9 +56,9 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
                 for (column, value) in record.fields.iter().filter(|(c, _)| !c.detail) {
                     let shown = match value {
                         Cell::Empty => comfy_table::Cell::new("—"),
-                        other => comfy_table::Cell::new(human(other)),
+                        other => styled(other, colour),
                     };
-                    grid.add_row(vec![comfy_table::Cell::new(column.title), shown]);
+                    grid.add_row(vec![comfy_table::Cell::new(column.title.as_ref()), shown]);
                 }
                 for (position, prose) in [(0, false), (1, true)] {
                     if let Some(column) = grid.column_mut(position) {
@@ -92,6 +94,15 @@ fn new_grid() -> Grid {
     grid.load_style(LEDGER)
         .set_content_arrangement(ContentArrangement::Dynamic);
     grid
+}
+
+fn styled(cell: &Cell, colour: bool) -> comfy_table::Cell {
+    let shown = comfy_table::Cell::new(human(cell));
+    match cell {
+        Cell::Status(_, Tone::Warning) if colour => shown.fg(Color::Yellow),
+        Cell::Status(_, Tone::Alarm) if colour => shown.fg(Color::Red),
+        _ => shown,
+    }
 }
 
 /// The text people read: thousands separators, a visible sign, percentages with `%`.

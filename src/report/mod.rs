@@ -2,6 +2,7 @@
 //!
 //! [`Document`]: crate::render::Document
 
+pub mod burn;
 pub mod grants;
 pub mod listing;
 pub mod summary;

@@ -1,0 +1,396 @@
+//! The burn-rate figures every report agrees on (DESIGN.md, "Burn rate"), defined once here.
+//!
+//! For budget B over the days s..e, as of the end of day d, with S spent (non-void, grant
+//! currency, dated up to d):
+//! - elapsed fraction t = days(s..d) / days(s..e), both ends counted, kept within 0..1;
+//! - expected spend E = B·t, rounded to the currency's minor unit (the named rounding of a plan);
+//! - utilisation = S/B; variance = S − E, and as a percentage of B, which is the same as
+//!   utilisation % − elapsed %, so it is steady on a grant's first day;
+//! - burn per calendar month since the start, and over the trailing three months;
+//! - runway = (B − S) / trailing burn, the months left at the current pace, and the date that
+//!   pace exhausts the budget; projected spend at the end date at the same pace;
+//! - a status, where the threshold (default 10 %) bounds the variance in either direction.
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::domain::dates::{months_covered, months_later};
+use crate::domain::{Currency, DateRange};
+use crate::render::Tone;
+
+/// Default tolerance of variance, in percent of the budget.
+pub const DEFAULT_THRESHOLD: Decimal = Decimal::TEN;
+
+/// Days of `dates` gone by the end of `as_of`: none before the start, all after the end.
+pub fn elapsed_days(dates: DateRange, as_of: NaiveDate) -> i64 {
+    let gone = (as_of - dates.start).num_days() + 1;
+    gone.clamp(0, dates.days())
+}
+
+/// What of `amount` the linear plan expects spent by the end of `as_of`, in minor units.
+pub fn expected(
+    amount: Decimal,
+    currency: &Currency,
+    dates: DateRange,
+    as_of: NaiveDate,
+) -> Decimal {
+    // Multiply before dividing, so 183/365 of an amount is one division and one rounding.
+    let share = amount * Decimal::from(elapsed_days(dates, as_of)) / Decimal::from(dates.days());
+    currency.round(share)
+}
+
+/// Percentage of time gone.
+pub fn elapsed_pct(dates: DateRange, as_of: NaiveDate) -> Decimal {
+    Decimal::from(elapsed_days(dates, as_of)) * Decimal::ONE_HUNDRED / Decimal::from(dates.days())
+}
+
+/// Variance as a percentage of `budget`; none for a budget of nothing.
+pub fn variance_pct(variance: Decimal, budget: Decimal) -> Option<Decimal> {
+    (!budget.is_zero()).then(|| variance * Decimal::ONE_HUNDRED / budget)
+}
+
+/// The trailing three months up to `as_of` (or the end, if it is past), within the grant.
+pub fn trailing_window(dates: DateRange, as_of: NaiveDate) -> Option<DateRange> {
+    let end = as_of.min(dates.end);
+    if end < dates.start {
+        return None;
+    }
+    let start = end
+        .succ_opt()
+        .and_then(|after| after.checked_sub_months(chrono::Months::new(3)))
+        .map_or(dates.start, |s| s.max(dates.start));
+    Some(DateRange { start, end })
+}
+
+/// Where a grant stands against its linear plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BurnStatus {
+    NotStarted,
+    OnTrack,
+    Underspending,
+    Overspending,
+    Exhausted,
+    Ended,
+}
+
+impl BurnStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BurnStatus::NotStarted => "not started",
+            BurnStatus::OnTrack => "on track",
+            BurnStatus::Underspending => "underspending",
+            BurnStatus::Overspending => "overspending",
+            BurnStatus::Exhausted => "exhausted",
+            BurnStatus::Ended => "ended",
+        }
+    }
+
+    pub fn tone(self) -> Tone {
+        match self {
+            BurnStatus::Overspending | BurnStatus::Exhausted => Tone::Alarm,
+            BurnStatus::Underspending => Tone::Warning,
+            BurnStatus::NotStarted | BurnStatus::OnTrack | BurnStatus::Ended => Tone::Calm,
+        }
+    }
+
+    /// Whether a variance of `pct` lies beyond `threshold` (strictly), and which way.
+    pub fn of_variance(pct: Option<Decimal>, threshold: Decimal) -> BurnStatus {
+        match pct {
+            Some(p) if p > threshold => BurnStatus::Overspending,
+            Some(p) if p < -threshold => BurnStatus::Underspending,
+            _ => BurnStatus::OnTrack,
+        }
+    }
+}
+
+/// What the burn figures of one grant are computed from.
+#[derive(Debug, Clone)]
+pub struct BurnInput<'a> {
+    pub currency: &'a Currency,
+    pub budget: Decimal,
+    pub dates: DateRange,
+    pub as_of: NaiveDate,
+    /// Non-void spend dated up to `as_of`.
+    pub spent: Decimal,
+    /// Non-void spend dated inside [`trailing_window`].
+    pub trailing_spent: Decimal,
+    pub threshold: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Burn {
+    pub elapsed_pct: Decimal,
+    pub utilisation_pct: Option<Decimal>,
+    pub expected: Decimal,
+    pub variance: Decimal,
+    pub variance_pct: Option<Decimal>,
+    /// Spend per calendar month since the start; none before it.
+    pub monthly: Option<Decimal>,
+    /// Spend per month over the trailing three months (fewer in a grant's first months).
+    pub monthly_trailing: Option<Decimal>,
+    /// Months the rest lasts at the trailing pace, rounded down to a tenth (never flattering);
+    /// none when nothing is being spent or the grant has ended.
+    pub runway_months: Option<Decimal>,
+    /// The day the trailing pace spends the rest; none when it never does or already has.
+    pub exhaustion: Option<NaiveDate>,
+    /// Spend by the end date if the trailing pace holds.
+    pub projected_at_end: Decimal,
+    pub status: BurnStatus,
+}
+
+pub fn burn(input: &BurnInput) -> Burn {
+    let BurnInput {
+        currency,
+        budget,
+        dates,
+        as_of,
+        spent,
+        trailing_spent,
+        threshold,
+    } = *input;
+    let expected = expected(budget, currency, dates, as_of);
+    let variance = spent - expected;
+    let variance_pct = variance_pct(variance, budget);
+    let to_date = (as_of >= dates.start).then(|| DateRange {
+        start: dates.start,
+        end: as_of.min(dates.end),
+    });
+    let monthly = to_date.map(|r| currency.round(spent / months_covered(r)));
+    let pace = trailing_window(dates, as_of).map(|r| trailing_spent / months_covered(r));
+    let left = budget - spent;
+    let running = as_of < dates.end && left > Decimal::ZERO;
+    let runway = pace.filter(|p| running && !p.is_zero()).map(|p| left / p);
+    let rest_of_grant = as_of.succ_opt().filter(|_| as_of < dates.end).map(|first| {
+        let start = first.max(dates.start);
+        months_covered(DateRange {
+            start,
+            end: dates.end,
+        })
+    });
+    let projected_at_end = match (pace, rest_of_grant) {
+        (Some(p), Some(months)) => currency.round(spent + p * months),
+        _ => spent,
+    };
+    let status = if as_of < dates.start {
+        BurnStatus::NotStarted
+    } else if budget > Decimal::ZERO && spent >= budget {
+        BurnStatus::Exhausted
+    } else if as_of > dates.end {
+        BurnStatus::Ended
+    } else {
+        BurnStatus::of_variance(variance_pct, threshold)
+    };
+    Burn {
+        elapsed_pct: elapsed_pct(dates, as_of),
+        utilisation_pct: super::summary::percent(spent, budget),
+        expected,
+        variance,
+        variance_pct,
+        monthly,
+        monthly_trailing: pace.map(|p| currency.round(p)),
+        runway_months: runway.map(|r| r.round_dp_with_strategy(1, RoundingStrategy::ToZero)),
+        exhaustion: runway.and_then(|r| months_later(as_of.succ_opt()?, r)),
+        projected_at_end,
+        status,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn date(s: &str) -> std::result::Result<NaiveDate, chrono::ParseError> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    }
+
+    fn usd() -> Currency {
+        Currency::new("USD", 2)
+    }
+
+    /// A 12-month grant of USD 123,762.00 from 2021-04-01 to 2022-03-31: 365 days.
+    fn twelve_months(
+        as_of: &str,
+        spent: Decimal,
+        trailing: Decimal,
+    ) -> std::result::Result<Burn, Box<dyn std::error::Error>> {
+        let usd = usd();
+        Ok(burn(&BurnInput {
+            currency: &usd,
+            budget: dec!(123762.00),
+            dates: DateRange::new("grant", date("2021-04-01")?, date("2022-03-31")?)?,
+            as_of: date(as_of)?,
+            spent,
+            trailing_spent: trailing,
+            threshold: DEFAULT_THRESHOLD,
+        }))
+    }
+
+    #[test]
+    fn before_the_start_nothing_is_expected() -> TestResult {
+        let b = twelve_months("2021-03-31", dec!(0), dec!(0))?;
+        assert_eq!(b.elapsed_pct, dec!(0));
+        assert_eq!(b.expected, dec!(0.00));
+        assert_eq!(b.monthly, None);
+        assert_eq!(b.monthly_trailing, None);
+        assert_eq!(b.runway_months, None);
+        assert_eq!(b.status, BurnStatus::NotStarted);
+        Ok(())
+    }
+
+    #[test]
+    fn day_zero_is_one_day_of_365() -> TestResult {
+        // 123,762 / 365 = 339.0739... -> 339.07; nothing spent is 0.27 % behind, on track
+        let b = twelve_months("2021-04-01", dec!(0), dec!(0))?;
+        assert_eq!(b.expected, dec!(339.07));
+        assert_eq!(b.variance, dec!(-339.07));
+        assert_eq!(b.variance_pct.map(|p| p.round_dp(2)), Some(dec!(-0.27)));
+        assert_eq!(b.status, BurnStatus::OnTrack);
+        assert_eq!(b.monthly, Some(dec!(0.00)));
+        assert_eq!(b.runway_months, None, "no pace, no runway");
+        assert_eq!(b.projected_at_end, dec!(0));
+        Ok(())
+    }
+
+    #[test]
+    fn mid_way_by_hand() -> TestResult {
+        // 30 September: 183 of 365 days (April 30 + May 31 + June 30 + July 31 + August 31 +
+        // September 30). E = 123,762 x 183 / 365 = 22,648,446 / 365 = 62,050.5369... -> 62,050.54
+        let b = twelve_months("2021-09-30", dec!(55000.00), dec!(30000.00))?;
+        assert_eq!(b.elapsed_pct.round_dp(3), dec!(50.137));
+        assert_eq!(b.expected, dec!(62050.54));
+        assert_eq!(b.variance, dec!(-7050.54));
+        // -7,050.54 / 123,762 = -5.697 % of the budget: within 10 %, on track
+        assert_eq!(b.variance_pct.map(|p| p.round_dp(3)), Some(dec!(-5.697)));
+        assert_eq!(b.status, BurnStatus::OnTrack);
+        assert_eq!(b.utilisation_pct.map(|p| p.round_dp(2)), Some(dec!(44.44)));
+        // 55,000 over six calendar months; 30,000 over July to September
+        assert_eq!(b.monthly, Some(dec!(9166.67)));
+        assert_eq!(b.monthly_trailing, Some(dec!(10000.00)));
+        // 68,762 left at 10,000 a month: 6.8762 months, shown 6.8; six months from 1 October
+        // is 1 April 2022, then 0.8762 of April's 30 days = 26.3, so by the end of the 27th
+        // day, 27 April
+        assert_eq!(b.runway_months, Some(dec!(6.8)));
+        assert_eq!(b.exhaustion, Some(date("2022-04-27")?));
+        // six more months at 10,000
+        assert_eq!(b.projected_at_end, dec!(115000.00));
+        Ok(())
+    }
+
+    #[test]
+    fn spending_fast_or_slow_beyond_the_threshold_is_flagged() -> TestResult {
+        // 80,000 against 62,050.54 expected: +17,949.46 = +14.50 % of the budget
+        let fast = twelve_months("2021-09-30", dec!(80000.00), dec!(40000.00))?;
+        assert_eq!(fast.variance, dec!(17949.46));
+        assert_eq!(fast.status, BurnStatus::Overspending);
+        // a grant with no spend at mid-way is 50.1 % behind
+        let idle = twelve_months("2021-09-30", dec!(0), dec!(0))?;
+        assert_eq!(idle.status, BurnStatus::Underspending);
+        assert_eq!(idle.monthly, Some(dec!(0.00)));
+        assert_eq!(idle.runway_months, None);
+        assert_eq!(idle.exhaustion, None);
+        assert_eq!(idle.projected_at_end, dec!(0));
+        // exactly at the threshold is not beyond it
+        assert_eq!(
+            BurnStatus::of_variance(Some(dec!(-10)), DEFAULT_THRESHOLD),
+            BurnStatus::OnTrack
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn last_day_and_after_the_end() -> TestResult {
+        let last = twelve_months("2022-03-31", dec!(120000.00), dec!(31000.00))?;
+        assert_eq!(last.elapsed_pct, dec!(100));
+        assert_eq!(last.expected, dec!(123762.00));
+        assert_eq!(last.variance, dec!(-3762.00));
+        assert_eq!(last.status, BurnStatus::OnTrack);
+        assert_eq!(last.runway_months, None, "no time left to run");
+        assert_eq!(last.projected_at_end, dec!(120000.00));
+        assert_eq!(last.monthly, Some(dec!(10000.00)));
+        let after = twelve_months("2022-06-30", dec!(120000.00), dec!(31000.00))?;
+        assert_eq!(after.elapsed_pct, dec!(100));
+        assert_eq!(after.expected, dec!(123762.00));
+        assert_eq!(after.status, BurnStatus::Ended);
+        // the pace is still that of the grant's last three months
+        assert_eq!(after.monthly_trailing, Some(dec!(10333.33)));
+        assert_eq!(after.projected_at_end, dec!(120000.00));
+        Ok(())
+    }
+
+    #[test]
+    fn exhausted_before_the_end() -> TestResult {
+        let b = twelve_months("2021-12-31", dec!(123762.00), dec!(50000.00))?;
+        assert_eq!(b.status, BurnStatus::Exhausted);
+        assert_eq!(b.utilisation_pct, Some(dec!(100)));
+        assert_eq!(b.runway_months, None);
+        assert_eq!(b.exhaustion, None);
+        // still spending 16,666.67 a month would reach 173,762 by the end: a warning in itself
+        assert_eq!(b.projected_at_end, dec!(173762.00));
+        Ok(())
+    }
+
+    #[test]
+    fn leap_year_grant() -> TestResult {
+        // 2024 has 366 days; 29 February is day 60, so 36,600 x 60 / 366 = 6,000.00 exactly
+        let usd = usd();
+        let b = burn(&BurnInput {
+            currency: &usd,
+            budget: dec!(36600.00),
+            dates: DateRange::new("grant", date("2024-01-01")?, date("2024-12-31")?)?,
+            as_of: date("2024-02-29")?,
+            spent: dec!(6000.00),
+            trailing_spent: dec!(6000.00),
+            threshold: DEFAULT_THRESHOLD,
+        });
+        assert_eq!(b.expected, dec!(6000.00));
+        assert_eq!(b.variance, dec!(0.00));
+        // two whole months so far, January and February
+        assert_eq!(b.monthly, Some(dec!(3000.00)));
+        assert_eq!(b.monthly_trailing, Some(dec!(3000.00)));
+        // 30,600 left at 3,000 a month: 10.2 months from 1 March, i.e. 1 January 2025 plus
+        // 0.2 of January's 31 days = 6.2, so 7 January 2025 - after the end on 31 December
+        assert_eq!(b.runway_months, Some(dec!(10.2)));
+        assert_eq!(b.exhaustion, Some(date("2025-01-07")?));
+        assert_eq!(b.projected_at_end, dec!(36000.00));
+        Ok(())
+    }
+
+    #[test]
+    fn three_decimal_dinar() -> TestResult {
+        // TND 10,000.000 over 2021: by 10 January, 10/365 = 273.97260... -> 273.973
+        let tnd = Currency::new("TND", 3);
+        let b = burn(&BurnInput {
+            currency: &tnd,
+            budget: dec!(10000.000),
+            dates: DateRange::new("grant", date("2021-01-01")?, date("2021-12-31")?)?,
+            as_of: date("2021-01-10")?,
+            spent: dec!(100.000),
+            trailing_spent: dec!(100.000),
+            threshold: DEFAULT_THRESHOLD,
+        });
+        assert_eq!(b.expected, dec!(273.973));
+        assert_eq!(b.variance, dec!(-173.973));
+        // 100 over 10 of January's 31 days = 310 a month
+        assert_eq!(b.monthly, Some(dec!(310.000)));
+        Ok(())
+    }
+
+    #[test]
+    fn trailing_window_is_three_calendar_months_within_the_grant() -> TestResult {
+        let dates = DateRange::new("grant", date("2021-04-01")?, date("2022-03-31")?)?;
+        let w = trailing_window(dates, date("2021-09-15")?).ok_or("no window")?;
+        assert_eq!((w.start, w.end), (date("2021-06-16")?, date("2021-09-15")?));
+        let young = trailing_window(dates, date("2021-05-10")?).ok_or("no window")?;
+        assert_eq!(young.start, date("2021-04-01")?);
+        let late = trailing_window(dates, date("2023-01-01")?).ok_or("no window")?;
+        assert_eq!(
+            (late.start, late.end),
+            (date("2022-01-01")?, date("2022-03-31")?)
+        );
+        assert_eq!(trailing_window(dates, date("2021-03-01")?), None);
+        Ok(())
+    }
+}
