@@ -134,7 +134,7 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
             let filter = GrantFilter {
                 donor,
                 project,
-                reference: None,
+                ..Default::default()
             };
             ctx.show(&grants::grants(&ctx.ledger.grant_totals(&filter)?))
         }

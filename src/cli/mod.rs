@@ -10,6 +10,7 @@ mod input;
 mod money;
 mod parties;
 mod period;
+mod report;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -78,6 +79,9 @@ pub enum Command {
     /// Expenses (disbursements): money paid out of a grant
     #[command(subcommand, visible_alias = "disbursement")]
     Expense(expense::ExpenseCommand),
+    /// Reports: burn rates, budget against actuals, the donor's financial report
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// The audit log: every change, newest first
     #[command(after_help = "Example:\n  grantbook audit --entity expense --limit 20")]
     Audit {
@@ -164,6 +168,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Fx(c) => money::fx(c, ctx),
         Command::Receipt(c) => money::receipt(c, ctx),
         Command::Expense(c) => expense::run(c, ctx),
+        Command::Report(c) => report::run(c, ctx),
         Command::Audit { entity, limit } => {
             let entries = ctx.ledger.audit_log(entity.as_deref(), limit)?;
             ctx.show(&listing::audit(&entries))

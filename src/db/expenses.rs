@@ -16,7 +16,8 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 
-const EXPENSE_SELECT: &str = "SELECT e.id, g.reference, l.code, e.kind, e.date, e.currency,
+pub(super) const EXPENSE_SELECT: &str =
+    "SELECT e.id, g.reference, l.code, e.kind, e.date, e.currency,
         ec.minor_units, e.amount_minor, e.fx_base, e.fx_quote, e.fx_rate, e.grant_amount_minor,
         g.currency, gc.minor_units, e.payee, e.voucher, e.country, e.description,
         e.recorded_at, e.voided_at, e.void_reason
@@ -322,7 +323,7 @@ fn find_expense(conn: &Connection, id: i64) -> Result<Expense> {
         })
 }
 
-fn expense_from_row(r: &rusqlite::Row) -> rusqlite::Result<Expense> {
+pub(super) fn expense_from_row(r: &rusqlite::Row) -> rusqlite::Result<Expense> {
     let currency = Currency::new(&r.get::<_, String>(5)?, r.get(6)?);
     let grant_currency = Currency::new(&r.get::<_, String>(12)?, r.get(13)?);
     let rate = match (

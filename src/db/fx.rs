@@ -66,6 +66,12 @@ impl Ledger {
         })
     }
 
+    /// The stored rate between two currencies in force on `date`, either way round, with the
+    /// date it has been valid from.
+    pub fn rate_on(&self, from: &str, to: &str, date: NaiveDate) -> Result<Option<FxRate>> {
+        rate_on(&self.conn, from, to, date)
+    }
+
     /// Rates, optionally only those involving `currency`, by pair then date.
     pub fn rates(&self, currency: Option<&str>) -> Result<Vec<FxRate>> {
         let mut stmt = self.conn.prepare(
@@ -145,6 +151,10 @@ pub(super) fn quote_on(
     to: &str,
     date: NaiveDate,
 ) -> Result<Option<Quote>> {
+    Ok(rate_on(conn, from, to, date)?.map(|r| r.quote()))
+}
+
+fn rate_on(conn: &Connection, from: &str, to: &str, date: NaiveDate) -> Result<Option<FxRate>> {
     Ok(conn
         .prepare_cached(
             "SELECT base, quote, valid_from, rate, source FROM fx_rate
@@ -152,6 +162,5 @@ pub(super) fn quote_on(
              ORDER BY valid_from DESC, base = ?1 DESC LIMIT 1",
         )?
         .query_row(params![from, to, date], rate_from_row)
-        .optional()?
-        .map(|r| r.quote()))
+        .optional()?)
 }

@@ -15,6 +15,28 @@ pub struct GrantFilter {
     pub donor: Option<String>,
     pub project: Option<String>,
     pub reference: Option<String>,
+    /// Grants whose project works in this country.
+    pub country: Option<String>,
+    pub status: Option<GrantStatus>,
+}
+
+/// The WHERE clause of a [`GrantFilter`], bound as `?1`..`?5` by [`GrantFilter::bind`].
+pub(super) const GRANT_FILTER: &str = "(?1 IS NULL OR d.code = ?1) AND (?2 IS NULL OR p.code = ?2)
+     AND (?3 IS NULL OR g.reference = ?3)
+     AND (?4 IS NULL OR EXISTS (SELECT 1 FROM project_country pc
+                                WHERE pc.project_id = g.project_id AND pc.country = ?4))
+     AND (?5 IS NULL OR g.status = ?5)";
+
+impl GrantFilter {
+    pub(super) fn bind(&self) -> [Option<&str>; 5] {
+        [
+            self.donor.as_deref(),
+            self.project.as_deref(),
+            self.reference.as_deref(),
+            self.country.as_deref(),
+            self.status.map(|s| s.as_str()),
+        ]
+    }
 }
 
 impl Ledger {
@@ -73,24 +95,20 @@ impl Ledger {
                 (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NULL),
                 (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NOT NULL)
              FROM {GRANT_JOINS}
-             WHERE (?1 IS NULL OR d.code = ?1) AND (?2 IS NULL OR p.code = ?2)
-               AND (?3 IS NULL OR g.reference = ?3)
+             WHERE {GRANT_FILTER}
              ORDER BY g.reference"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(
-            params![filter.donor, filter.project, filter.reference],
-            |r| {
-                let grant = grant_from_row(r)?;
-                Ok(GrantTotals {
-                    received: grant.currency.from_minor(r.get(11)?),
-                    spent: grant.currency.from_minor(r.get(12)?),
-                    expenses: r.get(13)?,
-                    voided: r.get(14)?,
-                    grant,
-                })
-            },
-        )?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(filter.bind()), |r| {
+            let grant = grant_from_row(r)?;
+            Ok(GrantTotals {
+                received: grant.currency.from_minor(r.get(11)?),
+                spent: grant.currency.from_minor(r.get(12)?),
+                expenses: r.get(13)?,
+                voided: r.get(14)?,
+                grant,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

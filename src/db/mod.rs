@@ -14,6 +14,7 @@ pub mod migrate;
 mod parties;
 mod periods;
 mod receipts;
+mod reports;
 
 use std::fs::OpenOptions;
 use std::path::Path;

@@ -226,6 +226,24 @@ pub struct ExpenseFilter {
     pub include_void: bool,
 }
 
+/// A budget line's non-void spend inside each of several date ranges, in grant currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineSpend {
+    pub code: String,
+    pub name: String,
+    pub category: LineCategory,
+    /// One sum per range asked for, in the same order.
+    pub amounts: Vec<Decimal>,
+}
+
+/// Non-void spend on one budget line in one calendar month (`2021-06`), in grant currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthSpend {
+    pub month: String,
+    pub line: String,
+    pub amount: Decimal,
+}
+
 /// A grant's totals as the database sums them, in grant currency.
 #[derive(Debug, Clone, Serialize)]
 pub struct GrantTotals {

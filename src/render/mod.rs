@@ -155,6 +155,14 @@ impl Table {
         }
     }
 
+    /// Leave the column `key` to CSV and JSON, where a narrower table must fit a page.
+    pub fn hide(mut self, key: &str) -> Table {
+        for column in self.columns.iter_mut().filter(|c| c.key == key) {
+            column.detail = true;
+        }
+        self
+    }
+
     pub fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(
             row.len(),

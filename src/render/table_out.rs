@@ -11,18 +11,29 @@ use comfy_table::{
 use super::{Block, Cell, Document, Tone};
 use crate::error::Result;
 
+/// Width of output that is not a terminal (a file, a pipe, a printer): a printed page.
+const PRINT_WIDTH: u16 = 80;
+
 pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
+    let width = new_grid().width().unwrap_or(PRINT_WIDTH);
+    let wrap = |text: &str, out: &mut dyn Write| -> Result<()> {
+        let options = textwrap::Options::new(usize::from(width)).subsequent_indent("    ");
+        for line in textwrap::wrap(text, options) {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    };
     for (i, section) in doc.sections.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
         if !section.title.is_empty() {
-            writeln!(out, "{}", section.title)?;
+            wrap(&section.title, out)?;
         }
-        let grid = match &section.block {
+        let mut grid = match &section.block {
             Block::Note(lines) => {
                 for line in lines {
-                    writeln!(out, "{line}")?;
+                    wrap(line, out)?;
                 }
                 continue;
             }
@@ -68,6 +79,7 @@ pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
                 grid
             }
         };
+        grid.set_width(width);
         writeln!(out, "{grid}")?;
     }
     Ok(())

@@ -2,7 +2,12 @@
 //!
 //! [`Document`]: crate::render::Document
 
+pub mod actuals;
 pub mod burn;
+pub mod burn_report;
+pub mod donor;
 pub mod grants;
 pub mod listing;
+pub mod monthly;
+pub mod portfolio;
 pub mod summary;

@@ -1,0 +1,317 @@
+//! `report` commands: burn rates, budget against actuals, the donor's financial report, monthly
+//! spend and the portfolio. Handlers gather what the ledger holds and hand it to `report/`.
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand, ValueEnum};
+use rust_decimal::Decimal;
+
+use super::Context;
+use crate::db::{GrantFilter, Ledger};
+use crate::domain::money::parse_percent;
+use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
+use crate::error::{Error, Result};
+use crate::report::actuals::{self, Actuals};
+use crate::report::burn::DEFAULT_THRESHOLD;
+use crate::report::burn_report::{self, Conversion, GrantBurn, grant_burn, spend_ranges};
+use crate::report::donor::{DonorReport, donor_report};
+use crate::report::monthly::monthly;
+use crate::report::portfolio::{Placed, portfolio};
+
+/// What every report takes.
+#[derive(Debug, Args)]
+pub struct ReportOptions {
+    /// Figures as they stand at the end of this day (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Variance, in % of budget, beyond which a grant or line is flagged
+    #[arg(long, value_name = "PCT", default_value_t = DEFAULT_THRESHOLD.to_string())]
+    threshold: String,
+}
+
+impl ReportOptions {
+    fn as_of(&self) -> Result<NaiveDate> {
+        match &self.as_of {
+            Some(text) => parse_date("--as-of", text),
+            None => Ok(chrono::Local::now().date_naive()),
+        }
+    }
+
+    fn threshold(&self) -> Result<Decimal> {
+        parse_percent("--threshold", &self.threshold)
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GroupBy {
+    Donor,
+    Country,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Burn rate of each grant: spend against a straight line from start to end, runway,
+    /// projection and status
+    #[command(
+        after_help = "Examples:\n  grantbook report burn --as-of 2021-09-30\n  \
+                            grantbook report burn --country MA --in USD --threshold 15"
+    )]
+    Burn {
+        #[arg(long)]
+        grant: Option<String>,
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long)]
+        donor: Option<String>,
+        /// Grants whose project works in this country (ISO code)
+        #[arg(long)]
+        country: Option<String>,
+        /// Also convert every grant into this currency at the rate in force on the as-of date,
+        /// and sum them
+        #[arg(long = "in", value_name = "CUR")]
+        into: Option<String>,
+        #[command(flatten)]
+        options: ReportOptions,
+    },
+    /// Budget against actuals per line: this period, to date, balance, variance, flags
+    #[command(
+        after_help = "Examples:\n  grantbook report budget --grant JP-MA-MHPSS-2021 \
+                            --period 2021-Q3\n  grantbook report budget --grant REG-NA-2022 \
+                            --from 2023-01-01 --to 2023-06-30"
+    )]
+    Budget {
+        #[arg(long)]
+        grant: String,
+        /// A reporting period of the grant (see `period list`)
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        period: Option<String>,
+        /// First day of the window [default: the grant's start]
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day of the window [default: the as-of date, or the grant's end]
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[command(flatten)]
+        options: ReportOptions,
+    },
+    /// The financial report a donor receives for one period
+    #[command(
+        after_help = "Example:\n  grantbook report donor --grant JP-MA-MHPSS-2021 \
+                            --period 2021-Q3\n  grantbook report donor --grant \
+                            JP-MA-MHPSS-2021 --period 2021-Q3 --format csv > q3.csv"
+    )]
+    Donor {
+        #[arg(long)]
+        grant: String,
+        #[arg(long)]
+        period: String,
+        #[command(flatten)]
+        options: ReportOptions,
+    },
+    /// Spend per month and budget line, cumulative against the straight-line plan
+    #[command(
+        after_help = "Example:\n  grantbook report monthly --grant JP-MA-MHPSS-2021 \
+                            --format csv > burndown.csv"
+    )]
+    Monthly {
+        #[arg(long)]
+        grant: String,
+        #[command(flatten)]
+        options: ReportOptions,
+    },
+    /// Active grants side by side, grouped by donor or country, furthest from plan first
+    #[command(after_help = "Example:\n  grantbook report portfolio --by country")]
+    Portfolio {
+        #[arg(long, value_enum, default_value_t = GroupBy::Donor)]
+        by: GroupBy,
+        #[command(flatten)]
+        options: ReportOptions,
+    },
+}
+
+pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
+    match command {
+        ReportCommand::Burn {
+            grant,
+            project,
+            donor,
+            country,
+            into,
+            options,
+        } => {
+            let filter = GrantFilter {
+                donor: donor.map(|d| d.trim().to_string()),
+                project: project.map(|p| p.trim().to_string()),
+                reference: grant.map(|g| g.trim().to_string()),
+                country: country.map(|c| c.trim().to_uppercase()),
+                status: None,
+            };
+            let (as_of, threshold) = (options.as_of()?, options.threshold()?);
+            let burns = burns(&ctx.ledger, &filter, as_of, threshold)?;
+            let conversion = match into {
+                Some(code) => Some(conversion(&ctx.ledger, &burns, &code, as_of)?),
+                None => None,
+            };
+            let doc = burn_report::burn_report(&burns, as_of, threshold, conversion.as_ref())?;
+            ctx.show(&doc)
+        }
+        ReportCommand::Budget {
+            grant,
+            period,
+            from,
+            to,
+            options,
+        } => {
+            let grant = ctx.ledger.grant(grant.trim())?;
+            let as_of = options.as_of()?;
+            let (window, name) = match period {
+                Some(code) => {
+                    let p = ctx.ledger.period(&grant.reference, code.trim())?;
+                    (p.dates(), p.code)
+                }
+                None => {
+                    let from = from.map(|f| parse_date("--from", &f)).transpose()?;
+                    let to = to.map(|t| parse_date("--to", &t)).transpose()?;
+                    let start = from.unwrap_or(grant.start);
+                    let end = to.unwrap_or(as_of.min(grant.end));
+                    let window = DateRange::new("the report window (--from/--to)", start, end)?;
+                    (window, format!("{start} to {end}"))
+                }
+            };
+            let a = actuals_of(&ctx.ledger, &grant, window, &options)?;
+            ctx.show(&actuals::budget_report(&a, &name))
+        }
+        ReportCommand::Donor {
+            grant,
+            period,
+            options,
+        } => {
+            let grant = ctx.ledger.grant(grant.trim())?;
+            let period = ctx.ledger.period(&grant.reference, period.trim())?;
+            let a = actuals_of(&ctx.ledger, &grant, period.dates(), &options)?;
+            let receipts = ctx.ledger.receipts(Some(&grant.reference))?;
+            let voids = ctx.ledger.voids(&grant, a.window)?;
+            let paid_in = ctx.ledger.expense_currencies(&grant)?;
+            let rates: Vec<_> = ctx
+                .ledger
+                .rates(Some(&grant.currency.code))?
+                .into_iter()
+                .filter(|r| paid_in.contains(&r.base) || paid_in.contains(&r.quote))
+                .collect();
+            let doc = donor_report(&DonorReport {
+                actuals: &a,
+                donor: &ctx.ledger.donor(&grant.donor)?,
+                project: &ctx.ledger.project(&grant.project)?,
+                period: &period,
+                receipts: &receipts,
+                voids: &voids,
+                rates: &rates,
+                prepared: chrono::Local::now().date_naive(),
+            });
+            ctx.show(&doc)
+        }
+        ReportCommand::Monthly { grant, options } => {
+            let grant = ctx.ledger.grant(grant.trim())?;
+            let as_of = options.as_of()?;
+            options.threshold()?;
+            let codes: Vec<String> = ctx
+                .ledger
+                .line_spend(&grant, &[])?
+                .into_iter()
+                .map(|l| l.code)
+                .collect();
+            let spend = ctx.ledger.monthly_spend(&grant, as_of)?;
+            ctx.show(&monthly(&grant, &codes, &spend, as_of))
+        }
+        ReportCommand::Portfolio { by, options } => {
+            let (as_of, threshold) = (options.as_of()?, options.threshold()?);
+            let filter = GrantFilter {
+                status: Some(GrantStatus::Active),
+                ..Default::default()
+            };
+            let burns = burns(&ctx.ledger, &filter, as_of, threshold)?;
+            let mut placed = Vec::new();
+            for b in &burns {
+                let groups = match by {
+                    GroupBy::Donor => vec![ctx.ledger.donor(&b.grant.donor)?.name],
+                    GroupBy::Country => ctx.ledger.project(&b.grant.project)?.countries,
+                };
+                placed.extend(groups.into_iter().map(|group| Placed { group, burn: b }));
+            }
+            let title = match by {
+                GroupBy::Donor => "Donor",
+                GroupBy::Country => "Country",
+            };
+            ctx.show(&portfolio(placed, title, as_of))
+        }
+    }
+}
+
+fn burns(
+    ledger: &Ledger,
+    filter: &GrantFilter,
+    as_of: NaiveDate,
+    threshold: Decimal,
+) -> Result<Vec<GrantBurn>> {
+    let mut burns = Vec::new();
+    for grant in ledger.grants(filter)? {
+        let lines = ledger.line_spend(&grant, &spend_ranges(&grant, as_of))?;
+        let received = ledger.received_by(&grant, as_of)?;
+        burns.push(grant_burn(grant, &lines, received, as_of, threshold));
+    }
+    Ok(burns)
+}
+
+fn conversion(
+    ledger: &Ledger,
+    burns: &[GrantBurn],
+    code: &str,
+    as_of: NaiveDate,
+) -> Result<Conversion> {
+    let into = ledger.currency(&text::currency(code)?)?;
+    let mut rates = Vec::new();
+    for b in burns {
+        let from = &b.grant.currency.code;
+        if *from == into.code {
+            rates.push(None);
+            continue;
+        }
+        let rate = ledger.rate_on(from, &into.code, as_of)?.ok_or_else(|| {
+            Error::invalid(format!(
+                "no exchange rate between {from} and {} on or before {as_of} to convert grant \
+                 {}; add one with `grantbook fx set --from {} --to {from} --rate RATE \
+                 --valid-from DATE`",
+                into.code, b.grant.reference, into.code
+            ))
+        })?;
+        rates.push(Some(rate));
+    }
+    Ok(Conversion { into, rates })
+}
+
+/// Budget against actuals of `grant` over `window`, cut at the as-of date.
+fn actuals_of(
+    ledger: &Ledger,
+    grant: &Grant,
+    window: DateRange,
+    options: &ReportOptions,
+) -> Result<Actuals> {
+    let (as_of, threshold) = (options.as_of()?, options.threshold()?);
+    if as_of < window.start {
+        return Err(Error::invalid(format!(
+            "the report starts on {} but --as-of is {as_of}; give a later --as-of or an \
+             earlier period",
+            window.start
+        )));
+    }
+    let window = DateRange {
+        start: window.start,
+        end: window.end.min(as_of),
+    };
+    let budget = ledger.budget_on(grant, window.end)?;
+    let to_date = DateRange {
+        start: grant.start,
+        end: window.end,
+    };
+    let spend = ledger.line_spend(grant, &[window, to_date])?;
+    Ok(actuals::actuals(grant, &budget, &spend, window, threshold))
+}

@@ -1,0 +1,160 @@
+//! What reports read: spend summed by SQL per line, per range and per month, the budget in
+//! force on a date, voids and rate changes. Every sum is over integer minor units, so it is exact
+//! whatever the number of rows.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+
+use super::Ledger;
+use super::expenses::{EXPENSE_SELECT, expense_from_row};
+use super::grants::{GRANT_FILTER, GrantFilter};
+use super::lookup::{self, GRANT_COLUMNS, GRANT_JOINS, grant_from_row, vocabulary};
+use crate::domain::{Budget, DateRange, Expense, Grant, LineCategory, LineSpend, MonthSpend};
+use crate::error::{Error, Result};
+
+impl Ledger {
+    /// A currency the database knows, with its minor units.
+    pub fn currency(&self, code: &str) -> Result<crate::domain::Currency> {
+        lookup::currency(&self.conn, code)
+    }
+
+    /// Grants matching `filter`, by reference; a donor, project or country that does not exist
+    /// is an error rather than an empty report.
+    pub fn grants(&self, filter: &GrantFilter) -> Result<Vec<Grant>> {
+        if let Some(code) = &filter.donor {
+            lookup::donor_id(&self.conn, code)?;
+        }
+        if let Some(code) = &filter.project {
+            lookup::project_id(&self.conn, code)?;
+        }
+        if let Some(code) = &filter.country {
+            lookup::country(&self.conn, code)?;
+        }
+        if let Some(reference) = &filter.reference {
+            lookup::grant(&self.conn, reference)?;
+        }
+        let sql = format!(
+            "SELECT {GRANT_COLUMNS} FROM {GRANT_JOINS} WHERE {GRANT_FILTER} ORDER BY g.reference"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(filter.bind()), grant_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Each budget line of `grant` (every line it ever had, in the order they were added) with
+    /// its non-void spend inside each of `ranges`.
+    pub fn line_spend(&self, grant: &Grant, ranges: &[DateRange]) -> Result<Vec<LineSpend>> {
+        let sums: String = (0..ranges.len())
+            .map(|i| {
+                let (from, to) = (2 * i + 2, 2 * i + 3);
+                format!(
+                    ", coalesce(sum(CASE WHEN e.date BETWEEN ?{from} AND ?{to} \
+                     THEN e.grant_amount_minor END), 0)"
+                )
+            })
+            .collect();
+        let sql = format!(
+            "SELECT l.code, l.name, l.category{sums}
+             FROM budget_line l
+             LEFT JOIN expense e ON e.line_id = l.id AND e.voided_at IS NULL
+             WHERE l.grant_id = ?1
+             GROUP BY l.id ORDER BY l.id"
+        );
+        let mut bound: Vec<rusqlite::types::Value> = vec![grant.id.into()];
+        for r in ranges {
+            bound.push(r.start.to_string().into());
+            bound.push(r.end.to_string().into());
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let currency = &grant.currency;
+        let rows = stmt.query_map(rusqlite::params_from_iter(bound), |r| {
+            Ok(LineSpend {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                category: vocabulary(r, 2, LineCategory::parse)?,
+                amounts: (0..ranges.len())
+                    .map(|i| Ok(currency.from_minor(r.get(3 + i)?)))
+                    .collect::<rusqlite::Result<_>>()?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Non-void spend of `grant` per calendar month and line, up to `through`.
+    pub fn monthly_spend(&self, grant: &Grant, through: NaiveDate) -> Result<Vec<MonthSpend>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT substr(e.date, 1, 7), l.code, sum(e.grant_amount_minor)
+             FROM expense e JOIN budget_line l ON l.id = e.line_id
+             WHERE e.grant_id = ?1 AND e.voided_at IS NULL AND e.date <= ?2
+             GROUP BY 1, l.id ORDER BY 1, l.id",
+        )?;
+        let rows = stmt.query_map(params![grant.id, through], |r| {
+            Ok(MonthSpend {
+                month: r.get(0)?,
+                line: r.get(1)?,
+                amount: grant.currency.from_minor(r.get(2)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What the donor had paid into `grant` by the end of `through`.
+    pub fn received_by(&self, grant: &Grant, through: NaiveDate) -> Result<rust_decimal::Decimal> {
+        let minor: i64 = self.conn.query_row(
+            "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1 AND date <= ?2",
+            params![grant.id, through],
+            |r| r.get(0),
+        )?;
+        Ok(grant.currency.from_minor(minor))
+    }
+
+    /// The budget revision in force on `date`: the latest effective by then, or the original
+    /// budget for a date before it.
+    pub fn budget_on(&self, grant: &Grant, date: NaiveDate) -> Result<Budget> {
+        let number: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT coalesce(
+                    (SELECT max(number) FROM budget_revision WHERE grant_id = ?1
+                       AND effective_date <= ?2),
+                    (SELECT min(number) FROM budget_revision WHERE grant_id = ?1))",
+                params![grant.id, date],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let number = number.ok_or_else(|| {
+            Error::invalid(format!(
+                "grant {} has no budget yet; set it with `grantbook budget set`",
+                grant.reference
+            ))
+        })?;
+        self.budget(&grant.reference, Some(number))
+    }
+
+    /// Expenses of `grant` that were voided, dated inside `window` or voided during it.
+    pub fn voids(&self, grant: &Grant, window: DateRange) -> Result<Vec<Expense>> {
+        let sql = format!(
+            "{EXPENSE_SELECT}
+             WHERE e.grant_id = ?1 AND e.voided_at IS NOT NULL
+               AND (e.date BETWEEN ?2 AND ?3 OR substr(e.voided_at, 1, 10) BETWEEN ?2 AND ?3)
+             ORDER BY e.date, e.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(
+            params![grant.id, window.start, window.end],
+            expense_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Currencies other than the grant's own that its expenses (void or not) were paid in.
+    pub fn expense_currencies(&self, grant: &Grant) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT currency FROM expense WHERE grant_id = ?1 AND currency <> ?2
+             ORDER BY currency",
+        )?;
+        let rows = stmt.query_map(params![grant.id, grant.currency.code], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,476 @@
+//! Budget against actuals, line by line: what `report budget` prints and the donor report
+//! embeds. Indirect costs are compared, not added: what the grant's rate allows on direct spend
+//! beside what is booked on its indirect lines, so nothing is counted twice.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::burn::{BurnStatus, elapsed_pct, expected, variance_pct};
+use super::summary::{balance, percent};
+use crate::domain::{Budget, DateRange, Grant, LineCategory, LineSpend};
+use crate::render::{Block, Cell, Document, Record, Table, Tone, col, detail};
+
+/// Why a line needs a look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineFlag {
+    /// Spent more than its budget.
+    Over,
+    /// Ahead of the linear plan by more than the threshold.
+    Ahead,
+    /// Behind the linear plan by more than the threshold.
+    Behind,
+}
+
+impl LineFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineFlag::Over => "over",
+            LineFlag::Ahead => "ahead",
+            LineFlag::Behind => "behind",
+        }
+    }
+
+    fn tone(self) -> Tone {
+        match self {
+            LineFlag::Over => Tone::Alarm,
+            LineFlag::Ahead | LineFlag::Behind => Tone::Warning,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineActual {
+    pub code: String,
+    pub name: String,
+    pub category: Option<LineCategory>,
+    pub budget: Decimal,
+    pub period: Decimal,
+    pub to_date: Decimal,
+    pub expected: Decimal,
+    pub flag: Option<LineFlag>,
+}
+
+impl LineActual {
+    pub fn balance(&self) -> Decimal {
+        balance(self.budget, self.to_date)
+    }
+
+    pub fn variance(&self) -> Decimal {
+        self.to_date - self.expected
+    }
+
+    pub fn variance_pct(&self) -> Option<Decimal> {
+        variance_pct(self.variance(), self.budget)
+    }
+}
+
+/// Indirect costs: what the grant's rate allows on direct spend, and what is booked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indirect {
+    pub rate: Decimal,
+    pub direct_period: Decimal,
+    pub direct_to_date: Decimal,
+    /// `rate` % of direct spend, rounded to the currency (the named rounding of this line).
+    pub allowed_period: Decimal,
+    pub allowed_to_date: Decimal,
+    pub booked_period: Decimal,
+    pub booked_to_date: Decimal,
+    pub direct_budget: Decimal,
+    pub indirect_budget: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actuals {
+    pub grant: Grant,
+    pub revision: i64,
+    pub revision_date: NaiveDate,
+    pub revision_reason: String,
+    pub window: DateRange,
+    /// Percentage of the grant's time gone by the end of the window.
+    pub plan_pct: Decimal,
+    pub threshold: Decimal,
+    pub lines: Vec<LineActual>,
+    pub total: LineActual,
+    pub indirect: Indirect,
+}
+
+/// Budget against actuals of `grant` over `window`, with `budget` the revision in force and
+/// `spend` every line's spend as `[inside window, grant start to window end]`.
+pub fn actuals(
+    grant: &Grant,
+    budget: &Budget,
+    spend: &[LineSpend],
+    window: DateRange,
+    threshold: Decimal,
+) -> Actuals {
+    let c = &grant.currency;
+    let plan = |amount| expected(amount, c, grant.dates(), window.end);
+    let mut lines = Vec::new();
+    for s in spend {
+        let planned = budget.lines.iter().find(|l| l.code == s.code);
+        let (period, to_date) = (s.amounts[0], s.amounts[1]);
+        // A line added by a later revision has no budget here; it shows only if money moved.
+        if planned.is_none() && to_date.is_zero() {
+            continue;
+        }
+        let amount = planned.map_or(Decimal::ZERO, |l| l.amount);
+        let mut line = LineActual {
+            code: s.code.clone(),
+            name: s.name.clone(),
+            category: Some(s.category),
+            budget: amount,
+            period,
+            to_date,
+            expected: plan(amount),
+            flag: None,
+        };
+        line.flag = flag(&line, threshold);
+        lines.push(line);
+    }
+    let sum = |f: fn(&LineActual) -> Decimal, only: &dyn Fn(&LineActual) -> bool| {
+        lines.iter().filter(|l| only(l)).map(f).sum::<Decimal>()
+    };
+    let all = |_: &LineActual| true;
+    let mut total = LineActual {
+        code: "TOTAL".into(),
+        name: String::new(),
+        category: None,
+        budget: sum(|l| l.budget, &all),
+        period: sum(|l| l.period, &all),
+        to_date: sum(|l| l.to_date, &all),
+        expected: sum(|l| l.expected, &all),
+        flag: None,
+    };
+    total.flag = flag(&total, threshold);
+    let is_indirect = |l: &LineActual| l.category == Some(LineCategory::Indirect);
+    let is_direct = |l: &LineActual| !is_indirect(l);
+    let share = |amount: Decimal| c.round(amount * grant.indirect_rate / Decimal::ONE_HUNDRED);
+    let direct_period = sum(|l| l.period, &is_direct);
+    let direct_to_date = sum(|l| l.to_date, &is_direct);
+    let indirect = Indirect {
+        rate: grant.indirect_rate,
+        direct_period,
+        direct_to_date,
+        allowed_period: share(direct_period),
+        allowed_to_date: share(direct_to_date),
+        booked_period: sum(|l| l.period, &is_indirect),
+        booked_to_date: sum(|l| l.to_date, &is_indirect),
+        direct_budget: sum(|l| l.budget, &is_direct),
+        indirect_budget: sum(|l| l.budget, &is_indirect),
+    };
+    Actuals {
+        grant: grant.clone(),
+        revision: budget.revision.number,
+        revision_date: budget.revision.effective_date,
+        revision_reason: budget.revision.reason.clone(),
+        window,
+        plan_pct: elapsed_pct(grant.dates(), window.end),
+        threshold,
+        lines,
+        total,
+        indirect,
+    }
+}
+
+fn flag(line: &LineActual, threshold: Decimal) -> Option<LineFlag> {
+    if line.to_date > line.budget {
+        return Some(LineFlag::Over);
+    }
+    match BurnStatus::of_variance(line.variance_pct(), threshold) {
+        BurnStatus::Overspending => Some(LineFlag::Ahead),
+        BurnStatus::Underspending => Some(LineFlag::Behind),
+        _ => None,
+    }
+}
+
+/// `report budget`: what the figures cover, the lines, and the indirect costs.
+pub fn budget_report(a: &Actuals, window_name: &str) -> Document {
+    let c = &a.grant.currency;
+    let head = Record::default()
+        .field("grant", "Grant", Cell::text(&a.grant.reference))
+        .field("currency", "Currency", Cell::text(&c.code))
+        .field("window", "Period", Cell::text(window_name))
+        .field("from", "From", Cell::Date(a.window.start))
+        .field("to", "To", Cell::Date(a.window.end))
+        .field("budget_revision", "Budget revision", Cell::Int(a.revision))
+        .field(
+            "budget_revision_date",
+            "Revision effective",
+            Cell::Date(a.revision_date),
+        )
+        .detail(
+            "budget_revision_reason",
+            "Revision reason",
+            Cell::text(&a.revision_reason),
+        )
+        .field("time_gone_pct", "Time gone %", Cell::Percent(a.plan_pct))
+        .field(
+            "threshold_pct",
+            "Threshold %",
+            Cell::Number(a.threshold.normalize()),
+        );
+    Document::record(
+        "report",
+        format!("Budget against actuals, {}", a.grant.reference),
+        head,
+    )
+    .with("lines", "", Block::Table(lines_table(a)))
+    .with(
+        "indirect",
+        "Indirect costs",
+        Block::Record(indirect_record(a)),
+    )
+    .with("notes", "", Block::Note(legend(a)))
+}
+
+/// The line-by-line table; in a terminal it keeps to codes and figures so that it fits 80
+/// columns, and [`legend`] names the lines.
+pub fn lines_table(a: &Actuals) -> Table {
+    let c = &a.grant.currency;
+    let mut t = Table::new(&[
+        col("line", "Line"),
+        detail("name", "Name"),
+        detail("category", "Category"),
+        col("budget", "Budget"),
+        col("spent_period", "Period"),
+        col("spent_to_date", "To date"),
+        col("balance", "Balance"),
+        col("spent_pct", "Spent %"),
+        detail("expected_to_date", "Plan to date"),
+        detail("variance", "Variance"),
+        col("variance_pct", "Var %"),
+        col("flag", "Flag"),
+    ]);
+    for line in a.lines.iter().chain([&a.total]) {
+        t.push(vec![
+            Cell::text(&line.code),
+            Cell::text(&line.name),
+            Cell::text(line.category.map_or("", |k| k.as_str())),
+            Cell::amount(line.budget, c),
+            Cell::amount(line.period, c),
+            Cell::amount(line.to_date, c),
+            Cell::amount(line.balance(), c),
+            Cell::optional(percent(line.to_date, line.budget), Cell::Percent),
+            Cell::amount(line.expected, c),
+            Cell::amount(line.variance(), c),
+            Cell::optional(line.variance_pct(), Cell::Percent),
+            Cell::optional(line.flag, |f| Cell::Status(f.as_str().into(), f.tone())),
+        ]);
+    }
+    t
+}
+
+pub fn indirect_record(a: &Actuals) -> Record {
+    let c = &a.grant.currency;
+    let i = &a.indirect;
+    let amount = |v| Cell::amount(v, c);
+    Record::default()
+        .field("rate_pct", "Rate % of direct costs", Cell::Number(i.rate))
+        .field(
+            "direct_period",
+            "Direct costs, period",
+            amount(i.direct_period),
+        )
+        .field(
+            "allowed_period",
+            "Allowed at rate, period",
+            amount(i.allowed_period),
+        )
+        .field("booked_period", "Booked, period", amount(i.booked_period))
+        .field(
+            "direct_to_date",
+            "Direct costs, to date",
+            amount(i.direct_to_date),
+        )
+        .field(
+            "allowed_to_date",
+            "Allowed at rate, to date",
+            amount(i.allowed_to_date),
+        )
+        .field(
+            "booked_to_date",
+            "Booked, to date",
+            amount(i.booked_to_date),
+        )
+        .field(
+            "booked_minus_allowed",
+            "Booked − allowed, to date",
+            amount(i.booked_to_date - i.allowed_to_date),
+        )
+        .detail("direct_budget", "Direct budget", amount(i.direct_budget))
+        .detail(
+            "indirect_budget",
+            "Indirect budget",
+            amount(i.indirect_budget),
+        )
+}
+
+/// Line names and what the columns and flags mean, for people reading the table.
+pub fn legend(a: &Actuals) -> Vec<String> {
+    let width = a.lines.iter().map(|l| l.code.len()).max().unwrap_or(0);
+    let mut lines: Vec<String> = a
+        .lines
+        .iter()
+        .map(|l| {
+            let category = l.category.map_or("", |k| k.as_str());
+            format!("  {:width$}  {} ({category})", l.code, l.name)
+        })
+        .collect();
+    lines.insert(0, "Lines:".into());
+    lines.push(format!(
+        "Var % = spent % - time gone % ({} of the grant's time by {}). Flags: over = spent more \
+         than the line's budget; ahead / behind = more than {} % of the line's budget off a \
+         straight-line plan.",
+        format_pct(a.plan_pct),
+        a.window.end,
+        a.threshold.normalize()
+    ));
+    lines
+}
+
+fn format_pct(p: Decimal) -> String {
+    format!("{} %", Cell::Percent(p).plain())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{BudgetLine, Currency, GrantStatus, Revision};
+    use rust_decimal_macros::dec;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn date(s: &str) -> std::result::Result<NaiveDate, chrono::ParseError> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    }
+
+    /// USD 10,000.00 over 2021 (365 days), 7 % indirect, three lines.
+    fn setting() -> std::result::Result<(Grant, Budget), Box<dyn std::error::Error>> {
+        let usd = Currency::new("USD", 2);
+        let grant = Grant {
+            id: 1,
+            reference: "G".into(),
+            donor: "D".into(),
+            project: "P".into(),
+            currency: usd.clone(),
+            amount: dec!(10000.00),
+            start: date("2021-01-01")?,
+            end: date("2021-12-31")?,
+            indirect_rate: dec!(7),
+            status: GrantStatus::Active,
+        };
+        let line = |code: &str, category, amount| BudgetLine {
+            code: code.into(),
+            name: format!("{code} name"),
+            category,
+            amount,
+            spent: Decimal::ZERO,
+        };
+        let budget = Budget {
+            grant: "G".into(),
+            currency: usd,
+            revision: Revision {
+                number: 1,
+                effective_date: date("2021-01-01")?,
+                reason: "original budget".into(),
+                recorded_at: String::new(),
+            },
+            lines: vec![
+                line("STAFF", LineCategory::Staff, dec!(6000.00)),
+                line("TRAIN", LineCategory::Training, dec!(3000.00)),
+                line("IND", LineCategory::Indirect, dec!(630.00)),
+            ],
+        };
+        Ok((grant, budget))
+    }
+
+    fn spend(code: &str, category: LineCategory, period: Decimal, to_date: Decimal) -> LineSpend {
+        LineSpend {
+            code: code.into(),
+            name: format!("{code} name"),
+            category,
+            amounts: vec![period, to_date],
+        }
+    }
+
+    #[test]
+    fn second_quarter_by_hand() -> TestResult {
+        let (grant, budget) = setting()?;
+        // Q2 2021 ends on 30 June, day 181 of 365: the plan of STAFF is 6,000 x 181 / 365 =
+        // 2,975.34 (2,975.342...), of TRAIN 1,487.67 (1,487.671...), of IND 312.41 (312.410...)
+        let window = DateRange::new("q2", date("2021-04-01")?, date("2021-06-30")?)?;
+        let lines = [
+            spend("STAFF", LineCategory::Staff, dec!(1500.00), dec!(3000.00)),
+            spend(
+                "TRAIN",
+                LineCategory::Training,
+                dec!(3100.00),
+                dec!(3100.00),
+            ),
+            spend("IND", LineCategory::Indirect, dec!(322.00), dec!(427.00)),
+            // a line of a later revision, never used: left out
+            spend("NEW", LineCategory::Other, dec!(0), dec!(0)),
+        ];
+        let a = actuals(&grant, &budget, &lines, window, dec!(10));
+        assert_eq!(a.lines.len(), 3);
+        let staff = &a.lines[0];
+        assert_eq!(staff.expected, dec!(2975.34));
+        assert_eq!(staff.balance(), dec!(3000.00));
+        // 3,000 - 2,975.34 = 24.66, 0.41 % of 6,000: no flag
+        assert_eq!(staff.variance(), dec!(24.66));
+        assert_eq!(staff.flag, None);
+        // TRAIN spent 3,100 of 3,000: over its budget
+        let train = &a.lines[1];
+        assert_eq!(train.balance(), dec!(-100.00));
+        assert_eq!(train.flag, Some(LineFlag::Over));
+        // IND 427 against 312.41 planned: +114.59, 18.19 % of 630: ahead of plan
+        let ind = &a.lines[2];
+        assert_eq!(ind.expected, dec!(312.41));
+        assert_eq!(ind.flag, Some(LineFlag::Ahead));
+        // totals: 9,630 budget; 4,922 this quarter; 6,527 to date; plan 4,775.42
+        assert_eq!(a.total.budget, dec!(9630.00));
+        assert_eq!(a.total.period, dec!(4922.00));
+        assert_eq!(a.total.to_date, dec!(6527.00));
+        assert_eq!(a.total.expected, dec!(4775.42));
+        // 6,527 - 4,775.42 = 1,751.58 = 18.19 % of 9,630: ahead
+        assert_eq!(a.total.flag, Some(LineFlag::Ahead));
+        // indirect: direct 4,600 this quarter -> 322.00 allowed; 6,100 to date -> 427.00
+        let i = &a.indirect;
+        assert_eq!(
+            (i.direct_period, i.allowed_period),
+            (dec!(4600.00), dec!(322.00))
+        );
+        assert_eq!(
+            (i.direct_to_date, i.allowed_to_date),
+            (dec!(6100.00), dec!(427.00))
+        );
+        assert_eq!(
+            (i.booked_period, i.booked_to_date),
+            (dec!(322.00), dec!(427.00))
+        );
+        assert_eq!(
+            (i.direct_budget, i.indirect_budget),
+            (dec!(9000.00), dec!(630.00))
+        );
+        assert_eq!(a.plan_pct.round_dp(2), dec!(49.59));
+        Ok(())
+    }
+
+    #[test]
+    fn indirect_share_rounds_once_to_the_currency() -> TestResult {
+        let (mut grant, budget) = setting()?;
+        grant.indirect_rate = dec!(6.5);
+        let window = DateRange::new("q1", date("2021-01-01")?, date("2021-03-31")?)?;
+        // 6.5 % of 1,234.57 = 80.24705 -> 80.25
+        let lines = [spend(
+            "STAFF",
+            LineCategory::Staff,
+            dec!(1234.57),
+            dec!(1234.57),
+        )];
+        let a = actuals(&grant, &budget, &lines, window, dec!(10));
+        assert_eq!(a.indirect.allowed_to_date, dec!(80.25));
+        assert_eq!(a.indirect.booked_to_date, dec!(0));
+        Ok(())
+    }
+}

@@ -1,0 +1,262 @@
+//! `report burn`: one row per grant against its linear plan, in the grant's own currency; with
+//! `--in CUR`, a second table converts each grant at a stated rate and only then sums them.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::burn::{Burn, BurnInput, burn, trailing_window};
+use super::summary::{balance, percent};
+use crate::domain::fx::convert;
+use crate::domain::{Currency, DateRange, FxRate, Grant, LineSpend};
+use crate::error::Result;
+use crate::render::{Block, Cell, Document, Record, Table, col, detail};
+
+/// A grant with its money as of a date and its burn figures.
+#[derive(Debug, Clone)]
+pub struct GrantBurn {
+    pub grant: Grant,
+    pub received: Decimal,
+    pub spent: Decimal,
+    pub burn: Burn,
+}
+
+/// The date ranges whose spend [`grant_burn`] needs, in the order it reads them: to date, and
+/// the trailing three months.
+pub fn spend_ranges(grant: &Grant, as_of: NaiveDate) -> Vec<DateRange> {
+    let dates = grant.dates();
+    // Before the start both ranges end before they begin, and hold nothing.
+    let to_date = DateRange {
+        start: dates.start,
+        end: as_of,
+    };
+    let trailing = trailing_window(dates, as_of).unwrap_or(to_date);
+    vec![to_date, trailing]
+}
+
+/// Burn figures of `grant` from its lines' spend over [`spend_ranges`].
+pub fn grant_burn(
+    grant: Grant,
+    lines: &[LineSpend],
+    received: Decimal,
+    as_of: NaiveDate,
+    threshold: Decimal,
+) -> GrantBurn {
+    let total = |i: usize| lines.iter().map(|l| l.amounts[i]).sum::<Decimal>();
+    let (spent, trailing_spent) = (total(0), total(1));
+    let burn = burn(&BurnInput {
+        currency: &grant.currency,
+        budget: grant.amount,
+        dates: grant.dates(),
+        as_of,
+        spent,
+        trailing_spent,
+        threshold,
+    });
+    GrantBurn {
+        grant,
+        received,
+        spent,
+        burn,
+    }
+}
+
+/// Which way a grant's figures are converted for `--in`: the rate in force and the currency.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    pub into: Currency,
+    /// One per grant, in the same order; none where the grant is already in `into`.
+    pub rates: Vec<Option<FxRate>>,
+}
+
+pub fn burn_report(
+    grants: &[GrantBurn],
+    as_of: NaiveDate,
+    threshold: Decimal,
+    conversion: Option<&Conversion>,
+) -> Result<Document> {
+    let threshold = threshold.normalize();
+    let title = format!("Burn as of {as_of}, threshold ±{threshold} % of budget");
+    let mut doc = Document::table("burn", title, burn_table(grants));
+    if let Some(conversion) = conversion {
+        doc = doc.with(
+            "converted",
+            format!(
+                "In {} at the rate in force on {as_of} (each grant converted, then summed)",
+                conversion.into.code
+            ),
+            Block::Table(converted_table(grants, conversion)?),
+        );
+    }
+    let note = format!(
+        "Used % = spent of budget; Time % = time gone from start to end. Their difference (Var \
+         %, in CSV and JSON) beyond ±{threshold} % makes a grant under- or overspending. \
+         Burn/mo = spend per month over the last three months; Runway = months until the \
+         budget is spent at that pace."
+    );
+    Ok(doc.with("notes", "", Block::Note(vec![note])))
+}
+
+fn burn_table(grants: &[GrantBurn]) -> Table {
+    let mut t = Table::new(&[
+        col("reference", "Grant"),
+        detail("donor", "Donor"),
+        detail("project", "Project"),
+        col("currency", "Cur"),
+        col("budget", "Budget"),
+        detail("received", "Received"),
+        col("spent", "Spent"),
+        col("utilisation_pct", "Used %"),
+        col("elapsed_pct", "Time %"),
+        detail("expected", "Expected"),
+        detail("variance", "Variance"),
+        detail("variance_pct", "Var %"),
+        detail("burn_per_month", "Burn/month"),
+        col("burn_per_month_3m", "Burn/mo"),
+        col("runway_months", "Runway"),
+        detail("exhaustion_date", "Exhausted on"),
+        detail("projected_at_end", "Projected at end"),
+        detail("start", "Start"),
+        detail("end", "End"),
+        col("status", "Status"),
+    ]);
+    for g in grants {
+        let c = &g.grant.currency;
+        let b = &g.burn;
+        t.push(vec![
+            Cell::text(&g.grant.reference),
+            Cell::text(&g.grant.donor),
+            Cell::text(&g.grant.project),
+            Cell::text(&c.code),
+            Cell::amount(g.grant.amount, c),
+            Cell::amount(g.received, c),
+            Cell::amount(g.spent, c),
+            Cell::optional(b.utilisation_pct, Cell::Percent),
+            Cell::Percent(b.elapsed_pct),
+            Cell::amount(b.expected, c),
+            Cell::amount(b.variance, c),
+            Cell::optional(b.variance_pct, Cell::Percent),
+            Cell::optional(b.monthly, |m| Cell::amount(m, c)),
+            Cell::optional(b.monthly_trailing, |m| Cell::amount(m, c)),
+            Cell::optional(b.runway_months, Cell::Number),
+            Cell::optional(b.exhaustion, Cell::Date),
+            Cell::amount(b.projected_at_end, c),
+            Cell::Date(g.grant.start),
+            Cell::Date(g.grant.end),
+            Cell::Status(b.status.as_str().to_string(), b.status.tone()),
+        ]);
+    }
+    t
+}
+
+fn converted_table(grants: &[GrantBurn], conversion: &Conversion) -> Result<Table> {
+    let into = &conversion.into;
+    let mut t = Table::new(&[
+        col("reference", "Grant"),
+        col("currency", "Cur"),
+        col("rate", "Rate"),
+        col("rate_date", "Rate from"),
+        col("budget", "Budget"),
+        detail("received", "Received"),
+        col("spent", "Spent"),
+        col("balance", "Balance"),
+        col("utilisation_pct", "Used %"),
+        detail("variance", "Variance"),
+    ]);
+    let mut totals = [Decimal::ZERO; 5];
+    for (g, rate) in grants.iter().zip(&conversion.rates) {
+        let from = &g.grant.currency;
+        let figures = [
+            g.grant.amount,
+            g.received,
+            g.spent,
+            balance(g.grant.amount, g.spent),
+            g.burn.variance,
+        ];
+        let mut converted = [Decimal::ZERO; 5];
+        for (slot, amount) in converted.iter_mut().zip(figures) {
+            *slot = match rate {
+                Some(r) => convert(amount, from, &r.quote(), into)?,
+                None => amount,
+            };
+        }
+        for (total, value) in totals.iter_mut().zip(converted) {
+            *total += value;
+        }
+        let [budget, received, spent, left, variance] = converted;
+        t.push(vec![
+            Cell::text(&g.grant.reference),
+            Cell::text(&from.code),
+            Cell::optional(rate.as_ref(), |r| Cell::Rate(r.quote())),
+            Cell::optional(rate.as_ref(), |r| Cell::Date(r.valid_from)),
+            Cell::amount(budget, into),
+            Cell::amount(received, into),
+            Cell::amount(spent, into),
+            Cell::amount(left, into),
+            Cell::optional(percent(spent, budget), Cell::Percent),
+            Cell::amount(variance, into),
+        ]);
+    }
+    let [budget, received, spent, left, variance] = totals;
+    t.push(vec![
+        Cell::text("TOTAL"),
+        Cell::text(&into.code),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::amount(budget, into),
+        Cell::amount(received, into),
+        Cell::amount(spent, into),
+        Cell::amount(left, into),
+        Cell::optional(percent(spent, budget), Cell::Percent),
+        Cell::amount(variance, into),
+    ]);
+    Ok(t)
+}
+
+/// A grant's burn as a record, for the head of the monthly report.
+pub fn burn_record(g: &GrantBurn) -> Record {
+    let c = &g.grant.currency;
+    let b = &g.burn;
+    Record::default()
+        .field("reference", "Grant", Cell::text(&g.grant.reference))
+        .field("currency", "Currency", Cell::text(&c.code))
+        .field("budget", "Budget", Cell::amount(g.grant.amount, c))
+        .field("spent", "Spent", Cell::amount(g.spent, c))
+        .field(
+            "utilisation_pct",
+            "Used %",
+            Cell::optional(b.utilisation_pct, Cell::Percent),
+        )
+        .field("elapsed_pct", "Time gone %", Cell::Percent(b.elapsed_pct))
+        .field("expected", "Expected by plan", Cell::amount(b.expected, c))
+        .field("variance", "Variance", Cell::amount(b.variance, c))
+        .field(
+            "burn_per_month",
+            "Burn per month",
+            Cell::optional(b.monthly, |m| Cell::amount(m, c)),
+        )
+        .field(
+            "burn_per_month_3m",
+            "Burn per month, last 3",
+            Cell::optional(b.monthly_trailing, |m| Cell::amount(m, c)),
+        )
+        .field(
+            "runway_months",
+            "Runway (months)",
+            Cell::optional(b.runway_months, Cell::Number),
+        )
+        .field(
+            "exhaustion_date",
+            "Exhausted on",
+            Cell::optional(b.exhaustion, Cell::Date),
+        )
+        .field(
+            "projected_at_end",
+            "Projected at end",
+            Cell::amount(b.projected_at_end, c),
+        )
+        .field(
+            "status",
+            "Status",
+            Cell::Status(b.status.as_str().to_string(), b.status.tone()),
+        )
+}

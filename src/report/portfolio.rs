@@ -1,0 +1,67 @@
+//! `report portfolio`: an office's active grants side by side, grouped by donor or country,
+//! the grants furthest from their plan first.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::burn_report::GrantBurn;
+use crate::render::{Cell, Document, Table, col, detail};
+
+/// One grant under one group (a donor, or a country: a grant working in several countries is
+/// listed under each).
+#[derive(Debug, Clone)]
+pub struct Placed<'a> {
+    pub group: String,
+    pub burn: &'a GrantBurn,
+}
+
+/// How far from plan a grant is, either way: the size of its variance in % of budget. A grant
+/// without a budget has none, and sorts last.
+fn distance(g: &GrantBurn) -> Decimal {
+    g.burn.variance_pct.map_or(Decimal::MIN, |p| p.abs())
+}
+
+pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: NaiveDate) -> Document {
+    placed.sort_by(|a, b| {
+        a.group
+            .cmp(&b.group)
+            .then_with(|| distance(b.burn).cmp(&distance(a.burn)))
+            .then_with(|| a.burn.grant.reference.cmp(&b.burn.grant.reference))
+    });
+    let mut t = Table::new(&[
+        col("group", group_title),
+        col("reference", "Grant"),
+        col("currency", "Cur"),
+        col("budget", "Budget"),
+        detail("spent", "Spent"),
+        col("utilisation_pct", "Used %"),
+        col("elapsed_pct", "Time %"),
+        col("variance_pct", "Var %"),
+        detail("runway_months", "Runway mo"),
+        col("end", "End"),
+        col("status", "Status"),
+    ]);
+    for p in &placed {
+        let g = p.burn;
+        let c = &g.grant.currency;
+        let b = &g.burn;
+        t.push(vec![
+            Cell::text(&p.group),
+            Cell::text(&g.grant.reference),
+            Cell::text(&c.code),
+            Cell::amount(g.grant.amount, c),
+            Cell::amount(g.spent, c),
+            Cell::optional(b.utilisation_pct, Cell::Percent),
+            Cell::Percent(b.elapsed_pct),
+            Cell::optional(b.variance_pct, Cell::Percent),
+            Cell::optional(b.runway_months, Cell::Number),
+            Cell::Date(g.grant.end),
+            Cell::Status(b.status.as_str().to_string(), b.status.tone()),
+        ]);
+    }
+    let title = format!(
+        "Active grants as of {as_of} by {}, furthest from plan first (Var % = used % - time %)",
+        group_title.to_lowercase()
+    );
+    Document::table("portfolio", title, t)
+}
