@@ -67,7 +67,8 @@ fn demo_json_is_one_document() {
     );
     common::explain_unless(&out, 0, &["demo", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
-    assert_eq!(doc["grants"][0]["spent"], "111398.14");
+    assert_eq!(doc["burn"][0]["spent"], "111398.14");
+    assert_eq!(doc["burn"][0]["status"], "ended");
     assert_eq!(
         doc["budget JP-MA-MHPSS-2021"].as_array().unwrap().len(),
         8,

@@ -3,9 +3,12 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use grantbook::cli::report;
 use grantbook::db::{GrantFilter, Ledger};
 use grantbook::domain::money::parse_amount;
 use grantbook::domain::*;
+use grantbook::render;
+use grantbook::report::{actuals, burn_report};
 use proptest::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -115,6 +118,29 @@ fn spent(l: &Ledger) -> (Decimal, Decimal) {
     (grant_spent, lines_spent)
 }
 
+const AS_OF: &str = "2021-12-31";
+
+/// The burn and budget reports of the grant as of the end of the year, as JSON, with the
+/// figures they rest on: the burn report's spend and the budget report's total and line sums.
+fn reports(l: &Ledger) -> (String, (Decimal, Decimal, Decimal)) {
+    let as_of = date(AS_OF);
+    let threshold = Decimal::TEN;
+    let burns = report::burns(l, &GrantFilter::default(), as_of, threshold).unwrap();
+    let burn_doc = burn_report::burn_report(&burns, as_of, threshold, None).unwrap();
+    let grant = l.grant(G).unwrap();
+    let a = report::actuals_of(l, &grant, grant.dates(), as_of, threshold).unwrap();
+    let budget_doc = actuals::budget_report(&a, "2021");
+    let mut json = Vec::new();
+    for doc in [&burn_doc, &budget_doc] {
+        render::write(doc, render::Format::Json, false, &mut json).unwrap();
+    }
+    let line_sum = a.lines.iter().map(|x| x.to_date).sum();
+    (
+        String::from_utf8(json).unwrap(),
+        (burns[0].spent, a.total.to_date, line_sum),
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
@@ -134,6 +160,12 @@ proptest! {
         let (grant_spent, lines_spent) = spent(&l);
         prop_assert_eq!(grant_spent, expected);
         prop_assert_eq!(lines_spent, grant_spent);
+        // the reports: converting each expense then summing is the reported total, and the
+        // budget lines' spend sums to the grant's
+        let (_, (burn_spent, budget_total, line_sum)) = reports(&l);
+        prop_assert_eq!(burn_spent, expected);
+        prop_assert_eq!(budget_total, expected);
+        prop_assert_eq!(line_sum, expected);
     }
 
     #[test]
@@ -148,6 +180,7 @@ proptest! {
             ids.push(l.add_expense(&new_expense(i, *e)).unwrap().id);
         }
         let before = spent(&l);
+        let (reports_before, _) = reports(&l);
         let lines_before: Vec<Decimal> = l.budget(G, None).unwrap().lines.iter().map(|x| x.spent).collect();
         let chosen = pick.index(expenses.len());
         l.void_expense(ids[chosen], "entered on the wrong voucher").unwrap();
@@ -157,6 +190,8 @@ proptest! {
         prop_assert_eq!(spent(&l), before);
         let lines_after: Vec<Decimal> = l.budget(G, None).unwrap().lines.iter().map(|x| x.spent).collect();
         prop_assert_eq!(lines_after, lines_before);
+        let (reports_after, _) = reports(&l);
+        prop_assert_eq!(reports_after, reports_before, "the same burn and budget reports");
     }
 
     #[test]

@@ -17,8 +17,11 @@ use super::{Context, note};
 use crate::db::{GrantFilter, Ledger, LineChange};
 use crate::domain::{GrantStatus, PeriodStatus, text};
 use crate::error::{Error, Result};
-use crate::render::Format;
-use crate::report::grants;
+use crate::render::{Block, Format};
+use crate::report::burn::DEFAULT_THRESHOLD;
+use crate::report::{actuals, burn_report};
+
+use super::report;
 
 /// A fixture file compiled into the binary (so the demo runs from any directory), with the
 /// name its errors are reported under.
@@ -45,7 +48,11 @@ struct VoidRow {
     reason: String,
 }
 
-pub fn run(path: Option<PathBuf>, format: Format) -> Result<()> {
+pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Result<()> {
+    let as_of = match as_of {
+        Some(text) => crate::domain::parse_date("--as-of", &text)?,
+        None => chrono::Local::now().date_naive(),
+    };
     let path = path.unwrap_or_else(|| {
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
         std::env::temp_dir().join(format!("grantbook-demo-{stamp}-{}.db", std::process::id()))
@@ -59,21 +66,30 @@ pub fn run(path: Option<PathBuf>, format: Format) -> Result<()> {
         path.display()
     ));
     note(&format!(
-        "explore it afterwards with: grantbook --db {} grant show JP-MA-MHPSS-2021",
+        "explore it afterwards, e.g.: grantbook --db {} report donor --grant JP-MA-MHPSS-2021 \
+         --period 2021-Q3",
         path.display()
     ));
     load(&mut ctx)?;
-    let grants = ctx.ledger.grant_totals(&GrantFilter::default())?;
-    let mut doc = grants::grants(&grants);
-    doc.sections[0].title =
-        "Grants and their spend so far (amounts in each grant's currency)".into();
-    for g in &grants {
-        let budget = grants::budget(&ctx.ledger.budget(&g.grant.reference, None)?);
-        for section in budget.sections {
-            let key = format!("budget {}", g.grant.reference);
-            doc = doc.with(&key, section.title, section.block);
-        }
+    let threshold = DEFAULT_THRESHOLD;
+    let burns = report::burns(&ctx.ledger, &GrantFilter::default(), as_of, threshold)?;
+    let mut doc = burn_report::burn_report(&burns, as_of, threshold, None)?;
+    let notes = doc.sections.pop();
+    for b in &burns {
+        let grant = &b.grant;
+        let a = report::actuals_of(&ctx.ledger, grant, grant.dates(), as_of, threshold)?;
+        let lines = actuals::lines_table(&a).hide("spent_period");
+        let title = format!(
+            "Budget against actuals of {} in {} to {} (revision {})",
+            grant.reference, grant.currency.code, a.window.end, a.revision
+        );
+        doc = doc.with(
+            &format!("budget {}", grant.reference),
+            title,
+            Block::Table(lines),
+        );
     }
+    doc.sections.extend(notes);
     ctx.show(&doc)
 }
 

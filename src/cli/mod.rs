@@ -10,7 +10,7 @@ mod input;
 mod money;
 mod parties;
 mod period;
-mod report;
+pub mod report;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -93,14 +93,19 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
-    /// Build a database from the bundled fixtures (the two public cases) and print the grants
+    /// Build a database from the bundled fixtures (the two public cases) and print their burn
+    /// report and budgets against actuals
     #[command(
         after_help = "Example:\n  grantbook demo            # a fresh temporary database\n  \
-                            grantbook demo demo.db    # keep it to explore with --db demo.db"
+                            grantbook demo demo.db    # keep it to explore with --db demo.db\n  \
+                            grantbook demo --as-of 2023-06-30   # the regional grant mid-way"
     )]
     Demo {
         /// Where to build it; must not exist yet [default: a new file in the temporary directory]
         path: Option<PathBuf>,
+        /// Report as of this day (YYYY-MM-DD) [default: today, when both grants have ended]
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
 }
 
@@ -147,7 +152,7 @@ pub fn run(cli: Cli) -> Result<()> {
             note(&format!("created {}", path.display()));
             Ok(())
         }
-        Command::Demo { path } => demo::run(path, cli.format),
+        Command::Demo { path, as_of } => demo::run(path, as_of, cli.format),
         command => {
             let mut ctx = Context {
                 ledger: Ledger::open(&path)?,

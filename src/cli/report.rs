@@ -177,7 +177,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                     (window, format!("{start} to {end}"))
                 }
             };
-            let a = actuals_of(&ctx.ledger, &grant, window, &options)?;
+            let a = actuals_of(&ctx.ledger, &grant, window, as_of, options.threshold()?)?;
             ctx.show(&actuals::budget_report(&a, &name))
         }
         ReportCommand::Donor {
@@ -187,7 +187,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
         } => {
             let grant = ctx.ledger.grant(grant.trim())?;
             let period = ctx.ledger.period(&grant.reference, period.trim())?;
-            let a = actuals_of(&ctx.ledger, &grant, period.dates(), &options)?;
+            let (as_of, threshold) = (options.as_of()?, options.threshold()?);
+            let a = actuals_of(&ctx.ledger, &grant, period.dates(), as_of, threshold)?;
             let receipts = ctx.ledger.receipts(Some(&grant.reference))?;
             let voids = ctx.ledger.voids(&grant, a.window)?;
             let paid_in = ctx.ledger.expense_currencies(&grant)?;
@@ -246,7 +247,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
     }
 }
 
-fn burns(
+/// Burn figures of every grant `filter` selects, as of the end of `as_of`.
+pub fn burns(
     ledger: &Ledger,
     filter: &GrantFilter,
     as_of: NaiveDate,
@@ -288,14 +290,14 @@ fn conversion(
     Ok(Conversion { into, rates })
 }
 
-/// Budget against actuals of `grant` over `window`, cut at the as-of date.
-fn actuals_of(
+/// Budget against actuals of `grant` over `window`, cut at the end of `as_of`.
+pub fn actuals_of(
     ledger: &Ledger,
     grant: &Grant,
     window: DateRange,
-    options: &ReportOptions,
+    as_of: NaiveDate,
+    threshold: Decimal,
 ) -> Result<Actuals> {
-    let (as_of, threshold) = (options.as_of()?, options.threshold()?);
     if as_of < window.start {
         return Err(Error::invalid(format!(
             "the report starts on {} but --as-of is {as_of}; give a later --as-of or an \
