@@ -191,18 +191,8 @@ pub fn budget_report(a: &Actuals, window_name: &str) -> Document {
         .field("currency", "Currency", Cell::text(&c.code))
         .field("window", "Period", Cell::text(window_name))
         .field("from", "From", Cell::Date(a.window.start))
-        .field("to", "To", Cell::Date(a.window.end))
-        .field("budget_revision", "Budget revision", Cell::Int(a.revision))
-        .field(
-            "budget_revision_date",
-            "Revision effective",
-            Cell::Date(a.revision_date),
-        )
-        .detail(
-            "budget_revision_reason",
-            "Revision reason",
-            Cell::text(&a.revision_reason),
-        )
+        .field("to", "To", Cell::Date(a.window.end));
+    let head = with_revision(head, a)
         .field("time_gone_pct", "Time gone %", Cell::Percent(a.plan_pct))
         .field(
             "threshold_pct",
@@ -221,6 +211,22 @@ pub fn budget_report(a: &Actuals, window_name: &str) -> Document {
         Block::Record(indirect_record(a)),
     )
     .with("notes", "", Block::Note(legend(a)))
+}
+
+/// The budget revision the figures use, as the fields a report's head names it by.
+pub fn with_revision(record: Record, a: &Actuals) -> Record {
+    record
+        .field("budget_revision", "Budget revision", Cell::Int(a.revision))
+        .field(
+            "budget_revision_date",
+            "Revision effective",
+            Cell::Date(a.revision_date),
+        )
+        .detail(
+            "budget_revision_reason",
+            "Revision reason",
+            Cell::text(&a.revision_reason),
+        )
 }
 
 /// The line-by-line table; in a terminal it keeps to codes and figures so that it fits 80

@@ -182,26 +182,33 @@ fn converted_table(grants: &[GrantBurn], conversion: &Conversion) -> Result<Tabl
         for (total, value) in totals.iter_mut().zip(converted) {
             *total += value;
         }
-        let [budget, received, spent, left, variance] = converted;
-        t.push(vec![
+        let row = [
             Cell::text(&g.grant.reference),
             Cell::text(&from.code),
             Cell::optional(rate.as_ref(), |r| Cell::Rate(r.quote())),
             Cell::optional(rate.as_ref(), |r| Cell::Date(r.valid_from)),
-            Cell::amount(budget, into),
-            Cell::amount(received, into),
-            Cell::amount(spent, into),
-            Cell::amount(left, into),
-            Cell::optional(percent(spent, budget), Cell::Percent),
-            Cell::amount(variance, into),
-        ]);
+        ];
+        t.push(converted_row(row, converted, into));
     }
-    let [budget, received, spent, left, variance] = totals;
-    t.push(vec![
+    let row = [
         Cell::text("TOTAL"),
         Cell::text(&into.code),
         Cell::Empty,
         Cell::Empty,
+    ];
+    t.push(converted_row(row, totals, into));
+    Ok(t)
+}
+
+/// The figures of a converted row after its first four cells: budget, received, spent,
+/// balance, used %, variance.
+fn converted_row(
+    first: [Cell; 4],
+    [budget, received, spent, left, variance]: [Decimal; 5],
+    into: &Currency,
+) -> Vec<Cell> {
+    let mut row = first.to_vec();
+    row.extend([
         Cell::amount(budget, into),
         Cell::amount(received, into),
         Cell::amount(spent, into),
@@ -209,7 +216,7 @@ fn converted_table(grants: &[GrantBurn], conversion: &Conversion) -> Result<Tabl
         Cell::optional(percent(spent, budget), Cell::Percent),
         Cell::amount(variance, into),
     ]);
-    Ok(t)
+    row
 }
 
 /// A grant's burn as a record, for the head of the monthly report.

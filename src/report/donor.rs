@@ -120,7 +120,7 @@ pub fn donor_report(r: &DonorReport) -> Document {
 
 fn header(r: &DonorReport) -> Record {
     let a = r.actuals;
-    Record::default()
+    let head = Record::default()
         .field("donor", "Donor", Cell::text(&r.donor.name))
         .field("project", "Project", Cell::text(&r.project.title))
         .field(
@@ -149,19 +149,8 @@ fn header(r: &DonorReport) -> Record {
             "period_status",
             "Period status",
             Cell::text(r.period.status.as_str()),
-        )
-        .field("budget_revision", "Budget revision", Cell::Int(a.revision))
-        .field(
-            "budget_revision_date",
-            "Revision effective",
-            Cell::Date(a.revision_date),
-        )
-        .detail(
-            "budget_revision_reason",
-            "Revision reason",
-            Cell::text(&a.revision_reason),
-        )
-        .field("prepared", "Prepared on", Cell::Date(r.prepared))
+        );
+    actuals::with_revision(head, a).field("prepared", "Prepared on", Cell::Date(r.prepared))
 }
 
 fn voids_table(r: &DonorReport) -> Table {
