@@ -93,7 +93,9 @@ impl Ledger {
                 (SELECT coalesce(sum(grant_amount_minor), 0) FROM expense
                    WHERE grant_id = g.id AND voided_at IS NULL),
                 (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NULL),
-                (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NOT NULL)
+                -- all less the live ones: both counts read an index, never the table
+                (SELECT count(*) FROM expense WHERE grant_id = g.id)
+                  - (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NULL)
              FROM {GRANT_JOINS}
              WHERE {GRANT_FILTER}
              ORDER BY g.reference"

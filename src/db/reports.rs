@@ -48,17 +48,24 @@ impl Ledger {
             .map(|i| {
                 let (from, to) = (2 * i + 2, 2 * i + 3);
                 format!(
-                    ", coalesce(sum(CASE WHEN e.date BETWEEN ?{from} AND ?{to} \
-                     THEN e.grant_amount_minor END), 0)"
+                    ", sum(CASE WHEN date BETWEEN ?{from} AND ?{to} THEN grant_amount_minor END) \
+                     AS s{i}"
                 )
             })
             .collect();
+        let totals: String = (0..ranges.len())
+            .map(|i| format!(", coalesce(s.s{i}, 0)"))
+            .collect();
+        // Summed per line inside the grant first (the `expense_spend` index alone), then joined
+        // to every line so that a line without spend shows zero.
         let sql = format!(
-            "SELECT l.code, l.name, l.category{sums}
+            "SELECT l.code, l.name, l.category{totals}
              FROM budget_line l
-             LEFT JOIN expense e ON e.line_id = l.id AND e.voided_at IS NULL
+             LEFT JOIN (SELECT line_id{sums} FROM expense
+                        WHERE grant_id = ?1 AND voided_at IS NULL GROUP BY line_id) s
+                    ON s.line_id = l.id
              WHERE l.grant_id = ?1
-             GROUP BY l.id ORDER BY l.id"
+             ORDER BY l.id"
         );
         let mut bound: Vec<rusqlite::types::Value> = vec![grant.id.into()];
         for r in ranges {
