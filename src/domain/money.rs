@@ -162,7 +162,12 @@ pub fn check_positive(what: &str, amount: Decimal) -> Result<()> {
 /// A percentage between 0 and 100, written `7`, `6.5` or `7%`.
 pub fn parse_percent(what: &str, text: &str) -> Result<Decimal> {
     let trimmed = text.trim();
-    let bare = trimmed.strip_suffix('%').unwrap_or(trimmed);
+    let bare = trimmed.strip_suffix('%').unwrap_or(trimmed).trim_end();
+    if bare.starts_with('-') {
+        return Err(Error::invalid(format!(
+            "{what} {text:?}: a percentage must be between 0 and 100, e.g. 7 for 7 %"
+        )));
+    }
     let pct = parse_decimal(what, bare)?;
     if pct > Decimal::ONE_HUNDRED {
         return Err(Error::invalid(format!(

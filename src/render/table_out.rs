@@ -15,7 +15,11 @@ use crate::error::Result;
 const PRINT_WIDTH: u16 = 80;
 
 pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
-    let width = new_grid().width().unwrap_or(PRINT_WIDTH);
+    // A pseudo-terminal may report no size at all (0 columns): lay out for paper then too.
+    let width = new_grid()
+        .width()
+        .filter(|w| *w >= 40)
+        .unwrap_or(PRINT_WIDTH);
     let wrap = |text: &str, out: &mut dyn Write| -> Result<()> {
         let options = textwrap::Options::new(usize::from(width)).subsequent_indent("    ");
         for line in textwrap::wrap(text, options) {

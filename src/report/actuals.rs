@@ -5,10 +5,13 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::burn::{BurnStatus, elapsed_pct, expected, variance_pct};
+use super::burn::{BurnStatus, elapsed_pct, expected, expected_parts, variance_pct};
 use super::summary::{balance, percent};
 use crate::domain::{Budget, DateRange, Grant, LineCategory, LineSpend};
 use crate::render::{Block, Cell, Document, Record, Table, Tone, col, detail};
+
+/// The row of the grant's money that no budget line holds.
+pub const UNALLOCATED: &str = "unallocated";
 
 /// Why a line needs a look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +107,6 @@ pub fn actuals(
     threshold: Decimal,
 ) -> Actuals {
     let c = &grant.currency;
-    let plan = |amount| expected(amount, c, grant.dates(), window.end);
     let mut lines = Vec::new();
     for s in spend {
         let planned = budget.lines.iter().find(|l| l.code == s.code);
@@ -113,37 +115,58 @@ pub fn actuals(
         if planned.is_none() && to_date.is_zero() {
             continue;
         }
-        let amount = planned.map_or(Decimal::ZERO, |l| l.amount);
-        let mut line = LineActual {
+        lines.push(LineActual {
             code: s.code.clone(),
             name: s.name.clone(),
             category: Some(s.category),
-            budget: amount,
+            budget: planned.map_or(Decimal::ZERO, |l| l.amount),
             period,
             to_date,
-            expected: plan(amount),
+            expected: Decimal::ZERO,
             flag: None,
-        };
-        line.flag = flag(&line, threshold);
-        lines.push(line);
+        });
+    }
+    // Money of the grant that no line holds yet is a row of its own, so that the total is the
+    // grant's amount and agrees with `report burn`.
+    let allocated: Decimal = lines.iter().map(|l| l.budget).sum();
+    if allocated < grant.amount {
+        lines.push(LineActual {
+            code: UNALLOCATED.into(),
+            name: "not yet allocated to a budget line".into(),
+            category: None,
+            budget: grant.amount - allocated,
+            period: Decimal::ZERO,
+            to_date: Decimal::ZERO,
+            expected: Decimal::ZERO,
+            flag: None,
+        });
+    }
+    let budgets: Vec<Decimal> = lines.iter().map(|l| l.budget).collect();
+    let plans = expected_parts(&budgets, c, grant.dates(), window.end);
+    for (line, plan) in lines.iter_mut().zip(plans) {
+        line.expected = plan;
+        if line.category.is_some() {
+            line.flag = flag(line, threshold);
+        }
     }
     let sum = |f: fn(&LineActual) -> Decimal, only: &dyn Fn(&LineActual) -> bool| {
         lines.iter().filter(|l| only(l)).map(f).sum::<Decimal>()
     };
     let all = |_: &LineActual| true;
+    let total_budget = sum(|l| l.budget, &all);
     let mut total = LineActual {
         code: "TOTAL".into(),
         name: String::new(),
         category: None,
-        budget: sum(|l| l.budget, &all),
+        budget: total_budget,
         period: sum(|l| l.period, &all),
         to_date: sum(|l| l.to_date, &all),
-        expected: sum(|l| l.expected, &all),
+        expected: expected(total_budget, c, grant.dates(), window.end),
         flag: None,
     };
     total.flag = flag(&total, threshold);
     let is_indirect = |l: &LineActual| l.category == Some(LineCategory::Indirect);
-    let is_direct = |l: &LineActual| !is_indirect(l);
+    let is_direct = |l: &LineActual| l.category.is_some() && !is_indirect(l);
     let share = |amount: Decimal| c.round(amount * grant.indirect_rate / Decimal::ONE_HUNDRED);
     let direct_period = sum(|l| l.period, &is_direct);
     let direct_to_date = sum(|l| l.to_date, &is_direct);
@@ -317,9 +340,9 @@ pub fn legend(a: &Actuals) -> Vec<String> {
     let mut lines: Vec<String> = a
         .lines
         .iter()
-        .map(|l| {
-            let category = l.category.map_or("", |k| k.as_str());
-            format!("  {:width$}  {} ({category})", l.code, l.name)
+        .map(|l| match l.category {
+            Some(k) => format!("  {:width$}  {} ({})", l.code, l.name, k.as_str()),
+            None => format!("  {:width$}  {}", l.code, l.name),
         })
         .collect();
     lines.insert(0, "Lines:".into());
@@ -418,7 +441,7 @@ mod tests {
             spend("NEW", LineCategory::Other, dec!(0), dec!(0)),
         ];
         let a = actuals(&grant, &budget, &lines, window, dec!(10));
-        assert_eq!(a.lines.len(), 3);
+        assert_eq!(a.lines.len(), 4, "three lines and what no line holds");
         let staff = &a.lines[0];
         assert_eq!(staff.expected, dec!(2975.34));
         assert_eq!(staff.balance(), dec!(3000.00));
@@ -433,12 +456,24 @@ mod tests {
         let ind = &a.lines[2];
         assert_eq!(ind.expected, dec!(312.41));
         assert_eq!(ind.flag, Some(LineFlag::Ahead));
-        // totals: 9,630 budget; 4,922 this quarter; 6,527 to date; plan 4,775.42
-        assert_eq!(a.total.budget, dec!(9630.00));
+        // the lines hold 9,630 of the grant's 10,000: 370 unallocated, planned 370 x 181 / 365
+        // = 183.479..., cut to 183.47 but given the cent the cuts lost (its .0094 is the
+        // largest remainder), so the plans add up to the total's
+        let rest = &a.lines[3];
+        assert_eq!(
+            (rest.code.as_str(), rest.budget),
+            (UNALLOCATED, dec!(370.00))
+        );
+        assert_eq!((rest.expected, rest.flag), (dec!(183.48), None));
+        // totals: the grant's 10,000; 4,922 this quarter; 6,527 to date; plan 10,000 x 181 /
+        // 365 = 4,958.904... -> 4,958.90, the sum of the four plans
+        assert_eq!(a.total.budget, dec!(10000.00));
         assert_eq!(a.total.period, dec!(4922.00));
         assert_eq!(a.total.to_date, dec!(6527.00));
-        assert_eq!(a.total.expected, dec!(4775.42));
-        // 6,527 - 4,775.42 = 1,751.58 = 18.19 % of 9,630: ahead
+        assert_eq!(a.total.expected, dec!(4958.90));
+        let plans: Decimal = a.lines.iter().map(|l| l.expected).sum();
+        assert_eq!(plans, a.total.expected);
+        // 6,527 - 4,958.90 = 1,568.10 = 15.7 % of 10,000: ahead
         assert_eq!(a.total.flag, Some(LineFlag::Ahead));
         // indirect: direct 4,600 this quarter -> 322.00 allowed; 6,100 to date -> 427.00
         let i = &a.indirect;

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::domain::dates::{months_covered, months_later};
+use crate::domain::money::ROUNDING;
 use crate::domain::{Currency, DateRange};
 use crate::render::Tone;
 
@@ -37,6 +38,40 @@ pub fn expected(
     // Multiply before dividing, so 183/365 of an amount is one division and one rounding.
     let share = amount * Decimal::from(elapsed_days(dates, as_of)) / Decimal::from(dates.days());
     currency.round(share)
+}
+
+/// The plan of each of `amounts` by the end of `as_of`, in minor units, so that they add up to
+/// the plan of their total: each part's exact share is cut to the minor unit and the units the
+/// cuts lost go to the parts that lost most (largest remainder), so a budget table's plan
+/// column foots to its total row.
+pub fn expected_parts(
+    amounts: &[Decimal],
+    currency: &Currency,
+    dates: DateRange,
+    as_of: NaiveDate,
+) -> Vec<Decimal> {
+    let (gone, days) = (
+        Decimal::from(elapsed_days(dates, as_of)),
+        Decimal::from(dates.days()),
+    );
+    let exact: Vec<Decimal> = amounts.iter().map(|a| *a * gone / days).collect();
+    let unit = currency.from_minor(1);
+    let mut parts: Vec<Decimal> = exact
+        .iter()
+        .map(|e| e.round_dp_with_strategy(currency.minor_units, RoundingStrategy::ToZero))
+        .collect();
+    let total = expected(amounts.iter().sum(), currency, dates, as_of);
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - parts[b]).cmp(&(exact[a] - parts[a])));
+    let mut left = total - parts.iter().sum::<Decimal>();
+    for i in order {
+        if left < unit {
+            break;
+        }
+        parts[i] += unit;
+        left -= unit;
+    }
+    parts.into_iter().map(|p| currency.round(p)).collect()
 }
 
 /// Percentage of time gone.
@@ -93,9 +128,11 @@ impl BurnStatus {
         }
     }
 
-    /// Whether a variance of `pct` lies beyond `threshold` (strictly), and which way.
+    /// Whether a variance of `pct` lies beyond `threshold` (strictly), and which way. The
+    /// variance is judged as shown, to one decimal, so a report never prints -6.7 % beside a
+    /// status that a threshold of 6.7 % should not give.
     pub fn of_variance(pct: Option<Decimal>, threshold: Decimal) -> BurnStatus {
-        match pct {
+        match pct.map(|p| p.round_dp_with_strategy(1, ROUNDING)) {
             Some(p) if p > threshold => BurnStatus::Overspending,
             Some(p) if p < -threshold => BurnStatus::Underspending,
             _ => BurnStatus::OnTrack,
@@ -131,7 +168,8 @@ pub struct Burn {
     /// Months the rest lasts at the trailing pace, rounded down to a tenth (never flattering);
     /// none when nothing is being spent or the grant has ended.
     pub runway_months: Option<Decimal>,
-    /// The day the trailing pace spends the rest; none when it never does or already has.
+    /// The day the trailing pace spends the rest, if that comes before the end date; none when
+    /// the money outlasts the grant at that pace, or is already spent.
     pub exhaustion: Option<NaiveDate>,
     /// Spend by the end date if the trailing pace holds.
     pub projected_at_end: Decimal,
@@ -189,7 +227,9 @@ pub fn burn(input: &BurnInput) -> Burn {
         monthly,
         monthly_trailing: pace.map(|p| currency.round(p)),
         runway_months: runway.map(|r| r.round_dp_with_strategy(1, RoundingStrategy::ToZero)),
-        exhaustion: runway.and_then(|r| months_later(as_of.succ_opt()?, r)),
+        exhaustion: runway
+            .and_then(|r| months_later(as_of.succ_opt()?, r))
+            .filter(|day| *day <= dates.end),
         projected_at_end,
         status,
     }
@@ -270,10 +310,9 @@ mod tests {
         assert_eq!(b.monthly, Some(dec!(9166.67)));
         assert_eq!(b.monthly_trailing, Some(dec!(10000.00)));
         // 68,762 left at 10,000 a month: 6.8762 months, shown 6.8; six months from 1 October
-        // is 1 April 2022, then 0.8762 of April's 30 days = 26.3, so by the end of the 27th
-        // day, 27 April
+        // is 1 April 2022, after the end on 31 March: the money outlasts the grant
         assert_eq!(b.runway_months, Some(dec!(6.8)));
-        assert_eq!(b.exhaustion, Some(date("2022-04-27")?));
+        assert_eq!(b.exhaustion, None);
         // six more months at 10,000
         assert_eq!(b.projected_at_end, dec!(115000.00));
         Ok(())
@@ -285,6 +324,13 @@ mod tests {
         let fast = twelve_months("2021-09-30", dec!(80000.00), dec!(40000.00))?;
         assert_eq!(fast.variance, dec!(17949.46));
         assert_eq!(fast.status, BurnStatus::Overspending);
+        // 100,000 spent, 45,000 in the last quarter: 23,762 left at 15,000 a month lasts
+        // 1.5841 months from 1 October: 1 November plus 0.5841 of November's 30 days = 17.5,
+        // so the 18th; at that pace the end would see 100,000 + 6 x 15,000
+        let faster = twelve_months("2021-09-30", dec!(100000.00), dec!(45000.00))?;
+        assert_eq!(faster.runway_months, Some(dec!(1.5)));
+        assert_eq!(faster.exhaustion, Some(date("2021-11-18")?));
+        assert_eq!(faster.projected_at_end, dec!(190000.00));
         // a grant with no spend at mid-way is 50.1 % behind
         let idle = twelve_months("2021-09-30", dec!(0), dec!(0))?;
         assert_eq!(idle.status, BurnStatus::Underspending);
@@ -292,6 +338,15 @@ mod tests {
         assert_eq!(idle.runway_months, None);
         assert_eq!(idle.exhaustion, None);
         assert_eq!(idle.projected_at_end, dec!(0));
+        // judged as shown: -6.72 shows as -6.7, not beyond a threshold of 6.7
+        assert_eq!(
+            BurnStatus::of_variance(Some(dec!(-6.72)), dec!(6.7)),
+            BurnStatus::OnTrack
+        );
+        assert_eq!(
+            BurnStatus::of_variance(Some(dec!(-6.75)), dec!(6.7)),
+            BurnStatus::Underspending
+        );
         // exactly at the threshold is not beyond it
         assert_eq!(
             BurnStatus::of_variance(Some(dec!(-10)), DEFAULT_THRESHOLD),
@@ -351,9 +406,9 @@ mod tests {
         assert_eq!(b.monthly, Some(dec!(3000.00)));
         assert_eq!(b.monthly_trailing, Some(dec!(3000.00)));
         // 30,600 left at 3,000 a month: 10.2 months from 1 March, i.e. 1 January 2025 plus
-        // 0.2 of January's 31 days = 6.2, so 7 January 2025 - after the end on 31 December
+        // 0.2 of January's 31 days: 7 January 2025, after the end on 31 December
         assert_eq!(b.runway_months, Some(dec!(10.2)));
-        assert_eq!(b.exhaustion, Some(date("2025-01-07")?));
+        assert_eq!(b.exhaustion, None);
         assert_eq!(b.projected_at_end, dec!(36000.00));
         Ok(())
     }
@@ -375,6 +430,37 @@ mod tests {
         assert_eq!(b.variance, dec!(-173.973));
         // 100 over 10 of January's 31 days = 310 a month
         assert_eq!(b.monthly, Some(dec!(310.000)));
+        Ok(())
+    }
+
+    #[test]
+    fn parts_of_a_plan_add_up_to_the_plan_of_their_total() -> TestResult {
+        // Three lines of 100.00 over 3 of 7 days: each is 42.857142..., the total's plan is
+        // 300 x 3 / 7 = 128.571428... -> 128.57. Cut to 42.85 each (128.55), the two cents
+        // left go to the first two lines (equal remainders keep their order).
+        let usd = usd();
+        let dates = DateRange::new("grant", date("2021-01-01")?, date("2021-01-07")?)?;
+        let parts = expected_parts(
+            &[dec!(100.00), dec!(100.00), dec!(100.00)],
+            &usd,
+            dates,
+            date("2021-01-03")?,
+        );
+        assert_eq!(parts, [dec!(42.86), dec!(42.86), dec!(42.85)]);
+        // each rounded alone they would be 42.86 three times, 128.58: a cent over the total
+        assert_eq!(
+            expected(dec!(100.00), &usd, dates, date("2021-01-03")?),
+            dec!(42.86)
+        );
+        // the largest remainder wins the cent: 10.00 x 3/7 = 4.2857 (.0057 cut), 50.00 x 3/7 =
+        // 21.4285 (.0085 cut); total 60 x 3/7 = 25.714 -> 25.71 = 4.28 + 21.42 + 0.01
+        let parts = expected_parts(
+            &[dec!(10.00), dec!(50.00)],
+            &usd,
+            dates,
+            date("2021-01-03")?,
+        );
+        assert_eq!(parts, [dec!(4.28), dec!(21.43)]);
         Ok(())
     }
 
