@@ -221,6 +221,18 @@ fn budget_report_and_burn_report_agree_with_each_other() {
         .find(|r| field(r, "line") == "TOTAL")
         .expect("a TOTAL row");
     assert_eq!(field(total, "spent_to_date"), field(&burn[0], "spent"));
+    for (budget_key, burn_key) in [
+        ("budget", "budget"),
+        ("expected_to_date", "expected"),
+        ("variance", "variance"),
+        ("variance_pct", "variance_pct"),
+    ] {
+        assert_eq!(
+            field(total, budget_key),
+            field(&burn[0], burn_key),
+            "{budget_key}"
+        );
+    }
     // without --period the window runs from the grant's start to the as-of date
     assert_eq!(field(total, "spent_period"), "58566.33");
     let months = db.csv_sh(&format!(
@@ -243,26 +255,35 @@ fn budget_report_and_burn_report_agree_with_each_other() {
 #[test]
 fn converting_grants_needs_a_rate_and_then_shows_it() {
     let db = TestDb::demo();
-    let refused = db.fails_sh("report burn --as-of 2023-06-30 --in USD", 2);
+    let refused = db.fails_sh("report burn --as-of 2023-06-30 --in CHF", 2);
     assert!(
-        refused.contains("EUR") && refused.contains("fx set"),
+        refused.contains("CHF") && refused.contains("fx set"),
         "{refused}"
     );
-    db.ok_sh("fx set --from EUR --to USD --rate 1.0856 --valid-from 2023-06-01");
-    // the first CSV section is the burn table; the converted one follows a blank line
-    let out = db.ok(&common::sh(
+    // The fixtures quote EUR->USD once a year; on 30 June 2023 the rate in force is 1.0705
+    // from 1 January, six months old, which stderr points out.
+    let out = db.run(&common::sh(
         "report burn --as-of 2023-06-30 --in USD --format csv",
     ));
-    let converted = &csv_sections(&out)[1];
+    common::explain_unless(&out, 0, &["report burn --in USD"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("2023-01-01, 180 days"), "{stderr}");
+    // the first CSV section is the burn table; the converted one follows a blank line
+    let converted = &csv_sections(&String::from_utf8(out.stdout).unwrap())[1];
+    let japan = &converted[0];
+    assert_eq!(field(japan, "rate"), "", "USD needs no rate");
     let regional = &converted[1];
-    assert_eq!(field(regional, "rate"), "1.0856");
-    assert_eq!(field(regional, "rate_date"), "2023-06-01");
-    // 1,850,000.00 EUR x 1.0856 = 2,008,360.00 USD
-    assert_eq!(field(regional, "budget"), "2008360.00");
+    assert_eq!(field(regional, "rate"), "1.0705");
+    assert_eq!(field(regional, "rate_date"), "2023-01-01");
+    // 1,850,000.00 EUR x 1.0705 = 1,980,425.00 USD; spent 785,561.45 x 1.0705 = 840,943.53
+    // (840,943.532...)
+    assert_eq!(field(regional, "budget"), "1980425.00");
+    assert_eq!(field(regional, "spent"), "840943.53");
     let total = &converted[2];
     assert_eq!(field(total, "reference"), "TOTAL");
-    // 123,762.00 + 2,008,360.00
-    assert_eq!(field(total, "budget"), "2132122.00");
+    // 123,762.00 + 1,980,425.00 and 111,398.14 + 840,943.53
+    assert_eq!(field(total, "budget"), "2104187.00");
+    assert_eq!(field(total, "spent"), "952341.67");
 }
 
 #[test]
@@ -330,4 +351,79 @@ fn text_that_a_spreadsheet_would_run_is_neutralised_in_report_csv() {
             );
         }
     }
+}
+
+#[test]
+fn money_no_line_holds_is_a_row_and_the_reports_still_agree() {
+    let db = TestDb::new();
+    db.ok_sh("donor add --code D --name Donor --kind foundation");
+    db.ok_sh(
+        "project add --code P --title Project --organisation Org --countries TN \
+         --start 2024-01-01 --end 2024-12-31",
+    );
+    db.ok_sh(
+        "grant add --reference G --donor D --project P --currency TND --amount 1000.000 \
+         --start 2024-01-01 --end 2024-12-31 --indirect-rate 0",
+    );
+    db.ok_sh("budget set --grant G --line 'A:staff:600.000:Staff'");
+    db.ok_sh(
+        "expense add --grant G --line A --date 2024-02-10 --amount 450.000 --payee P --voucher V1",
+    );
+    // 29 February 2024 is day 60 of 366: the grant's plan is 1,000 x 60 / 366 = 163.934...
+    // -> 163.934; line A's exact share 98.36065... is cut to 98.360 and the unallocated 400's
+    // 65.57377... to 65.573, and the lost millime goes to the larger remainder (.00077 against
+    // A's .00065)
+    let out = db.ok(&common::sh(
+        "report budget --grant G --as-of 2024-02-29 --format csv",
+    ));
+    let lines = &csv_sections(&out)[1];
+    let plans: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                field(l, "line"),
+                field(l, "budget"),
+                field(l, "expected_to_date"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        plans,
+        [
+            ("A", "600.000", "98.360"),
+            ("unallocated", "400.000", "65.574"),
+            ("TOTAL", "1000.000", "163.934"),
+        ]
+    );
+    let burn = db.csv_sh("report burn --grant G --as-of 2024-02-29");
+    assert_eq!(field(&burn[0], "expected"), "163.934");
+    // 450 - 163.934 = 286.066, 28.6 % of the grant: ahead in both reports
+    assert_eq!(field(&lines[2], "variance"), field(&burn[0], "variance"));
+    assert_eq!(field(&lines[2], "variance_pct"), "28.6");
+    assert_eq!(field(&burn[0], "status"), "overspending");
+    assert_eq!(
+        field(&lines[1], "flag"),
+        "",
+        "unallocated money is never flagged"
+    );
+}
+
+#[test]
+fn the_portfolio_holds_the_grants_live_on_the_day() {
+    let db = TestDb::demo();
+    let on = |date: &str| -> Vec<String> {
+        db.csv_sh(&format!("report portfolio --as-of {date}"))
+            .iter()
+            .map(|r| field(r, "reference").to_string())
+            .collect()
+    };
+    // in 2021 only the Japan grant ran (it is closed now, but was running then)
+    assert_eq!(on("2021-09-30"), ["JP-MA-MHPSS-2021"]);
+    // mid-2023 the regional grant; Japan had ended and was closed
+    assert_eq!(on("2023-06-30"), ["REG-NA-2022"]);
+    // the regional grant ended in 2024 but is still active: it stays until closed
+    assert_eq!(on("2026-01-01"), ["REG-NA-2022"]);
+    let by_country = db.csv_sh("report portfolio --as-of 2023-06-30 --by country");
+    let countries: Vec<&str> = by_country.iter().map(|r| field(r, "group")).collect();
+    assert_eq!(countries, ["EG", "LY", "MA", "SD", "TN", "YE"]);
 }

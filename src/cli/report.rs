@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use super::Context;
+use super::{Context, note};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::parse_percent;
 use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
@@ -16,6 +16,9 @@ use crate::report::burn_report::{self, Conversion, GrantBurn, grant_burn, spend_
 use crate::report::donor::{DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
+
+/// A rate older than this (a quarter) is named on stderr when `--in` uses it.
+const STALE_RATE_DAYS: i64 = 92;
 
 /// What every report takes.
 #[derive(Debug, Args)]
@@ -118,7 +121,8 @@ pub enum ReportCommand {
         #[command(flatten)]
         options: ReportOptions,
     },
-    /// Active grants side by side, grouped by donor or country, furthest from plan first
+    /// Grants running on the as-of date (or ended and not yet closed) side by side, grouped by
+    /// donor or country, furthest from plan first
     #[command(after_help = "Example:\n  grantbook report portfolio --by country")]
     Portfolio {
         #[arg(long, value_enum, default_value_t = GroupBy::Donor)]
@@ -166,7 +170,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let (window, name) = match period {
                 Some(code) => {
                     let p = ctx.ledger.period(&grant.reference, code.trim())?;
-                    (p.dates(), p.code)
+                    (p.dates(), Some(p.code))
                 }
                 None => {
                     let from = from.map(|f| parse_date("--from", &f)).transpose()?;
@@ -174,11 +178,11 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                     let start = from.unwrap_or(grant.start);
                     let end = to.unwrap_or(as_of.min(grant.end));
                     let window = DateRange::new("the report window (--from/--to)", start, end)?;
-                    (window, format!("{start} to {end}"))
+                    (window, None)
                 }
             };
             let a = actuals_of(&ctx.ledger, &grant, window, as_of, options.threshold()?)?;
-            ctx.show(&actuals::budget_report(&a, &name))
+            ctx.show(&actuals::budget_report(&a, name.as_deref()))
         }
         ReportCommand::Donor {
             grant,
@@ -225,18 +229,34 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
         }
         ReportCommand::Portfolio { by, options } => {
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);
-            let filter = GrantFilter {
-                status: Some(GrantStatus::Active),
-                ..Default::default()
-            };
-            let burns = burns(&ctx.ledger, &filter, as_of, threshold)?;
+            // The office's live grants on that day: running then, or ended but not yet closed.
+            let live =
+                |g: &Grant| g.start <= as_of && (as_of <= g.end || g.status == GrantStatus::Active);
+            let burns: Vec<GrantBurn> =
+                burns(&ctx.ledger, &GrantFilter::default(), as_of, threshold)?
+                    .into_iter()
+                    .filter(|b| live(&b.grant))
+                    .collect();
             let mut placed = Vec::new();
             for b in &burns {
                 let groups = match by {
-                    GroupBy::Donor => vec![ctx.ledger.donor(&b.grant.donor)?.name],
-                    GroupBy::Country => ctx.ledger.project(&b.grant.project)?.countries,
+                    GroupBy::Donor => {
+                        let donor = ctx.ledger.donor(&b.grant.donor)?;
+                        vec![(donor.code, donor.name)]
+                    }
+                    GroupBy::Country => ctx
+                        .ledger
+                        .project(&b.grant.project)?
+                        .countries
+                        .into_iter()
+                        .map(|c| (c.clone(), c))
+                        .collect(),
                 };
-                placed.extend(groups.into_iter().map(|group| Placed { group, burn: b }));
+                placed.extend(groups.into_iter().map(|(group, group_name)| Placed {
+                    group,
+                    group_name,
+                    burn: b,
+                }));
             }
             let title = match by {
                 GroupBy::Donor => "Donor",
@@ -285,6 +305,14 @@ fn conversion(
                 into.code, b.grant.reference, into.code
             ))
         })?;
+        let age = (as_of - rate.valid_from).num_days();
+        if age > STALE_RATE_DAYS {
+            note(&format!(
+                "the {}/{} rate used for {} dates from {}, {age} days before {as_of}; add a \
+                 newer one with `grantbook fx set` if it has moved",
+                rate.base, rate.quote, b.grant.reference, rate.valid_from
+            ));
+        }
         rates.push(Some(rate));
     }
     Ok(Conversion { into, rates })
@@ -298,6 +326,13 @@ pub fn actuals_of(
     as_of: NaiveDate,
     threshold: Decimal,
 ) -> Result<Actuals> {
+    if !window.overlaps(&grant.dates()) {
+        return Err(Error::invalid(format!(
+            "the report window {window} lies outside grant {} ({}); give dates inside it",
+            grant.reference,
+            grant.dates()
+        )));
+    }
     if as_of < window.start {
         return Err(Error::invalid(format!(
             "the report starts on {} but --as-of is {as_of}; give a later --as-of or an \
@@ -305,9 +340,10 @@ pub fn actuals_of(
             window.start
         )));
     }
+    // The window within the grant, and no later than the as-of date.
     let window = DateRange {
-        start: window.start,
-        end: window.end.min(as_of),
+        start: window.start.max(grant.start),
+        end: window.end.min(grant.end).min(as_of),
     };
     let budget = ledger.budget_on(grant, window.end)?;
     let to_date = DateRange {

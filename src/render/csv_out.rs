@@ -7,10 +7,7 @@ use super::{Block, Cell, Document};
 use crate::error::Result;
 
 pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
-    let data = doc
-        .sections
-        .iter()
-        .filter(|s| !matches!(s.block, Block::Note(_)));
+    let data = doc.sections.iter().filter(|s| s.is_data());
     for (i, section) in data.enumerate() {
         if i > 0 {
             // Sections are separate CSV blocks; a blank line keeps them apart.

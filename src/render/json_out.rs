@@ -13,6 +13,7 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
     let data: Vec<_> = doc
         .sections
         .iter()
+        .filter(|s| s.is_data())
         .filter_map(|s| block(&s.block).map(|value| (s.key.clone(), value)))
         .collect();
     let value = match <[_; 1]>::try_from(data) {

@@ -207,6 +207,16 @@ pub struct Section {
     pub key: String,
     pub title: String,
     pub block: Block,
+    /// A view for people of figures that CSV and JSON already carry elsewhere (so that a wide
+    /// table can be read in two narrower ones); CSV and JSON leave it out.
+    pub people_only: bool,
+}
+
+impl Section {
+    /// Whether CSV and JSON carry this section.
+    pub fn is_data(&self) -> bool {
+        !self.people_only && !matches!(self.block, Block::Note(_))
+    }
 }
 
 /// What a command prints: one or more titled sections.
@@ -229,6 +239,18 @@ impl Document {
             key: key.to_string(),
             title: title.into(),
             block,
+            people_only: false,
+        });
+        self
+    }
+
+    /// A section only the table format prints: see [`Section::people_only`].
+    pub fn with_view(mut self, title: impl Into<String>, table: Table) -> Document {
+        self.sections.push(Section {
+            key: String::new(),
+            title: title.into(),
+            block: Block::Table(table),
+            people_only: true,
         });
         self
     }

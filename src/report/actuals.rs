@@ -207,12 +207,13 @@ fn flag(line: &LineActual, threshold: Decimal) -> Option<LineFlag> {
 }
 
 /// `report budget`: what the figures cover, the lines, and the indirect costs.
-pub fn budget_report(a: &Actuals, window_name: &str) -> Document {
+/// `period` names the reporting period the window is, if it is one.
+pub fn budget_report(a: &Actuals, period: Option<&str>) -> Document {
     let c = &a.grant.currency;
     let head = Record::default()
         .field("grant", "Grant", Cell::text(&a.grant.reference))
         .field("currency", "Currency", Cell::text(&c.code))
-        .field("window", "Period", Cell::text(window_name))
+        .field("period", "Period", Cell::optional(period, Cell::text))
         .field("from", "From", Cell::Date(a.window.start))
         .field("to", "To", Cell::Date(a.window.end));
     let head = with_revision(head, a)

@@ -76,7 +76,10 @@ pub fn burn_report(
 ) -> Result<Document> {
     let threshold = threshold.normalize();
     let title = format!("Burn as of {as_of}, threshold ±{threshold} % of budget");
-    let mut doc = Document::table("burn", title, burn_table(grants));
+    let mut doc = Document::table("burn", title, burn_table(grants)).with_view(
+        "Outlook at the pace of the last three months",
+        outlook_table(grants),
+    );
     if let Some(conversion) = conversion {
         doc = doc.with(
             "converted",
@@ -88,10 +91,10 @@ pub fn burn_report(
         );
     }
     let note = format!(
-        "Used % = spent of budget; Time % = time gone from start to end. Their difference (Var \
-         %, in CSV and JSON) beyond ±{threshold} % makes a grant under- or overspending. \
-         Burn/mo = spend per month over the last three months; Runway = months until the \
-         budget is spent at that pace."
+        "Used % = spent of budget; Time % = time gone from start to end; Var % = Used % - Time \
+         %, beyond ±{threshold} % a grant is under- or overspending. Burn/mo = spend per month \
+         over the grant's last three months up to the as-of date; Runway = months until the \
+         budget is spent at that pace; Runs out = that day, if it comes before the end."
     );
     Ok(doc.with("notes", "", Block::Note(vec![note])))
 }
@@ -109,10 +112,10 @@ fn burn_table(grants: &[GrantBurn]) -> Table {
         col("elapsed_pct", "Time %"),
         detail("expected", "Expected"),
         detail("variance", "Variance"),
-        detail("variance_pct", "Var %"),
+        col("variance_pct", "Var %"),
         detail("burn_per_month", "Burn/month"),
-        col("burn_per_month_3m", "Burn/mo"),
-        col("runway_months", "Runway"),
+        detail("burn_per_month_3m", "Burn/mo"),
+        detail("runway_months", "Runway"),
         detail("exhaustion_date", "Exhausted on"),
         detail("projected_at_end", "Projected at end"),
         detail("start", "Start"),
@@ -143,6 +146,34 @@ fn burn_table(grants: &[GrantBurn]) -> Table {
             Cell::Date(g.grant.start),
             Cell::Date(g.grant.end),
             Cell::Status(b.status.as_str().to_string(), b.status.tone()),
+        ]);
+    }
+    t
+}
+
+/// The forward-looking figures of [`burn_table`], for people: a second table keeps both within
+/// a terminal's width.
+fn outlook_table(grants: &[GrantBurn]) -> Table {
+    let mut t = Table::new(&[
+        col("reference", "Grant"),
+        col("burn_per_month_3m", "Burn/mo"),
+        col("runway_months", "Runway"),
+        col("exhaustion_date", "Runs out"),
+        col("projected_at_end", "At end"),
+        col("projected_pct", "At end %"),
+        col("end", "End"),
+    ]);
+    for g in grants {
+        let c = &g.grant.currency;
+        let b = &g.burn;
+        t.push(vec![
+            Cell::text(&g.grant.reference),
+            Cell::optional(b.monthly_trailing, |m| Cell::amount(m, c)),
+            Cell::optional(b.runway_months, Cell::Number),
+            Cell::optional(b.exhaustion, Cell::Date),
+            Cell::amount(b.projected_at_end, c),
+            Cell::optional(percent(b.projected_at_end, g.grant.amount), Cell::Percent),
+            Cell::Date(g.grant.end),
         ]);
     }
     t

@@ -1,4 +1,4 @@
-//! `report portfolio`: an office's active grants side by side, grouped by donor or country,
+//! `report portfolio`: an office's live grants side by side, grouped by donor or country,
 //! the grants furthest from their plan first.
 
 use chrono::NaiveDate;
@@ -11,7 +11,10 @@ use crate::render::{Cell, Document, Table, col, detail};
 /// listed under each).
 #[derive(Debug, Clone)]
 pub struct Placed<'a> {
+    /// The donor's or country's code: short enough for a table column.
     pub group: String,
+    /// The donor's name or the country's code again, for CSV and JSON.
+    pub group_name: String,
     pub burn: &'a GrantBurn,
 }
 
@@ -30,6 +33,7 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
     });
     let mut t = Table::new(&[
         col("group", group_title),
+        detail("group_name", "Name"),
         col("reference", "Grant"),
         col("currency", "Cur"),
         col("budget", "Budget"),
@@ -38,7 +42,7 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
         col("elapsed_pct", "Time %"),
         col("variance_pct", "Var %"),
         detail("runway_months", "Runway mo"),
-        col("end", "End"),
+        detail("end", "End"),
         col("status", "Status"),
     ]);
     for p in &placed {
@@ -47,6 +51,7 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
         let b = &g.burn;
         t.push(vec![
             Cell::text(&p.group),
+            Cell::text(&p.group_name),
             Cell::text(&g.grant.reference),
             Cell::text(&c.code),
             Cell::amount(g.grant.amount, c),
@@ -60,7 +65,8 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
         ]);
     }
     let title = format!(
-        "Active grants as of {as_of} by {}, furthest from plan first (Var % = used % - time %)",
+        "Grants running on {as_of} or ended and not yet closed, by {}, furthest from plan \
+         first (Var % = used % - time %)",
         group_title.to_lowercase()
     );
     Document::table("portfolio", title, t)
