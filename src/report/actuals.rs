@@ -223,12 +223,17 @@ pub fn budget_report(a: &Actuals, period: Option<&str>) -> Document {
             "Threshold %",
             Cell::Number(a.threshold.normalize()),
         );
+    // A window from the grant's start spends in it what it spent to date: one column says it.
+    let mut lines = lines_table(a);
+    if a.window.start == a.grant.start {
+        lines = lines.hide("spent_period");
+    }
     Document::record(
         "report",
         format!("Budget against actuals, {}", a.grant.reference),
         head,
     )
-    .with("lines", "", Block::Table(lines_table(a)))
+    .with("lines", "", Block::Table(lines))
     .with(
         "indirect",
         "Indirect costs",
