@@ -8,7 +8,7 @@ use grantbook::db::{GrantFilter, Ledger};
 use grantbook::domain::money::parse_amount;
 use grantbook::domain::*;
 use grantbook::render;
-use grantbook::report::{actuals, burn_report};
+use grantbook::report::{budget_table, burn_report};
 use proptest::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -129,7 +129,7 @@ fn reports(l: &Ledger) -> (String, (Decimal, Decimal, Decimal)) {
     let burn_doc = burn_report::burn_report(&burns, as_of, threshold, None).unwrap();
     let grant = l.grant(G).unwrap();
     let a = report::actuals_of(l, &grant, grant.dates(), as_of, threshold).unwrap();
-    let budget_doc = actuals::budget_report(&a, None);
+    let budget_doc = budget_table::budget_report(&a, None);
     let mut json = Vec::new();
     for doc in [&burn_doc, &budget_doc] {
         render::write(doc, render::Format::Json, false, &mut json).unwrap();

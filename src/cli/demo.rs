@@ -19,7 +19,7 @@ use crate::domain::{GrantStatus, PeriodStatus, text};
 use crate::error::{Error, Result};
 use crate::render::{Block, Format};
 use crate::report::burn::DEFAULT_THRESHOLD;
-use crate::report::{actuals, burn_report};
+use crate::report::{budget_table, burn_report};
 
 use super::report;
 
@@ -78,7 +78,7 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Resu
     for b in &burns {
         let grant = &b.grant;
         let a = report::actuals_of(&ctx.ledger, grant, grant.dates(), as_of, threshold)?;
-        let lines = actuals::lines_table(&a).hide("spent_period");
+        let lines = budget_table::lines_table(&a).hide("spent_period");
         let title = format!(
             "Budget against actuals of {} in {} to {} (revision {})",
             grant.reference, grant.currency.code, a.window.end, a.revision

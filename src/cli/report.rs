@@ -11,6 +11,7 @@ use crate::domain::money::parse_percent;
 use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
 use crate::error::{Error, Result};
 use crate::report::actuals::{self, Actuals};
+use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, Conversion, GrantBurn, grant_burn, spend_ranges};
 use crate::report::donor::{DonorReport, donor_report};
@@ -182,7 +183,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 }
             };
             let a = actuals_of(&ctx.ledger, &grant, window, as_of, options.threshold()?)?;
-            ctx.show(&actuals::budget_report(&a, name.as_deref()))
+            ctx.show(&budget_table::budget_report(&a, name.as_deref()))
         }
         ReportCommand::Donor {
             grant,

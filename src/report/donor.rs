@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::actuals::{self, Actuals};
+use super::actuals::Actuals;
+use super::budget_table;
 use super::summary::{balance, percent};
 use crate::domain::{Donor, Expense, FxRate, Period, Project, Receipt};
 use crate::render::{Block, Cell, Document, Record, Table, col, detail, prose};
@@ -84,7 +85,7 @@ pub fn donor_report(r: &DonorReport) -> Document {
             "Grant not yet spent",
             Cell::amount(balance(a.grant.amount, spent), c),
         );
-    let mut legend = actuals::legend(a);
+    let mut legend = budget_table::legend(a);
     legend.push(format!(
         "Amounts in {}; expenses paid in other currencies are converted at the rate stored with \
          each expense. Prepared {} from grantbook.",
@@ -97,12 +98,12 @@ pub fn donor_report(r: &DonorReport) -> Document {
             "Budget against expenditure",
             // Var % stays in CSV and JSON: on paper the flag says it, and a million-euro
             // budget still fits 80 columns.
-            Block::Table(actuals::lines_table(a).hide("variance_pct")),
+            Block::Table(budget_table::lines_table(a).hide("variance_pct")),
         )
         .with(
             "indirect",
             "Indirect costs",
-            Block::Record(actuals::indirect_record(a)),
+            Block::Record(budget_table::indirect_record(a)),
         )
         .with("cash", "Cash position", Block::Record(cash))
         .with(
@@ -150,7 +151,7 @@ fn header(r: &DonorReport) -> Record {
             "Period status",
             Cell::text(r.period.status.as_str()),
         );
-    actuals::with_revision(head, a).field("prepared", "Prepared on", Cell::Date(r.prepared))
+    budget_table::with_revision(head, a).field("prepared", "Prepared on", Cell::Date(r.prepared))
 }
 
 fn voids_table(r: &DonorReport) -> Table {

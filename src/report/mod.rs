@@ -3,6 +3,7 @@
 //! [`Document`]: crate::render::Document
 
 pub mod actuals;
+pub mod budget_table;
 pub mod burn;
 pub mod burn_report;
 pub mod donor;
