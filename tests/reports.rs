@@ -427,3 +427,87 @@ fn the_portfolio_holds_the_grants_live_on_the_day() {
     let countries: Vec<&str> = by_country.iter().map(|r| field(r, "group")).collect();
     assert_eq!(countries, ["EG", "LY", "MA", "SD", "TN", "YE"]);
 }
+
+#[test]
+fn a_closed_period_keeps_its_report() {
+    let db = common::japan_grant();
+    db.ok_sh(&format!(
+        "expense add --grant {JAPAN} --line STAFF --date 2021-05-10 --amount 3000.00 \
+         --currency USD --payee Payroll --voucher P-1"
+    ));
+    db.ok_sh(&format!("period close --grant {JAPAN} 2021-Q2"));
+    let report = format!("report donor --grant {JAPAN} --period 2021-Q2 --format json");
+    let before = db.ok_sh(&report);
+    let refusals = [
+        // a receipt dated inside it
+        format!("receipt add --grant {JAPAN} --date 2021-05-01 --amount 1.00"),
+        // a revision that would take effect inside it, or before it
+        format!(
+            "budget revise --grant {JAPAN} --date 2021-05-01 --reason x --line STAFF=45000.00 \
+             --line MON=9165.42"
+        ),
+        format!(
+            "budget revise --grant {JAPAN} --date 2021-03-15 --reason x --line STAFF=45000.00 \
+             --line MON=9165.42"
+        ),
+    ];
+    for line in &refusals {
+        let err = db.fails_sh(line, 2);
+        assert!(
+            err.contains("2021-Q2") && err.contains("reopen"),
+            "{line}: {err}"
+        );
+    }
+    assert_eq!(
+        db.ok_sh(&report),
+        before,
+        "the closed quarter's report is unchanged"
+    );
+    // after the closed quarter a revision is fine, and the quarter still reports revision 1
+    db.ok_sh(&format!(
+        "budget revise --grant {JAPAN} --date 2021-07-01 --reason 'Mid-term' \
+         --line STAFF=45000.00 --line MON=9165.42"
+    ));
+    assert_eq!(db.ok_sh(&report), before);
+    // closing the last quarter freezes the final budget: a close-out revision after the end
+    // would change that quarter's report
+    db.ok_sh(&format!("period close --grant {JAPAN} 2022-Q1"));
+    let err = db.fails_sh(
+        &format!(
+            "budget revise --grant {JAPAN} --date 2022-05-15 --reason 'Close-out' \
+             --line STAFF=44000.00 --line MON=10165.42"
+        ),
+        2,
+    );
+    assert!(err.contains("2022-Q1"), "{err}");
+}
+
+#[test]
+fn a_close_out_revision_after_the_end_is_the_final_reports_budget() {
+    let db = common::japan_grant();
+    db.ok_sh(&format!(
+        "budget revise --grant {JAPAN} --date 2022-05-15 --reason 'Close-out' \
+         --line STAFF=44000.00 --line MON=10165.42"
+    ));
+    let last = db.ok(&common::sh(&format!(
+        "report budget --grant {JAPAN} --period 2022-Q1 --format csv"
+    )));
+    let head = &csv_sections(&last)[0][0];
+    assert_eq!(field(head, "budget_revision"), "2");
+    let earlier = db.ok(&common::sh(&format!(
+        "report budget --grant {JAPAN} --period 2021-Q4 --format csv"
+    )));
+    assert_eq!(field(&csv_sections(&earlier)[0][0], "budget_revision"), "1");
+}
+
+#[test]
+fn report_options_are_checked_with_messages() {
+    let db = TestDb::demo();
+    let err = db.fails_sh("report burn --threshold -1", 2);
+    assert!(err.contains("between 0 and 100"), "{err}");
+    let err = db.fails_sh(
+        &format!("report budget --grant {JAPAN} --as-of 2021-01-01"),
+        2,
+    );
+    assert!(err.contains("nothing to report yet"), "{err}");
+}

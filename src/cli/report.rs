@@ -28,7 +28,8 @@ pub struct ReportOptions {
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     /// Variance, in % of budget, beyond which a grant or line is flagged
-    #[arg(long, value_name = "PCT", default_value_t = DEFAULT_THRESHOLD.to_string())]
+    #[arg(long, value_name = "PCT", default_value_t = DEFAULT_THRESHOLD.to_string(),
+          allow_hyphen_values = true)]
     threshold: String,
 }
 
@@ -174,6 +175,12 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                     (p.dates(), Some(p.code))
                 }
                 None => {
+                    if as_of < grant.start {
+                        return Err(Error::invalid(format!(
+                            "grant {} starts on {}, after --as-of {as_of}: nothing to report yet",
+                            grant.reference, grant.start
+                        )));
+                    }
                     let from = from.map(|f| parse_date("--from", &f)).transpose()?;
                     let to = to.map(|t| parse_date("--to", &t)).transpose()?;
                     let start = from.unwrap_or(grant.start);
@@ -212,6 +219,11 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 voids: &voids,
                 rates: &rates,
                 prepared: chrono::Local::now().date_naive(),
+                original_end: ctx
+                    .ledger
+                    .extensions(&grant)?
+                    .first()
+                    .map_or(grant.end, |e| e.previous_end),
             });
             ctx.show(&doc)
         }
@@ -243,21 +255,33 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 let groups = match by {
                     GroupBy::Donor => {
                         let donor = ctx.ledger.donor(&b.grant.donor)?;
-                        vec![(donor.code, donor.name)]
+                        vec![(donor.code, donor.name, b.spent)]
                     }
-                    GroupBy::Country => ctx
-                        .ledger
-                        .project(&b.grant.project)?
-                        .countries
-                        .into_iter()
-                        .map(|c| (c.clone(), c))
-                        .collect(),
+                    GroupBy::Country => {
+                        let spent = ctx.ledger.spend_by_country(&b.grant, as_of)?;
+                        let here = |country: &str| {
+                            spent
+                                .iter()
+                                .find(|(c, _)| c == country)
+                                .map_or(Decimal::ZERO, |(_, amount)| *amount)
+                        };
+                        let countries = ctx.ledger.project(&b.grant.project)?.countries;
+                        countries
+                            .into_iter()
+                            .map(|c| (c.clone(), c.clone(), here(&c)))
+                            .collect()
+                    }
                 };
-                placed.extend(groups.into_iter().map(|(group, group_name)| Placed {
-                    group,
-                    group_name,
-                    burn: b,
-                }));
+                placed.extend(
+                    groups
+                        .into_iter()
+                        .map(|(group, group_name, spent_here)| Placed {
+                            group,
+                            group_name,
+                            spent_here,
+                            burn: b,
+                        }),
+                );
             }
             let title = match by {
                 GroupBy::Donor => "Donor",
@@ -298,14 +322,21 @@ fn conversion(
             rates.push(None);
             continue;
         }
-        let rate = ledger.rate_on(from, &into.code, as_of)?.ok_or_else(|| {
-            Error::invalid(format!(
+        let Some(rate) = ledger.rate_on(from, &into.code, as_of)? else {
+            // Name the pair the way round it is already quoted, which `fx set` insists on.
+            let quoted = ledger
+                .rates(Some(from))?
+                .into_iter()
+                .find(|r| r.base == into.code || r.quote == into.code);
+            let (base, quote) =
+                quoted.map_or((into.code.clone(), from.clone()), |r| (r.base, r.quote));
+            return Err(Error::invalid(format!(
                 "no exchange rate between {from} and {} on or before {as_of} to convert grant \
-                 {}; add one with `grantbook fx set --from {} --to {from} --rate RATE \
+                 {}; add one with `grantbook fx set --from {base} --to {quote} --rate RATE \
                  --valid-from DATE`",
-                into.code, b.grant.reference, into.code
-            ))
-        })?;
+                into.code, b.grant.reference
+            )));
+        };
         let age = (as_of - rate.valid_from).num_days();
         if age > STALE_RATE_DAYS {
             note(&format!(
@@ -346,7 +377,13 @@ pub fn actuals_of(
         start: window.start.max(grant.start),
         end: window.end.min(grant.end).min(as_of),
     };
-    let budget = ledger.budget_on(grant, window.end)?;
+    // A window that reaches the end reports on the final budget, a close-out revision dated
+    // after the end included.
+    let budget = if window.end >= grant.end {
+        ledger.budget(&grant.reference, None)?
+    } else {
+        ledger.budget_on(grant, window.end)?
+    };
     let to_date = DateRange {
         start: grant.start,
         end: window.end,

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
 use super::lookup::{self, vocabulary};
+use super::periods::refuse_closed_from;
 use super::{Ledger, Writer};
 use crate::domain::{Budget, BudgetLine, Grant, LineCategory, NewLine, Revision};
 use crate::error::{Error, Result};
@@ -74,6 +75,11 @@ impl Ledger {
                     current.number, current.effective_date
                 )));
             }
+            // A close-out revision after the end is the final report's budget: it changes the
+            // period holding the end date.
+            let reaches = effective.min(grant.end);
+            let doing = format!("make a budget revision effective {effective}");
+            refuse_closed_from(w.conn(), &grant, reaches, &doing)?;
             store_revision(w, &grant, current.number + 1, effective, reason, changes)
         })
     }

@@ -8,7 +8,7 @@ use super::fx::quote_on;
 use super::grants::check_within;
 use super::lookup::{self, optional_decimal, vocabulary};
 use super::parties::project_countries;
-use super::periods::{closed_period_on, find_period};
+use super::periods::{find_period, refuse_closed_period};
 use crate::domain::fx::{check_against_stored, convert};
 use crate::domain::money::check_within_limit;
 use crate::domain::{
@@ -184,22 +184,6 @@ impl Ledger {
 
 fn expense_key(e: &Expense) -> String {
     format!("#{} {} {}", e.id, e.grant, e.voucher)
-}
-
-fn refuse_closed_period(
-    conn: &Connection,
-    grant: &Grant,
-    date: chrono::NaiveDate,
-    doing: &str,
-) -> Result<()> {
-    if let Some(period) = closed_period_on(conn, grant, date)? {
-        return Err(Error::invalid(format!(
-            "cannot {doing} {date}: period {} ({} to {}) of grant {} is closed; if the books \
-             must change, reopen it with `grantbook period reopen --grant {} {} --reason ...`",
-            period.code, period.start, period.end, grant.reference, grant.reference, period.code
-        )));
-    }
-    Ok(())
 }
 
 /// The expense's country: as given, or the project's if it works in only one. It must be one of

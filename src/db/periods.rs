@@ -195,8 +195,59 @@ pub(super) fn find_period(conn: &Connection, grant: &Grant, code: &str) -> Resul
         })
 }
 
+/// Refuse to `doing` (e.g. "record an expense dated") on `date` inside a closed period.
+pub(super) fn refuse_closed_period(
+    conn: &Connection,
+    grant: &Grant,
+    date: chrono::NaiveDate,
+    doing: &str,
+) -> Result<()> {
+    if let Some(period) = closed_period_on(conn, grant, date)? {
+        return Err(Error::invalid(format!(
+            "cannot {doing} {date}: period {} ({} to {}) of grant {} is closed; if the books \
+             must change, reopen it with `grantbook period reopen --grant {} {} --reason ...`",
+            period.code, period.start, period.end, grant.reference, grant.reference, period.code
+        )));
+    }
+    Ok(())
+}
+
+/// Refuse to `doing` (e.g. "make a budget revision effective 2021-06-01"), a change that takes
+/// effect from `date`, while a period ending on or after it is closed: the closed period's
+/// report would change under it.
+pub(super) fn refuse_closed_from(
+    conn: &Connection,
+    grant: &Grant,
+    date: chrono::NaiveDate,
+    doing: &str,
+) -> Result<()> {
+    let sql = format!(
+        "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND status = 'closed'
+         AND end_date >= ?2 ORDER BY end_date DESC LIMIT 1"
+    );
+    let closed = conn
+        .prepare_cached(&sql)?
+        .query_row(params![grant.id, date], |r| period_from_row(grant, r))
+        .optional()?;
+    if let Some(period) = closed {
+        return Err(Error::invalid(format!(
+            "cannot {doing}: period {} ({} to {}) of grant {} is closed and its report would \
+             change; date it after {}, or reopen the period with `grantbook period reopen \
+             --grant {} {} --reason ...`",
+            period.code,
+            period.start,
+            period.end,
+            grant.reference,
+            period.end,
+            grant.reference,
+            period.code
+        )));
+    }
+    Ok(())
+}
+
 /// The closed period containing `date`, if any.
-pub(super) fn closed_period_on(
+fn closed_period_on(
     conn: &Connection,
     grant: &Grant,
     date: chrono::NaiveDate,

@@ -4,6 +4,7 @@ use rusqlite::params;
 
 use super::Ledger;
 use super::lookup;
+use super::periods::refuse_closed_period;
 use crate::domain::{Currency, NewReceipt, Receipt};
 use crate::error::{Error, Result};
 
@@ -20,6 +21,7 @@ impl Ledger {
                 )));
             }
             grant.currency.check_amount("receipt amount", new.amount)?;
+            refuse_closed_period(conn, &grant, new.date, "record a receipt dated")?;
             let received_minor: i64 = conn.query_row(
                 "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1",
                 [grant.id],

@@ -105,6 +105,23 @@ impl Ledger {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Non-void spend of `grant` up to `through`, per country it was spent in.
+    pub fn spend_by_country(
+        &self,
+        grant: &Grant,
+        through: NaiveDate,
+    ) -> Result<Vec<(String, rust_decimal::Decimal)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT country, sum(grant_amount_minor) FROM expense
+             WHERE grant_id = ?1 AND voided_at IS NULL AND date <= ?2
+             GROUP BY country ORDER BY country",
+        )?;
+        let rows = stmt.query_map(params![grant.id, through], |r| {
+            Ok((r.get(0)?, grant.currency.from_minor(r.get(1)?)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// What the donor had paid into `grant` by the end of `through`.
     pub fn received_by(&self, grant: &Grant, through: NaiveDate) -> Result<rust_decimal::Decimal> {
         let minor: i64 = self.conn.query_row(

@@ -21,7 +21,10 @@ pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
         .filter(|w| *w >= 40)
         .unwrap_or(PRINT_WIDTH);
     let wrap = |text: &str, out: &mut dyn Write| -> Result<()> {
-        let options = textwrap::Options::new(usize::from(width)).subsequent_indent("    ");
+        // Never break a date or a reference at its hyphens.
+        let options = textwrap::Options::new(usize::from(width))
+            .subsequent_indent("    ")
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         for line in textwrap::wrap(text, options) {
             writeln!(out, "{line}")?;
         }

@@ -154,12 +154,12 @@ pub fn legend(a: &Actuals) -> Vec<String> {
         .collect();
     lines.insert(0, "Lines:".into());
     lines.push(format!(
-        "Var % = spent % - time gone % ({} of the grant's time by {}). Flags: over = spent more \
-         than the line's budget; ahead / behind = more than {} % of the line's budget off a \
-         straight-line plan.",
+        "Flags: over = spent more than the line's budget; ahead / behind = Spent % more than {} \
+         points above / below the time gone, {} of the grant's time by {} (Var % is the \
+         difference).",
+        a.threshold.normalize(),
         format_pct(a.plan_pct),
         a.window.end,
-        a.threshold.normalize()
     ));
     lines
 }

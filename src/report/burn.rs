@@ -193,8 +193,10 @@ pub fn burn(input: &BurnInput) -> Burn {
         start: dates.start,
         end: as_of.min(dates.end),
     });
-    let monthly = to_date.map(|r| currency.round(spent / months_covered(r)));
-    let pace = trailing_window(dates, as_of).map(|r| trailing_spent / months_covered(r));
+    // A pace is never extrapolated from less than a month: a grant's first day is no month.
+    let months = |r: DateRange| months_covered(r).max(Decimal::ONE);
+    let monthly = to_date.map(|r| currency.round(spent / months(r)));
+    let pace = trailing_window(dates, as_of).map(|r| trailing_spent / months(r));
     let left = budget - spent;
     let running = as_of < dates.end && left > Decimal::ZERO;
     let runway = pace.filter(|p| running && !p.is_zero()).map(|p| left / p);
@@ -226,7 +228,11 @@ pub fn burn(input: &BurnInput) -> Burn {
         variance_pct,
         monthly,
         monthly_trailing: pace.map(|p| currency.round(p)),
-        runway_months: runway.map(|r| r.round_dp_with_strategy(1, RoundingStrategy::ToZero)),
+        runway_months: runway.map(|r| {
+            let mut shown = r.round_dp_with_strategy(1, RoundingStrategy::ToZero);
+            shown.rescale(1);
+            shown
+        }),
         exhaustion: runway
             .and_then(|r| months_later(as_of.succ_opt()?, r))
             .filter(|day| *day <= dates.end),
@@ -428,8 +434,9 @@ mod tests {
         });
         assert_eq!(b.expected, dec!(273.973));
         assert_eq!(b.variance, dec!(-173.973));
-        // 100 over 10 of January's 31 days = 310 a month
-        assert_eq!(b.monthly, Some(dec!(310.000)));
+        // 100 in 10 days is not extrapolated to 310 a month: under a month counts as one
+        assert_eq!(b.monthly, Some(dec!(100.000)));
+        assert_eq!(b.monthly_trailing, Some(dec!(100.000)));
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use super::summary::{balance, percent};
 use crate::domain::fx::convert;
 use crate::domain::{Currency, DateRange, FxRate, Grant, LineSpend};
 use crate::error::Result;
-use crate::render::{Block, Cell, Document, Record, Table, col, detail};
+use crate::render::{Block, Cell, Document, Table, col, detail};
 
 /// A grant with its money as of a date and its burn figures.
 #[derive(Debug, Clone)]
@@ -76,7 +76,7 @@ pub fn burn_report(
 ) -> Result<Document> {
     let threshold = threshold.normalize();
     let title = format!("Burn as of {as_of}, threshold ±{threshold} % of budget");
-    let mut doc = Document::table("burn", title, burn_table(grants)).with_view(
+    let mut doc = Document::table("burn", title, burn_table(grants, as_of)).with_view(
         "Outlook at the pace of the last three months",
         outlook_table(grants),
     );
@@ -99,7 +99,7 @@ pub fn burn_report(
     Ok(doc.with("notes", "", Block::Note(vec![note])))
 }
 
-fn burn_table(grants: &[GrantBurn]) -> Table {
+fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
     let mut t = Table::new(&[
         col("reference", "Grant"),
         detail("donor", "Donor"),
@@ -121,6 +121,7 @@ fn burn_table(grants: &[GrantBurn]) -> Table {
         detail("start", "Start"),
         detail("end", "End"),
         col("status", "Status"),
+        detail("as_of", "As of"),
     ]);
     for g in grants {
         let c = &g.grant.currency;
@@ -146,6 +147,7 @@ fn burn_table(grants: &[GrantBurn]) -> Table {
             Cell::Date(g.grant.start),
             Cell::Date(g.grant.end),
             Cell::Status(b.status.as_str().to_string(), b.status.tone()),
+            Cell::Date(as_of),
         ]);
     }
     t
@@ -183,32 +185,27 @@ fn converted_table(grants: &[GrantBurn], conversion: &Conversion) -> Result<Tabl
     let into = &conversion.into;
     let mut t = Table::new(&[
         col("reference", "Grant"),
-        col("currency", "Cur"),
+        col("grant_currency", "From"),
         col("rate", "Rate"),
         col("rate_date", "Rate from"),
         col("budget", "Budget"),
         detail("received", "Received"),
         col("spent", "Spent"),
+        detail("expected", "Expected"),
         col("balance", "Balance"),
         col("utilisation_pct", "Used %"),
         detail("variance", "Variance"),
     ]);
-    let mut totals = [Decimal::ZERO; 5];
+    // Budget, received, spent and expected are converted; balance and variance are taken from
+    // the converted figures, so every row and the total add up in the target currency.
+    let mut totals = [Decimal::ZERO; 4];
     for (g, rate) in grants.iter().zip(&conversion.rates) {
         let from = &g.grant.currency;
-        let figures = [
-            g.grant.amount,
-            g.received,
-            g.spent,
-            balance(g.grant.amount, g.spent),
-            g.burn.variance,
-        ];
-        let mut converted = [Decimal::ZERO; 5];
-        for (slot, amount) in converted.iter_mut().zip(figures) {
-            *slot = match rate {
-                Some(r) => convert(amount, from, &r.quote(), into)?,
-                None => amount,
-            };
+        let mut converted = [g.grant.amount, g.received, g.spent, g.burn.expected];
+        if let Some(r) = rate {
+            for amount in converted.iter_mut() {
+                *amount = convert(*amount, from, &r.quote(), into)?;
+            }
         }
         for (total, value) in totals.iter_mut().zip(converted) {
             *total += value;
@@ -221,21 +218,16 @@ fn converted_table(grants: &[GrantBurn], conversion: &Conversion) -> Result<Tabl
         ];
         t.push(converted_row(row, converted, into));
     }
-    let row = [
-        Cell::text("TOTAL"),
-        Cell::text(&into.code),
-        Cell::Empty,
-        Cell::Empty,
-    ];
+    let row = [Cell::text("TOTAL"), Cell::Empty, Cell::Empty, Cell::Empty];
     t.push(converted_row(row, totals, into));
     Ok(t)
 }
 
-/// The figures of a converted row after its first four cells: budget, received, spent,
-/// balance, used %, variance.
+/// A converted row: its first four cells, then the figures from budget, received, spent and
+/// expected in the target currency.
 fn converted_row(
     first: [Cell; 4],
-    [budget, received, spent, left, variance]: [Decimal; 5],
+    [budget, received, spent, expected]: [Decimal; 4],
     into: &Currency,
 ) -> Vec<Cell> {
     let mut row = first.to_vec();
@@ -243,58 +235,10 @@ fn converted_row(
         Cell::amount(budget, into),
         Cell::amount(received, into),
         Cell::amount(spent, into),
-        Cell::amount(left, into),
+        Cell::amount(expected, into),
+        Cell::amount(balance(budget, spent), into),
         Cell::optional(percent(spent, budget), Cell::Percent),
-        Cell::amount(variance, into),
+        Cell::amount(spent - expected, into),
     ]);
     row
-}
-
-/// A grant's burn as a record, for the head of the monthly report.
-pub fn burn_record(g: &GrantBurn) -> Record {
-    let c = &g.grant.currency;
-    let b = &g.burn;
-    Record::default()
-        .field("reference", "Grant", Cell::text(&g.grant.reference))
-        .field("currency", "Currency", Cell::text(&c.code))
-        .field("budget", "Budget", Cell::amount(g.grant.amount, c))
-        .field("spent", "Spent", Cell::amount(g.spent, c))
-        .field(
-            "utilisation_pct",
-            "Used %",
-            Cell::optional(b.utilisation_pct, Cell::Percent),
-        )
-        .field("elapsed_pct", "Time gone %", Cell::Percent(b.elapsed_pct))
-        .field("expected", "Expected by plan", Cell::amount(b.expected, c))
-        .field("variance", "Variance", Cell::amount(b.variance, c))
-        .field(
-            "burn_per_month",
-            "Burn per month",
-            Cell::optional(b.monthly, |m| Cell::amount(m, c)),
-        )
-        .field(
-            "burn_per_month_3m",
-            "Burn per month, last 3",
-            Cell::optional(b.monthly_trailing, |m| Cell::amount(m, c)),
-        )
-        .field(
-            "runway_months",
-            "Runway (months)",
-            Cell::optional(b.runway_months, Cell::Number),
-        )
-        .field(
-            "exhaustion_date",
-            "Exhausted on",
-            Cell::optional(b.exhaustion, Cell::Date),
-        )
-        .field(
-            "projected_at_end",
-            "Projected at end",
-            Cell::amount(b.projected_at_end, c),
-        )
-        .field(
-            "status",
-            "Status",
-            Cell::Status(b.status.as_str().to_string(), b.status.tone()),
-        )
 }

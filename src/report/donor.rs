@@ -22,6 +22,8 @@ pub struct DonorReport<'a> {
     /// Every stored rate between the grant's currency and those its expenses were paid in.
     pub rates: &'a [FxRate],
     pub prepared: NaiveDate,
+    /// The end date the agreement first had, before any no-cost extension.
+    pub original_end: NaiveDate,
 }
 
 pub fn donor_report(r: &DonorReport) -> Document {
@@ -142,10 +144,16 @@ fn header(r: &DonorReport) -> Record {
             Cell::amount(a.grant.amount, &a.grant.currency),
         )
         .field("start", "Agreement start", Cell::Date(a.grant.start))
-        .field("end", "Agreement end", Cell::Date(a.grant.end))
+        .field("end", "End (in force)", Cell::Date(a.grant.end))
+        .field(
+            "original_end",
+            "End (agreement)",
+            Cell::Date(r.original_end),
+        )
         .field("period", "Period", Cell::text(&r.period.code))
-        .field("period_start", "Period start", Cell::Date(a.window.start))
-        .field("period_end", "Period end", Cell::Date(a.window.end))
+        .field("period_start", "Period start", Cell::Date(r.period.start))
+        .field("period_end", "Period end", Cell::Date(r.period.end))
+        .field("figures_to", "Figures to", Cell::Date(a.window.end))
         .field(
             "period_status",
             "Period status",

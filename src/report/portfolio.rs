@@ -15,6 +15,9 @@ pub struct Placed<'a> {
     pub group: String,
     /// The donor's name or the country's code again, for CSV and JSON.
     pub group_name: String,
+    /// What the grant spent in this group: all of it under its donor, what was spent in the
+    /// country under a country (so a regional grant's spend is never counted six times).
+    pub spent_here: Decimal,
     pub burn: &'a GrantBurn,
 }
 
@@ -38,12 +41,14 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
         col("currency", "Cur"),
         col("budget", "Budget"),
         detail("spent", "Spent"),
+        col("spent_here", "Spent here"),
         col("utilisation_pct", "Used %"),
         col("elapsed_pct", "Time %"),
         col("variance_pct", "Var %"),
         detail("runway_months", "Runway mo"),
         detail("end", "End"),
         col("status", "Status"),
+        detail("as_of", "As of"),
     ]);
     for p in &placed {
         let g = p.burn;
@@ -56,17 +61,20 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
             Cell::text(&c.code),
             Cell::amount(g.grant.amount, c),
             Cell::amount(g.spent, c),
+            Cell::amount(p.spent_here, c),
             Cell::optional(b.utilisation_pct, Cell::Percent),
             Cell::Percent(b.elapsed_pct),
             Cell::optional(b.variance_pct, Cell::Percent),
             Cell::optional(b.runway_months, Cell::Number),
             Cell::Date(g.grant.end),
             Cell::Status(b.status.as_str().to_string(), b.status.tone()),
+            Cell::Date(as_of),
         ]);
     }
     let title = format!(
         "Grants running on {as_of} or ended and not yet closed, by {}, furthest from plan \
-         first (Var % = used % - time %)",
+         first. Budget and Used % are the whole grant's; Spent here is what it spent under \
+         this {0} (Var % = used % - time %)",
         group_title.to_lowercase()
     );
     Document::table("portfolio", title, t)
