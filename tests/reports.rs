@@ -15,8 +15,14 @@ fn csv_sections(text: &str) -> Vec<Vec<Vec<(String, String)>>> {
     text.split("\n\n").map(parse_csv).collect()
 }
 
+/// The table a person would read; off a terminal it never carries colour codes.
 fn run_table(db: &TestDb, line: &str) -> String {
-    db.ok(&common::sh(&format!("{line} --format table")))
+    let table = db.ok(&common::sh(&format!("{line} --format table")));
+    assert!(
+        !table.contains('\u{1b}'),
+        "colour codes off a terminal:\n{table}"
+    );
+    table
 }
 
 #[test]

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::burn::{Burn, BurnInput, burn, trailing_window};
+use super::grants::{MONEY_COLUMNS, money_cells};
 use super::summary::{balance, percent};
 use crate::domain::fx::convert;
 use crate::domain::{Currency, DateRange, FxRate, Grant, LineSpend};
@@ -100,14 +101,8 @@ pub fn burn_report(
 }
 
 fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
-    let mut t = Table::new(&[
-        col("reference", "Grant"),
-        detail("donor", "Donor"),
-        detail("project", "Project"),
-        col("currency", "Cur"),
-        col("budget", "Budget"),
-        detail("received", "Received"),
-        col("spent", "Spent"),
+    let mut columns = MONEY_COLUMNS.to_vec();
+    columns.extend([
         col("utilisation_pct", "Used %"),
         col("elapsed_pct", "Time %"),
         detail("expected", "Expected"),
@@ -123,17 +118,12 @@ fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
         col("status", "Status"),
         detail("as_of", "As of"),
     ]);
+    let mut t = Table::new(&columns).hide("received");
     for g in grants {
         let c = &g.grant.currency;
         let b = &g.burn;
-        t.push(vec![
-            Cell::text(&g.grant.reference),
-            Cell::text(&g.grant.donor),
-            Cell::text(&g.grant.project),
-            Cell::text(&c.code),
-            Cell::amount(g.grant.amount, c),
-            Cell::amount(g.received, c),
-            Cell::amount(g.spent, c),
+        let mut row = money_cells(&g.grant, g.received, g.spent);
+        row.extend([
             Cell::optional(b.utilisation_pct, Cell::Percent),
             Cell::Percent(b.elapsed_pct),
             Cell::amount(b.expected, c),
@@ -149,6 +139,7 @@ fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
             Cell::Status(b.status.as_str().to_string(), b.status.tone()),
             Cell::Date(as_of),
         ]);
+        t.push(row);
     }
     t
 }

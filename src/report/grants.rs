@@ -1,7 +1,9 @@
 //! Grants with their money so far, their budgets, revisions and reporting periods.
 
-use crate::domain::{Budget, Extension, GrantTotals, Period, Revision};
-use crate::render::{Block, Cell, Document, Record, Table, col, detail, prose};
+use rust_decimal::Decimal;
+
+use crate::domain::{Budget, Extension, Grant, GrantTotals, Period, Revision};
+use crate::render::{Block, Cell, Column, Document, Record, Table, col, detail, prose};
 
 use super::summary::{balance, percent};
 
@@ -11,15 +13,35 @@ pub fn grants(grants: &[GrantTotals]) -> Document {
     Document::table("grants", "", grants_table(grants))
 }
 
+/// The columns every per-grant table opens with: the grant, its donor and project, its currency,
+/// and its amount, received and spent in that currency. See [`money_cells`].
+pub(super) const MONEY_COLUMNS: [Column; 7] = [
+    col("reference", "Grant"),
+    detail("donor", "Donor"),
+    detail("project", "Project"),
+    col("currency", "Cur"),
+    col("budget", "Budget"),
+    col("received", "Received"),
+    col("spent", "Spent"),
+];
+
+/// The cells of [`MONEY_COLUMNS`].
+pub(super) fn money_cells(grant: &Grant, received: Decimal, spent: Decimal) -> Vec<Cell> {
+    let c = &grant.currency;
+    vec![
+        Cell::text(&grant.reference),
+        Cell::text(&grant.donor),
+        Cell::text(&grant.project),
+        Cell::text(&c.code),
+        Cell::amount(grant.amount, c),
+        Cell::amount(received, c),
+        Cell::amount(spent, c),
+    ]
+}
+
 fn grants_table(grants: &[GrantTotals]) -> Table {
-    let mut t = Table::new(&[
-        col("reference", "Grant"),
-        detail("donor", "Donor"),
-        detail("project", "Project"),
-        col("currency", "Cur"),
-        col("budget", "Budget"),
-        col("received", "Received"),
-        col("spent", "Spent"),
+    let mut columns = MONEY_COLUMNS.to_vec();
+    columns.extend([
         col("balance", "Balance"),
         col("spent_pct", "Spent %"),
         detail("start", "Start"),
@@ -28,16 +50,11 @@ fn grants_table(grants: &[GrantTotals]) -> Table {
         detail("expenses", "Expenses"),
         detail("voided", "Voided"),
     ]);
+    let mut t = Table::new(&columns);
     for g in grants {
         let c = &g.grant.currency;
-        t.push(vec![
-            Cell::text(&g.grant.reference),
-            Cell::text(&g.grant.donor),
-            Cell::text(&g.grant.project),
-            Cell::text(&c.code),
-            Cell::amount(g.grant.amount, c),
-            Cell::amount(g.received, c),
-            Cell::amount(g.spent, c),
+        let mut row = money_cells(&g.grant, g.received, g.spent);
+        row.extend([
             Cell::amount(balance(g.grant.amount, g.spent), c),
             Cell::optional(percent(g.spent, g.grant.amount), Cell::Percent),
             Cell::Date(g.grant.start),
@@ -46,6 +63,7 @@ fn grants_table(grants: &[GrantTotals]) -> Table {
             Cell::Int(g.expenses),
             Cell::Int(g.voided),
         ]);
+        t.push(row);
     }
     t
 }
