@@ -125,7 +125,13 @@ const AS_OF: &str = "2021-12-31";
 fn reports(l: &Ledger) -> (String, (Decimal, Decimal, Decimal)) {
     let as_of = date(AS_OF);
     let threshold = Decimal::TEN;
-    let burns = report::burns(l, &GrantFilter::default(), as_of, threshold).unwrap();
+    let burns = report::burns(
+        l,
+        l.grants(&GrantFilter::default()).unwrap(),
+        as_of,
+        threshold,
+    )
+    .unwrap();
     let burn_doc = burn_report::burn_report(&burns, as_of, threshold, None).unwrap();
     let grant = l.grant(G).unwrap();
     let a = report::actuals_of(l, &grant, grant.dates(), as_of, threshold).unwrap();

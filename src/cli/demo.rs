@@ -72,7 +72,12 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Resu
     ));
     load(&mut ctx)?;
     let threshold = DEFAULT_THRESHOLD;
-    let burns = report::burns(&ctx.ledger, &GrantFilter::default(), as_of, threshold)?;
+    let burns = report::burns(
+        &ctx.ledger,
+        ctx.ledger.grants(&GrantFilter::default())?,
+        as_of,
+        threshold,
+    )?;
     let mut doc = burn_report::burn_report(&burns, as_of, threshold, None)?;
     let notes = doc.sections.pop();
     for b in &burns {

@@ -21,12 +21,28 @@ use crate::report::portfolio::{Placed, portfolio};
 /// A rate older than this (a quarter) is named on stderr when `--in` uses it.
 const STALE_RATE_DAYS: i64 = 92;
 
-/// What every report takes.
+/// The day a report stands on.
+#[derive(Debug, Args)]
+pub struct AsOf {
+    /// Figures as they stand at the end of this day (YYYY-MM-DD) [default: today]
+    #[arg(long = "as-of", value_name = "DATE")]
+    date: Option<String>,
+}
+
+impl AsOf {
+    fn date(&self) -> Result<NaiveDate> {
+        match &self.date {
+            Some(text) => parse_date("--as-of", text),
+            None => Ok(chrono::Local::now().date_naive()),
+        }
+    }
+}
+
+/// What every report that judges figures against the plan takes.
 #[derive(Debug, Args)]
 pub struct ReportOptions {
-    /// Figures as they stand at the end of this day (YYYY-MM-DD) [default: today]
-    #[arg(long, value_name = "DATE")]
-    as_of: Option<String>,
+    #[command(flatten)]
+    as_of: AsOf,
     /// Variance, in % of budget, beyond which a grant or line is flagged
     #[arg(long, value_name = "PCT", default_value_t = DEFAULT_THRESHOLD.to_string(),
           allow_hyphen_values = true)]
@@ -35,10 +51,7 @@ pub struct ReportOptions {
 
 impl ReportOptions {
     fn as_of(&self) -> Result<NaiveDate> {
-        match &self.as_of {
-            Some(text) => parse_date("--as-of", text),
-            None => Ok(chrono::Local::now().date_naive()),
-        }
+        self.as_of.date()
     }
 
     fn threshold(&self) -> Result<Decimal> {
@@ -121,7 +134,7 @@ pub enum ReportCommand {
         #[arg(long)]
         grant: String,
         #[command(flatten)]
-        options: ReportOptions,
+        as_of: AsOf,
     },
     /// Grants running on the as-of date (or ended and not yet closed) side by side, grouped by
     /// donor or country, furthest from plan first
@@ -152,7 +165,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 status: None,
             };
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);
-            let burns = burns(&ctx.ledger, &filter, as_of, threshold)?;
+            let burns = burns(&ctx.ledger, ctx.ledger.grants(&filter)?, as_of, threshold)?;
             let conversion = match into {
                 Some(code) => Some(conversion(&ctx.ledger, &burns, &code, as_of)?),
                 None => None,
@@ -219,18 +232,13 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 voids: &voids,
                 rates: &rates,
                 prepared: chrono::Local::now().date_naive(),
-                original_end: ctx
-                    .ledger
-                    .extensions(&grant)?
-                    .first()
-                    .map_or(grant.end, |e| e.previous_end),
+                original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),
             });
             ctx.show(&doc)
         }
-        ReportCommand::Monthly { grant, options } => {
+        ReportCommand::Monthly { grant, as_of } => {
             let grant = ctx.ledger.grant(grant.trim())?;
-            let as_of = options.as_of()?;
-            options.threshold()?;
+            let as_of = as_of.date()?;
             let codes: Vec<String> = ctx
                 .ledger
                 .line_spend(&grant, &[])?
@@ -245,11 +253,9 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             // The office's live grants on that day: running then, or ended but not yet closed.
             let live =
                 |g: &Grant| g.start <= as_of && (as_of <= g.end || g.status == GrantStatus::Active);
-            let burns: Vec<GrantBurn> =
-                burns(&ctx.ledger, &GrantFilter::default(), as_of, threshold)?
-                    .into_iter()
-                    .filter(|b| live(&b.grant))
-                    .collect();
+            let mut grants = ctx.ledger.grants(&GrantFilter::default())?;
+            grants.retain(live);
+            let burns = burns(&ctx.ledger, grants, as_of, threshold)?;
             let mut placed = Vec::new();
             for b in &burns {
                 let groups = match by {
@@ -292,15 +298,15 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
     }
 }
 
-/// Burn figures of every grant `filter` selects, as of the end of `as_of`.
+/// Burn figures of `grants` as of the end of `as_of`.
 pub fn burns(
     ledger: &Ledger,
-    filter: &GrantFilter,
+    grants: Vec<Grant>,
     as_of: NaiveDate,
     threshold: Decimal,
 ) -> Result<Vec<GrantBurn>> {
     let mut burns = Vec::new();
-    for grant in ledger.grants(filter)? {
+    for grant in grants {
         let lines = ledger.line_spend(&grant, &spend_ranges(&grant, as_of))?;
         let received = ledger.received_by(&grant, as_of)?;
         burns.push(grant_burn(grant, &lines, received, as_of, threshold));

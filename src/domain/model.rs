@@ -58,6 +58,11 @@ pub struct Grant {
 }
 
 impl Grant {
+    /// The end date the agreement first had: the one before its first no-cost extension.
+    pub fn original_end(&self, extensions: &[Extension]) -> NaiveDate {
+        extensions.first().map_or(self.end, |e| e.previous_end)
+    }
+
     pub fn dates(&self) -> DateRange {
         DateRange {
             start: self.start,

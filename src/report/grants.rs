@@ -80,7 +80,7 @@ pub fn grant(
     title: &str,
 ) -> Document {
     let c = &g.grant.currency;
-    let original_end = extensions.first().map_or(g.grant.end, |e| e.previous_end);
+    let original_end = g.grant.original_end(extensions);
     let r = Record::default()
         .field("reference", "Grant", Cell::text(&g.grant.reference))
         .field("donor", "Donor", Cell::text(&g.grant.donor))
