@@ -93,6 +93,7 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Resu
             title,
             Block::Table(lines),
         );
+        doc = doc.with("", "", Block::Note(vec![budget_table::flags_note(&a)]));
     }
     doc.sections.extend(notes);
     ctx.show(&doc)

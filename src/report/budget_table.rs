@@ -153,15 +153,20 @@ pub fn legend(a: &Actuals) -> Vec<String> {
         })
         .collect();
     lines.insert(0, "Lines:".into());
-    lines.push(format!(
+    lines.push(flags_note(a));
+    lines
+}
+
+/// What a line's flag means, and the time gone it is measured against.
+pub fn flags_note(a: &Actuals) -> String {
+    format!(
         "Flags: over = spent more than the line's budget; ahead / behind = Spent % more than {} \
          points above / below the time gone, {} of the grant's time by {} (Var % is the \
          difference).",
         a.threshold.normalize(),
         format_pct(a.plan_pct),
         a.window.end,
-    ));
-    lines
+    )
 }
 
 fn format_pct(p: Decimal) -> String {
