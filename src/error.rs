@@ -17,6 +17,9 @@ pub enum ErrorKind {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
+    /// The input field the problem is in (`amount`, `date`...), when known, so that an import
+    /// can point at the CSV column.
+    pub field: Option<&'static str>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -26,6 +29,7 @@ impl Error {
         Error {
             kind: ErrorKind::Invalid,
             message: message.into(),
+            field: None,
         }
     }
 
@@ -33,6 +37,7 @@ impl Error {
         Error {
             kind: ErrorKind::Runtime,
             message: message.into(),
+            field: None,
         }
     }
 
@@ -47,8 +52,16 @@ impl Error {
     /// Prefix the message with where the problem is (a file and line, a field).
     pub fn at(self, place: impl fmt::Display) -> Self {
         Error {
-            kind: self.kind,
             message: format!("{place}: {}", self.message),
+            ..self
+        }
+    }
+
+    /// Say which input field the problem is in, unless a closer look already said so.
+    pub fn in_field(self, field: &'static str) -> Self {
+        Error {
+            field: self.field.or(Some(field)),
+            ..self
         }
     }
 }
@@ -81,6 +94,7 @@ impl From<std::io::Error> for Error {
             return Error {
                 kind: ErrorKind::BrokenPipe,
                 message: e.to_string(),
+                field: None,
             };
         }
         Error::runtime(format!("I/O error: {e}"))
@@ -107,4 +121,9 @@ impl From<serde_json::Error> for Error {
         }
         Error::runtime(format!("JSON error: {e}"))
     }
+}
+
+/// `map_err` shorthand: `parse(x).map_err(field("amount"))`.
+pub fn field(name: &'static str) -> impl Fn(Error) -> Error {
+    move |e| e.in_field(name)
 }

@@ -189,7 +189,8 @@ proptest! {
         let (reports_before, _) = reports(&l);
         let lines_before: Vec<Decimal> = l.budget(G, None).unwrap().lines.iter().map(|x| x.spent).collect();
         let chosen = pick.index(expenses.len());
-        l.void_expense(ids[chosen], "entered on the wrong voucher").unwrap();
+        l.void_expense(ids[chosen], "entered on the wrong voucher", None)
+            .unwrap();
         let mut again = new_expense(expenses.len() + 1, expenses[chosen]);
         again.voucher = format!("V-{chosen}-again");
         l.add_expense(&again).unwrap();

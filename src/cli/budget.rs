@@ -1,16 +1,15 @@
 //! `budget` commands: the original budget, its revisions, and the lines with spend so far.
 
-use std::path::PathBuf;
-
 use clap::Subcommand;
 use serde::Deserialize;
 
-use super::input::{given, read_csv};
+use super::csv_input::{CsvInput, CsvRow, ImportArgs};
+use super::input::given;
 use super::{Context, note};
 use crate::db::LineChange;
 use crate::domain::money::parse_decimal;
 use crate::domain::{Budget, LineCategory, NewLine, parse_date, text};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, field};
 use crate::report::grants;
 use crate::report::summary::unallocated;
 
@@ -33,8 +32,8 @@ pub enum BudgetCommand {
         #[arg(long = "line", value_name = "SPEC")]
         lines: Vec<String>,
         /// CSV with columns code,name,category,amount
-        #[arg(long)]
-        file: Option<PathBuf>,
+        #[arg(long, value_name = "FILE.csv")]
+        file: Option<String>,
     },
     /// Show a grant's budget lines with spend so far (latest revision unless --revision)
     #[command(
@@ -71,8 +70,8 @@ pub enum BudgetCommand {
         #[arg(long = "new-line", value_name = "SPEC")]
         new_lines: Vec<String>,
         /// CSV with columns code,amount (and name,category for new lines)
-        #[arg(long)]
-        file: Option<PathBuf>,
+        #[arg(long, value_name = "FILE.csv")]
+        file: Option<String>,
     },
 }
 
@@ -86,21 +85,28 @@ pub struct LineRow {
     pub amount: String,
 }
 
+impl CsvRow for LineRow {
+    const REQUIRED: &'static [&'static str] = &["code", "amount"];
+    const OPTIONAL: &'static [&'static str] = &["grant", "name", "category"];
+}
+
 impl LineRow {
     pub fn parse(&self) -> Result<LineChange> {
-        let code = text::code("budget line code", &self.code)?;
-        let amount = parse_decimal(&format!("amount of line {code}"), &self.amount)?;
+        let code = text::code("budget line code", &self.code).map_err(field("code"))?;
+        let amount = parse_decimal(&format!("amount of line {code}"), &self.amount)
+            .map_err(field("amount"))?;
         match (given(&self.name), given(&self.category)) {
             (None, None) => Ok(LineChange::Amount { code, amount }),
             (Some(name), Some(category)) => Ok(LineChange::New(NewLine {
-                name: text::required("budget line name", name, 200)?,
-                category: LineCategory::parse(category)?,
+                name: text::required("budget line name", name, 200).map_err(field("name"))?,
+                category: LineCategory::parse(category).map_err(field("category"))?,
                 code,
                 amount,
             })),
-            _ => Err(Error::invalid(format!(
+            (name, _) => Err(Error::invalid(format!(
                 "budget line {code}: give both name and category, or neither to change its amount"
-            ))),
+            ))
+            .in_field(if name.is_none() { "name" } else { "category" })),
         }
     }
 }
@@ -135,21 +141,17 @@ fn parse_amount_change(spec: &str) -> Result<LineChange> {
 }
 
 /// Lines from a CSV file, refusing rows that name another grant.
-fn file_lines(path: &PathBuf, grant: &str) -> Result<Vec<LineChange>> {
-    if path.is_dir() {
-        return Err(Error::invalid(format!(
-            "cannot read {}: it is a directory; give the path of a CSV file",
-            path.display()
-        )));
-    }
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+fn file_lines(path: &str, grant: &str) -> Result<Vec<LineChange>> {
+    let mut input = CsvInput::open(&ImportArgs {
+        file: path.to_string(),
+        delimiter: None,
+    })?;
     let mut changes = Vec::new();
-    read_csv(&path.display().to_string(), file, |row: LineRow| {
+    input.rows(|row: LineRow, _| {
         if let Some(other) = given(&row.grant).filter(|g| *g != grant) {
-            return Err(Error::invalid(format!(
-                "row is for grant {other}, not {grant}"
-            )));
+            return Err(
+                Error::invalid(format!("row is for grant {other}, not {grant}")).in_field("grant"),
+            );
         }
         changes.push(row.parse()?);
         Ok(())

@@ -3,11 +3,14 @@
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
-use super::Context;
-use super::input::{given, past_date};
+use super::csv_input::{CsvInput, CsvRow, ERRORS_SHOWN, ImportArgs};
+use super::input::{flag, given, past_date};
+use super::{Context, note};
+use crate::db::Added;
 use crate::domain::money::{check_positive, parse_decimal};
 use crate::domain::{ExpenseFilter, ExpenseKind, NewExpense, parse_date, text};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, field};
+use crate::report::imported::imported;
 use crate::report::listing;
 
 #[derive(Debug, Subcommand)]
@@ -26,6 +29,17 @@ pub enum ExpenseCommand {
                             --format csv"
     )]
     List(ListArgs),
+    /// Import expenses from a CSV file: every row is checked as `expense add` checks it, and
+    /// all are recorded or none
+    #[command(after_help = IMPORT_HELP)]
+    Import {
+        #[command(flatten)]
+        input: ImportArgs,
+        /// Skip rows whose voucher the grant already has (re-importing a file that has grown),
+        /// and say how many
+        #[arg(long)]
+        skip_duplicates: bool,
+    },
     /// Show one expense in full
     Show { id: i64 },
     /// Void an expense: it stays in the ledger, marked void with the reason, and stops counting
@@ -38,6 +52,17 @@ pub enum ExpenseCommand {
         reason: String,
     },
 }
+
+const IMPORT_HELP: &str = "\
+Columns, in any order (header names as in `expense add`'s flags):
+  required: grant, line, date, amount, payee, voucher
+  optional: currency, rate, force_rate, country, description, kind
+UTF-8 with or without a byte-order mark; , or ; (detected, or --delimiter).
+
+Examples:
+  grantbook expense import vouchers-2021-06.csv
+  grantbook expense import --skip-duplicates vouchers-2021.csv   # the file has grown
+  accounting-export | grantbook expense import -";
 
 #[derive(Debug, Args, Deserialize)]
 pub struct ExpenseArgs {
@@ -61,7 +86,7 @@ pub struct ExpenseArgs {
     pub rate: Option<String>,
     /// Accept a --rate more than 20 % away from the stored rate in force
     #[arg(long, requires = "rate")]
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     pub force_rate: bool,
     /// Who was paid
     #[arg(long)]
@@ -85,26 +110,49 @@ fn expenditure() -> String {
     ExpenseKind::Expenditure.as_str().to_string()
 }
 
+impl CsvRow for ExpenseArgs {
+    const REQUIRED: &'static [&'static str] =
+        &["grant", "line", "date", "amount", "payee", "voucher"];
+    const OPTIONAL: &'static [&'static str] = &[
+        "currency",
+        "rate",
+        "force_rate",
+        "country",
+        "description",
+        "kind",
+    ];
+}
+
 impl ExpenseArgs {
+    /// The expense as typed, each problem naming its field (the CSV column, in an import).
     pub fn parse(&self) -> Result<NewExpense> {
-        let amount = parse_decimal("expense amount", &self.amount)?;
-        check_positive("expense amount", amount)?;
+        let amount = parse_decimal("expense amount", &self.amount)
+            .and_then(|a| check_positive("expense amount", a).map(|()| a))
+            .map_err(field("amount"))?;
         let rate = given(&self.rate)
             .map(|r| parse_decimal("rate", r))
-            .transpose()?;
+            .transpose()
+            .map_err(field("rate"))?;
         Ok(NewExpense {
-            grant: text::code("grant reference", &self.grant)?,
-            line: text::code("budget line code", &self.line)?,
-            kind: ExpenseKind::parse(&self.kind)?,
-            date: past_date("expense date", &self.date)?,
+            grant: text::code("grant reference", &self.grant).map_err(field("grant"))?,
+            line: text::code("budget line code", &self.line).map_err(field("line"))?,
+            kind: ExpenseKind::parse(&self.kind).map_err(field("kind"))?,
+            date: past_date("expense date", &self.date).map_err(field("date"))?,
             amount,
-            currency: given(&self.currency).map(text::currency).transpose()?,
+            currency: given(&self.currency)
+                .map(text::currency)
+                .transpose()
+                .map_err(field("currency"))?,
             rate,
             force_rate: self.force_rate,
-            payee: text::required("payee", &self.payee, 200)?,
-            voucher: text::required("voucher", &self.voucher, 60)?,
-            country: given(&self.country).map(text::country).transpose()?,
-            description: text::optional("description", &self.description, 2000)?,
+            payee: text::required("payee", &self.payee, 200).map_err(field("payee"))?,
+            voucher: text::required("voucher", &self.voucher, 60).map_err(field("voucher"))?,
+            country: given(&self.country)
+                .map(text::country)
+                .transpose()
+                .map_err(field("country"))?,
+            description: text::optional("description", &self.description, 2000)
+                .map_err(field("description"))?,
         })
     }
 }
@@ -172,12 +220,54 @@ pub fn run(command: ExpenseCommand, ctx: &mut Context) -> Result<()> {
         ExpenseCommand::List(args) => {
             ctx.show(&listing::expenses(&ctx.ledger.expenses(&args.parse()?)?))
         }
+        ExpenseCommand::Import {
+            input,
+            skip_duplicates,
+        } => import(&input, skip_duplicates, ctx),
         ExpenseCommand::Show { id } => ctx.show(&listing::expense(&ctx.ledger.expense(id)?, "")),
         ExpenseCommand::Void { id, reason } => {
             let reason = text::required("reason", &reason, 500)?;
-            let expense = ctx.ledger.void_expense(id, &reason)?;
+            let expense = ctx.ledger.void_expense(id, &reason, None)?;
             let title = format!("Voided expense #{}", expense.id);
             ctx.show(&listing::expense(&expense, &title))
         }
     }
+}
+
+fn import(input: &ImportArgs, skip_duplicates: bool, ctx: &mut Context) -> Result<()> {
+    let mut csv = CsvInput::open(input)?;
+    let label = csv.label().to_string();
+    let mut differing = Vec::new();
+    let summary = ctx
+        .ledger
+        .import_expenses(&label, skip_duplicates, |import| {
+            csv.rows(|row: ExpenseArgs, place| {
+                if let Added::Skipped { differs: Some(how) } = import.add(&row.parse()?)? {
+                    differing.push(format!("{label}:{}: {how}", place.line));
+                }
+                Ok(())
+            })
+            .map(drop)
+        })?;
+    if summary.skipped > 0 {
+        note(&format!(
+            "skipped {} row{} whose voucher was already recorded",
+            summary.skipped,
+            if summary.skipped == 1 { "" } else { "s" }
+        ));
+    }
+    if !differing.is_empty() {
+        note(&format!(
+            "{} of them differ from what is recorded; the ledger keeps its figures (void and \
+             re-add an expense to change it):",
+            differing.len()
+        ));
+        for how in differing.iter().take(ERRORS_SHOWN) {
+            eprintln!("  {how}");
+        }
+        if differing.len() > ERRORS_SHOWN {
+            eprintln!("  ... and {} more", differing.len() - ERRORS_SHOWN);
+        }
+    }
+    ctx.show(&imported(&summary))
 }

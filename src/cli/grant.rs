@@ -4,7 +4,8 @@ use clap::{Args, Subcommand};
 use serde::Deserialize;
 
 use super::Context;
-use crate::db::GrantFilter;
+use super::csv_input::CsvRow;
+use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::{parse_decimal, parse_percent};
 use crate::domain::{DateRange, GrantStatus, NewGrant, parse_date, text};
 use crate::error::{Error, Result};
@@ -83,6 +84,26 @@ pub struct GrantArgs {
     pub status: String,
 }
 
+impl CsvRow for GrantArgs {
+    const REQUIRED: &'static [&'static str] = &[
+        "reference",
+        "donor",
+        "project",
+        "currency",
+        "amount",
+        "start",
+        "end",
+        "indirect_rate",
+        "status",
+    ];
+    const OPTIONAL: &'static [&'static str] = &[];
+}
+
+impl CsvRow for ExtendArgs {
+    const REQUIRED: &'static [&'static str] = &["grant", "new_end", "reason"];
+    const OPTIONAL: &'static [&'static str] = &[];
+}
+
 impl GrantArgs {
     pub fn parse(&self) -> Result<NewGrant> {
         let start = parse_date("grant start", &self.start)?;
@@ -118,10 +139,10 @@ pub struct ExtendArgs {
     pub reason: String,
 }
 
-pub fn extend(args: &ExtendArgs, ctx: &mut Context) -> Result<crate::domain::Grant> {
+pub fn extend(args: &ExtendArgs, ledger: &mut Ledger) -> Result<crate::domain::Grant> {
     let end = parse_date("new end date", &args.end)?;
     let reason = text::required("reason", &args.reason, 500)?;
-    ctx.ledger.extend_grant(args.reference.trim(), end, &reason)
+    ledger.extend_grant(args.reference.trim(), end, &reason)
 }
 
 pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
@@ -152,7 +173,7 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
             show_grant(ctx, &grant.reference, "Changed grant status")
         }
         GrantCommand::Extend(args) => {
-            let grant = extend(&args, ctx)?;
+            let grant = extend(&args, &mut ctx.ledger)?;
             show_grant(ctx, &grant.reference, "Extended grant")
         }
     }

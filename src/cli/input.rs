@@ -1,8 +1,9 @@
-//! Reading what users give: optional flags and small CSV files, with errors that say where.
+//! Reading what users give: optional flags, CSV cells and dates, with errors that say where.
 
-use std::io::Read;
+use std::sync::OnceLock;
 
-use serde::de::DeserializeOwned;
+use chrono::NaiveDate;
+use serde::Deserialize;
 
 use crate::domain::dates::{not_after, parse_date};
 use crate::error::{Error, Result};
@@ -12,54 +13,47 @@ pub fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Today in the user's time zone, read once: an import of a million rows asks for it a
+/// million times, and all of them must agree even if the import runs past midnight.
+pub fn today() -> NaiveDate {
+    static TODAY: OnceLock<NaiveDate> = OnceLock::new();
+    *TODAY.get_or_init(|| chrono::Local::now().date_naive())
+}
+
 /// A date that has already happened (money paid or received).
-pub fn past_date(what: &str, text: &str) -> Result<chrono::NaiveDate> {
+pub fn past_date(what: &str, text: &str) -> Result<NaiveDate> {
     let date = parse_date(what, text)?;
-    not_after(what, date, chrono::Local::now().date_naive())?;
+    not_after(what, date, today())?;
     Ok(date)
 }
 
-/// Read every row of a CSV file with a header row into `T` and hand it to `each`. An error in
-/// row N is reported as `LABEL:N: ...` (N counts lines of the file, header included).
-pub fn read_csv<T: DeserializeOwned>(
-    label: &str,
-    reader: impl Read,
-    mut each: impl FnMut(T) -> Result<()>,
-) -> Result<()> {
-    let mut csv = csv::ReaderBuilder::new()
-        .trim(csv::Trim::Headers)
-        .from_reader(reader);
-    let mut record = csv::StringRecord::new();
-    let headers = csv.headers()?.clone();
-    loop {
-        let more = csv.read_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::from(e).at(format!("{label}:{line}"))
-        })?;
-        if !more {
-            return Ok(());
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        let row: T = record
-            .deserialize(Some(&headers))
-            .map_err(|e| Error::invalid(describe(&e, &headers)).at(format!("{label}:{line}")))?;
-        each(row).map_err(|e| e.at(format!("{label}:{line}")))?;
+/// A moment as the ledger stores it (UTC, `YYYY-MM-DDTHH:MM:SSZ`) from RFC 3339 text such as
+/// an export's `voided_at`; empty means none given.
+pub fn given_timestamp(text: &str) -> Result<Option<String>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
     }
+    let moment = chrono::DateTime::parse_from_rfc3339(text).map_err(|e| {
+        Error::invalid(format!(
+            "{text:?} is not a date and time ({e}); write it as 2024-03-31T14:05:00Z"
+        ))
+    })?;
+    let utc = moment.with_timezone(&chrono::Utc);
+    if utc > chrono::Utc::now() {
+        return Err(Error::invalid(format!("{text} is in the future")));
+    }
+    Ok(Some(utc.format("%Y-%m-%dT%H:%M:%SZ").to_string()))
 }
 
-fn describe(e: &csv::Error, headers: &csv::StringRecord) -> String {
-    match e.kind() {
-        csv::ErrorKind::Deserialize { err, .. } => {
-            let column = err
-                .field()
-                .and_then(|i| headers.get(i as usize))
-                .map(|h| format!("column {h:?}: "))
-                .unwrap_or_default();
-            format!(
-                "{column}{} (expected columns: see the file's README or `--help`)",
-                err.kind()
-            )
-        }
-        _ => e.to_string(),
+/// A yes/no CSV cell: `true`/`false`, `yes`/`no`, `1`/`0`, or empty for no.
+pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    let text = String::deserialize(d)?;
+    match text.trim().to_lowercase().as_str() {
+        "" | "false" | "no" | "0" => Ok(false),
+        "true" | "yes" | "1" => Ok(true),
+        other => Err(serde::de::Error::custom(format!(
+            "{other:?} is not a yes/no value; use true or false"
+        ))),
     }
 }

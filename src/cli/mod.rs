@@ -3,10 +3,13 @@
 //! SQL and no arithmetic.
 
 mod budget;
+mod csv_input;
 mod demo;
 mod expense;
+mod export;
 mod grant;
 mod input;
+mod load;
 mod money;
 mod parties;
 mod period;
@@ -82,6 +85,18 @@ pub enum Command {
     /// Reports: burn rates, budget against actuals, the donor's financial report
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Write tables out as CSV or JSON, in the columns `import` reads back
+    #[command(after_help = export::EXPORT_HELP)]
+    Export(export::ExportArgs),
+    /// Load a whole ledger that `export --all` wrote into this (new, empty) database
+    #[command(
+        after_help = "Example:\n  grantbook --db copy.db init\n  grantbook --db copy.db import backup-2024-06/"
+    )]
+    Import {
+        /// The directory `export --all --out DIR` wrote
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// The audit log: every change, newest first
     #[command(after_help = "Example:\n  grantbook audit --entity expense --limit 20")]
     Audit {
@@ -174,6 +189,8 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Receipt(c) => money::receipt(c, ctx),
         Command::Expense(c) => expense::run(c, ctx),
         Command::Report(c) => report::run(c, ctx),
+        Command::Export(args) => export::export(&args, ctx),
+        Command::Import { dir } => export::import(&dir, ctx),
         Command::Audit { entity, limit } => {
             let entries = ctx.ledger.audit_log(entity.as_deref(), limit)?;
             ctx.show(&listing::audit(&entries))

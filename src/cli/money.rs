@@ -4,10 +4,11 @@ use clap::{Args, Subcommand};
 use serde::Deserialize;
 
 use super::Context;
+use super::csv_input::{CsvRow, ImportArgs, import_all};
 use super::input::{given, past_date};
 use crate::domain::money::{check_positive, parse_decimal};
 use crate::domain::{FxRate, NewReceipt, parse_date, text};
-use crate::error::Result;
+use crate::error::{Result, field};
 use crate::report::listing;
 
 #[derive(Debug, Subcommand)]
@@ -21,6 +22,17 @@ pub enum FxCommand {
         #[command(flatten)]
         rate: RateArgs,
         /// Replace the rate already stored for this pair and date
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Import rates from a CSV file (columns from,to,rate,valid_from and optionally source),
+    /// all or none
+    #[command(after_help = "Example:\n  grantbook fx import un-rates-2021.csv\n  \
+                            grantbook fx import --replace --delimiter ';' corrected-rates.csv")]
+    Import {
+        #[command(flatten)]
+        input: ImportArgs,
+        /// Replace rates already stored for the same pair and date
         #[arg(long)]
         replace: bool,
     },
@@ -51,16 +63,23 @@ pub struct RateArgs {
     pub source: String,
 }
 
+impl CsvRow for RateArgs {
+    const REQUIRED: &'static [&'static str] = &["from", "to", "rate", "valid_from"];
+    const OPTIONAL: &'static [&'static str] = &["source"];
+}
+
 impl RateArgs {
     pub fn parse(&self) -> Result<FxRate> {
-        let rate = parse_decimal("rate", &self.rate)?;
-        check_positive("rate", rate)?;
+        let rate = parse_decimal("rate", &self.rate)
+            .and_then(|r| check_positive("rate", r).map(|()| r))
+            .map_err(field("rate"))?;
         Ok(FxRate {
-            base: text::currency(&self.from)?,
-            quote: text::currency(&self.to)?,
-            valid_from: parse_date("valid-from date", &self.valid_from)?,
+            base: text::currency(&self.from).map_err(field("from"))?,
+            quote: text::currency(&self.to).map_err(field("to"))?,
+            valid_from: parse_date("valid-from date", &self.valid_from)
+                .map_err(field("valid_from"))?,
             rate,
-            source: text::optional("source", &self.source, 200)?,
+            source: text::optional("source", &self.source, 200).map_err(field("source"))?,
         })
     }
 }
@@ -73,6 +92,10 @@ pub enum ReceiptCommand {
                             --amount 123762.00 --reference T1"
     )]
     Add(ReceiptArgs),
+    /// Import receipts from a CSV file (columns grant,date,amount and optionally currency,
+    /// reference,description), all or none
+    #[command(after_help = "Example:\n  grantbook receipt import tranches.csv")]
+    Import(ImportArgs),
     /// List receipts
     List {
         #[arg(long)]
@@ -102,17 +125,28 @@ pub struct ReceiptArgs {
     pub description: String,
 }
 
+impl CsvRow for ReceiptArgs {
+    const REQUIRED: &'static [&'static str] = &["grant", "date", "amount"];
+    const OPTIONAL: &'static [&'static str] = &["currency", "reference", "description"];
+}
+
 impl ReceiptArgs {
     pub fn parse(&self) -> Result<NewReceipt> {
-        let amount = parse_decimal("receipt amount", &self.amount)?;
-        check_positive("receipt amount", amount)?;
+        let amount = parse_decimal("receipt amount", &self.amount)
+            .and_then(|a| check_positive("receipt amount", a).map(|()| a))
+            .map_err(field("amount"))?;
         Ok(NewReceipt {
-            grant: text::code("grant reference", &self.grant)?,
-            date: past_date("receipt date", &self.date)?,
+            grant: text::code("grant reference", &self.grant).map_err(field("grant"))?,
+            date: past_date("receipt date", &self.date).map_err(field("date"))?,
             amount,
-            currency: given(&self.currency).map(text::currency).transpose()?,
-            reference: text::optional("reference", &self.reference, 100)?,
-            description: text::optional("description", &self.description, 1000)?,
+            currency: given(&self.currency)
+                .map(text::currency)
+                .transpose()
+                .map_err(field("currency"))?,
+            reference: text::optional("reference", &self.reference, 100)
+                .map_err(field("reference"))?,
+            description: text::optional("description", &self.description, 1000)
+                .map_err(field("description"))?,
         })
     }
 }
@@ -122,6 +156,12 @@ pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
         FxCommand::Set { rate, replace } => {
             let stored = ctx.ledger.set_rate(&rate.parse()?, replace)?;
             ctx.show(&listing::rates(&[stored], "Recorded rate"))
+        }
+        FxCommand::Import { input, replace } => {
+            let stored = import_all(&mut ctx.ledger, &input, |ledger, row: RateArgs| {
+                ledger.set_rate(&row.parse()?, replace)
+            })?;
+            ctx.show(&listing::rates(&stored, "Imported rates"))
         }
         FxCommand::List { currency } => {
             let currency = currency.as_deref().map(text::currency).transpose()?;
@@ -135,6 +175,12 @@ pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
         ReceiptCommand::Add(args) => {
             let stored = ctx.ledger.add_receipt(&args.parse()?)?;
             ctx.show(&listing::receipts(&[stored], "Recorded receipt"))
+        }
+        ReceiptCommand::Import(input) => {
+            let stored = import_all(&mut ctx.ledger, &input, |ledger, row: ReceiptArgs| {
+                ledger.add_receipt(&row.parse()?)
+            })?;
+            ctx.show(&listing::receipts(&stored, "Imported receipts"))
         }
         ReceiptCommand::List { grant } => ctx.show(&listing::receipts(
             &ctx.ledger.receipts(grant.as_deref())?,

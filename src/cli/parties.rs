@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 use serde::Deserialize;
 
 use super::Context;
+use super::csv_input::CsvRow;
 use super::input::given;
 use crate::db::GrantFilter;
 use crate::domain::{DateRange, Donor, DonorKind, Project, ProjectStatus, parse_date, text};
@@ -40,6 +41,11 @@ pub struct DonorArgs {
     /// ISO 3166 two-letter country code of the donor, if any
     #[arg(long)]
     pub country: Option<String>,
+}
+
+impl CsvRow for DonorArgs {
+    const REQUIRED: &'static [&'static str] = &["code", "name", "kind"];
+    const OPTIONAL: &'static [&'static str] = &["country"];
 }
 
 impl DonorArgs {
@@ -91,6 +97,19 @@ pub struct ProjectArgs {
     /// pipeline, implementation, finalisation, closed, cancelled or suspended
     #[arg(long, default_value = "implementation")]
     pub status: String,
+}
+
+impl CsvRow for ProjectArgs {
+    const REQUIRED: &'static [&'static str] = &[
+        "code",
+        "title",
+        "organisation",
+        "countries",
+        "start",
+        "end",
+        "status",
+    ];
+    const OPTIONAL: &'static [&'static str] = &[];
 }
 
 impl ProjectArgs {

@@ -4,6 +4,7 @@ use clap::{Subcommand, ValueEnum};
 use serde::Deserialize;
 
 use super::{Context, note};
+use crate::db::Ledger;
 use crate::domain::{DateRange, Every, PeriodStatus, parse_date, text};
 use crate::error::Result;
 use crate::report::grants;
@@ -72,18 +73,18 @@ pub struct PeriodArgs {
     pub end: String,
 }
 
-pub fn add(args: &PeriodArgs, ctx: &mut Context) -> Result<crate::domain::Period> {
+pub fn add(args: &PeriodArgs, ledger: &mut Ledger) -> Result<crate::domain::Period> {
     let code = text::code("period code", &args.code)?;
     let start = parse_date("period start", &args.start)?;
     let end = parse_date("period end", &args.end)?;
     let dates = DateRange::new(&format!("period {code}"), start, end)?;
-    ctx.ledger.add_period(args.grant.trim(), &code, dates)
+    ledger.add_period(args.grant.trim(), &code, dates)
 }
 
 pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
     match command {
         PeriodCommand::Add(args) => {
-            let period = add(&args, ctx)?;
+            let period = add(&args, &mut ctx.ledger)?;
             ctx.show(&grants::periods(&[period], "Added period"))
         }
         PeriodCommand::Generate { grant, every } => {

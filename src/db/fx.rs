@@ -5,8 +5,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Ledger;
 use super::lookup::{self, decimal};
+use crate::domain::FxRate;
 use crate::domain::fx::inverse;
-use crate::domain::{FxRate, Quote};
 use crate::error::{Error, Result};
 
 impl Ledger {
@@ -143,15 +143,16 @@ fn find(
         .optional()?)
 }
 
-/// The rate in force on `date` between two currencies, quoted either way round: the one with
-/// the latest `valid_from` on or before the date.
-pub(super) fn quote_on(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-    date: NaiveDate,
-) -> Result<Option<Quote>> {
-    Ok(rate_on(conn, from, to, date)?.map(|r| r.quote()))
+/// Every stored rate between two currencies, quoted either way round, oldest first; on the same
+/// date the pair as asked (from → to) comes last, as `rate_on` prefers it.
+pub(super) fn pair_history(conn: &Connection, from: &str, to: &str) -> Result<Vec<FxRate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT base, quote, valid_from, rate, source FROM fx_rate
+         WHERE (base = ?1 AND quote = ?2) OR (base = ?2 AND quote = ?1)
+         ORDER BY valid_from, base = ?1",
+    )?;
+    let rows = stmt.query_map(params![from, to], rate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn rate_on(conn: &Connection, from: &str, to: &str, date: NaiveDate) -> Result<Option<FxRate>> {

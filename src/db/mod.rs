@@ -6,7 +6,10 @@
 
 mod audit;
 mod budget;
+mod expense_book;
+mod expense_import;
 mod expenses;
+mod export;
 mod fx;
 mod grants;
 mod lookup;
@@ -20,12 +23,14 @@ use std::fs::OpenOptions;
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 
 pub use budget::LineChange;
+pub use expense_import::{Added, ExpenseImport};
+pub use export::{table_columns, table_names};
 pub use grants::GrantFilter;
 
 /// How long a writer waits for another process's transaction before giving up.
@@ -110,32 +115,63 @@ impl Ledger {
     }
 
     /// Run `change` in one immediate transaction: all of it is stored, with its audit rows,
-    /// or none of it.
+    /// or none of it. Inside [`Ledger::all_or_nothing`] it is a savepoint of that transaction,
+    /// so a refused change leaves the others of the batch in place until the batch ends.
     fn write<T>(&mut self, change: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let writer = Writer {
-            tx: &tx,
-            actor: &self.actor,
-            at: now(),
-        };
-        let out = change(&writer)?;
-        tx.commit()?;
-        Ok(out)
+        let at = now();
+        let actor = self.actor.as_str();
+        if self.conn.is_autocommit() {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = change(&Writer {
+                conn: &tx,
+                actor,
+                at,
+            })?;
+            tx.commit()?;
+            Ok(out)
+        } else {
+            let savepoint = self.conn.savepoint()?;
+            let out = change(&Writer {
+                conn: &savepoint,
+                actor,
+                at,
+            })?;
+            savepoint.commit()?;
+            Ok(out)
+        }
+    }
+
+    /// Run `batch`, which may make many changes, as one transaction: if it fails, none of its
+    /// changes is stored. Imports use it so that a bad row anywhere leaves the ledger as it was.
+    pub fn all_or_nothing<T>(&mut self, batch: impl FnOnce(&mut Ledger) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match batch(self) {
+            Ok(out) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(out)
+            }
+            Err(e) => {
+                // The error that stopped the batch is the one to report, not a failed rollback
+                // (SQLite rolls back an unfinished transaction when the connection closes).
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 }
 
-/// A transaction in progress, and who is making it.
+/// A change in progress inside a transaction, and who is making it.
 struct Writer<'a> {
-    tx: &'a Transaction<'a>,
+    conn: &'a Connection,
     actor: &'a str,
     at: String,
 }
 
 impl Writer<'_> {
     fn conn(&self) -> &Connection {
-        self.tx
+        self.conn
     }
 
     /// Record one change in the audit log, in the same transaction as the change itself.

@@ -202,14 +202,35 @@ pub(super) fn refuse_closed_period(
     date: chrono::NaiveDate,
     doing: &str,
 ) -> Result<()> {
-    if let Some(period) = closed_period_on(conn, grant, date)? {
-        return Err(Error::invalid(format!(
-            "cannot {doing} {date}: period {} ({} to {}) of grant {} is closed; if the books \
-             must change, reopen it with `grantbook period reopen --grant {} {} --reason ...`",
-            period.code, period.start, period.end, grant.reference, grant.reference, period.code
-        )));
+    match closed_period_on(conn, grant, date)? {
+        Some(period) => Err(closed_refusal(&period, grant, date, doing)),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// A grant's closed periods, for checking many dates against them without a query each.
+pub(super) fn closed_periods(conn: &Connection, grant: &Grant) -> Result<Vec<Period>> {
+    let sql = format!(
+        "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND status = 'closed'
+         ORDER BY start_date"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([grant.id], |r| period_from_row(grant, r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Why `doing` something dated `date` is refused: `period` is closed.
+pub(super) fn closed_refusal(
+    period: &Period,
+    grant: &Grant,
+    date: chrono::NaiveDate,
+    doing: &str,
+) -> Error {
+    Error::invalid(format!(
+        "cannot {doing} {date}: period {} ({} to {}) of grant {} is closed; if the books \
+         must change, reopen it with `grantbook period reopen --grant {} {} --reason ...`",
+        period.code, period.start, period.end, grant.reference, grant.reference, period.code
+    ))
 }
 
 /// Refuse to `doing` (e.g. "make a budget revision effective 2021-06-01"), a change that takes

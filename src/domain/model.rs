@@ -270,3 +270,25 @@ pub struct AuditEntry {
     pub before: Option<String>,
     pub after: Option<String>,
 }
+
+/// Control totals of an import, per grant, for checking against the source system.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportedGrant {
+    pub reference: String,
+    #[serde(skip)]
+    pub currency: Currency,
+    pub rows: u64,
+    /// Sum of the recorded expenses in the grant's currency.
+    pub amount: Decimal,
+}
+
+/// What an import recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportSummary {
+    pub source: String,
+    pub recorded: u64,
+    pub skipped: u64,
+    pub first_id: Option<i64>,
+    pub last_id: Option<i64>,
+    pub grants: Vec<ImportedGrant>,
+}

@@ -1,0 +1,177 @@
+//! `export`: every table out as CSV or JSON, in the columns `import` reads back, streamed row by
+//! row; and `import DIR`: a whole exported ledger into a new database.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::load::{Tables, load};
+use super::{Context, note};
+use crate::db::{GrantFilter, Ledger, table_columns, table_names};
+use crate::error::{Error, Result};
+use crate::render::Format;
+use crate::report::imported::imported;
+
+pub const EXPORT_HELP: &str = "\
+Tables: donors, projects, grants, extensions, budget_lines, budget_revisions, periods,
+fx_rates, receipts, expenses, voids. Columns are those `import` and the fixtures use
+(fixtures/README.md); amounts are exact decimals in their currency.
+
+Examples:
+  grantbook export --table expenses > expenses.csv
+  grantbook export --table receipts --format json
+  grantbook export --all --out backup-2024-06/
+  grantbook --db copy.db init && grantbook --db copy.db import backup-2024-06/";
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["table", "all"]))]
+pub struct ExportArgs {
+    /// One table, written to standard output unless --out is given
+    #[arg(long, value_name = "TABLE")]
+    table: Option<String>,
+    /// Every table, one file each in the --out directory
+    #[arg(long, requires = "out")]
+    all: bool,
+    /// Directory to write TABLE.csv (or TABLE.json) into; created if missing
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace files of the same name already in the directory
+    #[arg(long, requires = "out")]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Csv,
+    Json,
+}
+
+impl Kind {
+    fn of(format: Format) -> Result<Kind> {
+        match format {
+            // Export is for machines: the table format means "the default", CSV.
+            Format::Table | Format::Csv => Ok(Kind::Csv),
+            Format::Json => Ok(Kind::Json),
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Kind::Csv => "csv",
+            Kind::Json => "json",
+        }
+    }
+}
+
+pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
+    let kind = Kind::of(ctx.format)?;
+    let tables: Vec<&str> = match &args.table {
+        Some(name) => {
+            table_columns(name)?;
+            vec![name.as_str()]
+        }
+        None => table_names().collect(),
+    };
+    let Some(dir) = &args.out else {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        write_table(&ctx.ledger, tables[0], kind, &mut out)?;
+        out.flush()?;
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::invalid(format!("cannot create {}: {e}", dir.display())))?;
+    let targets: Vec<PathBuf> = tables
+        .iter()
+        .map(|t| dir.join(format!("{t}.{}", kind.extension())))
+        .collect();
+    if !args.force
+        && let Some(existing) = targets.iter().find(|p| p.exists())
+    {
+        return Err(Error::invalid(format!(
+            "{} already exists; export into an empty directory, or add --force to replace it",
+            existing.display()
+        )));
+    }
+    let mut counts = Vec::new();
+    for (table, target) in tables.iter().zip(&targets) {
+        let rows = write_file(&ctx.ledger, table, kind, target)?;
+        counts.push(format!("{table} {rows}"));
+    }
+    note(&format!(
+        "exported to {}: {} (rows)",
+        dir.display(),
+        counts.join(", ")
+    ));
+    Ok(())
+}
+
+/// Write one table next to its final name and rename it into place, so a crash never leaves a
+/// half-written file under the name an import would read.
+fn write_file(ledger: &Ledger, table: &str, kind: Kind, target: &Path) -> Result<u64> {
+    let partial = target.with_extension(format!("{}.partial", kind.extension()));
+    let file = File::create(&partial)
+        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", partial.display())))?;
+    let mut out = BufWriter::new(file);
+    let rows = write_table(ledger, table, kind, &mut out)?;
+    let file = out
+        .into_inner()
+        .map_err(|e| Error::runtime(format!("cannot write {}: {e}", partial.display())))?;
+    file.sync_all()?;
+    std::fs::rename(&partial, target)?;
+    Ok(rows)
+}
+
+fn write_table(ledger: &Ledger, table: &str, kind: Kind, out: &mut dyn Write) -> Result<u64> {
+    let columns = table_columns(table)?;
+    match kind {
+        Kind::Csv => {
+            let mut csv = csv::Writer::from_writer(out);
+            csv.write_record(columns)?;
+            let rows = ledger.export_rows(table, |row| Ok(csv.write_record(row)?))?;
+            csv.flush()?;
+            Ok(rows)
+        }
+        Kind::Json => {
+            // One array of objects, written an object at a time; values are strings, exact
+            // decimals included, as in every JSON grantbook writes.
+            out.write_all(b"[")?;
+            let mut first = true;
+            let rows = ledger.export_rows(table, |row| {
+                let object: serde_json::Map<String, serde_json::Value> = columns
+                    .iter()
+                    .zip(row)
+                    .map(|(c, v)| (c.to_string(), serde_json::Value::String(v.clone())))
+                    .collect();
+                out.write_all(if first { b"\n  " } else { b",\n  " })?;
+                first = false;
+                serde_json::to_writer(&mut *out, &object)?;
+                Ok(())
+            })?;
+            out.write_all(if rows == 0 { b"]\n" } else { b"\n]\n" })?;
+            Ok(rows)
+        }
+    }
+}
+
+/// `import DIR`: load an export into this database, which must hold no ledger yet.
+pub fn import(dir: &Path, ctx: &mut Context) -> Result<()> {
+    if !dir.is_dir() {
+        return Err(Error::invalid(format!(
+            "{} is not a directory; give the directory `grantbook export --all --out DIR` \
+             wrote (for one file of expenses use `grantbook expense import FILE.csv`)",
+            dir.display()
+        )));
+    }
+    if !ctx.ledger.donors()?.is_empty() || !ctx.ledger.grants(&GrantFilter::default())?.is_empty() {
+        return Err(Error::invalid(
+            "this database already holds a ledger; import a whole export into a new one: \
+             `grantbook --db NEW.db init`, then `grantbook --db NEW.db import DIR`",
+        ));
+    }
+    let summary = load(&mut ctx.ledger, &Tables::Dir(dir.to_path_buf()))?;
+    note(&format!("loaded the ledger exported in {}", dir.display()));
+    ctx.show(&imported(&summary))
+}

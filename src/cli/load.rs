@@ -1,0 +1,275 @@
+//! Loading a whole ledger from its tables as CSV files: the demo's fixtures compiled into the
+//! binary, or a directory written by `export` (the same format). Every row goes through the
+//! checks of the command that would add it by hand, and the whole load is one transaction.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::budget::LineRow;
+use super::csv_input::{CsvInput, CsvRow, ImportArgs};
+use super::expense::ExpenseArgs;
+use super::grant::{ExtendArgs, GrantArgs};
+use super::money::{RateArgs, ReceiptArgs};
+use super::parties::{DonorArgs, ProjectArgs};
+use super::period::PeriodArgs;
+use crate::db::{Ledger, LineChange};
+use crate::domain::{GrantStatus, ImportSummary, NewLine, PeriodStatus, text};
+use crate::error::{Error, Result, field};
+
+/// A fixture file compiled into the binary (so the demo runs from any directory).
+macro_rules! fixture {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../fixtures/", $name)))
+    };
+}
+
+const FIXTURES: &[(&str, &str)] = &[
+    fixture!("donors.csv"),
+    fixture!("projects.csv"),
+    fixture!("grants.csv"),
+    fixture!("extensions.csv"),
+    fixture!("budget_lines.csv"),
+    fixture!("periods.csv"),
+    fixture!("fx_rates.csv"),
+    fixture!("receipts.csv"),
+    fixture!("expenses.csv"),
+    fixture!("voids.csv"),
+];
+
+/// Where the tables come from.
+pub enum Tables {
+    /// The bundled fixtures (the demo).
+    Fixtures,
+    /// A directory of `TABLE.csv` files, as `export --all` writes them.
+    Dir(PathBuf),
+}
+
+impl Tables {
+    /// The file of `table`, if there is one (a ledger without extensions has no extensions.csv).
+    fn open(&self, table: &str) -> Result<Option<CsvInput>> {
+        let name = format!("{table}.csv");
+        match self {
+            Tables::Fixtures => FIXTURES
+                .iter()
+                .find(|(file, _)| *file == name)
+                .map(|(file, text)| {
+                    let source: Box<dyn Read> = Box::new(text.as_bytes());
+                    CsvInput::new(&format!("fixtures/{file}"), source, None, None)
+                })
+                .transpose(),
+            Tables::Dir(dir) => {
+                let path = dir.join(&name);
+                if !path.exists() {
+                    return Ok(None);
+                }
+                CsvInput::open(&ImportArgs {
+                    file: path.display().to_string(),
+                    delimiter: None,
+                })
+                .map(Some)
+            }
+        }
+    }
+
+    /// Hand each row of `table` to `each`; no file, no rows.
+    fn each<T: CsvRow>(&self, table: &str, each: impl FnMut(T) -> Result<()>) -> Result<()> {
+        let mut each = each;
+        if let Some(mut input) = self.open(table)? {
+            input.rows(|row: T, _| each(row))?;
+        }
+        Ok(())
+    }
+}
+
+// Rows list their fields rather than flatten the command's arguments: csv reads flattened
+// fields by guessing their type, so a code such as 2021 would arrive as a number.
+#[derive(Debug, Deserialize)]
+struct PeriodRow {
+    grant: String,
+    code: String,
+    start: String,
+    end: String,
+    status: String,
+}
+
+impl CsvRow for PeriodRow {
+    const REQUIRED: &'static [&'static str] = &["grant", "code", "start", "end", "status"];
+    const OPTIONAL: &'static [&'static str] = &[];
+}
+
+#[derive(Debug, Deserialize)]
+struct VoidRow {
+    grant: String,
+    voucher: String,
+    reason: String,
+    #[serde(default)]
+    voided_at: String,
+}
+
+impl CsvRow for VoidRow {
+    const REQUIRED: &'static [&'static str] = &["grant", "voucher", "reason"];
+    const OPTIONAL: &'static [&'static str] = &["voided_at"];
+}
+
+/// One line of a budget revision after the first; rows of the same grant and revision number
+/// make one revision.
+#[derive(Debug, Deserialize)]
+struct RevisionRow {
+    grant: String,
+    revision: String,
+    date: String,
+    reason: String,
+    code: String,
+    name: Option<String>,
+    category: Option<String>,
+    amount: String,
+}
+
+impl CsvRow for RevisionRow {
+    const REQUIRED: &'static [&'static str] =
+        &["grant", "revision", "date", "reason", "code", "amount"];
+    const OPTIONAL: &'static [&'static str] = &["name", "category"];
+}
+
+/// Load every table into `ledger`, all or nothing; returns what the expense import recorded.
+pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
+    if let Tables::Dir(dir) = tables
+        && !crate::db::table_names().any(|t| dir.join(format!("{t}.csv")).exists())
+    {
+        return Err(Error::invalid(format!(
+            "{} holds none of the files an export writes ({}.csv...); give the directory \
+             `grantbook export --all --out DIR` wrote",
+            dir.display(),
+            crate::db::table_names().next().unwrap_or_default()
+        )));
+    }
+    ledger.all_or_nothing(|ledger| load_tables(ledger, tables))
+}
+
+fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
+    tables.each("donors", |r: DonorArgs| {
+        ledger.add_donor(&r.parse()?).map(drop)
+    })?;
+    tables.each("projects", |r: ProjectArgs| {
+        ledger.add_project(&r.parse()?).map(drop)
+    })?;
+    // Grants are loaded active and given their final status once their expenses are in, as an
+    // office closes a grant after its last payment.
+    let mut final_status = Vec::new();
+    tables.each("grants", |r: GrantArgs| {
+        let mut grant = r.parse()?;
+        final_status.push((grant.reference.clone(), grant.status));
+        grant.status = GrantStatus::Active;
+        ledger.add_grant(&grant).map(drop)
+    })?;
+    tables.each("extensions", |r: ExtendArgs| {
+        super::grant::extend(&r, ledger).map(drop)
+    })?;
+    let mut lines: BTreeMap<String, Vec<NewLine>> = BTreeMap::new();
+    tables.each("budget_lines", |r: LineRow| {
+        let grant =
+            text::code("grant", r.grant.as_deref().unwrap_or_default()).map_err(field("grant"))?;
+        match r.parse()? {
+            LineChange::New(line) => lines.entry(grant).or_default().push(line),
+            LineChange::Amount { code, .. } => {
+                return Err(
+                    Error::invalid(format!("line {code} needs a name and a category"))
+                        .in_field("name"),
+                );
+            }
+        }
+        Ok(())
+    })?;
+    for (grant, lines) in &lines {
+        ledger.set_budget(grant, lines)?;
+    }
+    load_revisions(ledger, tables)?;
+    // Periods are created open and closed after the expenses are in, as an office would have
+    // done quarter by quarter.
+    let mut to_close = Vec::new();
+    tables.each("periods", |r: PeriodRow| {
+        let args = PeriodArgs {
+            grant: r.grant,
+            code: r.code,
+            start: r.start,
+            end: r.end,
+        };
+        let period = super::period::add(&args, ledger)?;
+        if PeriodStatus::parse(&r.status).map_err(field("status"))? == PeriodStatus::Closed {
+            to_close.push((period.grant, period.code));
+        }
+        Ok(())
+    })?;
+    tables.each("fx_rates", |r: RateArgs| {
+        ledger.set_rate(&r.parse()?, false).map(drop)
+    })?;
+    tables.each("receipts", |r: ReceiptArgs| {
+        ledger.add_receipt(&r.parse()?).map(drop)
+    })?;
+    let summary = load_expenses(ledger, tables)?;
+    tables.each("voids", |r: VoidRow| {
+        let expense = ledger.expense_by_voucher(r.grant.trim(), r.voucher.trim())?;
+        let reason = text::required("reason", &r.reason, 500).map_err(field("reason"))?;
+        let when = super::input::given_timestamp(&r.voided_at).map_err(field("voided_at"))?;
+        ledger
+            .void_expense(expense.id, &reason, when.as_deref())
+            .map(drop)
+    })?;
+    for (grant, code) in to_close {
+        ledger.set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
+    }
+    for (grant, status) in final_status {
+        if status != GrantStatus::Active {
+            ledger.set_grant_status(&grant, status, "loaded with this status")?;
+        }
+    }
+    Ok(summary)
+}
+
+/// Budget revisions, each gathered from its rows and stored as `budget revise` would.
+fn load_revisions(ledger: &mut Ledger, tables: &Tables) -> Result<()> {
+    type Key = (String, i64);
+    let mut revisions: BTreeMap<Key, (chrono::NaiveDate, String, Vec<LineChange>)> =
+        BTreeMap::new();
+    tables.each("budget_revisions", |r: RevisionRow| {
+        let number: i64 = r.revision.trim().parse().map_err(|_| {
+            Error::invalid(format!("revision {:?} is not a number", r.revision))
+                .in_field("revision")
+        })?;
+        let date = crate::domain::parse_date("revision date", &r.date).map_err(field("date"))?;
+        let reason = text::required("reason", &r.reason, 500).map_err(field("reason"))?;
+        let entry = revisions
+            .entry((r.grant.trim().to_string(), number))
+            .or_insert_with(|| (date, reason, Vec::new()));
+        let line = LineRow {
+            grant: None,
+            code: r.code,
+            name: r.name,
+            category: r.category,
+            amount: r.amount,
+        };
+        entry.2.push(line.parse()?);
+        Ok(())
+    })?;
+    for ((grant, _), (date, reason, changes)) in revisions {
+        ledger.revise_budget(&grant, date, &reason, &changes)?;
+    }
+    Ok(())
+}
+
+/// Expenses through the bulk importer: a million rows load at import speed.
+fn load_expenses(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
+    let mut input = tables.open("expenses")?;
+    let source = input
+        .as_ref()
+        .map_or("expenses.csv".to_string(), |i| i.label().to_string());
+    ledger.import_expenses(&source, false, |import| {
+        if let Some(input) = input.as_mut() {
+            input.rows(|row: ExpenseArgs, _| import.add(&row.parse()?).map(drop))?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,350 @@
+//! Checking and writing expenses, one or a million, by the same rules. `expense add` and
+//! `expense import` both go through an [`ExpenseBook`]: it looks up what a row refers to (grant,
+//! line, currency, countries, closed periods, rates) once per transaction and keeps it, so an
+//! import pays for a lookup once per grant or currency pair instead of once per row. Nothing
+//! else changes while the book is open: it lives inside one write transaction.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rust_decimal::Decimal;
+
+use super::expenses::{EXPENSE_SELECT, expense_from_row};
+use super::fx::pair_history;
+use super::lookup;
+use super::parties::project_countries;
+use super::periods::{closed_periods, closed_refusal};
+use crate::domain::fx::{check_against_stored, convert};
+use crate::domain::money::check_within_limit;
+use crate::domain::{Currency, Expense, FxRate, Grant, GrantStatus, NewExpense, Period, Quote};
+use crate::error::{Error, Result, field};
+
+/// A grant as the book keeps it, with what its expenses are checked against.
+pub(super) struct OpenGrant {
+    pub grant: Grant,
+    closed: Vec<Period>,
+    countries: Vec<String>,
+}
+
+/// An expense that passed every check, ready to insert.
+pub(super) struct Checked<'n> {
+    pub grant: Rc<OpenGrant>,
+    pub line_id: i64,
+    pub currency: Currency,
+    pub quote: Option<Quote>,
+    pub grant_amount: Decimal,
+    pub country: String,
+    pub new: &'n NewExpense,
+}
+
+pub(super) struct ExpenseBook<'c> {
+    conn: &'c Connection,
+    grants: HashMap<String, Rc<OpenGrant>>,
+    lines: HashMap<(i64, String), i64>,
+    currencies: HashMap<String, Currency>,
+    countries: HashSet<String>,
+    /// Every stored rate of a currency pair (asked as from → to), oldest first.
+    rates: HashMap<(String, String), Vec<FxRate>>,
+    /// Expenses with a larger id were written by this book, not found in the ledger.
+    last_id_before: i64,
+}
+
+impl<'c> ExpenseBook<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Self> {
+        let last_id_before =
+            conn.query_row("SELECT coalesce(max(id), 0) FROM expense", [], |r| r.get(0))?;
+        Ok(ExpenseBook {
+            conn,
+            grants: HashMap::new(),
+            lines: HashMap::new(),
+            currencies: HashMap::new(),
+            countries: HashSet::new(),
+            rates: HashMap::new(),
+            last_id_before,
+        })
+    }
+
+    pub fn grant(&mut self, reference: &str) -> Result<Rc<OpenGrant>> {
+        if let Some(open) = self.grants.get(reference) {
+            return Ok(Rc::clone(open));
+        }
+        let grant = lookup::grant(self.conn, reference)?;
+        let open = Rc::new(OpenGrant {
+            closed: closed_periods(self.conn, &grant)?,
+            countries: project_countries(self.conn, &grant.project)?,
+            grant,
+        });
+        self.grants.insert(reference.to_string(), Rc::clone(&open));
+        Ok(open)
+    }
+
+    /// Every check `expense add` makes, in the order it makes them, each error naming its field.
+    pub fn check<'n>(&mut self, new: &'n NewExpense) -> Result<Checked<'n>> {
+        let open = self.grant(&new.grant).map_err(field("grant"))?;
+        let grant = &open.grant;
+        if grant.status != GrantStatus::Active {
+            return Err(Error::invalid(format!(
+                "grant {} is {}, so it takes no expenses; if this one must be recorded, make \
+                 it active with `grantbook grant status {} --set active --reason ...`",
+                grant.reference, grant.status, grant.reference
+            ))
+            .in_field("grant"));
+        }
+        let line_id = self.line(grant, &new.line).map_err(field("line"))?;
+        check_date(&open, new.date).map_err(field("date"))?;
+        let currency = match &new.currency {
+            Some(code) => self.currency(code).map_err(field("currency"))?,
+            None => grant.currency.clone(),
+        };
+        currency
+            .check_amount("expense amount", new.amount)
+            .map_err(field("amount"))?;
+        let country = self
+            .country(&open, new.country.as_deref())
+            .map_err(field("country"))?;
+        let quote = self.quote(grant, &currency, new)?;
+        let grant_amount = match &quote {
+            Some(q) => {
+                converted(new.amount, &currency, q, &grant.currency).map_err(field("amount"))?
+            }
+            None => new.amount,
+        };
+        Ok(Checked {
+            grant: Rc::clone(&open),
+            line_id,
+            currency,
+            quote,
+            grant_amount,
+            country,
+            new,
+        })
+    }
+
+    /// Insert a checked expense; a voucher the grant already has is refused, naming the expense
+    /// that holds it. Returns the new expense's id.
+    pub fn insert(&self, c: &Checked, recorded_at: &str) -> Result<i64> {
+        let grant = &c.grant.grant;
+        let inserted = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO expense (grant_id, line_id, kind, date, currency, amount_minor,
+                     fx_base, fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
+                     description, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?
+            .execute(params![
+                grant.id,
+                c.line_id,
+                c.new.kind.as_str(),
+                c.new.date,
+                c.currency.code,
+                c.currency.to_minor(c.new.amount)?,
+                c.quote.as_ref().map(|q| &q.base),
+                c.quote.as_ref().map(|q| &q.quote),
+                c.quote.as_ref().map(|q| q.rate.to_string()),
+                grant.currency.to_minor(c.grant_amount)?,
+                c.new.payee,
+                c.new.voucher,
+                c.country,
+                c.new.description,
+                recorded_at,
+            ]);
+        match inserted {
+            Ok(_) => Ok(self.conn.last_insert_rowid()),
+            Err(e) if is_unique_violation(&e) => {
+                let other = self
+                    .recorded(grant, &c.new.voucher)?
+                    .ok_or_else(|| Error::from(e))?;
+                Err(self.duplicate(grant, &other).in_field("voucher"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The expense already holding `voucher` on `grant`, if any.
+    pub fn recorded(&self, grant: &Grant, voucher: &str) -> Result<Option<Expense>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "{EXPENSE_SELECT} WHERE e.grant_id = ?1 AND e.voucher = ?2"
+            ))?
+            .query_row(params![grant.id, voucher], expense_from_row)
+            .optional()?)
+    }
+
+    /// Whether `expense` was written by this book (an earlier row of the same import).
+    pub fn is_new(&self, expense: &Expense) -> bool {
+        expense.id > self.last_id_before
+    }
+
+    pub fn duplicate(&self, grant: &Grant, other: &Expense) -> Error {
+        let held_by = if self.is_new(other) {
+            "appears earlier in this import".to_string()
+        } else {
+            format!(
+                "is already recorded on grant {} as expense #{}",
+                grant.reference, other.id
+            )
+        };
+        Error::invalid(format!(
+            "voucher {:?} {held_by} ({}, {} {}, {}); vouchers are unique per grant: check for \
+             a double entry",
+            other.voucher,
+            other.date,
+            other.currency.plain(other.amount),
+            other.currency.code,
+            other.payee
+        ))
+    }
+
+    fn line(&mut self, grant: &Grant, code: &str) -> Result<i64> {
+        let key = (grant.id, code.to_string());
+        if let Some(id) = self.lines.get(&key) {
+            return Ok(*id);
+        }
+        let id = lookup::line_id(self.conn, grant, code)?;
+        self.lines.insert(key, id);
+        Ok(id)
+    }
+
+    fn currency(&mut self, code: &str) -> Result<Currency> {
+        if let Some(c) = self.currencies.get(code) {
+            return Ok(c.clone());
+        }
+        let currency = lookup::currency(self.conn, code)?;
+        self.currencies.insert(code.to_string(), currency.clone());
+        Ok(currency)
+    }
+
+    /// The expense's country: as given, or the project's if it works in only one. It must be
+    /// one of the project's countries, which catches a mistyped code that happens to exist (MA
+    /// for MR).
+    fn country(&mut self, open: &OpenGrant, given: Option<&str>) -> Result<String> {
+        let (grant, countries) = (&open.grant, &open.countries);
+        match given {
+            Some(code) => {
+                if !self.countries.contains(code) {
+                    lookup::country(self.conn, code)?;
+                    self.countries.insert(code.to_string());
+                }
+                if !countries.iter().any(|c| c == code) {
+                    return Err(Error::invalid(format!(
+                        "country {code} is not one of project {}'s countries ({}); check the \
+                         code, or add the country to the project",
+                        grant.project,
+                        countries.join(", ")
+                    )));
+                }
+                Ok(code.to_string())
+            }
+            None => match countries.as_slice() {
+                [only] => Ok(only.clone()),
+                _ => Err(Error::invalid(format!(
+                    "project {} works in {}; say which with --country",
+                    grant.project,
+                    countries.join(", ")
+                ))),
+            },
+        }
+    }
+
+    /// The quote converting the expense into grant currency: none when it is already in it,
+    /// the one given with `--rate`, or the stored rate in force on the expense's date.
+    fn quote(
+        &mut self,
+        grant: &Grant,
+        currency: &Currency,
+        new: &NewExpense,
+    ) -> Result<Option<Quote>> {
+        if currency.code == grant.currency.code {
+            if new.rate.is_some() {
+                return Err(Error::invalid(format!(
+                    "--rate given, but the expense is in {}, the grant's own currency; drop \
+                     --rate",
+                    currency.code
+                ))
+                .in_field("rate"));
+            }
+            return Ok(None);
+        }
+        let stored = self.stored_quote(&currency.code, &grant.currency.code, new.date)?;
+        if let Some(rate) = new.rate {
+            if rate.is_zero() {
+                return Err(Error::invalid("--rate must be more than zero").in_field("rate"));
+            }
+            let given = Quote {
+                base: grant.currency.code.clone(),
+                quote: currency.code.clone(),
+                rate,
+            };
+            if let Some(stored) = &stored {
+                check_against_stored(&given, stored, new.force_rate).map_err(field("rate"))?;
+            }
+            return Ok(Some(given));
+        }
+        stored.map(Some).ok_or_else(|| {
+            Error::invalid(format!(
+                "no exchange rate between {} and {} on or before {}; add one with `grantbook \
+                 fx set --from {} --to {} --rate RATE --valid-from DATE`, or give --rate",
+                currency.code, grant.currency.code, new.date, grant.currency.code, currency.code
+            ))
+            .in_field("currency")
+        })
+    }
+
+    /// The stored rate between two currencies in force on `date`, as `fx::rate_on` finds it:
+    /// the latest valid from on or before the date, the pair as asked winning a tie.
+    fn stored_quote(&mut self, from: &str, to: &str, date: NaiveDate) -> Result<Option<Quote>> {
+        let key = (from.to_string(), to.to_string());
+        if !self.rates.contains_key(&key) {
+            let history = pair_history(self.conn, from, to)?;
+            self.rates.insert(key.clone(), history);
+        }
+        let history = &self.rates[&key];
+        let in_force = history.partition_point(|r| r.valid_from <= date);
+        Ok(in_force.checked_sub(1).map(|i| history[i].quote()))
+    }
+}
+
+/// The expense's date must fall within the grant and outside its closed periods.
+fn check_date(open: &OpenGrant, date: NaiveDate) -> Result<()> {
+    super::grants::check_within(&open.grant, "expense date", date)?;
+    match open.closed.iter().find(|p| p.dates().contains(date)) {
+        Some(period) => Err(closed_refusal(
+            period,
+            &open.grant,
+            date,
+            "record an expense dated",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The amount in grant currency, refused when it rounds to nothing or grows past the limit.
+fn converted(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> Result<Decimal> {
+    let result = convert(amount, from, quote, to)?;
+    let what = format!(
+        "{} {} at {}",
+        from.plain(amount),
+        from.code,
+        quote.describe()
+    );
+    if result.is_zero() {
+        return Err(Error::invalid(format!(
+            "{what} is less than the smallest amount of {} ({}); record it together with \
+             other costs",
+            to.code,
+            to.plain(to.from_minor(1))
+        )));
+    }
+    check_within_limit(&format!("{what} in {}:", to.code), result)?;
+    Ok(result)
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.code == ErrorCode::ConstraintViolation
+            && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}

@@ -1,0 +1,137 @@
+//! Many expenses in one transaction: every row checked exactly as `expense add` checks it (the
+//! same [`ExpenseBook`]), all stored or none, and one audit entry for the whole import.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::Ledger;
+use super::expense_book::ExpenseBook;
+use crate::domain::{Expense, ImportSummary, ImportedGrant, NewExpense};
+use crate::error::Result;
+
+/// What became of one row.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Added {
+    Recorded,
+    /// Its voucher was already in the ledger (with `--skip-duplicates`); `differs` says how the
+    /// recorded expense differs from the row, if it does.
+    Skipped {
+        differs: Option<String>,
+    },
+}
+
+/// An import in progress: hand it rows with [`ExpenseImport::add`].
+pub struct ExpenseImport<'c> {
+    book: ExpenseBook<'c>,
+    at: String,
+    skip_duplicates: bool,
+    summary: ImportSummary,
+    by_grant: BTreeMap<String, ImportedGrant>,
+}
+
+impl ExpenseImport<'_> {
+    /// Check one row and record it; an error leaves the import going (so every bad row can be
+    /// reported) but the caller must then fail the import, which writes nothing.
+    pub fn add(&mut self, new: &NewExpense) -> Result<Added> {
+        if self.skip_duplicates
+            && let Ok(open) = self.book.grant(&new.grant)
+            && let Some(earlier) = self.book.recorded(&open.grant, &new.voucher)?
+        {
+            if self.book.is_new(&earlier) {
+                return Err(self
+                    .book
+                    .duplicate(&open.grant, &earlier)
+                    .in_field("voucher"));
+            }
+            self.summary.skipped += 1;
+            return Ok(Added::Skipped {
+                differs: difference(new, &earlier),
+            });
+        }
+        let checked = self.book.check(new)?;
+        let id = self.book.insert(&checked, &self.at)?;
+        let grant = &checked.grant.grant;
+        let totals = match self.by_grant.get_mut(&grant.reference) {
+            Some(t) => t,
+            None => self
+                .by_grant
+                .entry(grant.reference.clone())
+                .or_insert(ImportedGrant {
+                    reference: grant.reference.clone(),
+                    currency: grant.currency.clone(),
+                    rows: 0,
+                    amount: Decimal::ZERO,
+                }),
+        };
+        totals.rows += 1;
+        totals.amount += checked.grant_amount;
+        self.summary.recorded += 1;
+        self.summary.first_id.get_or_insert(id);
+        self.summary.last_id = Some(id);
+        Ok(Added::Recorded)
+    }
+}
+
+impl Ledger {
+    /// Import expenses from `source` (a file name, for the audit log): `feed` hands every row to
+    /// the import and fails if any row failed; then nothing is written.
+    pub fn import_expenses(
+        &mut self,
+        source: &str,
+        skip_duplicates: bool,
+        feed: impl FnOnce(&mut ExpenseImport) -> Result<()>,
+    ) -> Result<ImportSummary> {
+        self.write(|w| {
+            let mut import = ExpenseImport {
+                book: ExpenseBook::new(w.conn())?,
+                at: w.at.clone(),
+                skip_duplicates,
+                summary: ImportSummary {
+                    source: source.to_string(),
+                    recorded: 0,
+                    skipped: 0,
+                    first_id: None,
+                    last_id: None,
+                    grants: Vec::new(),
+                },
+                by_grant: BTreeMap::new(),
+            };
+            feed(&mut import)?;
+            let mut summary = import.summary;
+            summary.grants = import.by_grant.into_values().collect();
+            if summary.recorded > 0 {
+                w.audit("import", "expense", source, None::<&()>, Some(&summary))?;
+            }
+            Ok(summary)
+        })
+    }
+}
+
+/// How a row whose voucher is already recorded differs from the recorded expense, in the terms
+/// the row was given in; None when they agree on line, date, amount and currency.
+fn difference(new: &NewExpense, recorded: &Expense) -> Option<String> {
+    let currency = new
+        .currency
+        .as_deref()
+        .unwrap_or(&recorded.grant_currency.code);
+    let same = new.line == recorded.line
+        && new.date == recorded.date
+        && new.amount == recorded.amount
+        && currency == recorded.currency.code;
+    (!same).then(|| {
+        format!(
+            "voucher {:?}: the file has {} {} {currency} on line {}, the ledger has expense #{} \
+             of {} {} {} on line {}",
+            new.voucher,
+            new.date,
+            new.amount,
+            new.line,
+            recorded.id,
+            recorded.date,
+            recorded.currency.plain(recorded.amount),
+            recorded.currency.code,
+            recorded.line
+        )
+    })
+}
