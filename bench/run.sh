@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The performance benchmark: builds the release binary, generates the synthetic ledger
+# (bench/generate.rs: 50 grants x 20 budget lines, N expenses in USD, EUR and MAD over 2020-2024),
+# and times grantbook against the sqlite3 shell doing the same work on the same CSV.
+#
+#     bash bench/run.sh [EXPENSES]        # default 1000000; figures go to stdout
+#
+# Needs the sqlite3 shell and GNU time (Debian: apt-get install sqlite3 time). Each figure is the
+# median wall time of several runs (one run for the imports) and the peak resident memory of one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EXPENSES=${1:-1000000}
+WORK=${BENCH_DIR:-target/bench}
+AS_OF=2024-12-31
+GRANT=BENCH-G07
+
+for tool in sqlite3 /usr/bin/time; do
+    command -v "$tool" >/dev/null || {
+        echo "bench: $tool is missing; on Debian: apt-get install sqlite3 time" >&2
+        exit 2
+    }
+done
+
+cargo build --release --quiet --bin grantbook --example bench-data
+GB=$PWD/target/release/grantbook
+rm -rf "$WORK" && mkdir -p "$WORK"
+target/release/examples/bench-data "$WORK/data" "$EXPENSES"
+CSV=$WORK/data/expenses.csv
+OURS=$WORK/grantbook.db
+PLAIN=$WORK/plain.db
+
+# seconds and peak RSS (MB) of one run of "$@", output discarded: "SECONDS MB"
+once() {
+    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" || {
+        cat "$WORK/stderr" >&2
+        exit 1
+    }
+    awk '{ printf "%s %.1f\n", $1, $2 / 1024 }' "$WORK/time"
+}
+
+# median wall seconds over RUNS runs of "$@" (nanosecond clock, so milliseconds show)
+median() {
+    local runs=$1
+    shift
+    for _ in $(seq "$runs"); do
+        local start end
+        start=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        end=$(date +%s%N)
+        echo $(((end - start) / 1000))
+    done | sort -n | awk '{ t[NR] = $1 } END { printf "%.4f\n", t[int((NR + 1) / 2)] / 1e6 }'
+}
+
+# peak RSS in MB of one run of "$@"
+peak() { once "$@" | cut -d' ' -f2; }
+
+printf 'grantbook benchmark: %s expenses, %s, %s cores, sqlite3 %s\n\n' "$EXPENSES" \
+    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(nproc)" \
+    "$(sqlite3 --version | cut -d' ' -f1)"
+printf '%-34s %10s %12s %9s %10s %7s\n' "work" "grantbook" "rows/s" "peak MB" "sqlite3" "ratio"
+
+row() { # LABEL OURS_SECONDS ROWS_PER_SECOND PEAK_MB SQLITE_SECONDS
+    local ratio="-"
+    [[ $5 != "-" ]] && ratio=$(awk -v a="$2" -v b="$5" 'BEGIN { printf "%.2fx", a / b }')
+    printf '%-34s %9.3fs %12s %9s %9s %7s\n' "$1" "$2" "$3" "$4" \
+        "$([[ $5 == "-" ]] && echo - || printf '%.3fs' "$5")" "$ratio"
+}
+
+# Import: ours validates every row and keeps the ledger's indexes; sqlite3 loads a plain table.
+"$GB" --db "$OURS" init >/dev/null 2>&1
+"$GB" --db "$OURS" import "$WORK/data/setup" >/dev/null 2>&1
+read -r ours_s ours_mb < <(once "$GB" --db "$OURS" expense import "$CSV")
+read -r plain_s _ < <(once sqlite3 "$PLAIN" ".import --csv $CSV expense")
+row "expense import" "$ours_s" "$(awk -v n="$EXPENSES" -v s="$ours_s" 'BEGIN { printf "%d", n / s }')" \
+    "$ours_mb" "$plain_s"
+
+sql() { sqlite3 "$PLAIN" "$1"; }
+BURN_SQL="SELECT \"grant\", currency, sum(amount),
+    sum(CASE WHEN date > date('$AS_OF', '-3 months') THEN amount END)
+    FROM expense WHERE date <= '$AS_OF' GROUP BY \"grant\", currency"
+BUDGET_SQL="SELECT line, sum(amount) FROM expense
+    WHERE \"grant\" = '$GRANT' AND date <= '$AS_OF' GROUP BY line"
+MONTHLY_SQL="SELECT substr(date, 1, 7), line, sum(amount) FROM expense
+    WHERE \"grant\" = '$GRANT' AND date <= '$AS_OF' GROUP BY 1, 2"
+
+report() { # LABEL SQL grantbook-arguments...
+    local label=$1 query=$2
+    shift 2
+    row "$label" "$(median 5 "$GB" --db "$OURS" "$@" --as-of "$AS_OF")" "-" \
+        "$(peak "$GB" --db "$OURS" "$@" --as-of "$AS_OF")" "$(median 5 sql "$query")"
+}
+report "report burn (50 grants)" "$BURN_SQL" report burn
+report "report budget (1 grant)" "$BUDGET_SQL" report budget --grant "$GRANT"
+report "report monthly (1 grant)" "$MONTHLY_SQL" report monthly --grant "$GRANT"
+
+# Start-up: the binary doing almost nothing, and the burn report on the demo's small ledger.
+"$GB" demo "$WORK/demo.db" >/dev/null 2>&1
+row "grantbook --version" "$(median 21 "$GB" --version)" "-" "$(peak "$GB" --version)" \
+    "$(median 21 sqlite3 :memory: 'SELECT 1')"
+row "report burn on the demo ledger" "$(median 21 "$GB" --db "$WORK/demo.db" report burn)" "-" \
+    "$(peak "$GB" --db "$WORK/demo.db" report burn)" \
+    "$(median 21 sqlite3 "$WORK/demo.db" 'SELECT grant_id, sum(grant_amount_minor) FROM expense GROUP BY 1')"
+
+printf '\nsqlite3 = the sqlite3 shell on a plain table .import-ed from the same CSV (no types, no\n'
+printf 'constraints, no indexes); ratio = grantbook / sqlite3. Median of 5 runs (21 for start-up).\n'
