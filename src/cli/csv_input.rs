@@ -288,6 +288,10 @@ impl CsvInput {
 
 fn at_line(label: &str, e: &csv::Error, line: u64) -> Error {
     let error = match e.kind() {
+        // A JSON table read as CSV reports its own errors as invalid data (json_input.rs).
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            Error::invalid(io.to_string())
+        }
         csv::ErrorKind::Io(io) => Error::runtime(format!("cannot read {label}: {io}")),
         _ => Error::invalid(e.to_string()),
     };

@@ -9,6 +9,7 @@ mod expense;
 mod export;
 mod grant;
 mod input;
+mod json_input;
 mod load;
 mod money;
 mod parties;
