@@ -62,7 +62,7 @@ fn grant_ref(g: u64) -> String {
 
 /// Grants alternate between USD and EUR; each runs the whole five years.
 fn grant_currency(g: u64) -> &'static str {
-    if g % 2 == 0 { "USD" } else { "EUR" }
+    if g.is_multiple_of(2) { "USD" } else { "EUR" }
 }
 
 fn write_setup(dir: &Path) -> std::io::Result<()> {
