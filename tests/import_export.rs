@@ -206,6 +206,19 @@ fn bom_semicolons_quotes_newlines_crlf_and_a_trailing_empty_line_import() {
     assert_eq!(common::field(&rows[0], "grant_amount"), "1385.27"); // 12,500 / 9.0235 = 1,385.2718
     assert_eq!(payee(1), "Dr. \"Amina\" B.");
     assert_eq!(common::field(&rows[1], "currency"), "USD");
+
+    // An error in such a file names the line an editor shows: the first row spans lines 2-3,
+    // a blank line follows, so the bad date is on line 5.
+    let text = "\u{feff}Voucher;Grant;Line;Date;Amount;Payee\r\n\
+        V-3;JP-MA-MHPSS-2021;TRAIN;2021-03-18;1.00;\"Two\r\nlines\"\r\n\
+        \r\n\
+        V-4;JP-MA-MHPSS-2021;TRAIN;2021-02-30;1.00;Hotel\r\n";
+    let file = write(&db, "bad-date.csv", text);
+    let err = db.fails(&["expense", "import", arg(&file)], 2);
+    assert!(
+        err.contains("bad-date.csv:5:4 (date = \"2021-02-30\")"),
+        "{err}"
+    );
 }
 
 #[test]
