@@ -8,6 +8,7 @@ mod demo;
 mod expense;
 mod export;
 mod grant;
+mod iati;
 mod input;
 mod load;
 mod money;
