@@ -4,7 +4,8 @@
 //!
 //! What maps to what (README.md, "Publishing to IATI", says the same for users):
 //!
-//! - one `iati-activity` per grant; its identifier is `{organisation ref}-{grant reference}`;
+//! - one `iati-activity` per grant; its identifier is `{organisation ref}-{grant reference}`
+//!   (a `/` in the reference made `-`, as IATI identifiers may not hold one);
 //! - the project's implementing organisation reports the activity (`reporting-org`) and is the
 //!   implementing `participating-org` (role 4); the donor is the funding one (role 1);
 //! - organisation `ref`s: grantbook records no registered IATI organisation identifiers, so
@@ -251,7 +252,7 @@ pub fn activity(record: &GrantRecord, as_of: NaiveDate, organisation_type: &str)
     transactions.sort_by_key(|(date, _)| *date);
 
     Activity {
-        identifier: format!("{}-{}", implementing.reference, grant.reference),
+        identifier: identifier(&implementing.reference, &grant.reference),
         currency: currency.clone(),
         reporting_org: implementing.clone(),
         title: project.title.clone(),
@@ -275,6 +276,13 @@ pub fn activity(record: &GrantRecord, as_of: NaiveDate, organisation_type: &str)
         budgets: budgets(grant.amount, currency, grant.dates(), periods),
         transactions: transactions.into_iter().map(|(_, t)| t).collect(),
     }
+}
+
+/// `{organisation ref}-{grant reference}`, with the `/` a grant reference may hold made `-`:
+/// IATI identifiers may not contain `/`, `&`, `|` or `?` (a grant reference holds none of the
+/// others).
+pub fn identifier(organisation_ref: &str, grant_reference: &str) -> String {
+    format!("{organisation_ref}-{}", grant_reference.replace('/', "-"))
 }
 
 /// A stable `ref` for an organisation grantbook knows only by name: letters and digits in ASCII
@@ -554,6 +562,12 @@ mod tests {
             "MINISTERE-DE-LA-SANTE-MS"
         );
         assert_eq!(organisation_ref("وزارة الصحة", "MA-H"), "ORG-MA-H");
+    }
+
+    #[test]
+    fn identifiers_hold_no_slash() {
+        assert_eq!(identifier("IOM", "JP-MA-2021"), "IOM-JP-MA-2021");
+        assert_eq!(identifier("IOM", "JP/MA/2021.1"), "IOM-JP-MA-2021.1");
     }
 
     #[test]
