@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, Subcommand};
 
 use super::load::{Tables, load};
 use super::{Context, note};
@@ -23,11 +23,16 @@ Examples:
   grantbook export --table expenses > expenses.csv
   grantbook export --table receipts --format json
   grantbook export --all --out backup-2024-06/
-  grantbook --db copy.db init && grantbook --db copy.db import backup-2024-06/";
+  grantbook --db copy.db init && grantbook --db copy.db import backup-2024-06/
+  grantbook export iati --all --out iati-activities.xml   # IATI activity XML (2.03)";
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["table", "all"]))]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ExportArgs {
+    /// Other formats than the tables' (`export iati`)
+    #[command(subcommand)]
+    to: Option<ExportTo>,
     /// One table, written to standard output unless --out is given
     #[arg(long, value_name = "TABLE")]
     table: Option<String>,
@@ -40,6 +45,13 @@ pub struct ExportArgs {
     /// Replace files of the same name already in the directory
     #[arg(long, requires = "out")]
     force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportTo {
+    /// Grants as an IATI activity file (standard 2.03) for the aid-transparency registry
+    #[command(after_help = super::iati::IATI_HELP)]
+    Iati(super::iati::IatiArgs),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +78,9 @@ impl Kind {
 }
 
 pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
+    if let Some(ExportTo::Iati(iati)) = &args.to {
+        return super::iati::export_iati(iati, ctx);
+    }
     let kind = Kind::of(ctx.format)?;
     let tables: Vec<&str> = match &args.table {
         Some(name) => {

@@ -8,6 +8,7 @@ mod demo;
 mod expense;
 mod export;
 mod grant;
+mod iati;
 mod input;
 mod json_input;
 mod line_numbers;
@@ -87,7 +88,8 @@ pub enum Command {
     /// Reports: burn rates, budget against actuals, the donor's financial report
     #[command(subcommand)]
     Report(report::ReportCommand),
-    /// Write tables out as CSV or JSON, in the columns `import` reads back
+    /// Write tables out as CSV or JSON, in the columns `import` reads back; `export iati`: grants
+    /// as an IATI activity file
     #[command(after_help = export::EXPORT_HELP)]
     Export(export::ExportArgs),
     /// Load a whole ledger that `export --all` wrote into this (new, empty) database

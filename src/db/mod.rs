@@ -12,6 +12,7 @@ mod expenses;
 mod export;
 mod fx;
 mod grants;
+mod iati;
 mod lookup;
 pub mod migrate;
 mod parties;

@@ -5,6 +5,7 @@ pub mod fx;
 pub mod kinds;
 pub mod model;
 pub mod money;
+pub mod record;
 pub mod text;
 
 pub use dates::{DateRange, Every, parse_date};
@@ -12,3 +13,4 @@ pub use fx::Quote;
 pub use kinds::{DonorKind, ExpenseKind, GrantStatus, LineCategory, PeriodStatus, ProjectStatus};
 pub use model::*;
 pub use money::Currency;
+pub use record::GrantRecord;

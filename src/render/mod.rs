@@ -2,6 +2,7 @@
 //! spreadsheets or JSON for programs. Renderers format; they never compute or query.
 
 mod csv_out;
+pub mod iati;
 mod json_out;
 mod table_out;
 

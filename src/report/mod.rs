@@ -8,6 +8,7 @@ pub mod burn;
 pub mod burn_report;
 pub mod donor;
 pub mod grants;
+pub mod iati;
 pub mod imported;
 pub mod listing;
 pub mod monthly;

@@ -1,0 +1,476 @@
+//! `export iati`: the demo ledger as an IATI activity file, validated against the official
+//! schema (schemas/iati/, standard 2.03) by xmllint, and its figures checked against
+//! `report burn`: what the file says was received and spent is what the ledger says.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+
+use common::{JAPAN, TestDb};
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+use rust_decimal::Decimal;
+
+const REGIONAL: &str = "REG-NA-2022";
+
+fn schema() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/iati/iati-activities-schema.xsd")
+}
+
+fn has_xmllint() -> bool {
+    Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// xmllint is there, or installed here when we may (root with apt-get); else why not.
+fn xmllint() -> Result<(), String> {
+    if has_xmllint() {
+        return Ok(());
+    }
+    let apt = Command::new("apt-get").arg("--version").output();
+    if !is_root() || !apt.is_ok_and(|o| o.status.success()) {
+        return Err(
+            "xmllint is not installed (package libxml2-utils), and this is not root \
+                    with apt-get to install it"
+                .into(),
+        );
+    }
+    let install = || {
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "libxml2-utils"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !install() {
+        // A fresh machine may have no package lists yet.
+        let _ = Command::new("apt-get").args(["update", "-qq"]).status();
+        install();
+    }
+    if has_xmllint() {
+        Ok(())
+    } else {
+        Err("xmllint is not installed and `apt-get install libxml2-utils` failed".into())
+    }
+}
+
+/// Validate `file` against the IATI schema; Err(xmllint's complaint) if it does not.
+fn validate(file: &Path) -> Result<(), String> {
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema())
+        .arg(file)
+        .output()
+        .expect("run xmllint");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+macro_rules! require_xmllint {
+    () => {
+        if let Err(why) = xmllint() {
+            eprintln!("SKIPPED: {why}");
+            return;
+        }
+    };
+}
+
+#[derive(Debug, Default)]
+struct Transaction {
+    reference: String,
+    kind: String,
+    value: Decimal,
+    currency: String,
+    value_date: String,
+    date: String,
+}
+
+#[derive(Debug, Default)]
+struct Activity {
+    identifier: String,
+    currency: String,
+    status: String,
+    /// ActivityDateType code -> ISO date.
+    dates: BTreeMap<String, String>,
+    countries: Vec<(String, Decimal)>,
+    budgets: Vec<Decimal>,
+    transactions: Vec<Transaction>,
+}
+
+impl Activity {
+    fn sum(&self, kinds: &[&str]) -> Decimal {
+        self.transactions
+            .iter()
+            .filter(|t| kinds.contains(&t.kind.as_str()))
+            .map(|t| t.value)
+            .sum()
+    }
+}
+
+fn attr(e: &BytesStart, name: &str) -> String {
+    e.attributes()
+        .map(|a| a.expect("well-formed attribute"))
+        .find(|a| a.key.as_ref() == name)
+        .map(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                .expect("escaped value")
+                .into_owned()
+        })
+        .unwrap_or_default()
+}
+
+/// The activities of an IATI file, read with an XML parser (not by looking at lines).
+fn parse(xml: &str) -> Vec<Activity> {
+    let mut reader = Reader::from_str(xml);
+    reader.config_mut().trim_text(true);
+    let mut stack: Vec<String> = Vec::new();
+    let mut activities: Vec<Activity> = Vec::new();
+    let mut value_attrs: (String, String) = Default::default();
+    loop {
+        let event = reader.read_event().expect("well-formed XML");
+        let (e, empty) = match &event {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        if let Some(e) = e {
+            let name = e.name().as_ref().to_string();
+            match name.as_str() {
+                "iati-activity" => activities.push(Activity {
+                    currency: attr(e, "default-currency"),
+                    ..Activity::default()
+                }),
+                "activity-status" => activities.last_mut().unwrap().status = attr(e, "code"),
+                "activity-date" => {
+                    activities
+                        .last_mut()
+                        .unwrap()
+                        .dates
+                        .insert(attr(e, "type"), attr(e, "iso-date"));
+                }
+                "recipient-country" => activities.last_mut().unwrap().countries.push((
+                    attr(e, "code"),
+                    Decimal::from_str(&attr(e, "percentage")).unwrap(),
+                )),
+                "transaction" => activities
+                    .last_mut()
+                    .unwrap()
+                    .transactions
+                    .push(Transaction {
+                        reference: attr(e, "ref"),
+                        ..Transaction::default()
+                    }),
+                "transaction-type" => {
+                    let a = activities.last_mut().unwrap();
+                    a.transactions.last_mut().unwrap().kind = attr(e, "code");
+                }
+                "transaction-date" => {
+                    let a = activities.last_mut().unwrap();
+                    a.transactions.last_mut().unwrap().date = attr(e, "iso-date");
+                }
+                "value" => value_attrs = (attr(e, "currency"), attr(e, "value-date")),
+                _ => {}
+            }
+            if !empty {
+                stack.push(name);
+            }
+            continue;
+        }
+        match event {
+            Event::End(_) => {
+                stack.pop();
+            }
+            Event::Text(t) => {
+                let text = t.to_string();
+                let here = stack.last().map(String::as_str);
+                let parent = stack.len().checked_sub(2).map(|i| stack[i].as_str());
+                let a = activities.last_mut();
+                match (here, parent, a) {
+                    (Some("iati-identifier"), _, Some(a)) => a.identifier = text,
+                    (Some("value"), Some("budget"), Some(a)) => {
+                        assert_eq!(value_attrs.0, a.currency, "budget in the grant's currency");
+                        a.budgets.push(Decimal::from_str(&text).unwrap());
+                    }
+                    (Some("value"), Some("transaction"), Some(a)) => {
+                        let t = a.transactions.last_mut().unwrap();
+                        t.value = Decimal::from_str(&text).expect("an exact decimal");
+                        t.currency = value_attrs.0.clone();
+                        t.value_date = value_attrs.1.clone();
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    activities
+}
+
+/// `report burn` of one grant as JSON: (received, spent, budget).
+fn burn(db: &TestDb, grant: &str, as_of: &str) -> (Decimal, Decimal, Decimal) {
+    let report = db.json(&["report", "burn", "--grant", grant, "--as-of", as_of]);
+    let row = &report.as_array().expect("an array")[0];
+    let figure = |key: &str| Decimal::from_str(row[key].as_str().unwrap()).unwrap();
+    (figure("received"), figure("spent"), figure("budget"))
+}
+
+fn today() -> String {
+    chrono::Local::now().date_naive().to_string()
+}
+
+#[test]
+fn the_demo_ledger_validates_against_the_official_iati_schema() {
+    require_xmllint!();
+    let db = TestDb::demo();
+    let file = db.dir.path().join("f.xml");
+    db.ok(&["export", "iati", "--all", "--out", file.to_str().unwrap()]);
+    if let Err(complaint) = validate(&file) {
+        panic!("the IATI file does not validate:\n{complaint}");
+    }
+
+    // The check has teeth: the same file with one required element taken out is refused.
+    let xml = std::fs::read_to_string(&file).unwrap();
+    let broken: String = xml
+        .lines()
+        .filter(|l| !l.contains("<activity-status "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let broken_file = db.dir.path().join("broken.xml");
+    std::fs::write(&broken_file, broken).unwrap();
+    let complaint = validate(&broken_file).expect_err("a file without activity-status is invalid");
+    assert!(complaint.contains("activity-date"), "{complaint}");
+}
+
+#[test]
+fn one_grant_mid_way_validates_too() {
+    require_xmllint!();
+    let db = TestDb::demo();
+    let file = db.dir.path().join("regional.xml");
+    let f = file.to_str().unwrap();
+    db.ok(&[
+        "export",
+        "iati",
+        "--grant",
+        REGIONAL,
+        "--as-of",
+        "2023-06-30",
+        "--out",
+        f,
+    ]);
+    validate(&file).unwrap_or_else(|c| panic!("does not validate:\n{c}"));
+}
+
+#[test]
+fn receipts_and_spend_in_the_file_are_the_burn_report_s() {
+    let db = TestDb::demo();
+    let xml = db.ok(&["export", "iati", "--all"]);
+    let activities = parse(&xml);
+    assert_eq!(activities.len(), 2);
+    let today = today();
+    for (grant, activity) in [JAPAN, REGIONAL].iter().zip(&activities) {
+        assert!(
+            activity.identifier.ends_with(&format!("-{grant}")),
+            "{}",
+            activity.identifier
+        );
+        let (received, spent, budget) = burn(&db, grant, &today);
+        assert_eq!(activity.sum(&["1"]), received, "{grant} received");
+        assert_eq!(activity.sum(&["3", "4"]), spent, "{grant} spent");
+        assert_eq!(
+            activity.budgets.iter().sum::<Decimal>(),
+            budget,
+            "{grant}: budgets add up to the grant"
+        );
+        for t in &activity.transactions {
+            assert_eq!(t.currency, activity.currency, "{grant} {}", t.reference);
+            assert_eq!(t.value_date, t.date, "{grant} {}", t.reference);
+            assert!(t.value > Decimal::ZERO);
+        }
+        let percent: Decimal = activity.countries.iter().map(|c| c.1).sum();
+        assert_eq!(percent, Decimal::ONE_HUNDRED, "{grant} countries");
+        // Both grants have ended: actual start and actual end are there.
+        assert_eq!(
+            activity.dates.keys().collect::<Vec<_>>(),
+            ["1", "2", "3", "4"]
+        );
+    }
+
+    let japan = &activities[0];
+    assert_eq!(japan.currency, "USD");
+    assert_eq!(japan.status, "4", "the Japan grant is closed");
+    assert_eq!(japan.countries, [("MA".to_string(), Decimal::ONE_HUNDRED)]);
+    // 44 live expenses and one receipt; the voided duplicate is left out.
+    assert_eq!(japan.transactions.len(), 45);
+    assert!(
+        japan
+            .transactions
+            .iter()
+            .all(|t| t.reference != "MA-2021-0023")
+    );
+    assert!(
+        japan
+            .transactions
+            .iter()
+            .any(|t| t.reference == "MA-2021-0022")
+    );
+    assert_eq!(japan.sum(&["3", "4"]).to_string(), "111398.14");
+    // Five quarters of reporting periods, five budgets.
+    assert_eq!(japan.budgets.len(), 5);
+
+    let regional = &activities[1];
+    assert_eq!(regional.currency, "EUR");
+    assert_eq!(regional.status, "3", "ended but not closed: finalisation");
+    assert_eq!(regional.countries.len(), 6);
+    // Extended to 2024-12-31: the planned and actual end are the end in force.
+    assert_eq!(regional.dates["3"], "2024-12-31");
+    assert_eq!(regional.dates["4"], "2024-12-31");
+    // Transfers to partners are disbursements: the fixtures' expenses of that kind.
+    let mut fixtures =
+        csv::Reader::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/expenses.csv"))
+            .unwrap();
+    let headers = fixtures.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (grant, voucher, kind) = (column("grant"), column("voucher"), column("kind"));
+    let expected: Vec<String> = fixtures
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[grant] == REGIONAL && &r[kind] == "disbursement")
+        .map(|r| r[voucher].to_string())
+        .collect();
+    assert!(expected.len() >= 2, "{expected:?}");
+    let disbursements: Vec<&str> = regional
+        .transactions
+        .iter()
+        .filter(|t| t.kind == "3")
+        .map(|t| t.reference.as_str())
+        .collect();
+    assert_eq!(disbursements, expected);
+    assert_eq!(regional.sum(&["1"]).to_string(), "1740000.00");
+}
+
+#[test]
+fn as_of_cuts_transactions_and_dates_as_the_burn_report_does() {
+    let db = TestDb::demo();
+    let as_of = "2023-06-30";
+    let xml = db.ok(&["export", "iati", "--grant", REGIONAL, "--as-of", as_of]);
+    let activities = parse(&xml);
+    assert_eq!(activities.len(), 1);
+    let a = &activities[0];
+    let (received, spent, _) = burn(&db, REGIONAL, as_of);
+    assert_eq!(a.sum(&["1"]), received);
+    assert_eq!(a.sum(&["3", "4"]), spent);
+    assert!(a.transactions.iter().all(|t| t.date.as_str() <= as_of));
+    assert_eq!(a.status, "2", "running on {as_of}");
+    assert_eq!(a.dates.keys().collect::<Vec<_>>(), ["1", "2", "3"]);
+}
+
+#[test]
+fn text_is_escaped_and_the_file_still_validates() {
+    let db = TestDb::demo();
+    db.ok_sh(r#"donor add --code F-AB --name 'Fund "A" & <B>' --kind foundation"#);
+    db.ok_sh(
+        "project add --code P-ESC --title 'Clinics <north> & south' \
+         --organisation 'Santé & Co' --countries MA --start 2024-01-01 --end 2024-12-31",
+    );
+    db.ok_sh(
+        "grant add --reference G-ESC --donor F-AB --project P-ESC --currency MAD \
+         --amount 1000.00 --start 2024-01-01 --end 2024-12-31 --indirect-rate 0",
+    );
+    db.ok_sh(
+        r#"receipt add --grant G-ESC --date 2024-02-01 --amount 400.00 --reference 'T<1>&"x"'"#,
+    );
+    let xml = db.ok(&[
+        "export",
+        "iati",
+        "--grant",
+        "G-ESC",
+        "--as-of",
+        "2024-06-30",
+    ]);
+    assert!(
+        xml.contains("<narrative>Fund &quot;A&quot; &amp; &lt;B&gt;</narrative>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<narrative>Clinics &lt;north&gt; &amp; south</narrative>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<participating-org ref="F-AB" type="60" role="1">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<transaction ref="T&lt;1&gt;&amp;&quot;x&quot;">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<iati-identifier>SANTE-CO-G-ESC</iati-identifier>"),
+        "{xml}"
+    );
+    // No periods: the budget is per calendar year.
+    assert!(xml.contains(r#"<value currency="MAD" value-date="2024-01-01">1000.00</value>"#));
+    let activities = parse(&xml);
+    assert_eq!(activities[0].transactions.len(), 1);
+    assert_eq!(activities[0].transactions[0].reference, r#"T<1>&"x""#);
+    if xmllint().is_ok() {
+        let file = db.dir.path().join("esc.xml");
+        std::fs::write(&file, &xml).unwrap();
+        validate(&file).unwrap_or_else(|c| panic!("does not validate:\n{c}"));
+    }
+}
+
+#[test]
+fn bad_requests_are_usage_errors_and_export_tables_still_work() {
+    let db = TestDb::demo();
+    let file = db.dir.path().join("out.xml");
+    let f = file.to_str().unwrap();
+    db.ok(&["export", "iati", "--grant", JAPAN, "--out", f]);
+    let stderr = db.fails(&["export", "iati", "--grant", JAPAN, "--out", f], 2);
+    assert!(stderr.contains("--force"), "{stderr}");
+    db.ok(&["export", "iati", "--all", "--out", f, "--force"]);
+    assert_eq!(parse(&std::fs::read_to_string(&file).unwrap()).len(), 2);
+
+    db.fails(&["export", "iati"], 2);
+    db.fails(&["export", "iati", "--grant", JAPAN, "--all"], 2);
+    db.fails(&["export", "iati", "--table", "donors"], 2);
+    db.fails(&["export", "--table", "donors", "iati", "--all"], 2);
+    let stderr = db.fails(&["export", "iati", "--grant", "NO-SUCH"], 2);
+    assert!(stderr.contains("NO-SUCH"), "{stderr}");
+    let stderr = db.fails(&["export", "iati", "--all", "--org-type", "99"], 2);
+    assert!(stderr.contains("40 Multilateral"), "{stderr}");
+    db.fails(&["export", "iati", "--all", "--format", "json"], 2);
+    let xml = db.ok(&["export", "iati", "--all", "--org-type", "40"]);
+    assert!(xml.contains(r#"<reporting-org ref="IOM-MOROCCO" type="40">"#));
+
+    let donors = db.ok(&["export", "--table", "donors"]);
+    assert!(donors.starts_with("code,name,kind,country"), "{donors}");
+
+    let help = db.ok(&["export", "iati", "--help"]);
+    assert!(help.contains("grantbook export iati --all --out"), "{help}");
+    let help = db.ok(&["export", "--help"]);
+    assert!(help.contains("iati"), "{help}");
+}
+
+#[test]
+fn an_empty_ledger_has_nothing_to_publish() {
+    let db = TestDb::new();
+    let stderr = db.fails(&["export", "iati", "--all"], 2);
+    assert!(stderr.contains("no grant"), "{stderr}");
+}
