@@ -60,6 +60,29 @@ impl Currency {
         rounded
     }
 
+    /// Parts that add up to `total` exactly, each near its `exact` share: every share is cut to
+    /// the minor unit, and the units the cuts lost go one each to the parts that lost most
+    /// (the earlier part on a tie). The largest-remainder method, as budgets are apportioned.
+    pub fn largest_remainder(&self, exact: &[Decimal], total: Decimal) -> Vec<Decimal> {
+        let mut parts: Vec<Decimal> = exact
+            .iter()
+            .map(|e| e.round_dp_with_strategy(self.minor_units, RoundingStrategy::ToZero))
+            .collect();
+        let mut order: Vec<usize> = (0..parts.len()).collect();
+        // A stable sort: equal remainders keep their order.
+        order.sort_by(|&a, &b| (exact[b] - parts[b]).cmp(&(exact[a] - parts[a])));
+        let unit = self.from_minor(1);
+        let mut left = total - parts.iter().sum::<Decimal>();
+        for i in order {
+            if left < unit {
+                break;
+            }
+            parts[i] += unit;
+            left -= unit;
+        }
+        parts.into_iter().map(|p| self.round(p)).collect()
+    }
+
     /// Refuse an amount with more decimals than this currency has; `what` names the field.
     pub fn check_amount(&self, what: &str, amount: Decimal) -> Result<()> {
         if amount.normalize().scale() > self.minor_units {
@@ -183,6 +206,24 @@ mod tests {
 
     type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn largest_remainder_parts_add_up_to_the_total() {
+        // 100.00 in three equal shares: 33.33 each loses 0.00333..., the first gets the cent.
+        let third = dec!(100) / dec!(3);
+        assert_eq!(
+            usd().largest_remainder(&[third, third, third], dec!(100.00)),
+            [dec!(33.34), dec!(33.33), dec!(33.33)]
+        );
+        // 10.000 TND as 1:2:4: 1.428571..., 2.857142..., 5.714285...; cut to 1.428, 2.857,
+        // 5.714 (9.999); the largest remainder (0.000571 of the first) takes the millime.
+        let seventh = dec!(10) / dec!(7);
+        let exact = [seventh, seventh * dec!(2), seventh * dec!(4)];
+        assert_eq!(
+            tnd().largest_remainder(&exact, dec!(10.000)),
+            [dec!(1.429), dec!(2.857), dec!(5.714)]
+        );
+    }
 
     fn usd() -> Currency {
         Currency::new("USD", 2)

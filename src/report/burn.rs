@@ -55,23 +55,8 @@ pub fn expected_parts(
         Decimal::from(dates.days()),
     );
     let exact: Vec<Decimal> = amounts.iter().map(|a| *a * gone / days).collect();
-    let unit = currency.from_minor(1);
-    let mut parts: Vec<Decimal> = exact
-        .iter()
-        .map(|e| e.round_dp_with_strategy(currency.minor_units, RoundingStrategy::ToZero))
-        .collect();
     let total = expected(amounts.iter().sum(), currency, dates, as_of);
-    let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - parts[b]).cmp(&(exact[a] - parts[a])));
-    let mut left = total - parts.iter().sum::<Decimal>();
-    for i in order {
-        if left < unit {
-            break;
-        }
-        parts[i] += unit;
-        left -= unit;
-    }
-    parts.into_iter().map(|p| currency.round(p)).collect()
+    currency.largest_remainder(&exact, total)
 }
 
 /// Percentage of time gone.

@@ -27,7 +27,7 @@
 //!   expense's converted amount) on its own date; voided expenses are left out.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::domain::{
     Currency, DateRange, DonorKind, ExpenseKind, GrantRecord, GrantStatus, Period,
@@ -435,22 +435,7 @@ pub fn apportion(amount: Decimal, currency: &Currency, weights: &[i64]) -> Vec<D
         .iter()
         .map(|w| amount * Decimal::from(*w) / Decimal::from(total))
         .collect();
-    let mut parts: Vec<Decimal> = exact
-        .iter()
-        .map(|e| e.round_dp_with_strategy(currency.minor_units, RoundingStrategy::ToZero))
-        .collect();
-    let unit = currency.from_minor(1);
-    let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - parts[b]).cmp(&(exact[a] - parts[a])));
-    let mut left = amount - parts.iter().sum::<Decimal>();
-    for i in order {
-        if left < unit {
-            break;
-        }
-        parts[i] += unit;
-        left -= unit;
-    }
-    parts.into_iter().map(|p| currency.round(p)).collect()
+    currency.largest_remainder(&exact, amount)
 }
 
 #[cfg(test)]
