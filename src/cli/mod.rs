@@ -5,6 +5,7 @@
 mod budget;
 mod csv_input;
 mod demo;
+mod docs;
 mod expense;
 mod export;
 mod grant;
@@ -122,6 +123,20 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
+    /// Print the shell completion script for bash, zsh, fish or powershell (or elvish)
+    #[command(after_help = docs::COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print grantbook's man page (roff), or write one page per command into a directory
+    #[command(after_help = docs::MAN_HELP)]
+    Man {
+        /// Write grantbook.1 and one page per command and subcommand into this directory
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What every handler needs: the database and where output goes.
@@ -154,6 +169,12 @@ pub fn note(message: &str) {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    // These describe the program and need no database.
+    match &cli.command {
+        Command::Completions { shell } => return docs::completions(*shell),
+        Command::Man { out } => return docs::man(out.as_deref()),
+        _ => {}
+    }
     let path = match cli.db {
         Some(p) => p,
         None => default_db_path()?,
@@ -195,7 +216,10 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
             let entries = ctx.ledger.audit_log(entity.as_deref(), limit)?;
             ctx.show(&listing::audit(&entries))
         }
-        Command::Init | Command::Demo { .. } => Err(Error::runtime("handled before opening")),
+        Command::Init
+        | Command::Demo { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. } => Err(Error::runtime("handled before opening")),
     }
 }
 
