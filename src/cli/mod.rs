@@ -27,7 +27,7 @@ use crate::render::{self, Document, Format};
 use crate::report::listing;
 
 const EXAMPLES: &str = "\
-A project officer's day:
+Example, a project officer's day:
   grantbook init
   grantbook grant list
   grantbook expense add --grant JP-MA-MHPSS-2021 --line TRAIN --date 2021-06-14 \\
@@ -60,31 +60,61 @@ pub enum Command {
     #[command(after_help = "Example:\n  grantbook --db office.db init")]
     Init,
     /// Donors: who gives the money
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook donor add --code JP-GOV --name 'Government of Japan' \
+                      --kind government --country JP\n  grantbook donor show JP-GOV"
+    )]
     Donor(parties::DonorCommand),
     /// Projects: what is done, by whom, where
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  grantbook project show MA-MHPSS")]
     Project(parties::ProjectCommand),
     /// Grants: one funding agreement between a donor and a project
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook grant list\n  grantbook grant show JP-MA-MHPSS-2021"
+    )]
     Grant(grant::GrantCommand),
     /// Budget lines of a grant, and their revisions
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook budget list --grant JP-MA-MHPSS-2021"
+    )]
     Budget(budget::BudgetCommand),
     /// Reporting periods of a grant: open, closed, reopened
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook period generate --grant JP-MA-MHPSS-2021 --every quarter\n  \
+                      grantbook period close --grant JP-MA-MHPSS-2021 2021-Q2"
+    )]
     Period(period::PeriodCommand),
     /// Exchange rates
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook fx set --from USD --to MAD --rate 9.0235 --valid-from 2021-03-01 \
+                      --source 'UN operational rate'\n  grantbook fx list --currency MAD"
+    )]
     Fx(money::FxCommand),
     /// Tranches received from the donor
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook receipt list --grant JP-MA-MHPSS-2021"
+    )]
     Receipt(money::ReceiptCommand),
     /// Expenses (disbursements): money paid out of a grant
-    #[command(subcommand, visible_alias = "disbursement")]
+    #[command(
+        subcommand,
+        visible_alias = "disbursement",
+        after_help = "Example:\n  grantbook expense list --grant JP-MA-MHPSS-2021 --period 2021-Q2\n  \
+                      grantbook expense import vouchers.csv"
+    )]
     Expense(expense::ExpenseCommand),
     /// Reports: burn rates, budget against actuals, the donor's financial report
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook report burn --as-of 2023-06-30\n  \
+                      grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3"
+    )]
     Report(report::ReportCommand),
     /// Write tables out as CSV or JSON, in the columns `import` reads back
     #[command(after_help = export::EXPORT_HELP)]
