@@ -78,7 +78,19 @@ fn page(command: clap::Command) -> Result<String> {
         .render(&mut roff)?;
     let roff = String::from_utf8(roff)
         .map_err(|e| crate::error::Error::runtime(format!("man page is not UTF-8: {e}")))?;
-    Ok(examples_verbatim(&roff))
+    Ok(title_first(&examples_verbatim(&roff)))
+}
+
+/// The `.TH` line moved before roff's preamble (the two lines defining the apostrophe string),
+/// so that a page starts with its title as man pages do; the title, a command's name, has no
+/// apostrophe that would need the string first.
+fn title_first(roff: &str) -> String {
+    let Some(at) = roff.find("\n.TH ") else {
+        return roff.to_string();
+    };
+    let (preamble, rest) = roff.split_at(at + 1);
+    let (title, body) = rest.split_at(rest.find('\n').map_or(rest.len(), |n| n + 1));
+    format!("{title}{preamble}{body}")
 }
 
 /// clap_mangen's `EXTRA` section, renamed `EXAMPLES` and set without filling (`.nf` ... `.fi`).
@@ -116,5 +128,15 @@ mod tests {
             ".TH x 1\n.SH EXAMPLES\n.nf\nExample:\n  x a\n.fi\n"
         );
         assert_eq!(examples_verbatim(".TH x 1\n"), ".TH x 1\n");
+    }
+
+    #[test]
+    fn title_comes_first() {
+        let roff = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH x 1\n.SH NAME\nx\n";
+        assert_eq!(
+            title_first(roff),
+            ".TH x 1\n.ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.SH NAME\nx\n"
+        );
+        assert_eq!(title_first(".TH x 1\n.SH NAME\n"), ".TH x 1\n.SH NAME\n");
     }
 }
