@@ -97,6 +97,10 @@ impl From<std::io::Error> for Error {
                 field: None,
             };
         }
+        // Raised by readers that check what they read (an exported JSON table read as CSV).
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            return Error::invalid(e.to_string());
+        }
         Error::runtime(format!("I/O error: {e}"))
     }
 }

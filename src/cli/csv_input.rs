@@ -12,6 +12,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::de::DeserializeOwned;
 
+use super::line_numbers::{Lines, counted};
 use crate::db::Ledger;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -79,6 +80,7 @@ pub struct Place {
 pub struct CsvInput {
     label: String,
     reader: csv::Reader<Box<dyn Read>>,
+    lines: Lines,
     headers: csv::StringRecord,
     progress: Option<ProgressBar>,
 }
@@ -122,9 +124,10 @@ impl CsvInput {
         if bom {
             buffered.consume(3);
         }
+        let (counted, lines) = counted(buffered);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
-            .from_reader(Box::new(buffered) as Box<dyn Read>);
+            .from_reader(Box::new(counted) as Box<dyn Read>);
         let raw = reader.headers().map_err(|e| at_line(label, &e, 1))?.clone();
         if raw.is_empty() || raw.iter().all(|h| h.trim().is_empty()) {
             return Err(Error::invalid(format!(
@@ -140,6 +143,7 @@ impl CsvInput {
         Ok(CsvInput {
             label: label.to_string(),
             reader,
+            lines,
             headers,
             progress,
         })
@@ -163,7 +167,7 @@ impl CsvInput {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = e.position().map_or(0, |p| self.lines.at(p.byte()));
                     let error = Error::from(e);
                     if error.kind != ErrorKind::Invalid {
                         return Err(self.at(line, None, &error));
@@ -174,7 +178,7 @@ impl CsvInput {
             }
             count += 1;
             let place = Place {
-                line: record.position().map_or(0, |p| p.line()),
+                line: record.position().map_or(0, |p| self.lines.at(p.byte())),
             };
             let outcome = record
                 .deserialize::<T>(Some(&self.headers))
@@ -288,6 +292,10 @@ impl CsvInput {
 
 fn at_line(label: &str, e: &csv::Error, line: u64) -> Error {
     let error = match e.kind() {
+        // A JSON table read as CSV reports its own errors as invalid data (json_input.rs).
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            Error::invalid(io.to_string())
+        }
         csv::ErrorKind::Io(io) => Error::runtime(format!("cannot read {label}: {io}")),
         _ => Error::invalid(e.to_string()),
     };
@@ -380,3 +388,7 @@ impl Problems {
         Err(Error::invalid(message))
     }
 }
+
+#[cfg(test)]
+#[path = "csv_input_tests.rs"]
+mod tests;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -12,10 +12,11 @@ use super::budget::LineRow;
 use super::csv_input::{CsvInput, CsvRow, ImportArgs};
 use super::expense::ExpenseArgs;
 use super::grant::{ExtendArgs, GrantArgs};
+use super::json_input::json_as_csv;
 use super::money::{RateArgs, ReceiptArgs};
 use super::parties::{DonorArgs, ProjectArgs};
 use super::period::PeriodArgs;
-use crate::db::{Ledger, LineChange};
+use crate::db::{Ledger, LineChange, table_columns};
 use crate::domain::{GrantStatus, ImportSummary, NewLine, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
@@ -43,7 +44,7 @@ const FIXTURES: &[(&str, &str)] = &[
 pub enum Tables {
     /// The bundled fixtures (the demo).
     Fixtures,
-    /// A directory of `TABLE.csv` files, as `export --all` writes them.
+    /// A directory of `TABLE.csv` (or `TABLE.json`) files, as `export --all` writes them.
     Dir(PathBuf),
 }
 
@@ -60,17 +61,18 @@ impl Tables {
                     CsvInput::new(&format!("fixtures/{file}"), source, None, None)
                 })
                 .transpose(),
-            Tables::Dir(dir) => {
-                let path = dir.join(&name);
-                if !path.exists() {
-                    return Ok(None);
+            Tables::Dir(dir) => match exported_file(dir, table)? {
+                None => Ok(None),
+                Some(path) if path.extension().is_some_and(|e| e == "json") => {
+                    let rows = json_as_csv(&path, table_columns(table)?)?;
+                    CsvInput::new(&path.display().to_string(), rows, Some(b','), None).map(Some)
                 }
-                CsvInput::open(&ImportArgs {
+                Some(path) => CsvInput::open(&ImportArgs {
                     file: path.display().to_string(),
                     delimiter: None,
                 })
-                .map(Some)
-            }
+                .map(Some),
+            },
         }
     }
 
@@ -81,6 +83,20 @@ impl Tables {
             input.rows(|row: T, _| each(row))?;
         }
         Ok(())
+    }
+}
+
+/// The file `export --all` wrote for `table` in `dir`: TABLE.csv or TABLE.json, not both.
+fn exported_file(dir: &Path, table: &str) -> Result<Option<PathBuf>> {
+    let [csv, json] = ["csv", "json"].map(|ext| dir.join(format!("{table}.{ext}")));
+    match (csv.exists(), json.exists()) {
+        (true, true) => Err(Error::invalid(format!(
+            "{} holds both {table}.csv and {table}.json; keep the export you mean to load",
+            dir.display()
+        ))),
+        (true, false) => Ok(Some(csv)),
+        (false, true) => Ok(Some(json)),
+        (false, false) => Ok(None),
     }
 }
 
@@ -136,15 +152,19 @@ impl CsvRow for RevisionRow {
 
 /// Load every table into `ledger`, all or nothing; returns what the expense import recorded.
 pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
-    if let Tables::Dir(dir) = tables
-        && !crate::db::table_names().any(|t| dir.join(format!("{t}.csv")).exists())
-    {
-        return Err(Error::invalid(format!(
-            "{} holds none of the files an export writes ({}.csv...); give the directory \
-             `grantbook export --all --out DIR` wrote",
-            dir.display(),
-            crate::db::table_names().next().unwrap_or_default()
-        )));
+    if let Tables::Dir(dir) = tables {
+        let mut found = false;
+        for table in crate::db::table_names() {
+            found |= exported_file(dir, table)?.is_some();
+        }
+        if !found {
+            return Err(Error::invalid(format!(
+                "{} holds none of the files an export writes ({}.csv or .json...); give the \
+                 directory `grantbook export --all --out DIR` wrote",
+                dir.display(),
+                crate::db::table_names().next().unwrap_or_default()
+            )));
+        }
     }
     ledger.all_or_nothing(|ledger| load_tables(ledger, tables))
 }

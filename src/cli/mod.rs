@@ -10,6 +10,8 @@ mod expense;
 mod export;
 mod grant;
 mod input;
+mod json_input;
+mod line_numbers;
 mod load;
 mod money;
 mod parties;

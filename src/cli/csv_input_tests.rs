@@ -1,0 +1,116 @@
+use serde::Deserialize;
+
+use super::*;
+
+#[test]
+fn the_delimiter_is_the_one_the_header_uses_most_outside_quotes() {
+    assert_eq!(detect_delimiter(b"grant;line;date\nA,B;C;D"), b';');
+    assert_eq!(detect_delimiter(b"grant,line,date\n"), b',');
+    assert_eq!(detect_delimiter(b"grant\tline\tdate"), b'\t');
+    assert_eq!(detect_delimiter(b"\"a;b;c\",d,e\n"), b',');
+    assert_eq!(detect_delimiter(b"\xEF\xBB\xBFgrant;line\n"), b';');
+    // One column: nothing to go by, so the comma.
+    assert_eq!(detect_delimiter(b"voucher\nV-1;V-2"), b',');
+}
+
+#[derive(Debug, Deserialize)]
+struct Row {
+    voucher_no: String,
+    #[serde(default)]
+    amount: String,
+}
+
+impl CsvRow for Row {
+    const REQUIRED: &'static [&'static str] = &["voucher_no"];
+    const OPTIONAL: &'static [&'static str] = &["amount"];
+}
+
+fn input(text: &'static str) -> Result<CsvInput> {
+    CsvInput::new("test.csv", Box::new(text.as_bytes()), None, None)
+}
+
+fn read(text: &'static str) -> Result<Vec<(String, String, u64)>> {
+    let mut rows = Vec::new();
+    input(text)?.rows(|row: Row, place| {
+        rows.push((row.voucher_no, row.amount, place.line));
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+#[test]
+fn headers_are_matched_whatever_their_case_and_spacing() {
+    let rows =
+        read("\u{feff}Amount; Voucher No \r\n12.50;V-1\r\n\"1;5\";\"V\r\n2\"\r\n\r\n").unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            ("V-1".into(), "12.50".into(), 2),
+            ("V\r\n2".into(), "1;5".into(), 3)
+        ]
+    );
+}
+
+#[test]
+fn unknown_duplicate_and_missing_columns_are_refused_with_their_place() {
+    let unknown = read("voucher_no,amont\nV-1,1\n").unwrap_err().message;
+    assert!(
+        unknown.starts_with("test.csv:1:2: unknown column \"amont\""),
+        "{unknown}"
+    );
+    let twice = read("voucher_no,amount,amount\n").unwrap_err().message;
+    assert!(
+        twice.starts_with("test.csv:1:3: column \"amount\" appears twice"),
+        "{twice}"
+    );
+    let missing = read("amount\n1\n").unwrap_err().message;
+    assert!(
+        missing.starts_with("test.csv:1: missing column voucher_no"),
+        "{missing}"
+    );
+    let empty = read("").unwrap_err().message;
+    assert!(empty.contains("is empty"), "{empty}");
+}
+
+#[test]
+fn bad_rows_are_counted_and_the_first_twenty_shown() {
+    let mut text = String::from("voucher_no,amount\n");
+    for i in 0..25 {
+        text.push_str(&format!("V-{i},{i}\n"));
+    }
+    let text: &'static str = text.leak();
+    let error = input(text)
+        .unwrap()
+        .rows(|row: Row, _| Err(Error::invalid(format!("no {}", row.amount)).in_field("amount")))
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Invalid);
+    let lines: Vec<&str> = error.message.lines().collect();
+    assert_eq!(
+        lines[0],
+        "test.csv: 25 of 25 rows refused, so nothing was written"
+    );
+    assert_eq!(lines[1], "  test.csv:2:2 (amount = \"0\"): no 0");
+    assert_eq!(lines[20], "  test.csv:21:2 (amount = \"19\"): no 19");
+    assert_eq!(lines[21], "  ... and 5 more");
+}
+
+#[test]
+fn a_failure_of_the_machine_stops_at_once() {
+    let mut seen = 0;
+    let error = input("voucher_no\nV-1\nV-2\n")
+        .unwrap()
+        .rows(|_: Row, _| {
+            seen += 1;
+            Err(Error::runtime("disk full"))
+        })
+        .unwrap_err();
+    assert_eq!(seen, 1);
+    assert_eq!(error.message, "disk full");
+}
+
+#[test]
+fn long_values_are_cut_short_in_messages() {
+    assert_eq!(shown_value("12,50"), "\"12,50\"");
+    let long = "x".repeat(100);
+    assert_eq!(shown_value(&long), format!("\"{}\"...", "x".repeat(60)));
+}

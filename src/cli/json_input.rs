@@ -1,0 +1,174 @@
+//! A table exported as JSON (`export --format json`: one array of objects whose values are
+//! strings) read back as CSV, so that every JSON row goes through the same streaming reader and
+//! the same checks as a CSV row. The array is converted a row at a time on a second thread
+//! writing into a pipe: a file of a million rows is never held in memory.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, PipeReader, Read, Write};
+use std::path::Path;
+use std::thread::JoinHandle;
+
+use serde::Deserializer;
+use serde::de::{Error as _, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// The rows of the JSON file at `path` as CSV text with the table's `columns`: a header row,
+/// then one record per object (a key it lacks is an empty cell). A JSON error, or a key that
+/// is not a column, ends the text with an `InvalidData` read error naming the file and where.
+pub fn json_as_csv(path: &Path, columns: &[&str]) -> Result<Box<dyn Read + Send>> {
+    let file = File::open(path)
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+    let (reader, writer) = io::pipe()?;
+    let label = path.display().to_string();
+    let header: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let converter = std::thread::spawn(move || {
+        let mut json = serde_json::Deserializer::from_reader(BufReader::new(file));
+        let mut rows = Rows {
+            csv: csv::Writer::from_writer(BufWriter::new(writer)),
+            header,
+        };
+        rows.csv
+            .write_record(&rows.header)
+            .map_err(|e| e.to_string())?;
+        json.deserialize_seq(&mut rows)
+            .and_then(|()| json.end())
+            .map_err(|e| format!("{label}: not an exported table ({e})"))?;
+        // A reader that stopped early (a bad row ends an import) closes the pipe: not our error.
+        rows.csv.flush().or_else(ignore_closed_pipe)
+    });
+    Ok(Box::new(Converted {
+        reader,
+        converter: Some(converter),
+    }))
+}
+
+fn ignore_closed_pipe(e: io::Error) -> std::result::Result<(), String> {
+    match e.kind() {
+        io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(e.to_string()),
+    }
+}
+
+/// The CSV side of the pipe; at its end, the converter's verdict.
+struct Converted {
+    reader: PipeReader,
+    converter: Option<JoinHandle<std::result::Result<(), String>>>,
+}
+
+impl Read for Converted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.reader.read(buf)?;
+        if n == 0
+            && !buf.is_empty()
+            && let Some(converter) = self.converter.take()
+        {
+            match converter.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(message)) => {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, message));
+                }
+                Err(_) => return Err(io::Error::other("the JSON reader stopped unexpectedly")),
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Writes each object of the array as a CSV record, its values in the header's order.
+struct Rows<W: Write> {
+    csv: csv::Writer<W>,
+    header: Vec<String>,
+}
+
+impl<'de, W: Write> Visitor<'de> for &mut Rows<W> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of objects, as `grantbook export --format json` writes")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        let write = |e: csv::Error| A::Error::custom(e);
+        while let Some(object) = seq.next_element::<Map<String, Value>>()? {
+            if let Some(unknown) = object.keys().find(|k| !self.header.contains(k)) {
+                return Err(A::Error::custom(format!(
+                    "unknown key {unknown:?}; the keys are {}",
+                    self.header.join(", ")
+                )));
+            }
+            let cells = self
+                .header
+                .iter()
+                .map(|key| object.get(key).map(cell).unwrap_or_default());
+            if let Err(e) = self.csv.write_record(cells) {
+                // The import stopped reading; there is nobody left to write for.
+                return match e.kind() {
+                    csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                    _ => Err(write(e)),
+                };
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A value as its CSV cell: strings as they are, `null` empty, numbers and booleans as JSON
+/// writes them (so a hand-made file with `"amount": 12.5` reads as "12.5", exactly).
+fn cell(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn converted(json: &str) -> std::result::Result<String, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("table.json");
+        std::fs::write(&path, json).unwrap();
+        let mut text = String::new();
+        json_as_csv(&path, &["code", "name", "amount"])
+            .unwrap()
+            .read_to_string(&mut text)
+            .map_err(|e| e.to_string())?;
+        Ok(text)
+    }
+
+    #[test]
+    fn objects_become_records_in_the_tables_column_order() {
+        let json = r#"[{"code":"JP","name":"Government of Japan, MOFA","amount":"1.50"},
+                       {"name":"Say \"hi\"","code":"X","amount":null},
+                       {"amount":12.5,"code":"Y"}]"#;
+        assert_eq!(
+            converted(json).unwrap(),
+            "code,name,amount\nJP,\"Government of Japan, MOFA\",1.50\nX,\"Say \"\"hi\"\"\",\nY,,12.5\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_array_is_a_table_without_rows() {
+        assert_eq!(converted("[]\n").unwrap(), "code,name,amount\n");
+    }
+
+    #[test]
+    fn a_broken_file_is_an_error_that_names_it() {
+        let error = converted(r#"[{"code":"JP"}, {"code":"#).unwrap_err();
+        assert!(
+            error.contains("table.json: not an exported table"),
+            "{error}"
+        );
+        let error = converted(r#"{"code":"JP"}"#).unwrap_err();
+        assert!(error.contains("an array of objects"), "{error}");
+        let error = converted(r#"[{"code":"JP"},{"kode":"X"}]"#).unwrap_err();
+        assert!(
+            error.contains("unknown key \"kode\"; the keys are code, name, amount"),
+            "{error}"
+        );
+    }
+}
