@@ -40,7 +40,8 @@ pub enum ExpenseCommand {
         #[arg(long)]
         skip_duplicates: bool,
     },
-    /// Show one expense in full
+    /// Show one expense in full, with the rate it was converted at
+    #[command(after_help = "Example:\n  grantbook expense show 42")]
     Show { id: i64 },
     /// Void an expense: it stays in the ledger, marked void with the reason, and stops counting
     #[command(

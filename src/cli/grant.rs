@@ -21,6 +21,10 @@ pub enum GrantCommand {
     )]
     Add(GrantArgs),
     /// List grants with what was received and spent so far
+    #[command(
+        after_help = "Example:\n  grantbook grant list                    # every grant\n  \
+                            grantbook grant list --donor JP-GOV --format json"
+    )]
     List {
         /// Only grants of this donor
         #[arg(long)]
@@ -30,6 +34,7 @@ pub enum GrantCommand {
         project: Option<String>,
     },
     /// Show one grant, its extensions and its periods
+    #[command(after_help = "Example:\n  grantbook grant show JP-MA-MHPSS-2021")]
     Show { reference: String },
     /// Record a no-cost extension: a later end date, with the reason (the old date is kept)
     #[command(

@@ -5,6 +5,7 @@
 mod budget;
 mod csv_input;
 mod demo;
+mod docs;
 mod expense;
 mod export;
 mod grant;
@@ -29,7 +30,7 @@ use crate::render::{self, Document, Format};
 use crate::report::listing;
 
 const EXAMPLES: &str = "\
-A project officer's day:
+Example, a project officer's day:
   grantbook init
   grantbook grant list
   grantbook expense add --grant JP-MA-MHPSS-2021 --line TRAIN --date 2021-06-14 \\
@@ -62,31 +63,61 @@ pub enum Command {
     #[command(after_help = "Example:\n  grantbook --db office.db init")]
     Init,
     /// Donors: who gives the money
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook donor add --code JP-GOV --name 'Government of Japan' \
+                      --kind government --country JP\n  grantbook donor show JP-GOV"
+    )]
     Donor(parties::DonorCommand),
     /// Projects: what is done, by whom, where
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Example:\n  grantbook project show MA-MHPSS")]
     Project(parties::ProjectCommand),
     /// Grants: one funding agreement between a donor and a project
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook grant list\n  grantbook grant show JP-MA-MHPSS-2021"
+    )]
     Grant(grant::GrantCommand),
     /// Budget lines of a grant, and their revisions
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook budget list --grant JP-MA-MHPSS-2021"
+    )]
     Budget(budget::BudgetCommand),
     /// Reporting periods of a grant: open, closed, reopened
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook period generate --grant JP-MA-MHPSS-2021 --every quarter\n  \
+                      grantbook period close --grant JP-MA-MHPSS-2021 2021-Q2"
+    )]
     Period(period::PeriodCommand),
     /// Exchange rates
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook fx set --from USD --to MAD --rate 9.0235 --valid-from 2021-03-01 \
+                      --source 'UN operational rate'\n  grantbook fx list --currency MAD"
+    )]
     Fx(money::FxCommand),
     /// Tranches received from the donor
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook receipt list --grant JP-MA-MHPSS-2021"
+    )]
     Receipt(money::ReceiptCommand),
     /// Expenses (disbursements): money paid out of a grant
-    #[command(subcommand, visible_alias = "disbursement")]
+    #[command(
+        subcommand,
+        visible_alias = "disbursement",
+        after_help = "Example:\n  grantbook expense list --grant JP-MA-MHPSS-2021 --period 2021-Q2\n  \
+                      grantbook expense import vouchers.csv"
+    )]
     Expense(expense::ExpenseCommand),
     /// Reports: burn rates, budget against actuals, the donor's financial report
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook report burn --as-of 2023-06-30\n  \
+                      grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3"
+    )]
     Report(report::ReportCommand),
     /// Write tables out as CSV or JSON, in the columns `import` reads back; `export iati`: grants
     /// as an IATI activity file
@@ -126,6 +157,20 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
+    /// Print the shell completion script for bash, zsh, fish or powershell (or elvish)
+    #[command(after_help = docs::COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print grantbook's man page (roff), or write one page per command into a directory
+    #[command(after_help = docs::MAN_HELP)]
+    Man {
+        /// Write grantbook.1 and one page per command and subcommand into this directory
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What every handler needs: the database and where output goes.
@@ -158,6 +203,12 @@ pub fn note(message: &str) {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    // These describe the program and need no database.
+    match &cli.command {
+        Command::Completions { shell } => return docs::completions(*shell),
+        Command::Man { out } => return docs::man(out.as_deref()),
+        _ => {}
+    }
     let path = match cli.db {
         Some(p) => p,
         None => default_db_path()?,
@@ -199,7 +250,10 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
             let entries = ctx.ledger.audit_log(entity.as_deref(), limit)?;
             ctx.show(&listing::audit(&entries))
         }
-        Command::Init | Command::Demo { .. } => Err(Error::runtime("handled before opening")),
+        Command::Init
+        | Command::Demo { .. }
+        | Command::Completions { .. }
+        | Command::Man { .. } => Err(Error::runtime("handled before opening")),
     }
 }
 

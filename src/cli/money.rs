@@ -37,6 +37,7 @@ pub enum FxCommand {
         replace: bool,
     },
     /// List rates, optionally only those involving one currency
+    #[command(after_help = "Example:\n  grantbook fx list --currency MAD")]
     List {
         #[arg(long)]
         currency: Option<String>,
@@ -97,6 +98,7 @@ pub enum ReceiptCommand {
     #[command(after_help = "Example:\n  grantbook receipt import tranches.csv")]
     Import(ImportArgs),
     /// List receipts
+    #[command(after_help = "Example:\n  grantbook receipt list --grant JP-MA-MHPSS-2021")]
     List {
         #[arg(long)]
         grant: Option<String>,

@@ -22,8 +22,10 @@ pub enum DonorCommand {
     )]
     Add(DonorArgs),
     /// List donors
+    #[command(after_help = "Example:\n  grantbook donor list --format csv > donors.csv")]
     List,
     /// Show one donor
+    #[command(after_help = "Example:\n  grantbook donor show JP-GOV")]
     Show { code: String },
 }
 
@@ -69,8 +71,10 @@ pub enum ProjectCommand {
     )]
     Add(ProjectArgs),
     /// List projects
+    #[command(after_help = "Example:\n  grantbook project list")]
     List,
     /// Show one project
+    #[command(after_help = "Example:\n  grantbook project show MA-MHPSS")]
     Show { code: String },
 }
 

@@ -34,6 +34,7 @@ pub enum PeriodCommand {
         every: Frequency,
     },
     /// List a grant's periods
+    #[command(after_help = "Example:\n  grantbook period list --grant JP-MA-MHPSS-2021")]
     List {
         #[arg(long)]
         grant: String,

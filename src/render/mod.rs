@@ -1,6 +1,7 @@
 //! Output: a [`Document`] of records and tables, written as a table for people, CSV for
 //! spreadsheets or JSON for programs. Renderers format; they never compute or query.
 
+pub mod bar;
 mod csv_out;
 pub mod iati;
 mod json_out;
@@ -48,6 +49,12 @@ pub enum Cell {
     /// A judgement such as a burn status or a line's flag; its tone may colour it on a terminal,
     /// but the words alone must carry the meaning.
     Status(String, Tone),
+    /// A grant's spend against its time as a bar (see [`bar`]): only in views for people,
+    /// since the two percentages are columns of their own in CSV and JSON.
+    Bar {
+        used_pct: Decimal,
+        elapsed_pct: Decimal,
+    },
     Empty,
 }
 
@@ -86,6 +93,10 @@ impl Cell {
             Cell::Int(i) => i.to_string(),
             Cell::Date(d) => d.to_string(),
             Cell::Status(text, _) => text.clone(),
+            Cell::Bar {
+                used_pct,
+                elapsed_pct,
+            } => bar::spent_vs_time(*used_pct, *elapsed_pct, bar::CELLS, bar::Glyphs::Ascii),
             Cell::Empty => String::new(),
         }
     }

@@ -8,18 +8,41 @@ use comfy_table::{
     TableStyle, Width,
 };
 
+use super::bar::{self, Glyphs};
 use super::{Block, Cell, Document, Tone};
 use crate::error::Result;
 
 /// Width of output that is not a terminal (a file, a pipe, a printer): a printed page.
 const PRINT_WIDTH: u16 = 80;
 
+/// How a table is drawn where it goes.
+#[derive(Debug, Clone, Copy)]
+struct Look {
+    /// Colour judgements (the caller knows: a terminal and no `NO_COLOR`).
+    colour: bool,
+    /// Columns to fit.
+    width: u16,
+    /// Block elements on a terminal, ASCII on paper (a file, a pipe, a printer).
+    glyphs: Glyphs,
+}
+
 pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
-    // A pseudo-terminal may report no size at all (0 columns): lay out for paper then too.
-    let width = new_grid()
-        .width()
-        .filter(|w| *w >= 40)
-        .unwrap_or(PRINT_WIDTH);
+    let grid = new_grid();
+    let look = Look {
+        colour,
+        // A pseudo-terminal may report no size at all (0 columns): lay out for paper then too.
+        width: grid.width().filter(|w| *w >= 40).unwrap_or(PRINT_WIDTH),
+        glyphs: if grid.is_tty() {
+            Glyphs::Unicode
+        } else {
+            Glyphs::Ascii
+        },
+    };
+    write_with(doc, look, out)
+}
+
+fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
+    let width = look.width;
     let wrap = |text: &str, out: &mut dyn Write| -> Result<()> {
         // Never break a date or a reference at its hyphens.
         let options = textwrap::Options::new(usize::from(width))
@@ -55,7 +78,7 @@ pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
                 let mut grid = new_grid();
                 grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
                 for row in &table.rows {
-                    grid.add_row(shown.iter().map(|&i| styled(&row[i], colour)));
+                    grid.add_row(shown.iter().map(|&i| styled(&row[i], look)));
                 }
                 for (position, &i) in shown.iter().enumerate() {
                     let Some(column) = grid.column_mut(position) else {
@@ -74,7 +97,7 @@ pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
                 for (column, value) in record.fields.iter().filter(|(c, _)| !c.detail) {
                     let shown = match value {
                         Cell::Empty => comfy_table::Cell::new("—"),
-                        other => styled(other, colour),
+                        other => styled(other, look),
                     };
                     grid.add_row(vec![comfy_table::Cell::new(column.title.as_ref()), shown]);
                 }
@@ -115,8 +138,9 @@ fn new_grid() -> Grid {
     grid
 }
 
-fn styled(cell: &Cell, colour: bool) -> comfy_table::Cell {
-    let shown = comfy_table::Cell::new(human(cell));
+fn styled(cell: &Cell, look: Look) -> comfy_table::Cell {
+    let shown = comfy_table::Cell::new(human(cell, look.glyphs));
+    let colour = look.colour;
     match cell {
         Cell::Status(_, Tone::Warning) if colour => shown.fg(Color::Yellow),
         Cell::Status(_, Tone::Alarm) if colour => shown.fg(Color::Red),
@@ -125,8 +149,12 @@ fn styled(cell: &Cell, colour: bool) -> comfy_table::Cell {
 }
 
 /// The text people read: thousands separators, a visible sign, percentages with `%`.
-fn human(cell: &Cell) -> String {
+fn human(cell: &Cell, glyphs: Glyphs) -> String {
     match cell {
+        Cell::Bar {
+            used_pct,
+            elapsed_pct,
+        } => bar::spent_vs_time(*used_pct, *elapsed_pct, bar::CELLS, glyphs),
         Cell::Amount { .. } => group_thousands(&cell.plain()),
         Cell::Percent(_) => format!("{} %", cell.plain()),
         Cell::Rate(quote) => quote.describe(),
@@ -166,6 +194,37 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
+    fn bars_are_blocks_on_a_terminal_and_ascii_on_paper() -> TestResult {
+        let mut table = super::super::Table::new(&[
+            super::super::col("reference", "Grant"),
+            super::super::col("spent_vs_time", "Spent vs time"),
+        ]);
+        table.push(vec![
+            Cell::text("G"),
+            Cell::Bar {
+                used_pct: dec!(50),
+                elapsed_pct: dec!(25),
+            },
+        ]);
+        let doc = Document::table("t", "", table);
+        let shown = |glyphs| -> std::result::Result<String, Box<dyn std::error::Error>> {
+            let look = Look {
+                colour: false,
+                width: 80,
+                glyphs,
+            };
+            let mut out = Vec::new();
+            write_with(&doc, look, &mut out)?;
+            Ok(String::from_utf8(out)?)
+        };
+        let paper = shown(Glyphs::Ascii)?;
+        assert!(paper.contains("G      ###|###......"), "{paper}");
+        let screen = shown(Glyphs::Unicode)?;
+        assert!(screen.contains("G      ███|███······"), "{screen}");
+        Ok(())
+    }
+
+    #[test]
     fn thousands() -> TestResult {
         assert_eq!(group_thousands("123762.00"), "123,762.00");
         assert_eq!(group_thousands("1234567.500"), "1,234,567.500");
@@ -181,14 +240,14 @@ mod tests {
             value: dec!(1250.5),
             decimals: 3,
         };
-        assert_eq!(human(&tnd), "1,250.500");
+        assert_eq!(human(&tnd, Glyphs::Ascii), "1,250.500");
         let jpy = Cell::Amount {
             value: Decimal::from(1_500_000),
             decimals: 0,
         };
-        assert_eq!(human(&jpy), "1,500,000");
+        assert_eq!(human(&jpy, Glyphs::Ascii), "1,500,000");
         let pct = Cell::Percent(dec!(89.96));
-        assert_eq!(human(&pct), "90.0 %");
+        assert_eq!(human(&pct, Glyphs::Ascii), "90.0 %");
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ use super::summary::{balance, percent};
 use crate::domain::fx::convert;
 use crate::domain::{Currency, DateRange, FxRate, Grant, LineSpend};
 use crate::error::Result;
+use crate::render::bar::{MARK, OVER};
 use crate::render::{Block, Cell, Document, Table, col, detail};
 
 /// A grant with its money as of a date and its burn figures.
@@ -95,7 +96,10 @@ pub fn burn_report(
         "Used % = spent of budget; Time % = time gone from start to end; Var % = Used % - Time \
          %, beyond ±{threshold} % a grant is under- or overspending. Burn/mo = spend per month \
          over the grant's last three months up to the as-of date; Runway = months until the \
-         budget is spent at that pace; Runs out = that day, if it comes before the end."
+         budget is spent at that pace; Runs out = that day, if it comes before the end; At \
+         end % = spent by the end at that pace, of budget. Spent vs time: the bar fills with \
+         Used % (a cell is 1/12 of the budget), {MARK} stands at Time %, and {OVER} ends it when \
+         more than the budget is spent: a fill past the {MARK} is spending ahead of time."
     );
     Ok(doc.with("notes", "", Block::Note(vec![note])))
 }
@@ -145,14 +149,16 @@ fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
 }
 
 /// The forward-looking figures of [`burn_table`], for people: a second table keeps both within
-/// a terminal's width.
+/// a terminal's width. It opens with a bar of Used % against Time % (the percentages are in the
+/// first table and in CSV and JSON); the amount projected at the end is left to CSV and JSON
+/// (`projected_at_end`), its share of the budget is here.
 fn outlook_table(grants: &[GrantBurn]) -> Table {
     let mut t = Table::new(&[
         col("reference", "Grant"),
+        col("spent_vs_time", "Spent vs time"),
         col("burn_per_month_3m", "Burn/mo"),
         col("runway_months", "Runway"),
         col("exhaustion_date", "Runs out"),
-        col("projected_at_end", "At end"),
         col("projected_pct", "At end %"),
         col("end", "End"),
     ]);
@@ -161,10 +167,13 @@ fn outlook_table(grants: &[GrantBurn]) -> Table {
         let b = &g.burn;
         t.push(vec![
             Cell::text(&g.grant.reference),
+            Cell::optional(b.utilisation_pct, |used_pct| Cell::Bar {
+                used_pct,
+                elapsed_pct: b.elapsed_pct,
+            }),
             Cell::optional(b.monthly_trailing, |m| Cell::amount(m, c)),
             Cell::optional(b.runway_months, Cell::Number),
             Cell::optional(b.exhaustion, Cell::Date),
-            Cell::amount(b.projected_at_end, c),
             Cell::optional(percent(b.projected_at_end, g.grant.amount), Cell::Percent),
             Cell::Date(g.grant.end),
         ]);
