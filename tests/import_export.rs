@@ -253,6 +253,11 @@ fn a_reimport_is_refused_row_by_row_unless_duplicates_are_skipped() {
     let err = db.fails(&["expense", "import", arg(&file)], 2);
     assert!(err.contains("50 of 50 rows refused"), "{err}");
     assert!(err.contains("GEN-00000"), "names the voucher:\n{err}");
+    assert!(
+        err.contains("50 of the refused rows have vouchers the ledger already holds"),
+        "{err}"
+    );
+    assert!(err.contains("add --skip-duplicates"), "{err}");
     assert_eq!(db.dump(), before);
 
     // With two new rows added to the file, --skip-duplicates records those and counts the rest.

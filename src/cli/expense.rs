@@ -239,16 +239,28 @@ fn import(input: &ImportArgs, skip_duplicates: bool, ctx: &mut Context) -> Resul
     let mut csv = CsvInput::open(input)?;
     let label = csv.label().to_string();
     let mut differing = Vec::new();
+    let mut already_recorded = 0;
     let summary = ctx
         .ledger
         .import_expenses(&label, skip_duplicates, |import| {
-            csv.rows(|row: ExpenseArgs, place| {
+            let read = csv.rows(|row: ExpenseArgs, place| {
                 if let Added::Skipped { differs: Some(how) } = import.add(&row.parse()?)? {
                     differing.push(format!("{label}:{}: {how}", place.line));
                 }
                 Ok(())
-            })
-            .map(drop)
+            });
+            already_recorded = import.already_recorded();
+            read.map(drop)
+        })
+        .map_err(|mut e| {
+            if already_recorded > 0 {
+                e.message.push_str(&format!(
+                    "\n{already_recorded} of the refused rows have vouchers the ledger already \
+                     holds: if this file was imported before, add --skip-duplicates to record \
+                     only its new rows."
+                ));
+            }
+            e
         })?;
     if summary.skipped > 0 {
         note(&format!(

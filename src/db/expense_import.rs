@@ -29,9 +29,16 @@ pub struct ExpenseImport<'c> {
     skip_duplicates: bool,
     summary: ImportSummary,
     by_grant: BTreeMap<String, ImportedGrant>,
+    already_recorded: u64,
 }
 
 impl ExpenseImport<'_> {
+    /// Rows refused so far because their voucher was in the ledger before this import began
+    /// (the rows `--skip-duplicates` would skip).
+    pub fn already_recorded(&self) -> u64 {
+        self.already_recorded
+    }
+
     /// Check one row and record it; an error leaves the import going (so every bad row can be
     /// reported) but the caller must then fail the import, which writes nothing.
     pub fn add(&mut self, new: &NewExpense) -> Result<Added> {
@@ -51,7 +58,19 @@ impl ExpenseImport<'_> {
             });
         }
         let checked = self.book.check(new)?;
-        let id = self.book.insert(&checked, &self.at)?;
+        let id = match self.book.insert(&checked, &self.at) {
+            Ok(id) => id,
+            Err(e) => {
+                let grant = &checked.grant.grant;
+                if e.field == Some("voucher")
+                    && let Some(earlier) = self.book.recorded(grant, &new.voucher)?
+                    && !self.book.is_new(&earlier)
+                {
+                    self.already_recorded += 1;
+                }
+                return Err(e);
+            }
+        };
         let grant = &checked.grant.grant;
         let totals = match self.by_grant.get_mut(&grant.reference) {
             Some(t) => t,
@@ -102,6 +121,7 @@ impl Ledger {
                     grants: Vec::new(),
                 },
                 by_grant: BTreeMap::new(),
+                already_recorded: 0,
             };
             feed(&mut import)?;
             w.conn().execute_batch(&closed_period_guard)?;
