@@ -45,7 +45,9 @@ impl Random {
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("usage: bench-data DIR [EXPENSES]");
-    let expenses: u64 = args.next().map_or(1_000_000, |n| n.parse().expect("a count"));
+    let expenses: u64 = args
+        .next()
+        .map_or(1_000_000, |n| n.parse().expect("a count"));
     let dir = Path::new(&dir);
     let setup = dir.join("setup");
     fs::create_dir_all(&setup)?;
@@ -60,7 +62,7 @@ fn grant_ref(g: u64) -> String {
 
 /// Grants alternate between USD and EUR; each runs the whole five years.
 fn grant_currency(g: u64) -> &'static str {
-    if g % 2 == 0 { "USD" } else { "EUR" }
+    if g.is_multiple_of(2) { "USD" } else { "EUR" }
 }
 
 fn write_setup(dir: &Path) -> std::io::Result<()> {
@@ -99,7 +101,12 @@ fn write_setup(dir: &Path) -> std::io::Result<()> {
     for g in 0..GRANTS {
         for l in 0..LINES {
             let category = CATEGORIES[(l as usize) % CATEGORIES.len()];
-            writeln!(text, "{},L{l:02},Line {l},{category},5000000.00", grant_ref(g)).unwrap();
+            writeln!(
+                text,
+                "{},L{l:02},Line {l},{category},5000000.00",
+                grant_ref(g)
+            )
+            .unwrap();
         }
     }
     fs::write(dir.join("budget_lines.csv"), &text)?;
@@ -130,9 +137,26 @@ fn write_setup(dir: &Path) -> std::io::Result<()> {
     for year in FIRST_YEAR..FIRST_YEAR + YEARS {
         for month in 1..=12 {
             let wiggle = random.below(400);
-            writeln!(text, "USD,MAD,{}.{:04},{year}-{month:02}-01,bench", 9, 8000 + wiggle).unwrap();
-            writeln!(text, "EUR,MAD,{}.{:04},{year}-{month:02}-01,bench", 10, 6000 + wiggle).unwrap();
-            writeln!(text, "EUR,USD,1.{:04},{year}-{month:02}-01,bench", 800 + wiggle).unwrap();
+            writeln!(
+                text,
+                "USD,MAD,{}.{:04},{year}-{month:02}-01,bench",
+                9,
+                8000 + wiggle
+            )
+            .unwrap();
+            writeln!(
+                text,
+                "EUR,MAD,{}.{:04},{year}-{month:02}-01,bench",
+                10,
+                6000 + wiggle
+            )
+            .unwrap();
+            writeln!(
+                text,
+                "EUR,USD,1.{:04},{year}-{month:02}-01,bench",
+                800 + wiggle
+            )
+            .unwrap();
         }
     }
     fs::write(dir.join("fx_rates.csv"), &text)

@@ -83,8 +83,7 @@ pub enum Command {
     #[command(subcommand, visible_alias = "disbursement")]
     Expense(expense::ExpenseCommand),
     /// Reports: burn rates, budget against actuals, the donor's financial report
-    #[command(subcommand)]
-    Report(report::ReportCommand),
+    Report(report::ReportArgs),
     /// Write tables out as CSV or JSON, in the columns `import` reads back
     #[command(after_help = export::EXPORT_HELP)]
     Export(export::ExportArgs),
@@ -128,13 +127,50 @@ pub enum Command {
 pub struct Context {
     pub ledger: Ledger,
     pub format: Format,
+    /// A file to write instead of stdout (`report --out`).
+    pub out: Option<OutFile>,
+}
+
+/// Where `--out` sends a report, and whether it may replace a file already there.
+pub struct OutFile {
+    pub path: PathBuf,
+    pub force: bool,
 }
 
 impl Context {
-    /// Print a document on stdout in the chosen format.
+    /// Print a document on stdout in the chosen format, or write it to the `--out` file.
     pub fn show(&self, doc: &Document) -> Result<()> {
-        show(doc, self.format)
+        match &self.out {
+            Some(file) => write_file(doc, self.format, file),
+            None => show(doc, self.format),
+        }
     }
+}
+
+/// Write `doc` to `file`: rendered whole first, so a failure leaves no half-written file, and
+/// never over an existing one without `--force`.
+fn write_file(doc: &Document, format: Format, file: &OutFile) -> Result<()> {
+    let mut bytes = Vec::new();
+    render::write(doc, format, false, &mut bytes)?;
+    let path = &file.path;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if file.force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut target = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
+            "{} already exists; choose another --out, or add --force to replace it",
+            path.display()
+        )),
+        _ => Error::runtime(format!("cannot write {}: {e}", path.display())),
+    })?;
+    target.write_all(&bytes)?;
+    target.flush()?;
+    note(&format!("wrote {}", path.display()));
+    Ok(())
 }
 
 pub fn show(doc: &Document, format: Format) -> Result<()> {
@@ -172,6 +208,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut ctx = Context {
                 ledger: Ledger::open(&path)?,
                 format: cli.format,
+                out: None,
             };
             dispatch(command, &mut ctx)
         }

@@ -1,19 +1,23 @@
 //! `report` commands: burn rates, budget against actuals, the donor's financial report, monthly
 //! spend and the portfolio. Handlers gather what the ledger holds and hand it to `report/`.
 
+use std::path::PathBuf;
+
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use super::{Context, note};
+use super::{Context, OutFile, note};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::parse_percent;
 use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
 use crate::error::{Error, Result};
+use crate::render::Document;
 use crate::report::actuals::{self, Actuals};
 use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, Conversion, GrantBurn, grant_burn, spend_ranges};
+use crate::report::chart::burn_chart;
 use crate::report::donor::{DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
@@ -63,6 +67,19 @@ impl ReportOptions {
 pub enum GroupBy {
     Donor,
     Country,
+}
+
+/// `report`: which report, and where it goes.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: ReportCommand,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, global = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace FILE if it already exists
+    #[arg(long, global = true)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,8 +164,18 @@ pub enum ReportCommand {
     },
 }
 
-pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
-    match command {
+pub fn run(args: ReportArgs, ctx: &mut Context) -> Result<()> {
+    if let Some(path) = args.out {
+        ctx.out = Some(OutFile {
+            path,
+            force: args.force,
+        });
+    } else if args.force {
+        return Err(Error::invalid(
+            "--force replaces the file --out names; give --out FILE",
+        ));
+    }
+    match args.command {
         ReportCommand::Burn {
             grant,
             project,
@@ -170,7 +197,12 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 Some(code) => Some(conversion(&ctx.ledger, &burns, &code, as_of)?),
                 None => None,
             };
-            let doc = burn_report::burn_report(&burns, as_of, threshold, conversion.as_ref())?;
+            let mut doc = burn_report::burn_report(&burns, as_of, threshold, conversion.as_ref())?;
+            if ctx.format.draws_charts() {
+                for b in &burns {
+                    doc = with_chart(&ctx.ledger, doc, None, b, as_of)?;
+                }
+            }
             ctx.show(&doc)
         }
         ReportCommand::Budget {
@@ -234,6 +266,16 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 prepared: chrono::Local::now().date_naive(),
                 original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),
             });
+            let doc = if ctx.format.draws_charts() {
+                let to = a.window.end;
+                let burn = burns(&ctx.ledger, vec![grant], to, threshold)?;
+                match burn.first() {
+                    Some(b) => with_chart(&ctx.ledger, doc, Some("cash"), b, to)?,
+                    None => doc,
+                }
+            } else {
+                doc
+            };
             ctx.show(&doc)
         }
         ReportCommand::Monthly { grant, as_of } => {
@@ -296,6 +338,24 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&portfolio(placed, title, as_of))
         }
     }
+}
+
+/// `doc` with the burn-down chart of `b` (figures as of `as_of`) after the section `after`.
+fn with_chart(
+    ledger: &Ledger,
+    doc: Document,
+    after: Option<&str>,
+    b: &GrantBurn,
+    as_of: NaiveDate,
+) -> Result<Document> {
+    let spend = ledger.monthly_spend(&b.grant, as_of)?;
+    let title = format!(
+        "Burn-down of {}: spend to {} against the plan, in {}",
+        b.grant.reference,
+        as_of.min(b.grant.end),
+        b.grant.currency.code
+    );
+    Ok(doc.with_chart(after, title, burn_chart(b, as_of, &spend)))
 }
 
 /// Burn figures of `grants` as of the end of `as_of`.

@@ -1,9 +1,14 @@
 //! Output: a [`Document`] of records and tables, written as a table for people, CSV for
-//! spreadsheets or JSON for programs. Renderers format; they never compute or query.
+//! spreadsheets, JSON for programs, an HTML page for printing and filing, or an xlsx workbook
+//! for analysts. Renderers format; they never compute or query.
 
 mod csv_out;
+mod html_out;
 mod json_out;
+mod svg;
 mod table_out;
+
+pub use svg::BurnChart;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -23,6 +28,8 @@ pub enum Format {
     Csv,
     /// One JSON document; numbers are strings of exact decimals.
     Json,
+    /// One self-contained HTML page laid out for A4 (inline CSS and SVG charts, no scripts).
+    Html,
 }
 
 /// One value of a report. Amounts carry the number of decimals of their currency.
@@ -199,6 +206,8 @@ pub enum Block {
     /// Lines of explanation for people (a legend, what a flag means). CSV and JSON leave them
     /// out: every fact in a note is also in a table or record.
     Note(Vec<String>),
+    /// A burn-down chart for people, drawn in HTML only; its figures are in the tables.
+    Chart(BurnChart),
 }
 
 #[derive(Debug, Clone)]
@@ -215,7 +224,7 @@ pub struct Section {
 impl Section {
     /// Whether CSV and JSON carry this section.
     pub fn is_data(&self) -> bool {
-        !self.people_only && !matches!(self.block, Block::Note(_))
+        !self.people_only && !matches!(self.block, Block::Note(_) | Block::Chart(_))
     }
 }
 
@@ -244,6 +253,28 @@ impl Document {
         self
     }
 
+    /// A chart placed after the section keyed `after`, or at the end.
+    pub fn with_chart(
+        mut self,
+        after: Option<&str>,
+        title: impl Into<String>,
+        chart: BurnChart,
+    ) -> Document {
+        let at = after
+            .and_then(|key| self.sections.iter().position(|s| s.key == key))
+            .map_or(self.sections.len(), |i| i + 1);
+        self.sections.insert(
+            at,
+            Section {
+                key: String::new(),
+                title: title.into(),
+                block: Block::Chart(chart),
+                people_only: true,
+            },
+        );
+        self
+    }
+
     /// A section only the table format prints: see [`Section::people_only`].
     pub fn with_view(mut self, title: impl Into<String>, table: Table) -> Document {
         self.sections.push(Section {
@@ -256,6 +287,23 @@ impl Document {
     }
 }
 
+impl Format {
+    /// Whether this format draws charts, which a report need only gather data for then.
+    pub fn draws_charts(self) -> bool {
+        self == Format::Html
+    }
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Html => "html",
+        }
+    }
+}
+
 /// Write `doc`; `colour` lets a table colour its judgements (only on a terminal without
 /// `NO_COLOR`, which the caller knows and a renderer must not guess).
 pub fn write(doc: &Document, format: Format, colour: bool, out: &mut dyn Write) -> Result<()> {
@@ -263,5 +311,6 @@ pub fn write(doc: &Document, format: Format, colour: bool, out: &mut dyn Write) 
         Format::Table => table_out::write(doc, colour, out),
         Format::Csv => csv_out::write(doc, out),
         Format::Json => json_out::write(doc, out),
+        Format::Html => html_out::write(doc, out),
     }
 }

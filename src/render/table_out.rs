@@ -44,6 +44,8 @@ pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
                 }
                 continue;
             }
+            // Charts are drawn in HTML; their figures are in the tables.
+            Block::Chart(_) => continue,
             Block::Table(table) if table.rows.is_empty() => {
                 writeln!(out, "  (none)")?;
                 continue;
@@ -125,7 +127,7 @@ fn styled(cell: &Cell, colour: bool) -> comfy_table::Cell {
 }
 
 /// The text people read: thousands separators, a visible sign, percentages with `%`.
-fn human(cell: &Cell) -> String {
+pub(super) fn human(cell: &Cell) -> String {
     match cell {
         Cell::Amount { .. } => group_thousands(&cell.plain()),
         Cell::Percent(_) => format!("{} %", cell.plain()),
