@@ -190,6 +190,23 @@ pub fn note(message: &str) {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    if cli.format == Format::Xlsx {
+        // A workbook is binary: it goes to a file, never to a terminal or a pipe by accident.
+        match &cli.command {
+            Command::Report(r) if r.out.is_some() => {}
+            Command::Report(_) => {
+                return Err(Error::invalid(
+                    "--format xlsx writes a binary workbook: give --out FILE.xlsx",
+                ));
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "--format xlsx is for reports, with --out FILE.xlsx; give --format csv or \
+                     --format json here",
+                ));
+            }
+        }
+    }
     let path = match cli.db {
         Some(p) => p,
         None => default_db_path()?,

@@ -7,6 +7,7 @@ mod html_out;
 mod json_out;
 mod svg;
 mod table_out;
+mod xlsx_out;
 
 pub use svg::BurnChart;
 
@@ -30,6 +31,8 @@ pub enum Format {
     Json,
     /// One self-contained HTML page laid out for A4 (inline CSS and SVG charts, no scripts).
     Html,
+    /// An Excel workbook, one sheet per section, numbers and dates typed; reports with --out.
+    Xlsx,
 }
 
 /// One value of a report. Amounts carry the number of decimals of their currency.
@@ -300,6 +303,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Html => "html",
+            Format::Xlsx => "xlsx",
         }
     }
 }
@@ -312,5 +316,6 @@ pub fn write(doc: &Document, format: Format, colour: bool, out: &mut dyn Write) 
         Format::Csv => csv_out::write(doc, out),
         Format::Json => json_out::write(doc, out),
         Format::Html => html_out::write(doc, out),
+        Format::Xlsx => xlsx_out::write(doc, out),
     }
 }
