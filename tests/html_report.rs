@@ -157,6 +157,36 @@ fn burn_report_as_html_has_a_chart_per_grant_on_pages_of_their_own() {
     }
 }
 
+#[test]
+fn monthly_report_as_html_turns_landscape_for_its_column_per_line() {
+    let db = TestDb::demo();
+    let args = [
+        "report",
+        "monthly",
+        "--grant",
+        "REG-NA-2022",
+        "--as-of",
+        "2023-06-30",
+    ];
+    let mut html_args = args.to_vec();
+    html_args.extend(["--format", "html"]);
+    let html = db.ok(&html_args);
+    self_contained(&html);
+    assert!(html.contains("size: A4 landscape"));
+    assert_eq!(html.matches("<svg").count(), 1);
+    let csv = common::parse_csv(&db.ok(&[&args[..], &["--format", "csv"]].concat()));
+    let last = csv.last().expect("a month");
+    let cumulative = thousands(common::field(last, "cumulative"));
+    assert!(
+        html.contains(&format!(">{cumulative}</td>")),
+        "{cumulative}"
+    );
+    assert!(
+        html.contains(&format!("{cumulative} spent")),
+        "the chart ends there"
+    );
+}
+
 /// Chromium's command, installing it with apt-get where this runs as root and it is missing.
 fn chromium() -> Result<String, String> {
     let works = |cmd: &str| {

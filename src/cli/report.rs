@@ -88,7 +88,9 @@ pub enum ReportCommand {
     /// projection and status
     #[command(
         after_help = "Examples:\n  grantbook report burn --as-of 2021-09-30\n  \
-                            grantbook report burn --country MA --in USD --threshold 15"
+                            grantbook report burn --country MA --in USD --threshold 15\n  \
+                            grantbook report burn --format html --out burn.html\n  \
+                            grantbook report burn --format xlsx --out burn.xlsx"
     )]
     Burn {
         #[arg(long)]
@@ -130,9 +132,11 @@ pub enum ReportCommand {
     },
     /// The financial report a donor receives for one period
     #[command(
-        after_help = "Example:\n  grantbook report donor --grant JP-MA-MHPSS-2021 \
+        after_help = "Examples:\n  grantbook report donor --grant JP-MA-MHPSS-2021 \
                             --period 2021-Q3\n  grantbook report donor --grant \
-                            JP-MA-MHPSS-2021 --period 2021-Q3 --format csv > q3.csv"
+                            JP-MA-MHPSS-2021 --period 2021-Q3 --format csv > q3.csv\n  \
+                            grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3 \
+                            --format html --out q3.html"
     )]
     Donor {
         #[arg(long)]
@@ -288,7 +292,14 @@ pub fn run(args: ReportArgs, ctx: &mut Context) -> Result<()> {
                 .map(|l| l.code)
                 .collect();
             let spend = ctx.ledger.monthly_spend(&grant, as_of)?;
-            ctx.show(&monthly(&grant, &codes, &spend, as_of))
+            let mut doc = monthly(&grant, &codes, &spend, as_of);
+            if ctx.format.draws_charts() {
+                // The runway and exhaustion date do not depend on the threshold.
+                for b in burns(&ctx.ledger, vec![grant], as_of, DEFAULT_THRESHOLD)? {
+                    doc = with_chart(&ctx.ledger, doc, Some("monthly"), &b, as_of)?;
+                }
+            }
+            ctx.show(&doc)
         }
         ReportCommand::Portfolio { by, options } => {
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);

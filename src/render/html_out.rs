@@ -10,6 +10,11 @@ use super::table_out::human;
 use super::{Block, Cell, Document, Record, Section, Table, Tone};
 use crate::error::Result;
 
+/// Columns a table may have and still print on a portrait page; beyond, the pages turn.
+const PORTRAIT_COLUMNS: usize = 10;
+/// Columns beyond which a table's type is set smaller, to fit even a landscape page.
+const DENSE_COLUMNS: usize = 14;
+
 /// Records with more fields than this are laid out two fields to a row.
 const LONG_RECORD: usize = 8;
 
@@ -24,6 +29,20 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
     html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     html.push_str(&format!("<title>{}</title>\n<style>\n", escape(title)));
     html.push_str(STYLE);
+    // A table wider than a portrait page holds (report monthly's column per budget line) turns
+    // the pages to landscape.
+    let widest = doc
+        .sections
+        .iter()
+        .filter_map(|s| match &s.block {
+            Block::Table(t) => Some(t.columns.iter().filter(|c| !c.detail).count()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    if widest > PORTRAIT_COLUMNS {
+        html.push_str("@page { size: A4 landscape; }\nbody { max-width: 271mm; }\n");
+    }
     html.push_str(&format!(
         "@page {{ @bottom-left {{ content: {}; }} }}\n</style>\n</head>\n<body>\n",
         css_string(title)
@@ -125,7 +144,12 @@ fn render_table(table: &Table) -> String {
         .iter()
         .map(|&i| if table.columns[i].prose { "" } else { "nw" })
         .collect();
-    let mut s = String::from("<table class=\"data\">\n<thead><tr>");
+    let dense = if shown.len() > DENSE_COLUMNS {
+        " dense"
+    } else {
+        ""
+    };
+    let mut s = format!("<table class=\"data{dense}\">\n<thead><tr>");
     for (&i, &num) in shown.iter().zip(&numeric) {
         let class = if num { " class=\"num\"" } else { "" };
         s.push_str(&format!(
@@ -260,6 +284,7 @@ section { break-inside: avoid; }
 .side { display: flex; gap: 8mm; }
 .side > section { flex: 1 1 0; }
 table.data { width: 100%; border-collapse: collapse; font-size: 8.3pt; }
+table.data.dense { font-size: 6.6pt; }
 table.data th { text-align: left; font-weight: 600; border-bottom: 1pt solid #333; padding: 1mm 1.6mm; vertical-align: bottom; }
 table.data td { padding: .7mm 1.6mm; border-bottom: .3pt solid #ddd; vertical-align: top; }
 table.data tbody tr:nth-child(even) td { background: #f5f7fa; }
@@ -276,7 +301,7 @@ table.record td.num { text-align: left !important; }
 .notes p { font-size: 7.8pt; color: #333; margin: 0 0 1.2mm; }
 p.none { color: #666; font-style: italic; margin: 0; }
 figure { margin: 2mm 0 0; }
-svg.chart { width: 100%; height: auto; display: block; }
+svg.chart { width: 100%; height: auto; max-height: 105mm; display: block; }
 figcaption { font-size: 7.8pt; color: #333; margin-top: 1mm; }
 .key { display: inline-block; width: 7mm; height: 0; vertical-align: middle; margin: 0 1.5mm 0 0; border-top: 2pt solid #1f5fa8; }
 .item { white-space: nowrap; margin-right: 4mm; }

@@ -16,7 +16,8 @@ pub fn burn_chart(g: &GrantBurn, as_of: NaiveDate, spend: &[MonthSpend]) -> Burn
     let mut spent = vec![(grant.start, Decimal::ZERO)];
     let mut cumulative = Decimal::ZERO;
     let mut month = NaiveDate::from_ymd_opt(grant.start.year(), grant.start.month(), 1);
-    while let Some(first) = month.filter(|m| *m <= last) {
+    // Nothing to draw before the start: the line stays at the start's nothing.
+    while let Some(first) = month.filter(|m| *m <= last && last >= grant.start) {
         let key = format!("{:04}-{:02}", first.year(), first.month());
         // Spend dated before the start (none, as the ledger refuses it) counts in the first month.
         cumulative += spend
