@@ -3,6 +3,7 @@
 //! SQL and no arithmetic.
 
 mod budget;
+mod charts;
 mod csv_input;
 mod demo;
 mod expense;
@@ -83,7 +84,7 @@ pub enum Command {
     #[command(subcommand, visible_alias = "disbursement")]
     Expense(expense::ExpenseCommand),
     /// Reports: burn rates, budget against actuals, the donor's financial report
-    Report(report::ReportArgs),
+    Report(ReportArgs),
     /// Write tables out as CSV or JSON, in the columns `import` reads back
     #[command(after_help = export::EXPORT_HELP)]
     Export(export::ExportArgs),
@@ -121,6 +122,34 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
+}
+
+/// `report`: which report, and where it goes.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: report::ReportCommand,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, global = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace FILE if it already exists
+    #[arg(long, global = true)]
+    pub force: bool,
+}
+
+impl ReportArgs {
+    fn out_file(&self) -> Result<Option<OutFile>> {
+        match &self.out {
+            Some(path) => Ok(Some(OutFile {
+                path: path.clone(),
+                force: self.force,
+            })),
+            None if self.force => Err(Error::invalid(
+                "--force replaces the file --out names; give --out FILE",
+            )),
+            None => Ok(None),
+        }
+    }
 }
 
 /// What every handler needs: the database and where output goes.
@@ -242,7 +271,10 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Fx(c) => money::fx(c, ctx),
         Command::Receipt(c) => money::receipt(c, ctx),
         Command::Expense(c) => expense::run(c, ctx),
-        Command::Report(c) => report::run(c, ctx),
+        Command::Report(args) => {
+            ctx.out = args.out_file()?;
+            report::run(args.command, ctx)
+        }
         Command::Export(args) => export::export(&args, ctx),
         Command::Import { dir } => export::import(&dir, ctx),
         Command::Audit { entity, limit } => {

@@ -1,23 +1,19 @@
 //! `report` commands: burn rates, budget against actuals, the donor's financial report, monthly
 //! spend and the portfolio. Handlers gather what the ledger holds and hand it to `report/`.
 
-use std::path::PathBuf;
-
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use super::{Context, OutFile, note};
+use super::{Context, charts, note};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::parse_percent;
 use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
 use crate::error::{Error, Result};
-use crate::render::Document;
 use crate::report::actuals::{self, Actuals};
 use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, Conversion, GrantBurn, grant_burn, spend_ranges};
-use crate::report::chart::burn_chart;
 use crate::report::donor::{DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
@@ -67,19 +63,6 @@ impl ReportOptions {
 pub enum GroupBy {
     Donor,
     Country,
-}
-
-/// `report`: which report, and where it goes.
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[command(subcommand)]
-    pub command: ReportCommand,
-    /// Write the report to FILE instead of standard output
-    #[arg(long, global = true, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Replace FILE if it already exists
-    #[arg(long, global = true)]
-    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,18 +151,8 @@ pub enum ReportCommand {
     },
 }
 
-pub fn run(args: ReportArgs, ctx: &mut Context) -> Result<()> {
-    if let Some(path) = args.out {
-        ctx.out = Some(OutFile {
-            path,
-            force: args.force,
-        });
-    } else if args.force {
-        return Err(Error::invalid(
-            "--force replaces the file --out names; give --out FILE",
-        ));
-    }
-    match args.command {
+pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
+    match command {
         ReportCommand::Burn {
             grant,
             project,
@@ -201,13 +174,8 @@ pub fn run(args: ReportArgs, ctx: &mut Context) -> Result<()> {
                 Some(code) => Some(conversion(&ctx.ledger, &burns, &code, as_of)?),
                 None => None,
             };
-            let mut doc = burn_report::burn_report(&burns, as_of, threshold, conversion.as_ref())?;
-            if ctx.format.draws_charts() {
-                for b in &burns {
-                    doc = with_chart(&ctx.ledger, doc, None, b, as_of)?;
-                }
-            }
-            ctx.show(&doc)
+            let doc = burn_report::burn_report(&burns, as_of, threshold, conversion.as_ref())?;
+            ctx.show(&charts::of_burns(ctx, doc, &burns, as_of)?)
         }
         ReportCommand::Budget {
             grant,
@@ -270,17 +238,8 @@ pub fn run(args: ReportArgs, ctx: &mut Context) -> Result<()> {
                 prepared: chrono::Local::now().date_naive(),
                 original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),
             });
-            let doc = if ctx.format.draws_charts() {
-                let to = a.window.end;
-                let burn = burns(&ctx.ledger, vec![grant], to, threshold)?;
-                match burn.first() {
-                    Some(b) => with_chart(&ctx.ledger, doc, Some("cash"), b, to)?,
-                    None => doc,
-                }
-            } else {
-                doc
-            };
-            ctx.show(&doc)
+            let end = a.window.end;
+            ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)
         }
         ReportCommand::Monthly { grant, as_of } => {
             let grant = ctx.ledger.grant(grant.trim())?;
@@ -292,14 +251,12 @@ pub fn run(args: ReportArgs, ctx: &mut Context) -> Result<()> {
                 .map(|l| l.code)
                 .collect();
             let spend = ctx.ledger.monthly_spend(&grant, as_of)?;
-            let mut doc = monthly(&grant, &codes, &spend, as_of);
-            if ctx.format.draws_charts() {
-                // The runway and exhaustion date do not depend on the threshold.
-                for b in burns(&ctx.ledger, vec![grant], as_of, DEFAULT_THRESHOLD)? {
-                    doc = with_chart(&ctx.ledger, doc, Some("monthly"), &b, as_of)?;
-                }
-            }
-            ctx.show(&doc)
+            let doc = monthly(&grant, &codes, &spend, as_of);
+            // The runway and exhaustion date the chart marks do not depend on a threshold.
+            let threshold = DEFAULT_THRESHOLD;
+            ctx.show(&charts::of_grant(
+                ctx, doc, "monthly", grant, as_of, threshold,
+            )?)
         }
         ReportCommand::Portfolio { by, options } => {
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);
@@ -349,24 +306,6 @@ pub fn run(args: ReportArgs, ctx: &mut Context) -> Result<()> {
             ctx.show(&portfolio(placed, title, as_of))
         }
     }
-}
-
-/// `doc` with the burn-down chart of `b` (figures as of `as_of`) after the section `after`.
-fn with_chart(
-    ledger: &Ledger,
-    doc: Document,
-    after: Option<&str>,
-    b: &GrantBurn,
-    as_of: NaiveDate,
-) -> Result<Document> {
-    let spend = ledger.monthly_spend(&b.grant, as_of)?;
-    let title = format!(
-        "Burn-down of {}: spend to {} against the plan, in {}",
-        b.grant.reference,
-        as_of.min(b.grant.end),
-        b.grant.currency.code
-    );
-    Ok(doc.with_chart(after, title, burn_chart(b, as_of, &spend)))
 }
 
 /// Burn figures of `grants` as of the end of `as_of`.
