@@ -235,6 +235,27 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
+    fn a_grant_of_nothing_or_of_one_day_still_draws() {
+        let day = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap_or_default();
+        let chart = BurnChart {
+            reference: "R&D <1>".into(),
+            currency: Currency::new("JPY", 0),
+            budget: Decimal::ZERO,
+            start: day,
+            end: day,
+            as_of: day,
+            spent: vec![(day, Decimal::ZERO)],
+            projection: None,
+            exhaustion: None,
+        };
+        let svg = burn_chart(&chart);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        assert!(svg.contains("R&amp;D &lt;1&gt;"));
+        assert!(svg.contains("Budget 0 JPY"));
+    }
+
+    #[test]
     fn ticks_are_round_and_reach_the_top() {
         let steps: Vec<Decimal> = (0..=7).map(|i| Decimal::from(i * 20_000)).collect();
         assert_eq!(ticks(dec!(123762.00)), steps);
