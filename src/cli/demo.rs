@@ -25,6 +25,7 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Resu
     let mut ctx = Context {
         ledger: Ledger::create(&path)?,
         format,
+        out: None,
     };
     note(&format!(
         "building the demo database from the fixtures at {}",

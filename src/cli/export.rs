@@ -66,6 +66,10 @@ impl Kind {
             // Export is for machines: the table format means "the default", CSV.
             Format::Table | Format::Csv => Ok(Kind::Csv),
             Format::Json => Ok(Kind::Json),
+            other => Err(Error::invalid(format!(
+                "export writes csv or json, not {}; give --format csv or --format json",
+                other.name()
+            ))),
         }
     }
 

@@ -3,6 +3,7 @@
 //! SQL and no arithmetic.
 
 mod budget;
+mod charts;
 mod csv_input;
 mod demo;
 mod docs;
@@ -114,11 +115,12 @@ pub enum Command {
     Expense(expense::ExpenseCommand),
     /// Reports: burn rates, budget against actuals, the donor's financial report
     #[command(
-        subcommand,
         after_help = "Example:\n  grantbook report burn --as-of 2023-06-30\n  \
-                      grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3"
+                            grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3\n  \
+                            grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3 \
+                            --format html --out q3.html"
     )]
-    Report(report::ReportCommand),
+    Report(ReportArgs),
     /// Write tables out as CSV or JSON, in the columns `import` reads back; `export iati`: grants
     /// as an IATI activity file
     #[command(after_help = export::EXPORT_HELP)]
@@ -173,17 +175,82 @@ pub enum Command {
     },
 }
 
+/// `report`: which report, and where it goes.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub command: report::ReportCommand,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, global = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace FILE if it already exists
+    #[arg(long, global = true)]
+    pub force: bool,
+}
+
+impl ReportArgs {
+    fn out_file(&self) -> Result<Option<OutFile>> {
+        match &self.out {
+            Some(path) => Ok(Some(OutFile {
+                path: path.clone(),
+                force: self.force,
+            })),
+            None if self.force => Err(Error::invalid(
+                "--force replaces the file --out names; give --out FILE",
+            )),
+            None => Ok(None),
+        }
+    }
+}
+
 /// What every handler needs: the database and where output goes.
 pub struct Context {
     pub ledger: Ledger,
     pub format: Format,
+    /// A file to write instead of stdout (`report --out`).
+    pub out: Option<OutFile>,
+}
+
+/// Where `--out` sends a report, and whether it may replace a file already there.
+pub struct OutFile {
+    pub path: PathBuf,
+    pub force: bool,
 }
 
 impl Context {
-    /// Print a document on stdout in the chosen format.
+    /// Print a document on stdout in the chosen format, or write it to the `--out` file.
     pub fn show(&self, doc: &Document) -> Result<()> {
-        show(doc, self.format)
+        match &self.out {
+            Some(file) => write_file(doc, self.format, file),
+            None => show(doc, self.format),
+        }
     }
+}
+
+/// Write `doc` to `file`: rendered whole first, so a failure leaves no half-written file, and
+/// never over an existing one without `--force`.
+fn write_file(doc: &Document, format: Format, file: &OutFile) -> Result<()> {
+    let mut bytes = Vec::new();
+    render::write(doc, format, false, &mut bytes)?;
+    let path = &file.path;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if file.force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut target = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
+            "{} already exists; choose another --out, or add --force to replace it",
+            path.display()
+        )),
+        _ => Error::runtime(format!("cannot write {}: {e}", path.display())),
+    })?;
+    target.write_all(&bytes)?;
+    target.flush()?;
+    note(&format!("wrote {}", path.display()));
+    Ok(())
 }
 
 pub fn show(doc: &Document, format: Format) -> Result<()> {
@@ -209,6 +276,23 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man { out } => return docs::man(out.as_deref()),
         _ => {}
     }
+    if cli.format == Format::Xlsx {
+        // A workbook is binary: it goes to a file, never to a terminal or a pipe by accident.
+        match &cli.command {
+            Command::Report(r) if r.out.is_some() => {}
+            Command::Report(_) => {
+                return Err(Error::invalid(
+                    "--format xlsx writes a binary workbook: give --out FILE.xlsx",
+                ));
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "--format xlsx is for reports, with --out FILE.xlsx; give --format csv or \
+                     --format json here",
+                ));
+            }
+        }
+    }
     let path = match cli.db {
         Some(p) => p,
         None => default_db_path()?,
@@ -227,6 +311,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut ctx = Context {
                 ledger: Ledger::open(&path)?,
                 format: cli.format,
+                out: None,
             };
             dispatch(command, &mut ctx)
         }
@@ -243,7 +328,10 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Fx(c) => money::fx(c, ctx),
         Command::Receipt(c) => money::receipt(c, ctx),
         Command::Expense(c) => expense::run(c, ctx),
-        Command::Report(c) => report::run(c, ctx),
+        Command::Report(args) => {
+            ctx.out = args.out_file()?;
+            report::run(args.command, ctx)
+        }
         Command::Export(args) => export::export(&args, ctx),
         Command::Import { dir } => export::import(&dir, ctx),
         Command::Audit { entity, limit } => {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use super::{Context, note};
+use super::{Context, charts, note};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::parse_percent;
 use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
@@ -71,7 +71,9 @@ pub enum ReportCommand {
     /// projection and status
     #[command(
         after_help = "Examples:\n  grantbook report burn --as-of 2021-09-30\n  \
-                            grantbook report burn --country MA --in USD --threshold 15"
+                            grantbook report burn --country MA --in USD --threshold 15\n  \
+                            grantbook report burn --format html --out burn.html\n  \
+                            grantbook report burn --format xlsx --out burn.xlsx"
     )]
     Burn {
         #[arg(long)]
@@ -113,9 +115,11 @@ pub enum ReportCommand {
     },
     /// The financial report a donor receives for one period
     #[command(
-        after_help = "Example:\n  grantbook report donor --grant JP-MA-MHPSS-2021 \
+        after_help = "Examples:\n  grantbook report donor --grant JP-MA-MHPSS-2021 \
                             --period 2021-Q3\n  grantbook report donor --grant \
-                            JP-MA-MHPSS-2021 --period 2021-Q3 --format csv > q3.csv"
+                            JP-MA-MHPSS-2021 --period 2021-Q3 --format csv > q3.csv\n  \
+                            grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3 \
+                            --format html --out q3.html"
     )]
     Donor {
         #[arg(long)]
@@ -171,7 +175,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 None => None,
             };
             let doc = burn_report::burn_report(&burns, as_of, threshold, conversion.as_ref())?;
-            ctx.show(&doc)
+            ctx.show(&charts::of_burns(ctx, doc, &burns, as_of)?)
         }
         ReportCommand::Budget {
             grant,
@@ -234,7 +238,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 prepared: chrono::Local::now().date_naive(),
                 original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),
             });
-            ctx.show(&doc)
+            let end = a.window.end;
+            ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)
         }
         ReportCommand::Monthly { grant, as_of } => {
             let grant = ctx.ledger.grant(grant.trim())?;
@@ -246,7 +251,12 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 .map(|l| l.code)
                 .collect();
             let spend = ctx.ledger.monthly_spend(&grant, as_of)?;
-            ctx.show(&monthly(&grant, &codes, &spend, as_of))
+            let doc = monthly(&grant, &codes, &spend, as_of);
+            // The runway and exhaustion date the chart marks do not depend on a threshold.
+            let threshold = DEFAULT_THRESHOLD;
+            ctx.show(&charts::of_grant(
+                ctx, doc, "monthly", grant, as_of, threshold,
+            )?)
         }
         ReportCommand::Portfolio { by, options } => {
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);

@@ -25,7 +25,7 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
                 csv.write_record(record.fields.iter().map(|(c, _)| c.key.as_ref()))?;
                 csv.write_record(record.fields.iter().map(|(_, v)| safe(v)))?;
             }
-            Block::Note(_) => {}
+            Block::Note(_) | Block::Chart(_) => {}
         }
         csv.flush()?;
     }

@@ -35,7 +35,7 @@ fn block(block: &Block) -> Option<Value> {
                 .collect(),
         )),
         Block::Record(record) => Some(object(record.fields.iter().map(|(c, v)| (c, v)))),
-        Block::Note(_) => None,
+        Block::Note(_) | Block::Chart(_) => None,
     }
 }
 

@@ -1,11 +1,17 @@
 //! Output: a [`Document`] of records and tables, written as a table for people, CSV for
-//! spreadsheets or JSON for programs. Renderers format; they never compute or query.
+//! spreadsheets, JSON for programs, an HTML page for printing and filing, or an xlsx workbook
+//! for analysts. Renderers format; they never compute or query.
 
 pub mod bar;
 mod csv_out;
+mod html_out;
 pub mod iati;
 mod json_out;
+mod svg;
 mod table_out;
+mod xlsx_out;
+
+pub use svg::BurnChart;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -25,6 +31,10 @@ pub enum Format {
     Csv,
     /// One JSON document; numbers are strings of exact decimals.
     Json,
+    /// One self-contained HTML page laid out for A4 (inline CSS and SVG charts, no scripts).
+    Html,
+    /// An Excel workbook, one sheet per section, numbers and dates typed; reports with --out.
+    Xlsx,
 }
 
 /// One value of a report. Amounts carry the number of decimals of their currency.
@@ -211,6 +221,8 @@ pub enum Block {
     /// Lines of explanation for people (a legend, what a flag means). CSV and JSON leave them
     /// out: every fact in a note is also in a table or record.
     Note(Vec<String>),
+    /// A burn-down chart for people, drawn in HTML only; its figures are in the tables.
+    Chart(BurnChart),
 }
 
 #[derive(Debug, Clone)]
@@ -227,7 +239,7 @@ pub struct Section {
 impl Section {
     /// Whether CSV and JSON carry this section.
     pub fn is_data(&self) -> bool {
-        !self.people_only && !matches!(self.block, Block::Note(_))
+        !self.people_only && !matches!(self.block, Block::Note(_) | Block::Chart(_))
     }
 }
 
@@ -256,6 +268,28 @@ impl Document {
         self
     }
 
+    /// A chart placed after the section keyed `after`, or at the end.
+    pub fn with_chart(
+        mut self,
+        after: Option<&str>,
+        title: impl Into<String>,
+        chart: BurnChart,
+    ) -> Document {
+        let at = after
+            .and_then(|key| self.sections.iter().position(|s| s.key == key))
+            .map_or(self.sections.len(), |i| i + 1);
+        self.sections.insert(
+            at,
+            Section {
+                key: String::new(),
+                title: title.into(),
+                block: Block::Chart(chart),
+                people_only: true,
+            },
+        );
+        self
+    }
+
     /// A section only the table format prints: see [`Section::people_only`].
     pub fn with_view(mut self, title: impl Into<String>, table: Table) -> Document {
         self.sections.push(Section {
@@ -268,6 +302,24 @@ impl Document {
     }
 }
 
+impl Format {
+    /// Whether this format draws charts, which a report need only gather data for then.
+    pub fn draws_charts(self) -> bool {
+        self == Format::Html
+    }
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
 /// Write `doc`; `colour` lets a table colour its judgements (only on a terminal without
 /// `NO_COLOR`, which the caller knows and a renderer must not guess).
 pub fn write(doc: &Document, format: Format, colour: bool, out: &mut dyn Write) -> Result<()> {
@@ -275,5 +327,7 @@ pub fn write(doc: &Document, format: Format, colour: bool, out: &mut dyn Write) 
         Format::Table => table_out::write(doc, colour, out),
         Format::Csv => csv_out::write(doc, out),
         Format::Json => json_out::write(doc, out),
+        Format::Html => html_out::write(doc, out),
+        Format::Xlsx => xlsx_out::write(doc, out),
     }
 }

@@ -67,6 +67,8 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                 }
                 continue;
             }
+            // Charts are drawn in HTML; their figures are in the tables.
+            Block::Chart(_) => continue,
             Block::Table(table) if table.rows.is_empty() => {
                 writeln!(out, "  (none)")?;
                 continue;
@@ -149,7 +151,7 @@ fn styled(cell: &Cell, look: Look) -> comfy_table::Cell {
 }
 
 /// The text people read: thousands separators, a visible sign, percentages with `%`.
-fn human(cell: &Cell, glyphs: Glyphs) -> String {
+pub(super) fn human(cell: &Cell, glyphs: Glyphs) -> String {
     match cell {
         Cell::Bar {
             used_pct,

@@ -178,11 +178,17 @@ fn voids_table(r: &DonorReport) -> Table {
             Cell::Date(e.date),
             Cell::text(&e.line),
             Cell::amount(e.grant_amount, &e.grant_currency),
-            Cell::text(void.map_or("", |v| v.at.get(..10).unwrap_or(&v.at))),
+            voided_on(void.map_or("", |v| v.at.as_str())),
             Cell::text(void.map_or("", |v| v.reason.as_str())),
         ]);
     }
     t
+}
+
+/// The day of a void's timestamp (`2021-10-04 09:12:33`) as a date, or the text as stored.
+fn voided_on(at: &str) -> Cell {
+    let day = at.get(..10).unwrap_or(at);
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").map_or_else(|_| Cell::text(day), Cell::Date)
 }
 
 /// Each rate whose validity starts inside the period, beside the one it replaced.

@@ -1,0 +1,274 @@
+//! `--format html`: the demo's donor and burn reports as one self-contained page, with the same
+//! figures as the tables, and the same figures again in what headless Chromium reads of it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestDb;
+
+const JAPAN: &str = "JP-MA-MHPSS-2021";
+
+/// `1234567.50` -> `1,234,567.50`, as the table format shows amounts.
+fn thousands(plain: &str) -> String {
+    let (sign, digits) = plain
+        .strip_prefix('-')
+        .map_or(("", plain), |rest| ("-", rest));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// The donor report's key figures as the table format shows them: the TOTAL row's budget,
+/// spend and balance, and the cash position.
+fn donor_figures(db: &TestDb, args: &[&str]) -> Vec<String> {
+    let json = db.json(args);
+    let total = json["lines"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["line"] == "TOTAL"))
+        .expect("a TOTAL row");
+    let mut figures: Vec<String> = ["budget", "spent_period", "spent_to_date", "balance"]
+        .iter()
+        .map(|k| thousands(total[*k].as_str().expect("an amount")))
+        .collect();
+    let cash = json["cash"].as_object().expect("cash record");
+    figures.extend(
+        cash.values()
+            .map(|v| thousands(v.as_str().expect("amount"))),
+    );
+    figures
+}
+
+fn donor_args() -> Vec<&'static str> {
+    vec!["report", "donor", "--grant", JAPAN, "--period", "2021-Q3"]
+}
+
+fn self_contained(html: &str) {
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+    for banned in [
+        "<script", "src=", "href=", "url(", "@import", "http:", "https:",
+    ] {
+        assert!(!html.contains(banned), "the page holds {banned:?}");
+    }
+    assert!(html.contains("size: A4"));
+    assert!(html.contains("@media print"));
+}
+
+#[test]
+fn donor_report_as_html_has_the_tables_figures_and_a_chart() {
+    let db = TestDb::demo();
+    let file = db.dir.path().join("donor.html");
+    let mut args = donor_args();
+    let path = file.to_str().unwrap();
+    args.extend(["--format", "html", "--out", path]);
+    let stdout = db.ok(&args);
+    assert!(stdout.is_empty(), "--out leaves stdout empty: {stdout}");
+    let html = std::fs::read_to_string(&file).unwrap();
+    self_contained(&html);
+    let figures = donor_figures(&db, &donor_args());
+    assert!(figures.contains(&"123,762.00".to_string()), "{figures:?}");
+    for figure in &figures {
+        assert!(
+            html.contains(&format!(">{figure}</td>")),
+            "{figure} not in HTML"
+        );
+    }
+    // The table format shows the same strings.
+    let table = db.ok(&donor_args());
+    for figure in &figures {
+        assert!(table.contains(figure.as_str()), "{figure} not in the table");
+    }
+    assert_eq!(html.matches("<svg").count(), 1, "one burn-down chart");
+    assert!(html.contains("class=\"spent\""));
+    assert!(html.contains("as of 2021-09-30"));
+    assert!(html.contains("Government of Japan"));
+
+    // Never over an existing file without --force; with it, replaced.
+    let err = db.fails(&args, 2);
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    std::fs::write(&file, "old").unwrap();
+    args.push("--force");
+    db.ok(&args);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("<!DOCTYPE")
+    );
+    let err = db.fails(&["report", "burn", "--force"], 2);
+    assert!(err.contains("--out"), "{err}");
+
+    match chromium() {
+        Ok(chromium) => {
+            let text = rendered_text(&chromium, &file, db.dir.path());
+            for figure in &figures {
+                assert!(text.contains(figure.as_str()), "{figure} not in the page");
+            }
+            assert!(text.contains("FINANCIAL REPORT JP-MA-MHPSS-2021"));
+            let pdf = db.dir.path().join("donor.pdf");
+            run_chromium(
+                &chromium,
+                db.dir.path(),
+                &[&format!("--print-to-pdf={}", pdf.display())],
+                &file,
+            );
+            let bytes = std::fs::read(&pdf).expect("Chromium printed a PDF");
+            assert!(bytes.starts_with(b"%PDF"));
+        }
+        Err(reason) => eprintln!("SKIPPED the check in headless Chromium: {reason}"),
+    }
+}
+
+#[test]
+fn burn_report_as_html_has_a_chart_per_grant_on_pages_of_their_own() {
+    let db = TestDb::demo();
+    let args = ["report", "burn", "--as-of", "2023-06-30"];
+    let mut html_args = args.to_vec();
+    html_args.extend(["--format", "html"]);
+    let html = db.ok(&html_args);
+    self_contained(&html);
+    assert_eq!(html.matches("<svg").count(), 2, "one chart per grant");
+    assert_eq!(html.matches("<table class=\"page\">").count(), 3);
+    assert!(html.contains("break-before: page"));
+    assert!(
+        html.contains("runs out 2024-12-15"),
+        "REG-NA-2022's exhaustion"
+    );
+    // One data section: the JSON is the burn table's rows.
+    for row in db.json(&args).as_array().expect("burn rows") {
+        for key in ["budget", "spent"] {
+            let figure = thousands(row[key].as_str().expect("an amount"));
+            assert!(html.contains(&format!(">{figure}</td>")), "{key} {figure}");
+        }
+    }
+}
+
+#[test]
+fn monthly_report_as_html_turns_landscape_for_its_column_per_line() {
+    let db = TestDb::demo();
+    let args = [
+        "report",
+        "monthly",
+        "--grant",
+        "REG-NA-2022",
+        "--as-of",
+        "2023-06-30",
+    ];
+    let mut html_args = args.to_vec();
+    html_args.extend(["--format", "html"]);
+    let html = db.ok(&html_args);
+    self_contained(&html);
+    assert!(html.contains("size: A4 landscape"));
+    assert_eq!(html.matches("<svg").count(), 1);
+    let csv = common::parse_csv(&db.ok(&[&args[..], &["--format", "csv"]].concat()));
+    let last = csv.last().expect("a month");
+    let cumulative = thousands(common::field(last, "cumulative"));
+    assert!(
+        html.contains(&format!(">{cumulative}</td>")),
+        "{cumulative}"
+    );
+    assert!(
+        html.contains(&format!("{cumulative} spent")),
+        "the chart ends there"
+    );
+}
+
+/// Chromium's command, installing it with apt-get where this runs as root and it is missing.
+fn chromium() -> Result<String, String> {
+    let works = |cmd: &str| {
+        Command::new(cmd)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    for cmd in ["chromium", "chromium-browser"] {
+        if works(cmd) {
+            return Ok(cmd.to_string());
+        }
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    if !root {
+        return Err("chromium is not installed and this is not root to apt-get it".into());
+    }
+    let apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let installed = apt(&["install", "-y", "-qq", "chromium"])
+        || (apt(&["update", "-qq"]) && apt(&["install", "-y", "-qq", "chromium"]));
+    if !installed {
+        return Err("chromium is not installed and apt-get could not install it".into());
+    }
+    if works("chromium") {
+        Ok("chromium".into())
+    } else {
+        Err("apt-get installed chromium but it does not run".into())
+    }
+}
+
+/// Run headless Chromium on `page` with `extra` arguments; stdout, or a panic after two minutes.
+fn run_chromium(chromium: &str, scratch: &Path, extra: &[&str], page: &Path) -> String {
+    let profile: PathBuf = scratch.join("chromium-profile");
+    let mut child = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    let started = Instant::now();
+    while child.try_wait().expect("wait for chromium").is_none() {
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("headless Chromium did not finish in two minutes");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().expect("chromium's output");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The page's text as Chromium lays it out: its DOM after loading, tags dropped.
+fn rendered_text(chromium: &str, page: &Path, scratch: &Path) -> String {
+    let dom = run_chromium(chromium, scratch, &["--dump-dom"], page);
+    assert!(dom.contains("<body"), "Chromium gave no DOM: {dom:.200}");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in dom.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
