@@ -159,7 +159,19 @@ fn write_setup(dir: &Path) -> std::io::Result<()> {
             .unwrap();
         }
     }
-    fs::write(dir.join("fx_rates.csv"), &text)
+    fs::write(dir.join("fx_rates.csv"), &text)?;
+    // `import` wants every table of an export; the ledger starts with none of these rows.
+    for table in [
+        "extensions",
+        "budget_revisions",
+        "receipts",
+        "expenses",
+        "voids",
+    ] {
+        let columns = grantbook::db::table_columns(table).expect("a table export writes");
+        fs::write(dir.join(format!("{table}.csv")), columns.join(",") + "\n")?;
+    }
+    Ok(())
 }
 
 fn write_expenses(path: &Path, count: u64) -> std::io::Result<()> {

@@ -23,9 +23,10 @@ for tool in sqlite3 /usr/bin/time; do
 done
 
 cargo build --release --quiet --bin grantbook --example bench-data
-GB=$PWD/target/release/grantbook
+TARGET=${CARGO_TARGET_DIR:-target}
+GB=$(realpath "$TARGET")/release/grantbook
 rm -rf "$WORK" && mkdir -p "$WORK"
-target/release/examples/bench-data "$WORK/data" "$EXPENSES"
+"$TARGET"/release/examples/bench-data "$WORK/data" "$EXPENSES"
 CSV=$WORK/data/expenses.csv
 OURS=$WORK/grantbook.db
 PLAIN=$WORK/plain.db

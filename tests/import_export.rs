@@ -41,6 +41,7 @@ fn generated(count: usize) -> Vec<NewExpense> {
                 amount: Decimal::new(100 + (x % 2000) as i64, 2),
                 currency: Some(if i % 3 == 0 { "MAD" } else { "USD" }.to_string()),
                 rate: None,
+                rate_base: None,
                 force_rate: false,
                 payee: if i % 5 == 0 {
                     format!("Supplier {}, SARL", x % 40)
@@ -346,4 +347,111 @@ fn import_refuses_a_ledger_that_is_not_empty() {
     let before = demo.dump();
     demo.fails(&["import", arg(&out)], 2);
     assert_eq!(demo.dump(), before);
+}
+
+#[test]
+fn a_quote_left_open_refuses_the_file_instead_of_swallowing_its_rows() {
+    let db = japan_grant();
+    let text = "grant,line,date,amount,payee,voucher,description\n\
+        JP-MA-MHPSS-2021,STAFF,2021-05-02,1.50,P,U1,ok\n\
+        JP-MA-MHPSS-2021,STAFF,2021-05-02,2.50,P,U2,\"Training venue\n\
+        JP-MA-MHPSS-2021,STAFF,2021-05-03,3.50,P,U3,hotel\n\
+        JP-MA-MHPSS-2021,STAFF,2021-05-04,4.50,P,U4,taxi\n";
+    let file = write(&db, "unclosed.csv", text);
+    let err = db.fails(&["expense", "import", arg(&file)], 2);
+    assert!(
+        err.contains("unclosed.csv:3: a quoted value opens here and is never closed"),
+        "{err}"
+    );
+    assert_eq!(db.count("expense"), 0);
+}
+
+#[test]
+fn rows_the_reader_refuses_are_counted_and_placed_in_the_files_terms() {
+    let db = japan_grant();
+    let mut text = b"grant,line,date,amount,payee,voucher\n\
+        JP-MA-MHPSS-2021,STAFF,2021-05-02,1.50,P,V1,extra\n\
+        JP-MA-MHPSS-2021,STAFF,2021-05-02,2.50,"
+        .to_vec();
+    text.extend_from_slice(b"Caf\xe9,V2\n"); // Latin-1, as Excel saves "CSV" on Windows
+    let file = write(&db, "mixed.csv", text);
+    let err = db.fails(&["expense", "import", arg(&file)], 2);
+    assert!(err.contains("2 of 2 rows refused"), "{err}");
+    assert!(
+        err.contains("mixed.csv:2: the row has 7 values where the header has 6"),
+        "{err}"
+    );
+    assert!(
+        err.contains("mixed.csv:3:5: not UTF-8 text; save the file as UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn spreadsheet_quirks_are_read_as_expense_add_would() {
+    let db = japan_grant();
+    // Empty trailing columns, an empty kind cell (the default), and a pipe that delivers the
+    // header in pieces (stdin is read until the header line is whole).
+    let text = "grant;line;date;amount;payee;voucher;kind;;\n\
+        JP-MA-MHPSS-2021;STAFF;2021-05-02;1.50;P;V1;;;\n";
+    let file = write(&db, "excel.csv", text);
+    db.ok(&["expense", "import", arg(&file)]);
+    assert_eq!(db.count("expense"), 1);
+
+    let stray = "grant;line;date;amount;payee;voucher;;\nJP-MA-MHPSS-2021;STAFF;2021-05-03;1.50;P;V2;;lost?\n";
+    let file = write(&db, "stray.csv", stray);
+    let err = db.fails(&["expense", "import", arg(&file)], 2);
+    assert!(
+        err.contains("stray.csv:2:8 (= \"lost?\"): the column has no name"),
+        "{err}"
+    );
+
+    let forced = "grant,line,date,amount,currency,payee,voucher,force_rate\n\
+        JP-MA-MHPSS-2021,STAFF,2021-05-03,100.00,MAD,P,V3,true\n";
+    let file = write(&db, "forced.csv", forced);
+    let err = db.fails(&["expense", "import", arg(&file)], 2);
+    assert!(err.contains("(force_rate = \"true\")"), "{err}");
+    assert_eq!(db.count("expense"), 1);
+}
+
+#[test]
+fn an_export_keeps_each_expenses_quote_whatever_the_rate_table_says_later() {
+    let db = japan_grant();
+    // Converted at the stored 8.9874 MAD per USD; then the rate of that month is replaced.
+    db.ok_sh(&format!(
+        "expense add --grant {JAPAN} --line TRAIN --date 2021-06-14 --amount 1000.00 \
+         --currency MAD --payee Hotel --voucher R1"
+    ));
+    db.ok_sh(&format!(
+        "expense add --grant {JAPAN} --line TRAIN --date 2021-06-15 --amount 900.00 \
+         --currency MAD --rate 0.1111 --rate-base MAD --payee Hotel --voucher R2"
+    ));
+    db.ok_sh("fx set --from USD --to MAD --rate 9.5 --valid-from 2021-06-01");
+    let before = db.csv_sh(&format!("expense list --grant {JAPAN}"));
+    assert_eq!(common::field(&before[0], "grant_amount"), "111.27"); // 1,000 / 8.9874 = 111.267
+    assert_eq!(common::field(&before[1], "grant_amount"), "99.99"); // 900 × 0.1111
+
+    let out = db.dir.path().join("export");
+    db.ok(&["export", "--all", "--out", arg(&out)]);
+    let copy = TestDb::new();
+    copy.ok(&["import", arg(&out)]);
+    assert_eq!(
+        copy.csv_sh(&format!("expense list --grant {JAPAN}")),
+        before
+    );
+}
+
+#[test]
+fn an_export_with_a_file_missing_is_refused() {
+    let demo = TestDb::demo();
+    let out = demo.dir.path().join("export");
+    demo.ok(&["export", "--all", "--out", arg(&out)]);
+    fs::remove_file(out.join("voids.csv")).unwrap();
+    let copy = TestDb::new();
+    let err = copy.fails(&["import", arg(&out)], 2);
+    assert!(
+        err.contains("lacks 1 of the files `export --all` writes: voids"),
+        "{err}"
+    );
+    assert_eq!(copy.count("expense"), 0);
 }

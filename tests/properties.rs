@@ -89,6 +89,7 @@ fn new_expense(i: usize, (line, minor, in_mad, day): (usize, i64, bool, u32)) ->
         amount: Decimal::new(minor, 2),
         currency: Some(if in_mad { "MAD" } else { "USD" }.into()),
         rate: None,
+        rate_base: None,
         force_rate: false,
         payee: "Payee".into(),
         voucher: format!("V-{i}"),

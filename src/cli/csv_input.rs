@@ -5,13 +5,15 @@
 //! value. Rows are read one at a time, so memory does not grow with the file.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::io::{BufReader, Cursor, IsTerminal, Read};
 use std::path::Path;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::de::DeserializeOwned;
 
+use self::dialect::{detect_delimiter, header_line, parse_delimiter};
+use self::problems::{Problems, at_line};
 use super::line_numbers::{Lines, counted};
 use crate::db::Ledger;
 use crate::error::{Error, ErrorKind, Result};
@@ -39,18 +41,6 @@ pub struct ImportArgs {
     /// Field delimiter [default: detected from the header row: , or ; or tab]
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
-}
-
-fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
-    match text {
-        "," | "comma" => Ok(b','),
-        ";" | "semicolon" => Ok(b';'),
-        "\\t" | "\t" | "tab" => Ok(b'\t'),
-        "|" | "pipe" => Ok(b'|'),
-        _ => Err(format!(
-            "{text:?} is not a delimiter grantbook reads; use , ; tab or |"
-        )),
-    }
 }
 
 /// Read every row of a small file into the ledger with `store` (the same call a single `add`
@@ -81,6 +71,9 @@ pub struct CsvInput {
     label: String,
     reader: csv::Reader<Box<dyn Read>>,
     lines: Lines,
+    /// The rows are a JSON table's objects: places are object numbers, not lines.
+    objects: bool,
+    has_unnamed_columns: bool,
     headers: csv::StringRecord,
     progress: Option<ProgressBar>,
 }
@@ -117,14 +110,14 @@ impl CsvInput {
         delimiter: Option<u8>,
         progress: Option<Option<u64>>,
     ) -> Result<CsvInput> {
-        let mut buffered = BufReader::with_capacity(1 << 16, source);
-        let start = buffered.fill_buf()?;
-        let bom = start.starts_with(b"\xEF\xBB\xBF");
-        let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(start));
-        if bom {
-            buffered.consume(3);
-        }
-        let (counted, lines) = counted(buffered);
+        let (start, rest) = header_line(source)?;
+        let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&start));
+        let start = match start.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(after_bom) => after_bom.to_vec(),
+            None => start,
+        };
+        let buffered = BufReader::with_capacity(1 << 16, Cursor::new(start).chain(rest));
+        let (counted, lines) = counted(buffered, delimiter);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .from_reader(Box::new(counted) as Box<dyn Read>);
@@ -144,9 +137,17 @@ impl CsvInput {
             label: label.to_string(),
             reader,
             lines,
+            objects: false,
+            has_unnamed_columns: headers.iter().any(str::is_empty),
             headers,
             progress,
         })
+    }
+
+    /// Rows are the objects of an exported JSON table (read as CSV): name them by number.
+    pub fn numbered_by_object(mut self) -> CsvInput {
+        self.objects = true;
+        self
     }
 
     pub fn label(&self) -> &str {
@@ -164,22 +165,37 @@ impl CsvInput {
         let mut count = 0u64;
         loop {
             match self.reader.read_record(&mut record) {
-                Ok(false) => break,
+                Ok(false) => {
+                    if let Some(line) = self.lines.unclosed_quote() {
+                        problems.add(Error::invalid(format!(
+                            "{}:{line}: a quoted value opens here and is never closed, so \
+                             every line after it would be read as part of it; close the quote \
+                             (a quote inside a quoted value is written twice: \"\")",
+                            self.label
+                        )));
+                    }
+                    break;
+                }
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| self.lines.at(p.byte()));
-                    let error = Error::from(e);
+                    count += 1;
+                    let line = self.place_of(e.position(), count);
+                    let error = self.csv_problem(&e, line);
                     if error.kind != ErrorKind::Invalid {
-                        return Err(self.at(line, None, &error));
+                        return Err(error);
                     }
-                    problems.add(self.at(line, None, &error));
+                    problems.add(error);
                     continue;
                 }
             }
             count += 1;
             let place = Place {
-                line: record.position().map_or(0, |p| self.lines.at(p.byte())),
+                line: self.place_of(record.position(), count),
             };
+            if let Some(unnamed) = self.value_without_header(&record, place.line) {
+                problems.add(unnamed);
+                continue;
+            }
             let outcome = record
                 .deserialize::<T>(Some(&self.headers))
                 .map_err(|e| self.deserialize_error::<T>(&e))
@@ -208,6 +224,10 @@ impl CsvInput {
     fn check_columns(&self, required: &[&str], optional: &[&str]) -> Result<()> {
         let known = || [required, optional].concat().join(", ");
         for (i, name) in self.headers.iter().enumerate() {
+            // Spreadsheets save empty columns after the last one; rows() checks they stay empty.
+            if name.is_empty() {
+                continue;
+            }
             if !required.contains(&name) && !optional.contains(&name) {
                 return Err(Error::invalid(format!(
                     "{}:1:{}: unknown column {name:?}; the columns are {}",
@@ -245,97 +265,6 @@ impl CsvInput {
         }
         Ok(())
     }
-
-    /// A value serde could not read (a bad `true`/`false`, say), with the column it is in.
-    fn deserialize_error<T: CsvRow>(&self, e: &csv::Error) -> Error {
-        let csv::ErrorKind::Deserialize { err, .. } = e.kind() else {
-            return Error::invalid(e.to_string());
-        };
-        let header = err.field().and_then(|i| self.headers.get(i as usize));
-        let mut error = Error::invalid(err.kind().to_string());
-        // Errors name fields by `'static` names: the row type's own column names.
-        error.field = header.and_then(|h| {
-            T::REQUIRED
-                .iter()
-                .chain(T::OPTIONAL)
-                .copied()
-                .find(|c| *c == h)
-        });
-        error
-    }
-
-    /// Put file, line, column and value in front of an error.
-    fn at(&self, line: u64, record: Option<&csv::StringRecord>, e: &Error) -> Error {
-        let column = e
-            .field
-            .and_then(|f| self.headers.iter().position(|h| h == f));
-        let place = match (e.field, column) {
-            (Some(name), Some(i)) => {
-                let value = record.and_then(|r| r.get(i)).unwrap_or_default();
-                format!(
-                    "{}:{line}:{} ({name} = {})",
-                    self.label,
-                    i + 1,
-                    shown_value(value)
-                )
-            }
-            (Some(name), None) => format!("{}:{line} ({name}, not in the file)", self.label),
-            (None, _) => format!("{}:{line}", self.label),
-        };
-        Error {
-            kind: e.kind,
-            message: format!("{place}: {}", e.message),
-            field: e.field,
-        }
-    }
-}
-
-fn at_line(label: &str, e: &csv::Error, line: u64) -> Error {
-    let error = match e.kind() {
-        // A JSON table read as CSV reports its own errors as invalid data (json_input.rs).
-        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
-            Error::invalid(io.to_string())
-        }
-        csv::ErrorKind::Io(io) => Error::runtime(format!("cannot read {label}: {io}")),
-        _ => Error::invalid(e.to_string()),
-    };
-    error.at(format!("{label}:{line}"))
-}
-
-/// A value as an error shows it: quoted, and cut short if long.
-fn shown_value(value: &str) -> String {
-    const MAX: usize = 60;
-    if value.chars().count() <= MAX {
-        format!("{value:?}")
-    } else {
-        let cut: String = value.chars().take(MAX).collect();
-        format!("{cut:?}...")
-    }
-}
-
-/// The delimiter of the header row: whichever of `,` `;` tab occurs most outside quotes.
-fn detect_delimiter(start: &[u8]) -> u8 {
-    let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for &byte in start {
-        if byte == b'\n' && !quoted {
-            break;
-        }
-        if byte == b'"' {
-            quoted = !quoted;
-        } else if !quoted && let Some(c) = counts.iter_mut().find(|(d, _)| *d == byte) {
-            c.1 += 1;
-        }
-    }
-    // Ties (a one-column file) go to the comma, the first in the list.
-    counts
-        .iter()
-        .fold(
-            (b',', 0),
-            |best, &(d, n)| if n > best.1 { (d, n) } else { best },
-        )
-        .0
 }
 
 /// A progress bar on stderr, only when a person is watching it.
@@ -353,42 +282,7 @@ fn progress_bar(size: Option<u64>) -> Option<ProgressBar> {
     Some(bar.with_finish(indicatif::ProgressFinish::AndClear))
 }
 
-#[derive(Default)]
-struct Problems {
-    shown: Vec<String>,
-    count: u64,
-}
-
-impl Problems {
-    fn add(&mut self, e: Error) {
-        self.count += 1;
-        if self.shown.len() < ERRORS_SHOWN {
-            self.shown.push(e.message);
-        }
-    }
-
-    fn into_result(self, label: &str, rows: u64) -> Result<u64> {
-        if self.count == 0 {
-            return Ok(rows);
-        }
-        let mut message = format!(
-            "{label}: {} of {rows} row{} refused, so nothing was written",
-            self.count,
-            if rows == 1 { "" } else { "s" }
-        );
-        for line in &self.shown {
-            message.push_str("\n  ");
-            message.push_str(line);
-        }
-        let more = self.count - self.shown.len() as u64;
-        if more > 0 {
-            message.push_str(&format!("\n  ... and {more} more"));
-        }
-        message.push_str("\nFix these rows and import the whole file again.");
-        Err(Error::invalid(message))
-    }
-}
-
+mod dialect;
+mod problems;
 #[cfg(test)]
-#[path = "csv_input_tests.rs"]
 mod tests;

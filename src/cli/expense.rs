@@ -57,7 +57,7 @@ pub enum ExpenseCommand {
 const IMPORT_HELP: &str = "\
 Columns, in any order (header names as in `expense add`'s flags):
   required: grant, line, date, amount, payee, voucher
-  optional: currency, rate, force_rate, country, description, kind
+  optional: currency, rate, rate_base, force_rate, country, description, kind
 UTF-8 with or without a byte-order mark; , or ; (detected, or --delimiter).
 
 Examples:
@@ -85,6 +85,10 @@ pub struct ExpenseArgs {
     /// Rate to use instead of the stored ones: 1 grant currency = RATE expense currency
     #[arg(long, allow_negative_numbers = true)]
     pub rate: Option<String>,
+    /// The currency --rate counts one of [default: the grant's]; the expense's currency
+    /// turns it round: 1 expense currency = RATE grant currency
+    #[arg(long, requires = "rate", value_name = "CURRENCY")]
+    pub rate_base: Option<String>,
     /// Accept a --rate more than 20 % away from the stored rate in force
     #[arg(long, requires = "rate")]
     #[serde(default, deserialize_with = "flag")]
@@ -117,6 +121,7 @@ impl CsvRow for ExpenseArgs {
     const OPTIONAL: &'static [&'static str] = &[
         "currency",
         "rate",
+        "rate_base",
         "force_rate",
         "country",
         "description",
@@ -134,10 +139,22 @@ impl ExpenseArgs {
             .map(|r| parse_decimal("rate", r))
             .transpose()
             .map_err(field("rate"))?;
+        if self.force_rate && rate.is_none() {
+            return Err(Error::invalid(
+                "force_rate accepts a rate given by hand far from the stored one, but no rate \
+                 is given; give the rate, or drop force_rate",
+            )
+            .in_field("force_rate"));
+        }
+        // An empty kind cell is the default, as a missing kind column is.
+        let kind = match self.kind.trim() {
+            "" => ExpenseKind::Expenditure.as_str(),
+            kind => kind,
+        };
         Ok(NewExpense {
             grant: text::code("grant reference", &self.grant).map_err(field("grant"))?,
             line: text::code("budget line code", &self.line).map_err(field("line"))?,
-            kind: ExpenseKind::parse(&self.kind).map_err(field("kind"))?,
+            kind: ExpenseKind::parse(kind).map_err(field("kind"))?,
             date: past_date("expense date", &self.date).map_err(field("date"))?,
             amount,
             currency: given(&self.currency)
@@ -145,6 +162,10 @@ impl ExpenseArgs {
                 .transpose()
                 .map_err(field("currency"))?,
             rate,
+            rate_base: given(&self.rate_base)
+                .map(text::currency)
+                .transpose()
+                .map_err(field("rate_base"))?,
             force_rate: self.force_rate,
             payee: text::required("payee", &self.payee, 200).map_err(field("payee"))?,
             voucher: text::required("voucher", &self.voucher, 60).map_err(field("voucher"))?,
@@ -238,14 +259,19 @@ pub fn run(command: ExpenseCommand, ctx: &mut Context) -> Result<()> {
 fn import(input: &ImportArgs, skip_duplicates: bool, ctx: &mut Context) -> Result<()> {
     let mut csv = CsvInput::open(input)?;
     let label = csv.label().to_string();
+    // The first rows that differ from what is recorded, and how many there are in all.
     let mut differing = Vec::new();
+    let mut differing_count = 0usize;
     let mut already_recorded = 0;
     let summary = ctx
         .ledger
         .import_expenses(&label, skip_duplicates, |import| {
             let read = csv.rows(|row: ExpenseArgs, place| {
                 if let Added::Skipped { differs: Some(how) } = import.add(&row.parse()?)? {
-                    differing.push(format!("{label}:{}: {how}", place.line));
+                    differing_count += 1;
+                    if differing.len() < ERRORS_SHOWN {
+                        differing.push(format!("{label}:{}: {how}", place.line));
+                    }
                 }
                 Ok(())
             });
@@ -269,17 +295,16 @@ fn import(input: &ImportArgs, skip_duplicates: bool, ctx: &mut Context) -> Resul
             if summary.skipped == 1 { "" } else { "s" }
         ));
     }
-    if !differing.is_empty() {
+    if differing_count > 0 {
         note(&format!(
-            "{} of them differ from what is recorded; the ledger keeps its figures (void and \
-             re-add an expense to change it):",
-            differing.len()
+            "{differing_count} of them differ from what is recorded; the ledger keeps its \
+             figures (void and re-add an expense to change it):"
         ));
-        for how in differing.iter().take(ERRORS_SHOWN) {
+        for how in &differing {
             eprintln!("  {how}");
         }
-        if differing.len() > ERRORS_SHOWN {
-            eprintln!("  ... and {} more", differing.len() - ERRORS_SHOWN);
+        if differing_count > differing.len() {
+            eprintln!("  ... and {} more", differing_count - differing.len());
         }
     }
     ctx.show(&imported(&summary))

@@ -114,11 +114,14 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
             existing.display()
         )));
     }
-    let mut counts = Vec::new();
-    for (table, target) in tables.iter().zip(&targets) {
-        let rows = write_file(&ctx.ledger, table, kind, target)?;
-        counts.push(format!("{table} {rows}"));
-    }
+    let counts = ctx.ledger.snapshot(|ledger| {
+        let mut counts = Vec::new();
+        for (table, target) in tables.iter().zip(&targets) {
+            let rows = write_file(ledger, table, kind, target)?;
+            counts.push(format!("{table} {rows}"));
+        }
+        Ok(counts)
+    })?;
     note(&format!(
         "exported to {}: {} (rows)",
         dir.display(),

@@ -101,7 +101,9 @@ impl<'de, W: Write> Visitor<'de> for &mut Rows<W> {
             let cells = self
                 .header
                 .iter()
-                .map(|key| object.get(key).map(cell).unwrap_or_default());
+                .map(|key| object.get(key).map_or(Ok(String::new()), |v| cell(key, v)))
+                .collect::<std::result::Result<Vec<String>, String>>()
+                .map_err(A::Error::custom)?;
             if let Err(e) = self.csv.write_record(cells) {
                 // The import stopped reading; there is nobody left to write for.
                 return match e.kind() {
@@ -114,13 +116,19 @@ impl<'de, W: Write> Visitor<'de> for &mut Rows<W> {
     }
 }
 
-/// A value as its CSV cell: strings as they are, `null` empty, numbers and booleans as JSON
-/// writes them (so a hand-made file with `"amount": 12.5` reads as "12.5", exactly).
-fn cell(value: &Value) -> String {
+/// A value as its CSV cell: strings as they are, `null` empty, booleans as `true`/`false`.
+/// A JSON number is refused: the JSON reader holds it as a binary float, which would change
+/// the 15th digit of a rate or an amount without a word.
+fn cell(key: &str, value: &Value) -> std::result::Result<String, String> {
     match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) => Err(format!(
+            "\"{key}\": {n} is a JSON number; write it as a string (\"{key}\": \"{n}\"), as \
+             `export --format json` does, so that no digit is lost"
+        )),
+        other => Err(format!("\"{key}\": {other} is not a text value")),
     }
 }
 
@@ -144,7 +152,7 @@ mod tests {
     fn objects_become_records_in_the_tables_column_order() {
         let json = r#"[{"code":"JP","name":"Government of Japan, MOFA","amount":"1.50"},
                        {"name":"Say \"hi\"","code":"X","amount":null},
-                       {"amount":12.5,"code":"Y"}]"#;
+                       {"amount":"12.5","code":"Y"}]"#;
         assert_eq!(
             converted(json).unwrap(),
             "code,name,amount\nJP,\"Government of Japan, MOFA\",1.50\nX,\"Say \"\"hi\"\"\",\nY,,12.5\n"

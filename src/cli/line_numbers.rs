@@ -1,17 +1,34 @@
-//! The line a CSV record starts on, counted from the bytes themselves. The csv crate's own
-//! `Position::line` is one short after a `\r\n` line end and after a blank line (rust-csv
-//! issues #395 and #208), and an error that names the wrong line of a Windows file sends a
-//! finance officer to the wrong voucher.
+//! What the csv crate does not tell about the bytes it reads, watched as they stream past:
+//! the line a record starts on (its `Position::line` is one short after a `\r\n` line end and
+//! after a blank line, rust-csv issues #395 and #208, and an error naming the wrong line of a
+//! Windows file sends a finance officer to the wrong voucher), and whether the file ended
+//! inside a quoted field (the crate takes the rest of the file as that field's value, so one
+//! missing quote would swallow every row after it without a word).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::rc::Rc;
 
-/// Reads through to `inner`, noting where every `\r` and `\n` is; [`Lines`] answers from that.
+/// Reads through to `inner`, noting where every `\r` and `\n` is and where quoted fields
+/// open and close; [`Lines`] answers from that.
 pub struct Counted<R> {
     inner: R,
+    delimiter: u8,
     breaks: Rc<RefCell<Breaks>>,
+}
+
+/// Where the reader is in the CSV grammar, as far as quotes go (RFC 4180, read as the csv
+/// crate reads it: a quote inside an unquoted field is an ordinary character).
+#[derive(Clone, Copy, Default, PartialEq)]
+enum Field {
+    #[default]
+    Start,
+    Unquoted,
+    /// In a quoted field that opened at this offset.
+    Quoted(u64),
+    /// Just after a quote inside a quoted field: the closing one, or the first of a pair.
+    QuoteInQuoted(u64),
 }
 
 /// Asks [`Counted`] which line a byte offset is on.
@@ -25,12 +42,20 @@ struct Breaks {
     ahead: VecDeque<(u64, u8)>,
     /// `\n` bytes already passed.
     newlines_before: u64,
+    field: Field,
 }
 
-pub fn counted<R: Read>(inner: R) -> (Counted<R>, Lines) {
+pub fn counted<R: Read>(inner: R, delimiter: u8) -> (Counted<R>, Lines) {
     let breaks = Rc::new(RefCell::new(Breaks::default()));
     let lines = Lines(Rc::clone(&breaks));
-    (Counted { inner, breaks }, lines)
+    (
+        Counted {
+            inner,
+            delimiter,
+            breaks,
+        },
+        lines,
+    )
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -41,12 +66,46 @@ impl<R: Read> Read for Counted<R> {
         for i in memchr::memchr2_iter(b'\r', b'\n', &buf[..n]) {
             breaks.ahead.push_back((start + i as u64, buf[i]));
         }
+        breaks.field = follow_quotes(breaks.field, &buf[..n], start, self.delimiter);
         breaks.read += n as u64;
         Ok(n)
     }
 }
 
+/// The quote state after `bytes` (which start at offset `start`), from `field` before them.
+fn follow_quotes(mut field: Field, bytes: &[u8], start: u64, delimiter: u8) -> Field {
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        field = match field {
+            Field::Quoted(opened) => match memchr::memchr(b'"', &bytes[i..]) {
+                // Nothing but the quote ends a quoted field: skip to it.
+                Some(at) => {
+                    i += at;
+                    Field::QuoteInQuoted(opened)
+                }
+                None => return field,
+            },
+            Field::QuoteInQuoted(opened) if byte == b'"' => Field::Quoted(opened),
+            Field::Start if byte == b'"' => Field::Quoted(start + i as u64),
+            _ if byte == delimiter || byte == b'\n' || byte == b'\r' => Field::Start,
+            _ => Field::Unquoted,
+        };
+        i += 1;
+    }
+    field
+}
+
 impl Lines {
+    /// After the last record: the line of a quoted field the file opened and never closed.
+    pub fn unclosed_quote(&self) -> Option<u64> {
+        let opened = match self.0.borrow().field {
+            Field::Quoted(opened) => opened,
+            _ => return None,
+        };
+        Some(self.at(opened))
+    }
+
     /// The line (from 1) of the first byte at or after `offset` that is not a line break:
     /// where a record reported at `offset` really starts. Offsets must be asked in order.
     pub fn at(&self, offset: u64) -> u64 {
@@ -75,7 +134,7 @@ mod tests {
 
     /// The start line of every record, as grantbook reports it.
     fn starts(text: &str) -> Vec<u64> {
-        let (source, lines) = counted(text.as_bytes());
+        let (source, lines) = counted(text.as_bytes(), b',');
         let mut reader = csv::Reader::from_reader(source);
         let mut record = csv::StringRecord::new();
         let mut found = Vec::new();
@@ -94,5 +153,35 @@ mod tests {
         assert_eq!(starts("h1,h2\n\"a\nstill a\",b\nc,d\n"), [2, 4]);
         assert_eq!(starts("h1,h2\r\n\"a\r\nstill a\",b\r\nc,d\r\n"), [2, 4]);
         assert_eq!(starts("h1,h2\n,b\n"), [2]);
+    }
+
+    /// Where an unclosed quote opened, read `chunk` bytes at a time.
+    fn unclosed(text: &str, chunk: usize) -> Option<u64> {
+        let (mut source, lines) = counted(text.as_bytes(), b';');
+        let mut buf = vec![0; chunk];
+        while source.read(&mut buf).unwrap() > 0 {}
+        lines.unclosed_quote()
+    }
+
+    #[test]
+    fn a_quote_left_open_is_found_at_its_line() {
+        for chunk in [1, 2, 3, 64] {
+            assert_eq!(
+                unclosed("a;b\n1;\"x\n2;y\n3;z\n", chunk),
+                Some(2),
+                "{chunk}"
+            );
+            assert_eq!(
+                unclosed("a;b\n1;\"x;\"\"\"\n2;\"y\n", chunk),
+                Some(3),
+                "{chunk}"
+            );
+            // Closed quotes, doubled quotes, a quote inside an unquoted field: all fine.
+            assert_eq!(
+                unclosed("a;b\n1;\"x\n;\"\"y\"\n2;5\" screen\n", chunk),
+                None
+            );
+            assert_eq!(unclosed("a;b\n\"\";\"\"\"\"\r\n", chunk), None);
+        }
     }
 }

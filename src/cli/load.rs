@@ -65,7 +65,8 @@ impl Tables {
                 None => Ok(None),
                 Some(path) if path.extension().is_some_and(|e| e == "json") => {
                     let rows = json_as_csv(&path, table_columns(table)?)?;
-                    CsvInput::new(&path.display().to_string(), rows, Some(b','), None).map(Some)
+                    CsvInput::new(&path.display().to_string(), rows, Some(b','), None)
+                        .map(|input| Some(input.numbered_by_object()))
                 }
                 Some(path) => CsvInput::open(&ImportArgs {
                     file: path.display().to_string(),
@@ -153,16 +154,28 @@ impl CsvRow for RevisionRow {
 /// Load every table into `ledger`, all or nothing; returns what the expense import recorded.
 pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     if let Tables::Dir(dir) = tables {
-        let mut found = false;
+        // `export --all` writes every table, empty ones too: a file missing is a backup
+        // copied in part, which would load as a smaller ledger that looks whole.
+        let mut missing = Vec::new();
         for table in crate::db::table_names() {
-            found |= exported_file(dir, table)?.is_some();
+            if exported_file(dir, table)?.is_none() {
+                missing.push(table);
+            }
         }
-        if !found {
+        if missing.len() == crate::db::table_names().count() {
             return Err(Error::invalid(format!(
                 "{} holds none of the files an export writes ({}.csv or .json...); give the \
                  directory `grantbook export --all --out DIR` wrote",
                 dir.display(),
-                crate::db::table_names().next().unwrap_or_default()
+                missing[0]
+            )));
+        }
+        if !missing.is_empty() {
+            return Err(Error::invalid(format!(
+                "{} lacks {} of the files `export --all` writes: {}; copy the whole export",
+                dir.display(),
+                missing.len(),
+                missing.join(", ")
             )));
         }
     }

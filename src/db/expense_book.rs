@@ -274,9 +274,22 @@ impl<'c> ExpenseBook<'c> {
             if rate.is_zero() {
                 return Err(Error::invalid("--rate must be more than zero").in_field("rate"));
             }
+            let (base, quote) = match new.rate_base.as_deref() {
+                None => (&grant.currency.code, &currency.code),
+                Some(base) if base == grant.currency.code => (&grant.currency.code, &currency.code),
+                Some(base) if base == currency.code => (&currency.code, &grant.currency.code),
+                Some(other) => {
+                    return Err(Error::invalid(format!(
+                        "the rate's base {other} is neither the grant's currency {} nor the \
+                         expense's {}; a rate counts one of either",
+                        grant.currency.code, currency.code
+                    ))
+                    .in_field("rate_base"));
+                }
+            };
             let given = Quote {
-                base: grant.currency.code.clone(),
-                quote: currency.code.clone(),
+                base: base.clone(),
+                quote: quote.clone(),
                 rate,
             };
             if let Some(stored) = &stored {

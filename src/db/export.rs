@@ -147,6 +147,7 @@ const TABLES: &[TableSpec] = &[
             "amount",
             "currency",
             "rate",
+            "rate_base",
             "force_rate",
             "payee",
             "voucher",
@@ -155,13 +156,12 @@ const TABLES: &[TableSpec] = &[
             "kind",
         ],
         money: &[3],
-        // The rate used is written out when it is quoted from the grant's currency, as a rate
-        // given by hand is: the import then stores exactly the same quote whatever the rate
-        // table says. A rate quoted the other way round came from the rate table, which the
-        // import loads first.
+        // The quote used is written out as stored, either way round, and marked forced: the
+        // import then stores exactly the same quote whatever the rate table says by then (a
+        // rate added or replaced since would otherwise convert history anew).
         sql: "SELECT g.reference, l.code, e.date, e.amount_minor, ec.minor_units, e.currency,
-                  CASE WHEN e.fx_base = g.currency THEN e.fx_rate ELSE '' END,
-                  CASE WHEN e.fx_base = g.currency THEN 'true' ELSE '' END,
+                  coalesce(e.fx_rate, ''), coalesce(e.fx_base, ''),
+                  CASE WHEN e.fx_rate IS NULL THEN '' ELSE 'true' END,
                   e.payee, e.voucher, e.country, e.description, e.kind
               FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
               JOIN budget_line l ON l.id = e.line_id JOIN currency ec ON ec.code = e.currency

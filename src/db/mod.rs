@@ -144,6 +144,19 @@ impl Ledger {
         }
     }
 
+    /// Run `read` on one snapshot of the ledger: every query it makes sees the database as it
+    /// was when the first one ran, whatever other processes write meanwhile (WAL readers do
+    /// not block writers). A whole-ledger export reads this way, so it is consistent.
+    pub fn snapshot<T>(&self, read: impl FnOnce(&Ledger) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let out = read(self);
+        // A read transaction has nothing to keep: end it the same way on success or failure.
+        let ended = self.conn.execute_batch("COMMIT");
+        let out = out?;
+        ended?;
+        Ok(out)
+    }
+
     /// Run `batch`, which may make many changes, as one transaction: if it fails, none of its
     /// changes is stored. Imports use it so that a bad row anywhere leaves the ledger as it was.
     pub fn all_or_nothing<T>(&mut self, batch: impl FnOnce(&mut Ledger) -> Result<T>) -> Result<T> {

@@ -183,6 +183,9 @@ pub struct NewExpense {
     pub currency: Option<String>,
     /// "1 grant currency = rate expense currency", given by hand instead of the stored rates.
     pub rate: Option<Decimal>,
+    /// The currency `rate` counts one of, when it is not the grant's: the expense currency,
+    /// for "1 expense currency = rate grant currency" (as a stored rate may be quoted).
+    pub rate_base: Option<String>,
     /// Accept a hand-typed rate far from the stored one.
     pub force_rate: bool,
     pub payee: String,

@@ -1,5 +1,6 @@
 use serde::Deserialize;
 
+use super::problems::shown_value;
 use super::*;
 
 #[test]
@@ -113,4 +114,34 @@ fn long_values_are_cut_short_in_messages() {
     assert_eq!(shown_value("12,50"), "\"12,50\"");
     let long = "x".repeat(100);
     assert_eq!(shown_value(&long), format!("\"{}\"...", "x".repeat(60)));
+}
+
+/// A pipe that delivers one byte per read.
+struct Trickle(&'static [u8]);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((byte, rest)), Some(slot)) => {
+                *slot = *byte;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn the_bom_and_delimiter_are_found_however_a_pipe_delivers_the_header() {
+    let source = Trickle("\u{feff}Voucher No;Amount\nV-1;1,50\n".as_bytes());
+    let mut rows = Vec::new();
+    CsvInput::new("<stdin>", Box::new(source), None, None)
+        .unwrap()
+        .rows(|row: Row, place| {
+            rows.push((row.voucher_no, row.amount, place.line));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(rows, vec![("V-1".into(), "1,50".into(), 2)]);
 }
