@@ -187,4 +187,24 @@ fn man_out_writes_one_page_per_command() {
     assert!(add.contains("\\-\\-voucher"));
     assert!(out_dir.join("grantbook.1").is_file());
     assert!(out_dir.join("grantbook-report-burn.1").is_file());
+
+    // A second run replaces nothing without --force.
+    std::fs::write(out_dir.join("grantbook.1"), "my own notes").unwrap();
+    let again = run_raw(&["man", "--out", out_dir.to_str().unwrap()], None);
+    common::explain_unless(&again, 2, &["man", "--out"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("add --force"));
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("grantbook.1")).unwrap(),
+        "my own notes"
+    );
+    let forced = run_raw(
+        &["man", "--out", out_dir.to_str().unwrap(), "--force"],
+        None,
+    );
+    common::explain_unless(&forced, 0, &["man", "--out", "--force"]);
+    assert!(
+        std::fs::read_to_string(out_dir.join("grantbook.1"))
+            .unwrap()
+            .starts_with(".TH")
+    );
 }

@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use super::{Cli, note};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 pub const COMPLETIONS_HELP: &str = "\
 Example:
@@ -33,31 +33,47 @@ pub fn completions(shell: Shell) -> Result<()> {
 
 /// The man page of grantbook (its options, and its commands with what each does) on stdout;
 /// with `out`, one page per command and subcommand written into that directory instead.
-pub fn man(out: Option<&Path>) -> Result<()> {
+pub fn man(out: Option<&Path>, force: bool) -> Result<()> {
     // As the pages are read: no `help` command (the pages are the help), display names built.
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
     match out {
         None => write_stdout(page(command)?.as_bytes()),
         Some(dir) => {
+            let mut pages = Vec::new();
+            collect_pages(command, &mut pages)?;
+            if !force
+                && let Some((name, _)) = pages.iter().find(|(name, _)| dir.join(name).exists())
+            {
+                return Err(Error::invalid(format!(
+                    "{} already exists; write the pages into an empty directory, or add --force \
+                     to replace them",
+                    dir.join(name).display()
+                )));
+            }
             std::fs::create_dir_all(dir)?;
-            let written = write_pages(command, dir)?;
-            note(&format!("wrote {written} man pages to {}", dir.display()));
+            for (name, text) in &pages {
+                std::fs::write(dir.join(name), text)?;
+            }
+            note(&format!(
+                "wrote {} man pages to {}",
+                pages.len(),
+                dir.display()
+            ));
             Ok(())
         }
     }
 }
 
 /// `grantbook.1` for `grantbook`, `grantbook-expense-add.1` for `grantbook expense add`... and
-/// the same for every subcommand, recursively; how many written.
-fn write_pages(command: clap::Command, dir: &Path) -> Result<usize> {
-    let mut written = 0;
+/// the same for every subcommand, recursively: (file name, page).
+fn collect_pages(command: clap::Command, pages: &mut Vec<(String, String)>) -> Result<()> {
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
-        written += write_pages(sub.clone(), dir)?;
+        collect_pages(sub.clone(), pages)?;
     }
     let file = format!("{}.1", display_name(&command));
-    std::fs::write(dir.join(file), page(command)?)?;
-    Ok(written + 1)
+    pages.push((file, page(command)?));
+    Ok(())
 }
 
 fn display_name(command: &clap::Command) -> String {

@@ -21,7 +21,7 @@ mod period;
 pub mod report;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -172,6 +172,9 @@ pub enum Command {
         /// Write grantbook.1 and one page per command and subcommand into this directory
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Replace pages already in the directory
+        #[arg(long, requires = "out")]
+        force: bool,
     },
 }
 
@@ -221,10 +224,43 @@ impl Context {
     /// Print a document on stdout in the chosen format, or write it to the `--out` file.
     pub fn show(&self, doc: &Document) -> Result<()> {
         match &self.out {
-            Some(file) => write_file(doc, self.format, file),
+            Some(file) => {
+                refuse_database(&file.path, &self.ledger)?;
+                write_file(doc, self.format, file)
+            }
             None => show(doc, self.format),
         }
     }
+}
+
+/// Refuse an output file that is the ledger's own database (or its journal): `--force` would
+/// otherwise replace the ledger with a report.
+pub fn refuse_database(out: &Path, ledger: &Ledger) -> Result<()> {
+    let Some(database) = ledger.file() else {
+        return Ok(());
+    };
+    let Ok(out_dir) = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .canonicalize()
+    else {
+        return Ok(()); // A directory that does not exist holds no database.
+    };
+    let out = out_dir.join(out.file_name().unwrap_or_default());
+    let database = database.canonicalize()?;
+    let journals = ["", "-wal", "-shm", "-journal"].map(|suffix| {
+        let mut name = database.clone().into_os_string();
+        name.push(suffix);
+        PathBuf::from(name)
+    });
+    if journals.contains(&out) {
+        return Err(Error::invalid(format!(
+            "--out {} is the ledger's own database; choose another file",
+            out.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Write `doc` to `file`: rendered whole first, so a failure leaves no half-written file, and
@@ -243,6 +279,10 @@ fn write_file(doc: &Document, format: Format, file: &OutFile) -> Result<()> {
     let mut target = options.open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
             "{} already exists; choose another --out, or add --force to replace it",
+            path.display()
+        )),
+        std::io::ErrorKind::NotFound => Error::invalid(format!(
+            "cannot write {}: the directory does not exist; create it first",
             path.display()
         )),
         _ => Error::runtime(format!("cannot write {}: {e}", path.display())),
@@ -273,7 +313,7 @@ pub fn run(cli: Cli) -> Result<()> {
     // These describe the program and need no database.
     match &cli.command {
         Command::Completions { shell } => return docs::completions(*shell),
-        Command::Man { out } => return docs::man(out.as_deref()),
+        Command::Man { out, force } => return docs::man(out.as_deref(), *force),
         _ => {}
     }
     if cli.format == Format::Xlsx {

@@ -60,6 +60,11 @@ impl Ledger {
         Self::connect(path)
     }
 
+    /// The database file, for commands that must not write over it.
+    pub fn file(&self) -> Option<&Path> {
+        self.conn.path().filter(|p| !p.is_empty()).map(Path::new)
+    }
+
     /// Open an existing grantbook database, upgrading its schema if it is older.
     pub fn open(path: &Path) -> Result<Ledger> {
         if !path.exists() {
