@@ -14,7 +14,7 @@ use crate::domain::{parse_date, text};
 use crate::error::{Error, Result};
 use crate::render::Format;
 use crate::render::iati::write_iati;
-use crate::report::iati::{DEFAULT_ORGANISATION_TYPE, ORGANISATION_TYPES, iati_file};
+use crate::report::iati::{DEFAULT_ORGANISATION_TYPE, ORGANISATION_TYPES, clashes, iati_file};
 
 pub const IATI_HELP: &str = "\
 One iati-activity per grant: identifier ORGREF-GRANT, the project's organisation as reporting
@@ -96,6 +96,14 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             "there is no grant to export; an IATI file holds at least one activity \
              (add one with `grantbook grant add`)",
         ));
+    }
+    let clashes = clashes(&records);
+    if !clashes.is_empty() {
+        return Err(Error::invalid(format!(
+            "nothing written: IATI tells activities apart by identifier and organisations by \
+             ref, and in this file {}",
+            clashes.join("; and ")
+        )));
     }
     let file = iati_file(&records, as_of, &org_type, chrono::Utc::now());
     let Some(target) = &args.out else {

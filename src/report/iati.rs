@@ -26,6 +26,8 @@
 //!   (Expenditure) or 3 (Disbursement) by their kind, each valued in the grant's currency (an
 //!   expense's converted amount) on its own date; voided expenses are left out.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
@@ -276,6 +278,58 @@ pub fn activity(record: &GrantRecord, as_of: NaiveDate, organisation_type: &str)
         budgets: budgets(grant.amount, currency, grant.dates(), periods),
         transactions: transactions.into_iter().map(|(_, t)| t).collect(),
     }
+}
+
+/// What would make the IATI file of `records` ambiguous, one sentence each: two grants whose
+/// activities would share an identifier (organisation `A` with grant `B-C`, organisation `A B`
+/// with grant `C`: both `A-B-C`), and two organisation names that fold to one `ref`
+/// (`IOM Morocco`, `IOM-Morocco`), which would make them one organisation. Empty when there is
+/// nothing of the kind.
+pub fn clashes(records: &[GrantRecord]) -> Vec<String> {
+    const FIX: &str = "grantbook renames nothing in place: `grantbook export --all --out DIR`, \
+                       correct";
+    let mut problems = Vec::new();
+    // ref -> (organisation name, project code) of the first organisation seen with it.
+    let mut refs: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+    let mut reported: BTreeSet<(String, &str)> = BTreeSet::new();
+    // identifier -> (grant reference, organisation name) of the first grant seen with it.
+    let mut identifiers: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+    for GrantRecord { grant, project, .. } in records {
+        let name = project.organisation.as_str();
+        let reference = organisation_ref(name, &project.code);
+        match refs.get(&reference) {
+            Some((first, first_project)) if *first != name => {
+                if reported.insert((reference.clone(), name)) {
+                    problems.push(format!(
+                        "organisations {first:?} (project {first_project}) and {name:?} \
+                         (project {}) both give the IATI organisation ref {reference}, so the \
+                         file would make them one organisation; spell it the same way in both \
+                         projects if it is one, else rename one ({FIX} projects.csv, and \
+                         `grantbook --db NEW.db import DIR`)",
+                        project.code
+                    ));
+                }
+            }
+            Some(_) => {}
+            None => {
+                refs.insert(reference.clone(), (name, &project.code));
+            }
+        }
+        let id = identifier(&reference, &grant.reference);
+        match identifiers.get(&id) {
+            Some((first, first_org)) => problems.push(format!(
+                "grants {first} (organisation {first_org:?}) and {} (organisation {name:?}) \
+                 would both have the IATI identifier {id}; rename one grant so that they differ \
+                 ({FIX} grants.csv and the files that name the grant, and \
+                 `grantbook --db NEW.db import DIR`)",
+                grant.reference
+            )),
+            None => {
+                identifiers.insert(id, (&grant.reference, name));
+            }
+        }
+    }
+    problems
 }
 
 /// `{organisation ref}-{grant reference}`, with the `/` a grant reference may hold made `-`:
