@@ -543,3 +543,19 @@ fn two_organisation_names_of_one_ref_are_refused() {
     assert_eq!(stderr.matches("IOM-MOROCCO").count(), 1, "{stderr}");
     db.ok(&["export", "iati", "--grant", "G-DASH"]);
 }
+
+#[test]
+fn a_closed_grant_was_running_before_its_end() {
+    let db = TestDb::demo();
+    let status = |as_of: &str| {
+        let xml = db.ok(&["export", "iati", "--grant", JAPAN, "--as-of", as_of]);
+        let activities = parse(&xml);
+        assert_eq!(activities.len(), 1);
+        activities[0].status.clone()
+    };
+    // The Japan grant (2021-03-01 to 2022-03-31) is closed now; mid-way it was running.
+    assert_eq!(status("2021-09-30"), "2", "implementation on 2021-09-30");
+    assert_eq!(status("2021-02-01"), "1", "pipeline before its start");
+    assert_eq!(status("2022-03-31"), "4", "closed from its end on");
+    assert_eq!(status(&today()), "4", "closed today");
+}

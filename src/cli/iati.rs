@@ -61,9 +61,10 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             "export iati writes IATI XML only; leave out --format",
         ));
     }
+    let today = chrono::Local::now().date_naive();
     let as_of: NaiveDate = match &args.as_of {
         Some(text) => parse_date("--as-of", text)?,
-        None => chrono::Local::now().date_naive(),
+        None => today,
     };
     let org_type = match &args.org_type {
         None => DEFAULT_ORGANISATION_TYPE.to_string(),
@@ -105,7 +106,7 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             clashes.join("; and ")
         )));
     }
-    let file = iati_file(&records, as_of, &org_type, chrono::Utc::now());
+    let file = iati_file(&records, as_of, today, &org_type, chrono::Utc::now());
     let Some(target) = &args.out else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
