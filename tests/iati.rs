@@ -559,3 +559,28 @@ fn a_closed_grant_was_running_before_its_end() {
     assert_eq!(status("2022-03-31"), "4", "closed from its end on");
     assert_eq!(status(&today()), "4", "closed today");
 }
+
+#[test]
+fn out_leaves_a_users_partial_file_alone() {
+    let db = TestDb::demo();
+    let dir = db.dir.path().join("pub");
+    std::fs::create_dir(&dir).unwrap();
+    let file = dir.join("pub.xml");
+    let partial = dir.join("pub.xml.partial");
+    std::fs::write(&partial, "mine").unwrap();
+    let f = file.to_str().unwrap();
+    db.ok(&["export", "iati", "--grant", JAPAN, "--out", f]);
+    db.ok(&["export", "iati", "--all", "--out", f, "--force"]);
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), "mine");
+    assert_eq!(parse(&std::fs::read_to_string(&file).unwrap()).len(), 2);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["pub.xml", "pub.xml.partial"]);
+    // Refused without --force: the file is kept, nothing else is left.
+    let stderr = db.fails(&["export", "iati", "--all", "--out", f], 2);
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+}

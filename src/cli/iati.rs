@@ -1,13 +1,13 @@
 //! `export iati`: grants as an IATI activity file (standard 2.03), for the aid-transparency
 //! registry. The ledger is read in `db/`, mapped in `report/iati.rs`, written in `render/iati.rs`.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::Args;
 
+use super::output::write_atomically;
 use super::{Context, note};
 use crate::db::GrantFilter;
 use crate::domain::{parse_date, text};
@@ -114,7 +114,7 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
         out.flush()?;
         return Ok(());
     };
-    write_file(&file, target, args.force)?;
+    write_atomically(target, args.force, |out| write_iati(&file, out))?;
     let transactions: usize = file.activities.iter().map(|a| a.transactions.len()).sum();
     note(&format!(
         "wrote {}: {} activit{}, {transactions} transactions, as of {as_of}",
@@ -126,35 +126,5 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             "ies"
         }
     ));
-    Ok(())
-}
-
-/// Write next to the final name and rename into place, so a crash never leaves half a file
-/// under the name a publisher would upload.
-fn write_file(file: &crate::report::iati::IatiFile, target: &Path, force: bool) -> Result<()> {
-    if target.is_dir() {
-        return Err(Error::invalid(format!(
-            "{} is a directory; give a file name, e.g. --out iati-activities.xml",
-            target.display()
-        )));
-    }
-    if target.exists() && !force {
-        return Err(Error::invalid(format!(
-            "{} already exists; choose another name, or add --force to replace it",
-            target.display()
-        )));
-    }
-    let mut partial = target.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let created = File::create(&partial)
-        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", partial.display())))?;
-    let mut out = BufWriter::new(created);
-    write_iati(file, &mut out)?;
-    let created = out
-        .into_inner()
-        .map_err(|e| Error::runtime(format!("cannot write {}: {e}", partial.display())))?;
-    created.sync_all()?;
-    std::fs::rename(&partial, target)?;
     Ok(())
 }
