@@ -584,3 +584,24 @@ fn out_leaves_a_users_partial_file_alone() {
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
 }
+
+#[test]
+fn out_in_a_missing_directory_says_so() {
+    let db = TestDb::demo();
+    let missing = db.dir.path().join("nodir").join("x.xml");
+    let stderr = db.fails(
+        &[
+            "export",
+            "iati",
+            "--all",
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(
+        stderr.contains("nodir does not exist"),
+        "the message names the missing directory: {stderr}"
+    );
+    assert!(!db.dir.path().join("nodir").exists());
+}

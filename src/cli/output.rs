@@ -26,6 +26,17 @@ pub fn write_atomically<T>(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        let why = if dir.exists() {
+            format!("{} is not a directory", dir.display())
+        } else {
+            format!(
+                "the directory {} does not exist; create it first, or write elsewhere",
+                dir.display()
+            )
+        };
+        return Err(Error::invalid(format!("cannot write {shown}: {why}")));
+    }
     let exists = || {
         Error::invalid(format!(
             "{shown} already exists; choose another name, or add --force to replace it"
@@ -133,5 +144,20 @@ mod tests {
         write_atomically(&target, true, |_| Err::<(), _>(Error::runtime("disk full"))).unwrap_err();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
         assert_eq!(names(dir.path()), ["pub.xml"]);
+    }
+
+    #[test]
+    fn a_missing_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("nodir").join("x.xml");
+        let e = write_atomically(&target, false, |_| Ok(())).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message.contains("nodir does not exist"), "{}", e.message);
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        let e = write_atomically(&file.join("x.xml"), false, |_| Ok(())).unwrap_err();
+        assert!(e.message.contains("is not a directory"), "{}", e.message);
+        let e = write_atomically(dir.path(), false, |_| Ok(())).unwrap_err();
+        assert!(e.message.contains("is a directory"), "{}", e.message);
     }
 }
