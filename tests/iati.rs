@@ -474,3 +474,134 @@ fn an_empty_ledger_has_nothing_to_publish() {
     let stderr = db.fails(&["export", "iati", "--all"], 2);
     assert!(stderr.contains("no grant"), "{stderr}");
 }
+
+#[test]
+fn two_grants_of_one_identifier_are_refused_and_nothing_is_written() {
+    let db = TestDb::new();
+    db.ok_sh("donor add --code D --name Donor --kind foundation");
+    for (code, organisation) in [("P-1", "A"), ("P-2", "A B")] {
+        db.ok_sh(&format!(
+            "project add --code {code} --title T --organisation '{organisation}' --countries MA \
+             --start 2024-01-01 --end 2024-12-31"
+        ));
+    }
+    for (grant, project) in [("B-C", "P-1"), ("C", "P-2")] {
+        db.ok_sh(&format!(
+            "grant add --reference {grant} --donor D --project {project} --currency MAD \
+             --amount 1000.00 --start 2024-01-01 --end 2024-12-31 --indirect-rate 0"
+        ));
+    }
+    let file = db.dir.path().join("pub.xml");
+    let stderr = db.fails(
+        &["export", "iati", "--all", "--out", file.to_str().unwrap()],
+        2,
+    );
+    assert!(
+        stderr.contains(
+            r#"grants B-C (organisation "A") and C (organisation "A B") would both have the IATI identifier A-B-C; rename one grant"#
+        ),
+        "{stderr}"
+    );
+    assert!(!file.exists());
+    assert_eq!(
+        std::fs::read_dir(db.dir.path()).unwrap().count(),
+        1,
+        "only the database"
+    );
+    let stderr = db.fails(&["export", "iati", "--all"], 2);
+    assert!(stderr.contains("A-B-C"), "{stderr}");
+    // Each alone is one activity: nothing to tell apart.
+    let xml = db.ok(&["export", "iati", "--grant", "C"]);
+    assert!(
+        xml.contains("<iati-identifier>A-B-C</iati-identifier>"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn two_organisation_names_of_one_ref_are_refused() {
+    let db = TestDb::demo();
+    db.ok_sh(
+        "project add --code P-DASH --title T --organisation 'IOM-Morocco' --countries MA \
+         --start 2024-01-01 --end 2024-12-31",
+    );
+    for grant in ["G-DASH", "G-DASH-2"] {
+        db.ok_sh(&format!(
+            "grant add --reference {grant} --donor JP-GOV --project P-DASH --currency USD \
+             --amount 1000.00 --start 2024-01-01 --end 2024-12-31 --indirect-rate 0"
+        ));
+    }
+    let stderr = db.fails(&["export", "iati", "--all"], 2);
+    assert!(
+        stderr.contains(r#""IOM Morocco" (project MA-MHPSS)"#)
+            && stderr.contains(r#""IOM-Morocco" (project P-DASH)"#)
+            && stderr.contains("both give the IATI organisation ref IOM-MOROCCO")
+            && stderr.contains("spell it the same way"),
+        "{stderr}"
+    );
+    // Said once, though two grants are IOM-Morocco's.
+    assert_eq!(stderr.matches("IOM-MOROCCO").count(), 1, "{stderr}");
+    db.ok(&["export", "iati", "--grant", "G-DASH"]);
+}
+
+#[test]
+fn a_closed_grant_was_running_before_its_end() {
+    let db = TestDb::demo();
+    let status = |as_of: &str| {
+        let xml = db.ok(&["export", "iati", "--grant", JAPAN, "--as-of", as_of]);
+        let activities = parse(&xml);
+        assert_eq!(activities.len(), 1);
+        activities[0].status.clone()
+    };
+    // The Japan grant (2021-03-01 to 2022-03-31) is closed now; mid-way it was running.
+    assert_eq!(status("2021-09-30"), "2", "implementation on 2021-09-30");
+    assert_eq!(status("2021-02-01"), "1", "pipeline before its start");
+    assert_eq!(status("2022-03-31"), "4", "closed from its end on");
+    assert_eq!(status(&today()), "4", "closed today");
+}
+
+#[test]
+fn out_leaves_a_users_partial_file_alone() {
+    let db = TestDb::demo();
+    let dir = db.dir.path().join("pub");
+    std::fs::create_dir(&dir).unwrap();
+    let file = dir.join("pub.xml");
+    let partial = dir.join("pub.xml.partial");
+    std::fs::write(&partial, "mine").unwrap();
+    let f = file.to_str().unwrap();
+    db.ok(&["export", "iati", "--grant", JAPAN, "--out", f]);
+    db.ok(&["export", "iati", "--all", "--out", f, "--force"]);
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), "mine");
+    assert_eq!(parse(&std::fs::read_to_string(&file).unwrap()).len(), 2);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["pub.xml", "pub.xml.partial"]);
+    // Refused without --force: the file is kept, nothing else is left.
+    let stderr = db.fails(&["export", "iati", "--all", "--out", f], 2);
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+}
+
+#[test]
+fn out_in_a_missing_directory_says_so() {
+    let db = TestDb::demo();
+    let missing = db.dir.path().join("nodir").join("x.xml");
+    let stderr = db.fails(
+        &[
+            "export",
+            "iati",
+            "--all",
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(
+        stderr.contains("nodir does not exist"),
+        "the message names the missing directory: {stderr}"
+    );
+    assert!(!db.dir.path().join("nodir").exists());
+}

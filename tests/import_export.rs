@@ -455,3 +455,30 @@ fn an_export_with_a_file_missing_is_refused() {
     );
     assert_eq!(copy.count("expense"), 0);
 }
+
+#[test]
+fn export_all_leaves_a_users_partial_file_alone_and_no_temporary_file_behind() {
+    let demo = TestDb::demo();
+    let out = demo.dir.path().join("backup");
+    fs::create_dir(&out).unwrap();
+    // The name the export once wrote through: now the user's own.
+    fs::write(out.join("donors.csv.partial"), "mine").unwrap();
+    demo.ok(&["export", "--all", "--out", arg(&out)]);
+    demo.ok(&["export", "--all", "--out", arg(&out), "--force"]);
+    assert_eq!(
+        fs::read_to_string(out.join("donors.csv.partial")).unwrap(),
+        "mine"
+    );
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 12, "11 tables and the user's file: {names:?}");
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    assert!(
+        fs::read_to_string(out.join("donors.csv"))
+            .unwrap()
+            .contains("JP-GOV")
+    );
+}

@@ -1,13 +1,13 @@
 //! `export`: every table out as CSV or JSON, in the columns `import` reads back, streamed row by
 //! row; and `import DIR`: a whole exported ledger into a new database.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
 use super::load::{Tables, load};
+use super::output::write_atomically;
 use super::{Context, note};
 use crate::db::{GrantFilter, Ledger, table_columns, table_names};
 use crate::error::{Error, Result};
@@ -117,7 +117,7 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
     let counts = ctx.ledger.snapshot(|ledger| {
         let mut counts = Vec::new();
         for (table, target) in tables.iter().zip(&targets) {
-            let rows = write_file(ledger, table, kind, target)?;
+            let rows = write_file(ledger, table, kind, target, args.force)?;
             counts.push(format!("{table} {rows}"));
         }
         Ok(counts)
@@ -130,20 +130,10 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// Write one table next to its final name and rename it into place, so a crash never leaves a
+/// Write one table whole or not at all (`output::write_atomically`), so a crash never leaves a
 /// half-written file under the name an import would read.
-fn write_file(ledger: &Ledger, table: &str, kind: Kind, target: &Path) -> Result<u64> {
-    let partial = target.with_extension(format!("{}.partial", kind.extension()));
-    let file = File::create(&partial)
-        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", partial.display())))?;
-    let mut out = BufWriter::new(file);
-    let rows = write_table(ledger, table, kind, &mut out)?;
-    let file = out
-        .into_inner()
-        .map_err(|e| Error::runtime(format!("cannot write {}: {e}", partial.display())))?;
-    file.sync_all()?;
-    std::fs::rename(&partial, target)?;
-    Ok(rows)
+fn write_file(ledger: &Ledger, table: &str, kind: Kind, target: &Path, force: bool) -> Result<u64> {
+    write_atomically(target, force, |out| write_table(ledger, table, kind, out))
 }
 
 fn write_table(ledger: &Ledger, table: &str, kind: Kind, out: &mut dyn Write) -> Result<u64> {

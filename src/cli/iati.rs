@@ -1,20 +1,20 @@
 //! `export iati`: grants as an IATI activity file (standard 2.03), for the aid-transparency
 //! registry. The ledger is read in `db/`, mapped in `report/iati.rs`, written in `render/iati.rs`.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::Args;
 
+use super::output::write_atomically;
 use super::{Context, note};
 use crate::db::GrantFilter;
 use crate::domain::{parse_date, text};
 use crate::error::{Error, Result};
 use crate::render::Format;
 use crate::render::iati::write_iati;
-use crate::report::iati::{DEFAULT_ORGANISATION_TYPE, ORGANISATION_TYPES, iati_file};
+use crate::report::iati::{DEFAULT_ORGANISATION_TYPE, ORGANISATION_TYPES, clashes, iati_file};
 
 pub const IATI_HELP: &str = "\
 One iati-activity per grant: identifier ORGREF-GRANT, the project's organisation as reporting
@@ -61,9 +61,10 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             "export iati writes IATI XML only; leave out --format",
         ));
     }
+    let today = chrono::Local::now().date_naive();
     let as_of: NaiveDate = match &args.as_of {
         Some(text) => parse_date("--as-of", text)?,
-        None => chrono::Local::now().date_naive(),
+        None => today,
     };
     let org_type = match &args.org_type {
         None => DEFAULT_ORGANISATION_TYPE.to_string(),
@@ -97,7 +98,15 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
              (add one with `grantbook grant add`)",
         ));
     }
-    let file = iati_file(&records, as_of, &org_type, chrono::Utc::now());
+    let clashes = clashes(&records);
+    if !clashes.is_empty() {
+        return Err(Error::invalid(format!(
+            "nothing written: IATI tells activities apart by identifier and organisations by \
+             ref, and in this file {}",
+            clashes.join("; and ")
+        )));
+    }
+    let file = iati_file(&records, as_of, today, &org_type, chrono::Utc::now());
     let Some(target) = &args.out else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
@@ -105,7 +114,7 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
         out.flush()?;
         return Ok(());
     };
-    write_file(&file, target, args.force)?;
+    write_atomically(target, args.force, |out| write_iati(&file, out))?;
     let transactions: usize = file.activities.iter().map(|a| a.transactions.len()).sum();
     note(&format!(
         "wrote {}: {} activit{}, {transactions} transactions, as of {as_of}",
@@ -117,35 +126,5 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             "ies"
         }
     ));
-    Ok(())
-}
-
-/// Write next to the final name and rename into place, so a crash never leaves half a file
-/// under the name a publisher would upload.
-fn write_file(file: &crate::report::iati::IatiFile, target: &Path, force: bool) -> Result<()> {
-    if target.is_dir() {
-        return Err(Error::invalid(format!(
-            "{} is a directory; give a file name, e.g. --out iati-activities.xml",
-            target.display()
-        )));
-    }
-    if target.exists() && !force {
-        return Err(Error::invalid(format!(
-            "{} already exists; choose another name, or add --force to replace it",
-            target.display()
-        )));
-    }
-    let mut partial = target.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let created = File::create(&partial)
-        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", partial.display())))?;
-    let mut out = BufWriter::new(created);
-    write_iati(file, &mut out)?;
-    let created = out
-        .into_inner()
-        .map_err(|e| Error::runtime(format!("cannot write {}: {e}", partial.display())))?;
-    created.sync_all()?;
-    std::fs::rename(&partial, target)?;
     Ok(())
 }

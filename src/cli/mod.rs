@@ -16,6 +16,7 @@ mod json_input;
 mod line_numbers;
 mod load;
 mod money;
+mod output;
 mod parties;
 mod period;
 pub mod report;

@@ -26,6 +26,8 @@
 //!   (Expenditure) or 3 (Disbursement) by their kind, each valued in the grant's currency (an
 //!   expense's converted amount) on its own date; voided expenses are left out.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
@@ -123,11 +125,13 @@ pub struct Transaction {
     pub receiver: Organisation,
 }
 
-/// The IATI activity file of `records` as they stand at the end of `as_of`.
-/// `organisation_type` is the OrganisationType code of the implementing organisations.
+/// The IATI activity file of `records` as they stand at the end of `as_of`, their statuses
+/// being those of `today` (see [`activity_status`]). `organisation_type` is the
+/// OrganisationType code of the implementing organisations.
 pub fn iati_file(
     records: &[GrantRecord],
     as_of: NaiveDate,
+    today: NaiveDate,
     organisation_type: &str,
     generated: DateTime<Utc>,
 ) -> IatiFile {
@@ -135,12 +139,17 @@ pub fn iati_file(
         generated,
         activities: records
             .iter()
-            .map(|r| activity(r, as_of, organisation_type))
+            .map(|r| activity(r, as_of, today, organisation_type))
             .collect(),
     }
 }
 
-pub fn activity(record: &GrantRecord, as_of: NaiveDate, organisation_type: &str) -> Activity {
+pub fn activity(
+    record: &GrantRecord,
+    as_of: NaiveDate,
+    today: NaiveDate,
+    organisation_type: &str,
+) -> Activity {
     let GrantRecord {
         grant,
         donor,
@@ -270,12 +279,64 @@ pub fn activity(record: &GrantRecord, as_of: NaiveDate, organisation_type: &str)
         ),
         funding,
         implementing,
-        status: activity_status(grant.status, grant.dates(), as_of),
+        status: activity_status(grant.status, grant.dates(), as_of, today),
         dates,
         countries: country_shares(&project.countries),
         budgets: budgets(grant.amount, currency, grant.dates(), periods),
         transactions: transactions.into_iter().map(|(_, t)| t).collect(),
     }
+}
+
+/// What would make the IATI file of `records` ambiguous, one sentence each: two grants whose
+/// activities would share an identifier (organisation `A` with grant `B-C`, organisation `A B`
+/// with grant `C`: both `A-B-C`), and two organisation names that fold to one `ref`
+/// (`IOM Morocco`, `IOM-Morocco`), which would make them one organisation. Empty when there is
+/// nothing of the kind.
+pub fn clashes(records: &[GrantRecord]) -> Vec<String> {
+    const FIX: &str = "grantbook renames nothing in place: `grantbook export --all --out DIR`, \
+                       correct";
+    let mut problems = Vec::new();
+    // ref -> (organisation name, project code) of the first organisation seen with it.
+    let mut refs: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+    let mut reported: BTreeSet<(String, &str)> = BTreeSet::new();
+    // identifier -> (grant reference, organisation name) of the first grant seen with it.
+    let mut identifiers: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+    for GrantRecord { grant, project, .. } in records {
+        let name = project.organisation.as_str();
+        let reference = organisation_ref(name, &project.code);
+        match refs.get(&reference) {
+            Some((first, first_project)) if *first != name => {
+                if reported.insert((reference.clone(), name)) {
+                    problems.push(format!(
+                        "organisations {first:?} (project {first_project}) and {name:?} \
+                         (project {}) both give the IATI organisation ref {reference}, so the \
+                         file would make them one organisation; spell it the same way in both \
+                         projects if it is one, else rename one ({FIX} projects.csv, and \
+                         `grantbook --db NEW.db import DIR`)",
+                        project.code
+                    ));
+                }
+            }
+            Some(_) => {}
+            None => {
+                refs.insert(reference.clone(), (name, &project.code));
+            }
+        }
+        let id = identifier(&reference, &grant.reference);
+        match identifiers.get(&id) {
+            Some((first, first_org)) => problems.push(format!(
+                "grants {first} (organisation {first_org:?}) and {} (organisation {name:?}) \
+                 would both have the IATI identifier {id}; rename one grant so that they differ \
+                 ({FIX} grants.csv and the files that name the grant, and \
+                 `grantbook --db NEW.db import DIR`)",
+                grant.reference
+            )),
+            None => {
+                identifiers.insert(id, (&grant.reference, name));
+            }
+        }
+    }
+    problems
 }
 
 /// `{organisation ref}-{grant reference}`, with the `/` a grant reference may hold made `-`:
@@ -344,16 +405,28 @@ pub fn donor_type(kind: DonorKind) -> &'static str {
     }
 }
 
-/// ActivityStatus of a grant on `as_of`: a closed grant is 4 (closed), a suspended one 6; an
-/// active one is 1 (pipeline) before its start, 2 (implementation) between its dates and
-/// 3 (finalisation: ended, not yet closed) after its end.
-pub fn activity_status(status: GrantStatus, dates: DateRange, as_of: NaiveDate) -> &'static str {
+/// ActivityStatus of a grant on `as_of`, judged on `today`'s status. By its dates a grant is
+/// 1 (pipeline) before its start, 2 (implementation) between its dates and 3 (finalisation:
+/// ended, not yet closed) after its end. The ledger records a grant's status as it stands now,
+/// not since when, so:
+///
+/// - a closed grant is 4 (closed) only from its end on (`as_of` at or after it); before, it was
+///   running, and takes its dates' code;
+/// - a suspended grant is 6 (suspended) from its end on, and on `today` or later (the suspension
+///   is known to hold now); an earlier `as_of` before the end takes its dates' code, as the
+///   suspension may have come later.
+pub fn activity_status(
+    status: GrantStatus,
+    dates: DateRange,
+    as_of: NaiveDate,
+    today: NaiveDate,
+) -> &'static str {
     match status {
-        GrantStatus::Closed => "4",
-        GrantStatus::Suspended => "6",
-        GrantStatus::Active if as_of < dates.start => "1",
-        GrantStatus::Active if as_of > dates.end => "3",
-        GrantStatus::Active => "2",
+        GrantStatus::Closed if as_of >= dates.end => "4",
+        GrantStatus::Suspended if as_of >= dates.end || as_of >= today => "6",
+        _ if as_of < dates.start => "1",
+        _ if as_of > dates.end => "3",
+        _ => "2",
     }
 }
 
@@ -642,18 +715,37 @@ mod tests {
     #[test]
     fn status_follows_the_grant_and_the_as_of_date() {
         let dates = range("2021-01-01", "2021-12-31");
-        let on = |s: GrantStatus, day: &str| activity_status(s, dates, d(day));
+        let today = d("2021-09-01");
+        let on = |s: GrantStatus, day: &str| activity_status(s, dates, d(day), today);
         assert_eq!(on(GrantStatus::Active, "2020-12-31"), "1");
         assert_eq!(on(GrantStatus::Active, "2021-01-01"), "2");
         assert_eq!(on(GrantStatus::Active, "2021-12-31"), "2");
         assert_eq!(on(GrantStatus::Active, "2022-01-01"), "3");
-        assert_eq!(on(GrantStatus::Closed, "2021-06-01"), "4");
-        assert_eq!(on(GrantStatus::Suspended, "2021-06-01"), "6");
+        // Closed: only from the end on; before, as its dates say.
+        assert_eq!(on(GrantStatus::Closed, "2020-12-31"), "1");
+        assert_eq!(on(GrantStatus::Closed, "2021-06-01"), "2");
+        assert_eq!(on(GrantStatus::Closed, "2021-12-30"), "2");
+        assert_eq!(on(GrantStatus::Closed, "2021-12-31"), "4");
+        assert_eq!(on(GrantStatus::Closed, "2022-06-01"), "4");
+        // Suspended: from today (it holds now) or the end on; before, as its dates say.
+        assert_eq!(on(GrantStatus::Suspended, "2021-06-01"), "2");
+        assert_eq!(on(GrantStatus::Suspended, "2021-09-01"), "6");
+        assert_eq!(on(GrantStatus::Suspended, "2021-10-01"), "6");
+        assert_eq!(on(GrantStatus::Suspended, "2022-01-01"), "6");
+        assert_eq!(
+            activity_status(
+                GrantStatus::Suspended,
+                dates,
+                d("2022-02-01"),
+                d("2023-01-01")
+            ),
+            "6"
+        );
     }
 
     #[test]
     fn activity_of_a_running_grant() {
-        let a = activity(&record(), d("2021-06-30"), "40");
+        let a = activity(&record(), d("2021-06-30"), d("2021-06-30"), "40");
         assert_eq!(a.identifier, "IOM-MOROCCO-G-1");
         assert_eq!(a.reporting_org.reference, "IOM-MOROCCO");
         assert_eq!(a.reporting_org.kind.as_deref(), Some("40"));
@@ -713,7 +805,12 @@ mod tests {
             reason: "delays".into(),
             recorded_at: "2021-11-01T00:00:00Z".into(),
         }];
-        let a = activity(&r, d("2022-07-01"), DEFAULT_ORGANISATION_TYPE);
+        let a = activity(
+            &r,
+            d("2022-07-01"),
+            d("2022-07-01"),
+            DEFAULT_ORGANISATION_TYPE,
+        );
         assert_eq!(a.status, "3");
         assert_eq!(
             a.dates,
@@ -751,7 +848,7 @@ mod tests {
 
     #[test]
     fn before_the_start_there_is_no_actual_date() {
-        let a = activity(&record(), d("2020-12-01"), "90");
+        let a = activity(&record(), d("2020-12-01"), d("2020-12-01"), "90");
         assert_eq!(a.status, "1");
         let kinds: Vec<&str> = a.dates.iter().map(|d| d.kind).collect();
         assert_eq!(kinds, ["1", "3"]);
