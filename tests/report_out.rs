@@ -37,5 +37,5 @@ fn out_into_a_missing_directory_says_so() {
         ],
         2,
     );
-    assert!(err.contains("the directory does not exist"), "{err}");
+    assert!(err.contains("does not exist; create it first"), "{err}");
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::output::write_atomically;
-use super::{Context, note};
+use super::{Context, note, refuse_database};
 use crate::db::GrantFilter;
 use crate::domain::{parse_date, text};
 use crate::error::{Error, Result};
@@ -114,6 +114,7 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
         out.flush()?;
         return Ok(());
     };
+    refuse_database(target, &ctx.ledger)?;
     write_atomically(target, args.force, |out| write_iati(&file, out))?;
     let transactions: usize = file.activities.iter().map(|a| a.transactions.len()).sum();
     note(&format!(

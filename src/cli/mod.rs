@@ -264,33 +264,12 @@ pub fn refuse_database(out: &Path, ledger: &Ledger) -> Result<()> {
     Ok(())
 }
 
-/// Write `doc` to `file`: rendered whole first, so a failure leaves no half-written file, and
-/// never over an existing one without `--force`.
+/// Write `doc` to `file`, whole or not at all, never over an existing file without `--force`.
 fn write_file(doc: &Document, format: Format, file: &OutFile) -> Result<()> {
-    let mut bytes = Vec::new();
-    render::write(doc, format, false, &mut bytes)?;
-    let path = &file.path;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if file.force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    let mut target = options.open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
-            "{} already exists; choose another --out, or add --force to replace it",
-            path.display()
-        )),
-        std::io::ErrorKind::NotFound => Error::invalid(format!(
-            "cannot write {}: the directory does not exist; create it first",
-            path.display()
-        )),
-        _ => Error::runtime(format!("cannot write {}: {e}", path.display())),
+    output::write_atomically(&file.path, file.force, |out| {
+        render::write(doc, format, false, out)
     })?;
-    target.write_all(&bytes)?;
-    target.flush()?;
-    note(&format!("wrote {}", path.display()));
+    note(&format!("wrote {}", file.path.display()));
     Ok(())
 }
 
