@@ -58,16 +58,22 @@ pub fn burn_chart(chart: &BurnChart) -> String {
     let ticks = ticks(highest);
     let top = ticks.last().copied().unwrap_or(Decimal::ONE);
     // Pixel coordinates are the one place a float appears: a position on screen, never money.
-    let days = (chart.end - chart.start).num_days().max(1) as f64;
+    // The time axis runs from the start of the first day to the end of the last, so even a grant
+    // of one day has width. `x` is where a day begins; a figure as of a day (spend to a month
+    // end, the as-of date, the projection) stands where that day ends, `x_end`, as the burn
+    // figures count both ends.
+    let after = chart.end.succ_opt().unwrap_or(chart.end);
+    let days = (after - chart.start).num_days().max(1) as f64;
     let x = |d: NaiveDate| {
-        let d = d.clamp(chart.start, chart.end);
+        let d = d.clamp(chart.start, after);
         LEFT + (d - chart.start).num_days() as f64 / days * (WIDTH - LEFT - RIGHT)
     };
+    let x_end = |d: NaiveDate| x(d.succ_opt().unwrap_or(d));
     let y = |a: Decimal| {
         let share = (a / top).to_f64().unwrap_or(0.0);
         HEIGHT - BOTTOM - share * (HEIGHT - TOP - BOTTOM)
     };
-    let (x0, x1, y0) = (x(chart.start), x(chart.end), y(Decimal::ZERO));
+    let (x0, x1, y0) = (x(chart.start), x(after), y(Decimal::ZERO));
     let mut s = String::new();
     let label = format!(
         "Cumulative spend of {} against the linear plan and the budget",
@@ -137,16 +143,21 @@ pub fn burn_chart(chart: &BurnChart) -> String {
         let _ = write!(
             s,
             r#"<line class="projection" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
-            x(*from_day),
+            x_end(*from_day),
             y(*from),
-            x(day),
+            x_end(day),
             y(amount)
         );
     }
     let points: Vec<String> = chart
         .spent
         .iter()
-        .map(|(d, a)| format!("{:.1},{:.1}", x(*d), y(*a)))
+        .enumerate()
+        .map(|(i, (d, a))| {
+            // The first point is the nothing spent as the first day begins; the others, month ends.
+            let px = if i == 0 { x(*d) } else { x_end(*d) };
+            format!("{px:.1},{:.1}", y(*a))
+        })
         .collect();
     let _ = write!(
         s,
@@ -160,7 +171,7 @@ pub fn burn_chart(chart: &BurnChart) -> String {
     // The as-of label sits above the plot, in a band no line crosses but its own marker; the
     // exhaustion label at the foot, where spend on its way up to the budget leaves room.
     let mut marker = |class: &str, day: NaiveDate, text: String, label_y: f64| {
-        let mx = x(day);
+        let mx = x_end(day);
         // Labels near the right edge are set to the left of their line.
         let (anchor, dx) = if mx > WIDTH - 220.0 {
             ("end", -5.0)
@@ -347,6 +358,48 @@ mod tests {
             budget_label_y - 12.0 > asof_y + 4.0,
             "{asof_y} vs {budget_label_y}"
         );
+    }
+
+    #[test]
+    fn a_grant_of_one_day_spans_the_whole_axis() {
+        // Start = end: the axis is that one day, from its start (x = 96) to its end (x = 936).
+        let day = date("2024-05-01");
+        let chart = BurnChart {
+            reference: "ONE-DAY".into(),
+            currency: Currency::new("USD", 2),
+            budget: dec!(1000.00),
+            start: day,
+            end: day,
+            as_of: day,
+            spent: vec![(day, Decimal::ZERO), (day, dec!(400.00))],
+            projection: None,
+            exhaustion: None,
+        };
+        let svg = burn_chart(&chart);
+        // Steps of 200 up to 1,200: y(a) = 336 - a / 1,200 * 296; y(400) = 237.33,
+        // y(1,000) = 89.33.
+        assert!(
+            svg.contains(r#"<polyline class="spent" points="96.0,336.0 936.0,237.3"/>"#),
+            "{svg}"
+        );
+        assert!(svg.contains(r#"<circle class="dot" cx="936.0" cy="237.3" r="3"/>"#));
+        assert!(svg.contains(r#"<line class="plan" x1="96.0" y1="336.0" x2="936.0" y2="89.3"/>"#));
+        assert!(svg.contains(r#"<line class="budget" x1="96.0" y1="89.3" x2="936.0" y2="89.3"/>"#));
+        assert!(svg.contains(r#"<line class="axis" x1="96.0" y1="336.0" x2="936.0" y2="336.0"/>"#));
+        // The as-of line at the day's end, its label set to the left of it.
+        assert!(svg.contains(r#"<line class="asof" x1="936.0""#), "{svg}");
+        assert!(svg.contains(r#"text-anchor="end" x="931.0""#));
+    }
+
+    #[test]
+    fn month_ends_stand_where_the_next_month_begins() {
+        // 2024 has 366 days over 840 px; spend to 31 January is drawn at the start of
+        // 1 February: 96 + 31 / 366 * 840 = 167.15.
+        let svg = burn_chart(&hundred_thousand("2024-01-31"));
+        assert!(svg.contains(r#"<line class="tick" x1="167.1""#), "{svg}");
+        // 7,000 of a 120,000 axis: 336 - 7,000 / 120,000 * 296 = 318.73.
+        assert!(svg.contains(r#"points="96.0,336.0 167.1,318.7""#), "{svg}");
+        assert!(svg.contains(r#"<line class="plan" x1="96.0" y1="336.0" x2="936.0""#));
     }
 
     #[test]
