@@ -350,10 +350,7 @@ mod tests {
         let early = burn_chart(&hundred_thousand("2024-01-31"));
         let asof_y = attr(&early, r#"<text class="note asof-text""#, "y");
         let budget_label_y = attr(&early, r#"<text class="note" "#, "y");
-        assert_eq!(
-            attr(&early, r#"<text class="note asof-text""#, "x") < 300.0,
-            true
-        );
+        assert!(attr(&early, r#"<text class="note asof-text""#, "x") < 300.0);
         assert!(
             budget_label_y - 12.0 > asof_y + 4.0,
             "{asof_y} vs {budget_label_y}"
