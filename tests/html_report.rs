@@ -272,3 +272,117 @@ fn rendered_text(chromium: &str, page: &Path, scratch: &Path) -> String {
     }
     text
 }
+
+/// A grant of 30 budget lines: `report monthly` has 36 columns (month, a column per line, total,
+/// cumulative, plan, variance, used %), more than a landscape page holds.
+fn thirty_lines() -> TestDb {
+    let db = TestDb::new();
+    db.ok_sh("donor add --code D --name Donor --kind government --country US");
+    db.ok_sh(
+        "project add --code P --title Project --organisation Org --countries MA \
+         --start 2024-01-01 --end 2024-12-31",
+    );
+    db.ok_sh(
+        "grant add --reference WIDE --donor D --project P --currency USD --amount 30000000.00 \
+         --start 2024-01-01 --end 2024-12-31 --indirect-rate 0",
+    );
+    let mut budget = String::from("budget set --grant WIDE");
+    for i in 1..=30 {
+        budget.push_str(&format!(" --line 'L{i:02}:activities:1000000.00:Line {i}'"));
+    }
+    db.ok_sh(&budget);
+    // Wide figures where they are widest: seven-digit amounts in the first and last lines.
+    for (i, line) in ["L01", "L15", "L30", "L30"].iter().enumerate() {
+        db.ok_sh(&format!(
+            "expense add --grant WIDE --line {line} --date 2024-0{}-10 --amount 987654.32 \
+             --payee X --voucher V{i}",
+            i + 1
+        ));
+    }
+    db
+}
+
+#[test]
+fn a_monthly_report_wider_than_the_page_is_split_into_tables_that_fit() {
+    let db = thirty_lines();
+    let file = db.dir.path().join("wide.html");
+    db.ok(&[
+        "report",
+        "monthly",
+        "--grant",
+        "WIDE",
+        "--as-of",
+        "2024-06-30",
+        "--format",
+        "html",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&file).unwrap();
+    self_contained(&html);
+    assert!(html.contains("size: A4 landscape"));
+    let codes: Vec<String> = (1..=30).map(|i| format!("L{i:02}")).collect();
+    let titles: Vec<&str> = codes
+        .iter()
+        .map(String::as_str)
+        .chain(["Total", "Cumulative", "Plan", "Variance", "Used %"])
+        .collect();
+    // Each table at most 14 columns, each led by the month; every column in one of them, once,
+    // in order.
+    let tables: Vec<&str> = html.split("<table class=\"data").skip(1).collect();
+    assert!(tables.len() >= 3, "{} tables", tables.len());
+    let mut seen = Vec::new();
+    for table in &tables {
+        let head = &table[..table.find("</thead>").expect("a head")];
+        let mut cells: Vec<&str> = head
+            .split("</th>")
+            .map(|th| &th[th.rfind('>').map_or(0, |i| i + 1)..])
+            .collect();
+        cells.pop();
+        assert!(cells.len() <= 14, "{} columns: {cells:?}", cells.len());
+        assert_eq!(cells[0], "Month");
+        seen.extend(cells[1..].iter().copied());
+        // Every month's row in every part.
+        assert_eq!(table.matches(">2024-0").count(), 6, "{table}");
+    }
+    assert_eq!(seen, titles);
+    assert!(
+        html.contains(">1,975,308.64</td>"),
+        "L30's two expenses in Cumulative"
+    );
+
+    match chromium() {
+        Ok(chromium) => {
+            let pdf = db.dir.path().join("wide.pdf");
+            run_chromium(
+                &chromium,
+                db.dir.path(),
+                &[
+                    &format!("--print-to-pdf={}", pdf.display()),
+                    "--no-pdf-header-footer",
+                ],
+                &file,
+            );
+            let text = Command::new("pdftotext")
+                .args(["-layout", pdf.to_str().unwrap(), "-"])
+                .output();
+            match text {
+                Ok(out) if out.status.success() => {
+                    let text = String::from_utf8_lossy(&out.stdout);
+                    for title in &titles {
+                        assert!(text.contains(title), "{title} is not on paper:\n{text}");
+                    }
+                    assert!(text.contains("3,950,617.28"), "the last cumulative figure");
+                    // The chart whole: its last month and the as-of label.
+                    assert!(text.contains("Dec 2024"), "{text}");
+                    assert!(
+                        text.contains("as of 2024-06-30: 3,950,617.28 spent"),
+                        "{text}"
+                    );
+                }
+                _ => eprintln!("SKIPPED the check of the printed text: no pdftotext"),
+            }
+        }
+        Err(reason) => eprintln!("SKIPPED the check in headless Chromium: {reason}"),
+    }
+}

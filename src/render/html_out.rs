@@ -15,6 +15,15 @@ use crate::error::Result;
 const PORTRAIT_COLUMNS: usize = 10;
 /// Columns beyond which a table's type is set smaller, to fit even a landscape page.
 const DENSE_COLUMNS: usize = 14;
+/// At most this many columns to a printed table: a wider one (report monthly's column per budget
+/// line) is split into several, each repeating the first column, so no column is lost off the
+/// paper's edge.
+const MAX_COLUMNS: usize = 14;
+/// The width of a landscape A4 page inside the margins of [`STYLE`], in millimetres.
+const LANDSCAPE_MM: f64 = 271.0;
+/// A cell's left and right padding together, in millimetres (`table.data td` in [`STYLE`]).
+const CELL_PADDING_MM: f64 = 3.2;
+const MM_PER_PT: f64 = 25.4 / 72.0;
 
 /// Records with more fields than this are laid out two fields to a row.
 const LONG_RECORD: usize = 8;
@@ -41,7 +50,8 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
         })
         .max()
         .unwrap_or(0);
-    if widest > PORTRAIT_COLUMNS {
+    let landscape = widest > PORTRAIT_COLUMNS;
+    if landscape {
         html.push_str("@page { size: A4 landscape; }\nbody { max-width: 271mm; }\n");
     }
     html.push_str(&format!(
@@ -63,13 +73,13 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
             // Two short records in a row (indirect costs, cash position) stand side by side.
             if j > 0 && short_record(page[j]) && page.get(j + 1).is_some_and(|s| short_record(s)) {
                 html.push_str("<div class=\"side\">\n");
-                html.push_str(&render_section(page[j], heading));
-                html.push_str(&render_section(page[j + 1], heading));
+                html.push_str(&render_section(page[j], heading, landscape));
+                html.push_str(&render_section(page[j + 1], heading, landscape));
                 html.push_str("</div>\n");
                 j += 2;
                 continue;
             }
-            html.push_str(&render_section(page[j], heading));
+            html.push_str(&render_section(page[j], heading, landscape));
             j += 1;
         }
         html.push_str("</td></tr></tbody>\n</table>\n");
@@ -105,7 +115,7 @@ fn short_record(section: &Section) -> bool {
     matches!(&section.block, Block::Record(r) if shown(r) <= LONG_RECORD)
 }
 
-fn render_section(section: &Section, heading: &str) -> String {
+fn render_section(section: &Section, heading: &str, landscape: bool) -> String {
     let mut s = String::from("<section>\n");
     if !section.title.is_empty() {
         s.push_str(&format!(
@@ -121,7 +131,7 @@ fn render_section(section: &Section, heading: &str) -> String {
             }
             s.push_str("</div>\n");
         }
-        Block::Table(table) => s.push_str(&render_table(table)),
+        Block::Table(table) => s.push_str(&render_table(table, landscape)),
         Block::Record(record) => s.push_str(&render_record(record)),
         Block::Chart(chart) => s.push_str(&render_chart(chart)),
     }
@@ -129,13 +139,96 @@ fn render_section(section: &Section, heading: &str) -> String {
     s
 }
 
-fn render_table(table: &Table) -> String {
+/// `table` as one HTML table, or, on a `landscape` page, as several when its columns would not
+/// fit the page (or number more than [`MAX_COLUMNS`]): each of those repeats the first column
+/// and takes its share of the rest, in order.
+fn render_table(table: &Table, landscape: bool) -> String {
     if table.rows.is_empty() {
         return "<p class=\"none\">(none)</p>\n".to_string();
     }
     let shown: Vec<usize> = (0..table.columns.len())
         .filter(|&i| !table.columns[i].detail)
         .collect();
+    let dense = shown.len() > DENSE_COLUMNS;
+    let font_pt = if dense { 6.6 } else { 8.3 };
+    let widths: Vec<f64> = shown
+        .iter()
+        .map(|&i| {
+            let column = &table.columns[i];
+            // Free text and headings wrap: their column can narrow to their longest word.
+            let em = |text: &str, bold: bool, wraps: bool| {
+                if wraps {
+                    text.split_whitespace()
+                        .map(|word| text_em(word, bold))
+                        .fold(0.0, f64::max)
+                } else {
+                    text_em(text, bold)
+                }
+            };
+            let widest = table
+                .rows
+                .iter()
+                .map(|row| {
+                    em(
+                        &human(&row[i], Glyphs::Unicode),
+                        is_total(row),
+                        column.prose,
+                    )
+                })
+                .chain([em(&column.title, true, true)])
+                .fold(0.0, f64::max);
+            widest * font_pt * MM_PER_PT + CELL_PADDING_MM
+        })
+        .collect();
+    // Only a landscape page's tables are split: a portrait page's have few enough columns.
+    let parts = if landscape {
+        column_parts(&widths, LANDSCAPE_MM, MAX_COLUMNS)
+    } else {
+        vec![(0..shown.len()).collect()]
+    };
+    let mut s = String::new();
+    for (n, part) in parts.iter().enumerate() {
+        let columns: Vec<usize> = part.iter().map(|&j| shown[j]).collect();
+        s.push_str(&table_part(table, &columns, dense, n > 0));
+    }
+    s
+}
+
+/// The columns (positions in `widths`) of each table a table of columns `widths` wide (in mm) is
+/// split into so that each fits `page_mm` and has at most `max` columns: the first column in
+/// every part, the others shared out in order, as evenly as the fewest parts allow. A column
+/// too wide for the page on its own still gets a part.
+fn column_parts(widths: &[f64], page_mm: f64, max: usize) -> Vec<Vec<usize>> {
+    let Some((&first, rest)) = widths.split_first() else {
+        return vec![Vec::new()];
+    };
+    let others = rest.len();
+    for count in 1..=others.max(1) {
+        let (size, extra) = (others / count, others % count);
+        let mut parts = Vec::with_capacity(count);
+        let mut next = 1;
+        for k in 0..count {
+            let take = size + usize::from(k < extra);
+            parts.push(
+                std::iter::once(0)
+                    .chain(next..next + take)
+                    .collect::<Vec<usize>>(),
+            );
+            next += take;
+        }
+        let fits = |part: &Vec<usize>| {
+            part.len() <= max.max(2)
+                && first + part[1..].iter().map(|&j| widths[j]).sum::<f64>() <= page_mm
+        };
+        if count == others.max(1) || parts.iter().all(fits) {
+            return parts;
+        }
+    }
+    vec![(0..widths.len()).collect()]
+}
+
+/// The HTML table of `table`'s columns `shown`; `continued` for the second and later parts of a split.
+fn table_part(table: &Table, shown: &[usize], dense: bool, continued: bool) -> String {
     let numeric: Vec<bool> = shown
         .iter()
         .map(|&i| table.rows.iter().any(|row| row[i].is_numeric()))
@@ -145,12 +238,12 @@ fn render_table(table: &Table) -> String {
         .iter()
         .map(|&i| if table.columns[i].prose { "" } else { "nw" })
         .collect();
-    let dense = if shown.len() > DENSE_COLUMNS {
-        " dense"
-    } else {
-        ""
-    };
-    let mut s = format!("<table class=\"data{dense}\">\n<thead><tr>");
+    let dense = if dense { " dense" } else { "" };
+    let mut s = format!("<table class=\"data{dense}\">\n");
+    if continued {
+        s.push_str("<caption>continued</caption>\n");
+    }
+    s.push_str("<thead><tr>");
     for (&i, &num) in shown.iter().zip(&numeric) {
         let class = if num { " class=\"num\"" } else { "" };
         s.push_str(&format!(
@@ -160,8 +253,7 @@ fn render_table(table: &Table) -> String {
     }
     s.push_str("</tr></thead>\n<tbody>\n");
     for row in &table.rows {
-        let total = matches!(row.first(), Some(Cell::Text(t)) if t == "TOTAL");
-        s.push_str(if total {
+        s.push_str(if is_total(row) {
             "<tr class=\"total\">"
         } else {
             "<tr>"
@@ -173,6 +265,32 @@ fn render_table(table: &Table) -> String {
     }
     s.push_str("</tbody>\n</table>\n");
     s
+}
+
+/// What a character is taken to need, in ems, in the widest of the fonts the style names
+/// (DejaVu Sans, whose digits are 0.636 em), rounded up a little; headings and total rows are
+/// bold, wider by a tenth. Anything else (block glyphs, accents) is reckoned wide.
+fn char_em(ch: char, bold: bool) -> f64 {
+    let em = match ch {
+        '0'..='9' => 0.64,
+        'I' | 'J' | 'i' | 'j' | 'l' => 0.3,
+        'f' | 't' | 'r' => 0.42,
+        ',' | '.' | ' ' | '-' | ':' | ';' | '/' | '\'' | '(' | ')' | '|' => 0.38,
+        'm' | 'w' | 'M' | 'W' | '%' => 1.0,
+        'A'..='Z' => 0.74,
+        'a'..='z' => 0.64,
+        _ => 0.8,
+    };
+    if bold { em * 1.1 } else { em }
+}
+
+/// How wide `text` is set, in ems.
+fn text_em(text: &str, bold: bool) -> f64 {
+    text.chars().map(|ch| char_em(ch, bold)).sum()
+}
+/// A TOTAL row, set in bold.
+fn is_total(row: &[Cell]) -> bool {
+    matches!(row.first(), Some(Cell::Text(t)) if t == "TOTAL")
 }
 
 fn render_record(record: &Record) -> String {
@@ -276,7 +394,7 @@ html { background: #fff; }
 body { font: 9pt/1.35 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 0 auto; max-width: 184mm; }
 @media screen { body { padding: 10mm 13mm; } table.page + table.page { margin-top: 12mm; } }
 @media print { table.page + table.page { break-before: page; } }
-table.page { width: 100%; border-collapse: collapse; }
+table.page { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.page > thead > tr > td, table.page > tbody > tr > td { padding: 0; }
 .running { display: flex; justify-content: space-between; font-size: 7.5pt; color: #1f3b5a; border-bottom: 1.2pt solid #1f3b5a; padding-bottom: 1.5mm; margin-bottom: 4mm; letter-spacing: .02em; }
 h1 { font-size: 13pt; margin: 0 0 3mm; color: #1f3b5a; }
@@ -286,6 +404,8 @@ section { break-inside: avoid; }
 .side > section { flex: 1 1 0; }
 table.data { width: 100%; border-collapse: collapse; font-size: 8.3pt; }
 table.data.dense { font-size: 6.6pt; }
+table.data + table.data { margin-top: 3mm; }
+table.data caption { caption-side: top; text-align: left; font-size: 7.5pt; font-style: italic; color: #555; padding-bottom: .8mm; }
 table.data th { text-align: left; font-weight: 600; border-bottom: 1pt solid #333; padding: 1mm 1.6mm; vertical-align: bottom; }
 table.data td { padding: .7mm 1.6mm; border-bottom: .3pt solid #ddd; vertical-align: top; }
 table.data tbody tr:nth-child(even) td { background: #f5f7fa; }
@@ -302,7 +422,7 @@ table.record td.num { text-align: left !important; }
 .notes p { font-size: 7.8pt; color: #333; margin: 0 0 1.2mm; }
 p.none { color: #666; font-style: italic; margin: 0; }
 figure { margin: 2mm 0 0; }
-svg.chart { width: 100%; height: auto; max-height: 105mm; display: block; }
+svg.chart { width: 100%; max-width: 100%; height: auto; max-height: 105mm; display: block; }
 figcaption { font-size: 7.8pt; color: #333; margin-top: 1mm; }
 .key { display: inline-block; width: 7mm; height: 0; vertical-align: middle; margin: 0 1.5mm 0 0; border-top: 2pt solid #1f5fa8; }
 .item { white-space: nowrap; margin-right: 4mm; }
@@ -328,6 +448,58 @@ svg .exhaustion-text { fill: #b00020; font-weight: 700; }
 mod tests {
     use super::*;
     use crate::render::col;
+
+    #[test]
+    fn columns_are_shared_out_evenly_among_the_fewest_tables_that_fit() {
+        // 35 columns after the month, 20 mm each, the month 15 mm, on 271 mm and at most 14 to a
+        // table: two tables would need 18 columns each; three take 12, 12 and 11 after the
+        // month (15 + 12 * 20 = 255 mm).
+        let mut widths = vec![15.0];
+        widths.extend([20.0; 35]);
+        let parts = column_parts(&widths, 271.0, 14);
+        let expect = |from: usize, to: usize| std::iter::once(0).chain(from..=to).collect();
+        let wanted: Vec<Vec<usize>> = vec![expect(1, 12), expect(13, 24), expect(25, 35)];
+        assert_eq!(parts, wanted);
+        // Width decides when the columns are wide: 20 + 30 n <= 100 takes n = 2, five tables.
+        let mut widths = vec![20.0];
+        widths.extend([30.0; 10]);
+        let parts = column_parts(&widths, 100.0, 14);
+        assert_eq!(parts.len(), 5);
+        assert!(parts.iter().all(|p| p.len() == 3 && p[0] == 0));
+        // What fits stays whole; a column too wide for the page alone still gets a table.
+        assert_eq!(
+            column_parts(&[10.0, 20.0, 30.0], 271.0, 14),
+            [vec![0, 1, 2]]
+        );
+        assert_eq!(column_parts(&[10.0, 500.0], 100.0, 14), [vec![0, 1]]);
+        assert_eq!(column_parts(&[10.0], 100.0, 14), [vec![0]]);
+    }
+
+    #[test]
+    fn a_wide_table_on_a_landscape_page_repeats_its_first_column_in_each_part() {
+        let columns: Vec<_> = std::iter::once(col("month", "Month"))
+            .chain((0..20).map(|_| col("line", "Line")))
+            .collect();
+        let mut t = Table::new(&columns);
+        let mut row = vec![Cell::text("2024-01")];
+        row.extend((0..20).map(|i| Cell::text(format!("v{i:02}"))));
+        t.push(row);
+        let html = render_table(&t, true);
+        // 21 columns: two tables, the month and 10 lines in each.
+        assert_eq!(
+            html.matches("<table class=\"data dense\">").count(),
+            2,
+            "{html}"
+        );
+        assert_eq!(html.matches("<th>Month</th>").count(), 2);
+        assert_eq!(html.matches("<caption>continued</caption>").count(), 1);
+        assert_eq!(html.matches(">2024-01</td>").count(), 2);
+        for i in 0..20 {
+            assert_eq!(html.matches(&format!(">v{i:02}</td>")).count(), 1);
+        }
+        // A portrait page's tables stay whole.
+        assert_eq!(render_table(&t, false).matches("<table").count(), 1);
+    }
 
     #[test]
     fn text_is_escaped_everywhere() {
