@@ -242,7 +242,7 @@ impl<'c> ExpenseBook<'c> {
             None => match countries.as_slice() {
                 [only] => Ok(only.clone()),
                 _ => Err(Error::invalid(format!(
-                    "project {} works in {}; say which with --country",
+                    "project {} works in {}; say which with --country (in a file, a country column)",
                     grant.project,
                     countries.join(", ")
                 ))),
