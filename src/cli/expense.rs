@@ -58,7 +58,8 @@ const IMPORT_HELP: &str = "\
 Columns, in any order (header names as in `expense add`'s flags):
   required: grant, line, date, amount, payee, voucher
   optional: currency, rate, rate_base, force_rate, country, description, kind
-UTF-8 with or without a byte-order mark; , or ; (detected, or --delimiter).
+UTF-8 with or without a byte-order mark; , ; or tab (detected from the header, or
+--delimiter); quoted values may hold delimiters, doubled quotes and line breaks.
 
 Examples:
   grantbook expense import vouchers-2021-06.csv

@@ -131,7 +131,7 @@ pub enum Command {
         after_help = "Example:\n  grantbook --db copy.db init\n  grantbook --db copy.db import backup-2024-06/"
     )]
     Import {
-        /// The directory `export --all --out DIR` wrote
+        /// The directory `export --all --out DIR` wrote (every table, as CSV or as JSON)
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
