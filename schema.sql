@@ -343,3 +343,30 @@ CREATE INDEX expense_spend ON expense (grant_id, line_id, date, grant_amount_min
 -- foreign-key check looks up expenses by line.
 DROP INDEX expense_by_grant_date;
 DROP INDEX expense_by_line;
+
+-- migration 5: a hash chain over the audit log
+
+-- Every entry carries a seal: the SHA-256 of the previous entry's seal and of its own content
+-- (src/domain/seal.rs). An entry changed, removed or reordered behind grantbook's back (with
+-- the sqlite3 shell, say) breaks the chain there, and `grantbook audit verify` and
+-- `grantbook check` name it. Opening an older database seals its existing entries in order.
+ALTER TABLE audit_log ADD COLUMN seal TEXT
+    CHECK (seal IS NULL OR (length(seal) = 64 AND seal NOT GLOB '*[^0-9a-f]*'));
+
+-- The one change an entry accepts is being sealed, once, by this migration.
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN OLD.seal IS NOT NULL OR NEW.seal IS NULL
+  OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+  OR NEW.action IS NOT OLD.action OR NEW.entity IS NOT OLD.entity
+  OR NEW.entity_key IS NOT OLD.entity_key OR NEW.before IS NOT OLD.before
+  OR NEW.after IS NOT OLD.after
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TRIGGER audit_log_sealed BEFORE INSERT ON audit_log
+WHEN NEW.seal IS NULL
+BEGIN
+    SELECT RAISE(ABORT, 'an audit entry must be sealed when it is written');
+END;

@@ -1,10 +1,12 @@
-//! The audit log: every change with its time, its author and the values before and after.
+//! The audit log: every change with its time, its author and the values before and after, each
+//! entry sealed into a hash chain ([`crate::domain::seal`]).
 
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Ledger, Writer};
 use crate::domain::AuditEntry;
+use crate::domain::seal::{ChainReport, ChainWalk, GENESIS, Sealed};
 use crate::error::Result;
 
 pub(super) fn record(
@@ -17,43 +19,107 @@ pub(super) fn record(
 ) -> Result<()> {
     let before = before.map(serde_json::to_string).transpose()?;
     let after = after.map(serde_json::to_string).transpose()?;
-    writer
-        .conn()
-        .prepare_cached(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            writer.at,
-            writer.actor,
-            action,
-            entity,
-            key,
-            before,
-            after
-        ])?;
+    let conn = writer.conn();
+    // The writer holds the write lock (BEGIN IMMEDIATE), so no other process can append between
+    // reading the head of the chain and sealing onto it.
+    let (last_id, last_seal) = head(conn)?.unwrap_or((0, None));
+    let entry = Sealed {
+        id: last_id + 1,
+        at: &writer.at,
+        actor: writer.actor,
+        action,
+        entity,
+        key,
+        before: before.as_deref(),
+        after: after.as_deref(),
+    };
+    let seal = entry.seal(last_seal.as_deref().unwrap_or(GENESIS));
+    conn.prepare_cached(
+        "INSERT INTO audit_log (id, at, actor, action, entity, entity_key, before, after, seal)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        entry.id,
+        entry.at,
+        entry.actor,
+        action,
+        entity,
+        key,
+        entry.before,
+        entry.after,
+        seal
+    ])?;
     Ok(())
+}
+
+/// The newest entry's number and seal.
+fn head(conn: &Connection) -> Result<Option<(i64, Option<String>)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, seal FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Seal, in order, the entries written before the log had seals (schema migration 5).
+pub(super) fn seal_unsealed(conn: &Connection) -> Result<()> {
+    let mut previous = GENESIS.to_string();
+    let mut select = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"
+    ))?;
+    let mut update = conn.prepare("UPDATE audit_log SET seal = ?1 WHERE id = ?2")?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let entry = entry_from_row(row)?;
+        let seal = match entry.seal.clone() {
+            Some(seal) => seal,
+            None => {
+                let seal = entry.sealed().seal(&previous);
+                update.execute(params![seal, entry.id])?;
+                seal
+            }
+        };
+        previous = seal;
+    }
+    Ok(())
+}
+
+const ENTRY_COLUMNS: &str = "id, at, actor, action, entity, entity_key, before, after, seal";
+
+fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        entity: r.get(4)?,
+        key: r.get(5)?,
+        before: r.get(6)?,
+        after: r.get(7)?,
+        seal: r.get(8)?,
+    })
 }
 
 impl Ledger {
     /// The newest `limit` entries, newest first, optionally for one entity kind.
     pub fn audit_log(&self, entity: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, at, actor, action, entity, entity_key, before, after FROM audit_log
-             WHERE ?1 IS NULL OR entity = ?1 ORDER BY id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![entity, limit], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                entity: r.get(4)?,
-                key: r.get(5)?,
-                before: r.get(6)?,
-                after: r.get(7)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log
+             WHERE ?1 IS NULL OR entity = ?1 ORDER BY id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![entity, limit], entry_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Walk the whole log in order and check every entry against its seal.
+    pub fn verify_audit(&self) -> Result<ChainReport> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut walk = ChainWalk::default();
+        while let Some(row) = rows.next()? {
+            walk.step(&entry_from_row(row)?);
+        }
+        Ok(walk.finish())
     }
 }

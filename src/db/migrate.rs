@@ -61,6 +61,8 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         let number = index as i64 + 1;
         if number > current && number <= target {
             tx.execute_batch(section)
+                .map_err(Error::from)
+                .and_then(|()| finish_section(number, &tx))
                 .map_err(|e| Error::runtime(format!("migration {number} failed: {e}")))?;
         }
     }
@@ -68,6 +70,15 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     tx.pragma_update(None, "user_version", target)?;
     tx.commit()?;
     Ok(())
+}
+
+/// What a section needs done that SQL alone cannot do.
+fn finish_section(number: i64, conn: &Connection) -> Result<()> {
+    match number {
+        // SHA-256 is not an SQL function: the entries already in the log are sealed here.
+        5 => super::audit::seal_unsealed(conn),
+        _ => Ok(()),
+    }
 }
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -143,6 +154,54 @@ mod tests {
         migrate(&mut direct)?;
         let schema = "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name";
         assert_eq!(strings(&stepwise, schema)?, strings(&direct, schema)?);
+        Ok(())
+    }
+
+    #[test]
+    fn an_older_log_is_sealed_in_order_and_then_refuses_changes() -> TestResult {
+        use crate::domain::seal::{GENESIS, Sealed};
+        let mut conn = Connection::open_in_memory()?;
+        migrate_to(&mut conn, 4)?;
+        conn.execute_batch(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after) VALUES
+                ('2021-06-14T09:00:00Z', 'amina', 'add', 'expense', '42', NULL, '{}'),
+                ('2021-06-15T10:30:00Z', 'amina', 'void', 'expense', '42', '{}', '{\"v\":1}');",
+        )?;
+        migrate(&mut conn)?;
+        let seals = strings(&conn, "SELECT seal FROM audit_log ORDER BY id")?;
+        let first = Sealed {
+            id: 1,
+            at: "2021-06-14T09:00:00Z",
+            actor: "amina",
+            action: "add",
+            entity: "expense",
+            key: "42",
+            before: None,
+            after: Some("{}"),
+        }
+        .seal(GENESIS);
+        let second = Sealed {
+            id: 2,
+            at: "2021-06-15T10:30:00Z",
+            actor: "amina",
+            action: "void",
+            entity: "expense",
+            key: "42",
+            before: Some("{}"),
+            after: Some(r#"{"v":1}"#),
+        }
+        .seal(&first);
+        assert_eq!(seals, vec![first, second]);
+        for change in [
+            "UPDATE audit_log SET actor = 'mallory' WHERE id = 1",
+            "UPDATE audit_log SET seal = NULL WHERE id = 1",
+            "DELETE FROM audit_log WHERE id = 2",
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key) \
+             VALUES ('x', 'y', 'z', 'w', 'v')",
+        ] {
+            let err = conn.execute_batch(change).unwrap_err();
+            assert!(err.to_string().contains("audit"), "{change}: {err}");
+        }
         Ok(())
     }
 

@@ -6,6 +6,7 @@ pub mod kinds;
 pub mod model;
 pub mod money;
 pub mod record;
+pub mod seal;
 pub mod text;
 
 pub use dates::{DateRange, Every, parse_date};

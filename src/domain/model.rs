@@ -272,6 +272,25 @@ pub struct AuditEntry {
     pub key: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Its link in the hash chain ([`crate::domain::seal`]); None only if written behind
+    /// grantbook's back.
+    pub seal: Option<String>,
+}
+
+impl AuditEntry {
+    /// What the seal covers.
+    pub fn sealed(&self) -> crate::domain::seal::Sealed<'_> {
+        crate::domain::seal::Sealed {
+            id: self.id,
+            at: &self.at,
+            actor: &self.actor,
+            action: &self.action,
+            entity: &self.entity,
+            key: &self.key,
+            before: self.before.as_deref(),
+            after: self.after.as_deref(),
+        }
+    }
 }
 
 /// Control totals of an import, per grant, for checking against the source system.
