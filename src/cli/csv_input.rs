@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 
 use self::dialect::{detect_delimiter, header_line, parse_delimiter};
 use self::problems::{Problems, at_line};
+use super::fingerprint::Fingerprint;
 use super::line_numbers::{Lines, counted};
 use crate::db::Ledger;
 use crate::error::{Error, ErrorKind, Result};
@@ -44,10 +45,12 @@ pub struct ImportArgs {
 }
 
 /// Read every row of a small file into the ledger with `store` (the same call a single `add`
-/// makes), in one transaction: every bad row is reported and none is stored.
+/// makes), in one transaction: every bad row is reported and none is stored. The import of
+/// `entity` rows is audited with the file's row count and SHA-256.
 pub fn import_all<T: CsvRow, S>(
     ledger: &mut Ledger,
     args: &ImportArgs,
+    entity: &str,
     mut store: impl FnMut(&mut Ledger, T) -> Result<S>,
 ) -> Result<Vec<S>> {
     let mut input = CsvInput::open(args)?;
@@ -57,6 +60,8 @@ pub fn import_all<T: CsvRow, S>(
             stored.push(store(ledger, row)?);
             Ok(())
         })?;
+        // Each row has its own audit entry; this one says which file brought them.
+        ledger.record_import(entity, input.label(), stored.len() as u64, &input.sha256())?;
         Ok(stored)
     })
 }
@@ -76,6 +81,8 @@ pub struct CsvInput {
     has_unnamed_columns: bool,
     headers: csv::StringRecord,
     progress: Option<ProgressBar>,
+    /// The SHA-256 of the bytes read, for the audit log.
+    fingerprint: Fingerprint,
 }
 
 impl CsvInput {
@@ -110,6 +117,8 @@ impl CsvInput {
         delimiter: Option<u8>,
         progress: Option<Option<u64>>,
     ) -> Result<CsvInput> {
+        let fingerprint = Fingerprint::default();
+        let source: Box<dyn Read> = Box::new(fingerprint.reader(source));
         let (start, rest) = header_line(source)?;
         let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&start));
         let start = match start.strip_prefix(b"\xEF\xBB\xBF") {
@@ -141,7 +150,20 @@ impl CsvInput {
             has_unnamed_columns: headers.iter().any(str::is_empty),
             headers,
             progress,
+            fingerprint,
         })
+    }
+
+    /// The file's SHA-256, once [`CsvInput::rows`] has read it to the end.
+    pub fn sha256(&self) -> String {
+        self.fingerprint.sha256()
+    }
+
+    /// The rows come from a file converted on the way (JSON): the SHA-256 to record is the
+    /// file's, which `fingerprint` hashes as it is read.
+    pub fn fingerprinted_by(mut self, fingerprint: Fingerprint) -> CsvInput {
+        self.fingerprint = fingerprint;
+        self
     }
 
     /// Rows are the objects of an exported JSON table (read as CSV): name them by number.

@@ -277,7 +277,7 @@ fn import(input: &ImportArgs, skip_duplicates: bool, ctx: &mut Context) -> Resul
                 Ok(())
             });
             already_recorded = import.already_recorded();
-            read.map(drop)
+            read.map(|_| Some(csv.sha256()))
         })
         .map_err(|mut e| {
             if already_recorded > 0 {

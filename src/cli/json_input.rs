@@ -12,14 +12,21 @@ use serde::Deserializer;
 use serde::de::{Error as _, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::fingerprint::Fingerprint;
 use crate::error::{Error, Result};
 
 /// The rows of the JSON file at `path` as CSV text with the table's `columns`: a header row,
 /// then one record per object (a key it lacks is an empty cell). A JSON error, or a key that
 /// is not a column, ends the text with an `InvalidData` read error naming the file and where.
-pub fn json_as_csv(path: &Path, columns: &[&str]) -> Result<Box<dyn Read + Send>> {
+/// `fingerprint` hashes the JSON file as it is read.
+pub fn json_as_csv(
+    path: &Path,
+    columns: &[&str],
+    fingerprint: &Fingerprint,
+) -> Result<Box<dyn Read + Send>> {
     let file = File::open(path)
         .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+    let file = fingerprint.reader(file);
     let (reader, writer) = io::pipe()?;
     let label = path.display().to_string();
     let header: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
@@ -141,10 +148,16 @@ mod tests {
         let path = dir.path().join("table.json");
         std::fs::write(&path, json).unwrap();
         let mut text = String::new();
-        json_as_csv(&path, &["code", "name", "amount"])
+        let fingerprint = Fingerprint::default();
+        json_as_csv(&path, &["code", "name", "amount"], &fingerprint)
             .unwrap()
             .read_to_string(&mut text)
             .map_err(|e| e.to_string())?;
+        // The digest is the JSON file's, not the CSV's it became.
+        assert_eq!(
+            fingerprint.sha256(),
+            crate::cli::fingerprint::sha256_file(&path).unwrap()
+        );
         Ok(text)
     }
 

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::budget::LineRow;
 use super::csv_input::{CsvInput, CsvRow, ImportArgs};
 use super::expense::ExpenseArgs;
+use super::fingerprint::Fingerprint;
 use super::grant::{ExtendArgs, GrantArgs};
 use super::json_input::json_as_csv;
 use super::money::{RateArgs, ReceiptArgs};
@@ -64,9 +65,10 @@ impl Tables {
             Tables::Dir(dir) => match exported_file(dir, table)? {
                 None => Ok(None),
                 Some(path) if path.extension().is_some_and(|e| e == "json") => {
-                    let rows = json_as_csv(&path, table_columns(table)?)?;
+                    let fingerprint = Fingerprint::default();
+                    let rows = json_as_csv(&path, table_columns(table)?, &fingerprint)?;
                     CsvInput::new(&path.display().to_string(), rows, Some(b','), None)
-                        .map(|input| Some(input.numbered_by_object()))
+                        .map(|input| Some(input.numbered_by_object().fingerprinted_by(fingerprint)))
                 }
                 Some(path) => CsvInput::open(&ImportArgs {
                     file: path.display().to_string(),
@@ -303,6 +305,6 @@ fn load_expenses(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> 
         if let Some(input) = input.as_mut() {
             input.rows(|row: ExpenseArgs, _| import.add(&row.parse()?).map(drop))?;
         }
-        Ok(())
+        Ok(input.map(|i| i.sha256()))
     })
 }

@@ -9,6 +9,7 @@ mod demo;
 mod docs;
 mod expense;
 mod export;
+mod fingerprint;
 mod grant;
 mod iati;
 mod input;
@@ -20,6 +21,7 @@ mod output;
 mod parties;
 mod period;
 pub mod report;
+mod safety;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -135,16 +137,46 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
-    /// The audit log: every change, newest first
-    #[command(after_help = "Example:\n  grantbook audit --entity expense --limit 20")]
+    /// The audit log: every change, newest first; `audit verify` checks its hash chain
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Example:\n  grantbook audit --entity expense --limit 20\n  \
+                      grantbook audit verify"
+    )]
     Audit {
+        #[command(subcommand)]
+        command: Option<AuditCommand>,
         /// Only changes to this kind of record (donor, project, grant, budget, period, fx_rate,
-        /// receipt, expense)
+        /// receipt, expense, ledger)
         #[arg(long)]
         entity: Option<String>,
         /// How many entries to show
         #[arg(long, default_value_t = 50)]
         limit: i64,
+    },
+    /// Check the database and the books: integrity, foreign keys, schema, the ledger's rules,
+    /// the audit chain; every finding with its row
+    #[command(after_help = safety::CHECK_HELP)]
+    Check,
+    /// Copy the whole ledger into a new file (SQLite's online backup)
+    #[command(after_help = safety::BACKUP_HELP)]
+    Backup {
+        /// The copy to write; it must not exist yet
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace FILE if it already exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the ledger at --db with a backup, once the backup passes `check`
+    #[command(after_help = safety::RESTORE_HELP)]
+    Restore {
+        /// A file `grantbook backup` wrote
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace a ledger that already holds records (it is kept beside it first)
+        #[arg(long)]
+        force: bool,
     },
     /// Build a database from the bundled fixtures (the two public cases) and print their burn
     /// report and budgets against actuals
@@ -176,6 +208,21 @@ pub enum Command {
         /// Replace pages already in the directory
         #[arg(long, requires = "out")]
         force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every entry against its seal in the hash chain, and name any entry changed,
+    /// removed or added behind grantbook's back
+    #[command(
+        after_help = "Example:\n  grantbook audit verify\n  grantbook audit verify --head 812:3fa9c1d2"
+    )]
+    Verify {
+        /// An entry number and seal you kept from an earlier `audit verify` (or its first 8+
+        /// digits): the log must still lead to it
+        #[arg(long, value_name = "ID:SEAL")]
+        head: Option<String>,
     },
 }
 
@@ -327,7 +374,9 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Demo { path, as_of } => demo::run(path, as_of, cli.format),
+        Command::Restore { file, force } => safety::restore(&file, &path, force, cli.format),
         command => {
+            warn_if_others_can_write(&path);
             let mut ctx = Context {
                 ledger: Ledger::open(&path)?,
                 format: cli.format,
@@ -354,14 +403,45 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         }
         Command::Export(args) => export::export(&args, ctx),
         Command::Import { dir } => export::import(&dir, ctx),
-        Command::Audit { entity, limit } => {
+        Command::Audit {
+            command: Some(AuditCommand::Verify { head }),
+            ..
+        } => safety::verify(head.as_deref(), ctx),
+        Command::Audit {
+            command: None,
+            entity,
+            limit,
+        } => {
             let entries = ctx.ledger.audit_log(entity.as_deref(), limit)?;
             ctx.show(&listing::audit(&entries))
         }
+        Command::Check => safety::check(ctx),
+        Command::Backup { file, force } => safety::backup(&file, force, ctx),
         Command::Init
+        | Command::Restore { .. }
         | Command::Demo { .. }
         | Command::Completions { .. }
         | Command::Man { .. } => Err(Error::runtime("handled before opening")),
+    }
+}
+
+/// Anyone who can write the database file can rewrite the books (and, with them, the audit
+/// log's chain): say so every time it is opened. grantbook creates it for its owner only.
+fn warn_if_others_can_write(db: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(db)
+            && meta.permissions().mode() & 0o022 != 0
+        {
+            note(&format!(
+                "warning: {} can be written by other users (mode {:o}); anyone who can write it \
+                 can change the books. Make it yours alone: chmod 600 {}",
+                db.display(),
+                meta.permissions().mode() & 0o777,
+                db.display()
+            ));
+        }
     }
 }
 

@@ -160,9 +160,12 @@ pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::rates(&[stored], "Recorded rate"))
         }
         FxCommand::Import { input, replace } => {
-            let stored = import_all(&mut ctx.ledger, &input, |ledger, row: RateArgs| {
-                ledger.set_rate(&row.parse()?, replace)
-            })?;
+            let stored = import_all(
+                &mut ctx.ledger,
+                &input,
+                "fx_rate",
+                |ledger, row: RateArgs| ledger.set_rate(&row.parse()?, replace),
+            )?;
             ctx.show(&listing::rates(&stored, "Imported rates"))
         }
         FxCommand::List { currency } => {
@@ -179,9 +182,12 @@ pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::receipts(&[stored], "Recorded receipt"))
         }
         ReceiptCommand::Import(input) => {
-            let stored = import_all(&mut ctx.ledger, &input, |ledger, row: ReceiptArgs| {
-                ledger.add_receipt(&row.parse()?)
-            })?;
+            let stored = import_all(
+                &mut ctx.ledger,
+                &input,
+                "receipt",
+                |ledger, row: ReceiptArgs| ledger.add_receipt(&row.parse()?),
+            )?;
             ctx.show(&listing::receipts(&stored, "Imported receipts"))
         }
         ReceiptCommand::List { grant } => ctx.show(&listing::receipts(

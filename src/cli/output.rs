@@ -3,6 +3,7 @@
 //! directory (created with `create_new`, so nothing of the user's is ever overwritten on the
 //! way), which is renamed into place once whole, and removed if writing fails.
 
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -14,6 +15,33 @@ pub fn write_atomically<T>(
     target: &Path,
     force: bool,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let shown = target.display();
+    create_atomically(target, force, Readers::AsUmaskAllows, |_, file| {
+        let mut out = BufWriter::new(file);
+        let value = write(&mut out)?;
+        out.flush()
+            .map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))?;
+        Ok(value)
+    })
+}
+
+/// Who may read a file grantbook creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    /// As `File::create` would: others too, unless the umask says otherwise (reports).
+    AsUmaskAllows,
+    /// Its owner only (0600): copies of the ledger.
+    OwnerOnly,
+}
+
+/// Make `target` all or nothing: `fill` is given a new temporary file (its path and the open
+/// file) in the same directory to fill, which is then renamed into place.
+pub fn create_atomically<T>(
+    target: &Path,
+    force: bool,
+    readers: Readers,
+    fill: impl FnOnce(&Path, &mut File) -> Result<T>,
 ) -> Result<T> {
     let shown = target.display();
     if target.is_dir() {
@@ -54,10 +82,9 @@ pub fn write_atomically<T>(
     );
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
-    // As File::create would: readable by others unless the umask says otherwise (tempfile's
-    // own default is 0600).
+    // tempfile's own default is 0600, the owner only.
     #[cfg(unix)]
-    {
+    if readers == Readers::AsUmaskAllows {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
@@ -65,13 +92,8 @@ pub fn write_atomically<T>(
         .tempfile_in(dir)
         .map_err(|e| Error::invalid(format!("cannot write {shown}: {e}")))?;
     // From here an early return drops `temp`, which removes the temporary file.
-    let value = {
-        let mut out = BufWriter::new(temp.as_file_mut());
-        let value = write(&mut out)?;
-        out.flush()
-            .map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))?;
-        value
-    };
+    let path = temp.path().to_path_buf();
+    let value = fill(&path, temp.as_file_mut())?;
     temp.as_file()
         .sync_all()
         .map_err(|e| Error::runtime(format!("cannot write {shown}: {e}")))?;
@@ -85,6 +107,11 @@ pub fn write_atomically<T>(
         std::io::ErrorKind::AlreadyExists => exists(),
         _ => Error::runtime(format!("cannot write {shown}: {}", e.error)),
     })?;
+    // The new name is durable only once the directory holding it is on disk too.
+    #[cfg(unix)]
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
     Ok(value)
 }
 

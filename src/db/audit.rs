@@ -123,3 +123,31 @@ impl Ledger {
         Ok(walk.finish())
     }
 }
+
+impl Ledger {
+    /// The seal stored on entry `id`, if the entry exists.
+    pub fn audit_seal(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT seal FROM audit_log WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten())
+    }
+}
+
+impl Ledger {
+    /// Record that `rows` records of `entity` came from the file `source` (whose SHA-256 is
+    /// `sha256`), in the same transaction as the rows when called inside an import.
+    pub fn record_import(
+        &mut self,
+        entity: &str,
+        source: &str,
+        rows: u64,
+        sha256: &str,
+    ) -> Result<()> {
+        let details = serde_json::json!({ "rows": rows, "sha256": sha256 });
+        self.write(|w| w.audit("import", entity, source, None::<&()>, Some(&details)))
+    }
+}

@@ -95,12 +95,13 @@ impl ExpenseImport<'_> {
 
 impl Ledger {
     /// Import expenses from `source` (a file name, for the audit log): `feed` hands every row to
-    /// the import and fails if any row failed; then nothing is written.
+    /// the import and fails if any row failed; then nothing is written. It returns the source's
+    /// SHA-256, read whole, which the audit entry records with the row count.
     pub fn import_expenses(
         &mut self,
         source: &str,
         skip_duplicates: bool,
-        feed: impl FnOnce(&mut ExpenseImport) -> Result<()>,
+        feed: impl FnOnce(&mut ExpenseImport) -> Result<Option<String>>,
     ) -> Result<ImportSummary> {
         // A bigger page cache keeps the expense indexes' hot pages in memory (peak RSS stays
         // near 60 MB whatever the file's size); statement journals stay off the disk.
@@ -119,13 +120,15 @@ impl Ledger {
                     first_id: None,
                     last_id: None,
                     grants: Vec::new(),
+                    sha256: None,
                 },
                 by_grant: BTreeMap::new(),
                 already_recorded: 0,
             };
-            feed(&mut import)?;
+            let sha256 = feed(&mut import)?;
             w.conn().execute_batch(&closed_period_guard)?;
             let mut summary = import.summary;
+            summary.sha256 = sha256;
             summary.grants = import.by_grant.into_values().collect();
             if summary.recorded > 0 {
                 w.audit("import", "expense", source, None::<&()>, Some(&summary))?;

@@ -5,7 +5,9 @@
 //! over integer minor units, so that moving to a server database later touches only `db/`.
 
 mod audit;
+mod backup;
 mod budget;
+mod check;
 mod expense_book;
 mod expense_import;
 mod expenses;

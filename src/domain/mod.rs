@@ -1,5 +1,6 @@
 //! Plain values of the ledger and the rules they must satisfy before anything is stored.
 
+pub mod check;
 pub mod dates;
 pub mod fx;
 pub mod kinds;

@@ -313,4 +313,6 @@ pub struct ImportSummary {
     pub first_id: Option<i64>,
     pub last_id: Option<i64>,
     pub grants: Vec<ImportedGrant>,
+    /// The SHA-256 of the file as read, so the file can be matched to the import later.
+    pub sha256: Option<String>,
 }

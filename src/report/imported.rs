@@ -22,7 +22,12 @@ pub fn imported(s: &ImportSummary) -> Document {
             "First id",
             Cell::optional(s.first_id, Cell::Int),
         )
-        .field("last_id", "Last id", Cell::optional(s.last_id, Cell::Int));
+        .field("last_id", "Last id", Cell::optional(s.last_id, Cell::Int))
+        .field(
+            "sha256",
+            "File SHA-256",
+            Cell::optional(s.sha256.as_deref(), Cell::text),
+        );
     let mut totals = Table::new(&[
         col("grant", "Grant"),
         col("rows", "Expenses"),

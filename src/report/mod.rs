@@ -14,4 +14,5 @@ pub mod imported;
 pub mod listing;
 pub mod monthly;
 pub mod portfolio;
+pub mod safety;
 pub mod summary;

@@ -1,0 +1,148 @@
+//! Copies of the whole database through SQLite's online backup API: safe while other grantbook
+//! processes write, because the copy is read in one read transaction (a WAL reader blocks no
+//! writer), so it is the ledger as of one instant.
+
+use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+
+use super::{BUSY_TIMEOUT, Ledger, migrate};
+use crate::domain::check::CopySummary;
+use crate::error::{Error, Result};
+
+/// Copy every page of `from` into `to`, all in one step so that the copy is one snapshot.
+fn copy_pages(from: &Connection, to: &mut Connection) -> Result<()> {
+    let started = Instant::now();
+    let backup = Backup::new(from, to)?;
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            // Another connection holds a lock the copy needs (a checkpoint, a writer of the
+            // destination): wait as a writer would.
+            StepResult::Busy | StepResult::Locked | StepResult::More
+                if started.elapsed() < BUSY_TIMEOUT =>
+            {
+                thread::sleep(Duration::from_millis(20));
+            }
+            _ => {
+                return Err(Error::runtime(format!(
+                    "the database stayed busy for {} s while being copied; try again",
+                    BUSY_TIMEOUT.as_secs()
+                )));
+            }
+        }
+    }
+}
+
+/// Leave the copy as one self-contained file (no -wal beside it), fit to be carried away.
+fn settle(copy: &Connection) -> Result<()> {
+    copy.pragma_update(None, "journal_mode", "DELETE")?;
+    Ok(())
+}
+
+fn summary(conn: &Connection, file: &Path) -> Result<CopySummary> {
+    let (expenses, audit_entries): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM expense), (SELECT count(*) FROM audit_log)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let audit_head = conn
+        .query_row(
+            "SELECT id, seal FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+        )
+        .ok()
+        .map(|(id, seal)| (id, seal.unwrap_or_default()));
+    Ok(CopySummary {
+        bytes: std::fs::metadata(file).map(|m| m.len()).unwrap_or(0),
+        expenses,
+        audit_entries,
+        audit_head,
+    })
+}
+
+impl Ledger {
+    /// Copy the ledger into `file`, a new file the caller has created (readable by its owner
+    /// only), then check the copy's pages.
+    pub fn backup_into(&self, file: &Path) -> Result<CopySummary> {
+        let mut copy = Connection::open(file)?;
+        copy_pages(&self.conn, &mut copy)?;
+        settle(&copy)?;
+        let verdict: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(Error::runtime(format!(
+                "the copy in {} does not read back whole ({verdict}); the disk may be failing",
+                file.display()
+            )));
+        }
+        summary(&copy, file)
+    }
+
+    /// Replace this ledger's content with the grantbook database in `file`, page by page inside
+    /// SQLite's locking, so that other processes with the ledger open see the restored ledger
+    /// and never a half-written file. The caller has checked `file` ([`Ledger::open_copy`]).
+    pub fn restore_from(&mut self, file: &Path) -> Result<CopySummary> {
+        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        copy_pages(&source, &mut self.conn)?;
+        drop(source);
+        // The restored pages may be an older schema: bring it up to this grantbook's.
+        migrate::migrate(&mut self.conn)?;
+        let file = self.file().map(Path::to_path_buf).unwrap_or_default();
+        summary(&self.conn, &file)
+    }
+
+    /// Open a copy of `file` (for `restore`, to check it) without writing to `file` itself: the
+    /// pages are copied into `scratch` first, which is then opened and upgraded like any ledger.
+    pub fn open_copy(file: &Path, scratch: &Path) -> Result<Ledger> {
+        let not_ours = |why: String| {
+            Error::invalid(format!(
+                "{} is not a grantbook database ({why}); give a file `grantbook backup` wrote",
+                file.display()
+            ))
+        };
+        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| not_ours(e.to_string()))?;
+        let application_id: i32 = source
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| not_ours(e.to_string()))?;
+        if application_id != migrate::APPLICATION_ID {
+            return Err(not_ours(
+                "it is not an SQLite database made by grantbook".into(),
+            ));
+        }
+        let mut copy = Connection::open(scratch)?;
+        copy_pages(&source, &mut copy)?;
+        drop(copy);
+        Ledger::open(scratch)
+    }
+}
+
+impl Ledger {
+    /// Whether the ledger holds nothing a restore would lose (no change was ever recorded).
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM audit_log)", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Record in the restored ledger's own log where it came from.
+    pub fn record_restore(
+        &mut self,
+        source: &str,
+        sha256: &str,
+        kept: Option<&Path>,
+    ) -> Result<()> {
+        let details = serde_json::json!({
+            "file": source,
+            "sha256": sha256,
+            "replaced_ledger_kept_in": kept.map(|k| k.display().to_string()),
+        });
+        self.write(|w| w.audit("restore", "ledger", source, None::<&()>, Some(&details)))
+    }
+}

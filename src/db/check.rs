@@ -1,0 +1,327 @@
+//! `check`: is the database sound, and do its books obey the ledger's rules, whatever was done to
+//! the file behind grantbook's back (an edit in the sqlite3 shell, foreign keys left off, a copy
+//! cut short)?
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use rusqlite::Connection;
+use rust_decimal::Decimal;
+
+use super::{Ledger, migrate};
+use crate::domain::check::{CheckOutcome, CheckReport};
+use crate::domain::{Currency, Quote, fx};
+use crate::error::Result;
+
+impl Ledger {
+    /// Run every check, in order from the file up to the books.
+    pub fn check(&self) -> Result<CheckReport> {
+        self.snapshot(|ledger| {
+            let conn = &ledger.conn;
+            Ok(CheckReport {
+                checks: vec![
+                    integrity(conn)?,
+                    foreign_keys(conn)?,
+                    schema(conn)?,
+                    grant_dates(conn)?,
+                    line_grants(conn)?,
+                    conversions(conn)?,
+                    closed_periods(conn)?,
+                    audit_chain(ledger)?,
+                ],
+            })
+        })
+    }
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<u64> {
+    let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+    Ok(n.unsigned_abs())
+}
+
+fn integrity(conn: &Connection) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::new("integrity", "SQLite's integrity check of every page");
+    out.examined = count(conn, "PRAGMA page_count")?;
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let message: String = row.get(0)?;
+        if message != "ok" {
+            out.add("database file", message);
+        }
+    }
+    Ok(out)
+}
+
+fn foreign_keys(conn: &Connection) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::new(
+        "foreign_keys",
+        "every reference points at a row that exists",
+    );
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let table: String = row.get(0)?;
+        let rowid: Option<i64> = row.get(1)?;
+        let parent: String = row.get(2)?;
+        let place = match rowid {
+            Some(id) => format!("{table} #{id}"),
+            None => table,
+        };
+        out.add(
+            place,
+            format!("refers to a {parent} row that does not exist"),
+        );
+    }
+    out.examined = count(
+        conn,
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )?;
+    Ok(out)
+}
+
+/// Tables, indexes and triggers exactly as grantbook's migrations made them: a dropped trigger
+/// would let an expense into a closed period or an edit into the audit log.
+fn schema(conn: &Connection) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::new(
+        "schema",
+        "tables, indexes and triggers as grantbook made them",
+    );
+    let mut expected_db = Connection::open_in_memory()?;
+    migrate::migrate_to(&mut expected_db, migrate::version(conn)?)?;
+    let expected = schema_objects(&expected_db)?;
+    let actual = schema_objects(conn)?;
+    out.examined = expected.len() as u64;
+    for ((kind, name), sql) in &expected {
+        match actual.get(&(kind.clone(), name.clone())) {
+            None => out.add(format!("{kind} {name}"), "is missing"),
+            Some(found) if found != sql => out.add(
+                format!("{kind} {name}"),
+                "differs from the definition grantbook made",
+            ),
+            Some(_) => {}
+        }
+    }
+    for (kind, name) in actual.keys() {
+        if !expected.contains_key(&(kind.clone(), name.clone())) {
+            out.add(format!("{kind} {name}"), "was not made by grantbook");
+        }
+    }
+    Ok(out)
+}
+
+type SchemaObjects = BTreeMap<(String, String), Option<String>>;
+
+fn schema_objects(conn: &Connection) -> Result<SchemaObjects> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn grant_dates(conn: &Connection) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::new("grant_dates", "every expense is dated within its grant");
+    out.examined = count(conn, "SELECT count(*) FROM expense")?;
+    let mut stmt = conn.prepare(
+        "SELECT e.id, e.date, g.reference, g.start_date, g.end_date
+         FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
+         WHERE e.date < g.start_date OR e.date > g.end_date ORDER BY e.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, date, grant, start, end): (i64, String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        out.add(
+            format!("expense #{id}"),
+            format!("dated {date}, outside grant {grant} ({start} to {end})"),
+        );
+    }
+    Ok(out)
+}
+
+fn line_grants(conn: &Connection) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::new("line_grants", "every expense is on a line of its own grant");
+    out.examined = count(conn, "SELECT count(*) FROM expense")?;
+    let mut stmt = conn.prepare(
+        "SELECT e.id, g.reference, l.code, lg.reference
+         FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
+         LEFT JOIN budget_line l ON l.id = e.line_id
+         LEFT JOIN grant_agreement lg ON lg.id = l.grant_id
+         WHERE l.grant_id IS NOT e.grant_id ORDER BY e.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, grant, line, line_grant): (i64, String, Option<String>, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let problem = match (line, line_grant) {
+            (Some(line), Some(other)) => {
+                format!("charged to grant {grant} but on line {line} of grant {other}")
+            }
+            _ => format!("charged to grant {grant} on a budget line that does not exist"),
+        };
+        out.add(format!("expense #{id}"), problem);
+    }
+    Ok(out)
+}
+
+/// The amount in grant currency is the amount times the stored rate, rounded once to the grant
+/// currency ([`fx::convert`], the same call that computed it).
+fn conversions(conn: &Connection) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::new(
+        "conversion",
+        "grant-currency amounts equal amount x stored rate, rounded",
+    );
+    let mut stmt = conn.prepare(
+        "SELECT e.id, e.currency, ec.minor_units, e.amount_minor, e.fx_base, e.fx_quote,
+                e.fx_rate, g.currency, gc.minor_units, e.grant_amount_minor
+         FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
+         JOIN currency ec ON ec.code = e.currency JOIN currency gc ON gc.code = g.currency",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut currencies: BTreeMap<(String, u32), Currency> = BTreeMap::new();
+    let mut currency = |code: String, minor_units: u32| {
+        currencies
+            .entry((code.clone(), minor_units))
+            .or_insert_with(|| Currency::new(&code, minor_units))
+            .clone()
+    };
+    while let Some(r) = rows.next()? {
+        out.examined += 1;
+        let id: i64 = r.get(0)?;
+        let from = currency(r.get(1)?, r.get(2)?);
+        let amount = from.from_minor(r.get(3)?);
+        let to = currency(r.get(7)?, r.get(8)?);
+        let stored = to.from_minor(r.get(9)?);
+        let quote: (Option<String>, Option<String>, Option<String>) =
+            (r.get(4)?, r.get(5)?, r.get(6)?);
+        let expected = match quote {
+            (Some(base), Some(quote), Some(rate)) => {
+                let Ok(rate) = Decimal::from_str(&rate) else {
+                    out.add(
+                        format!("expense #{id}"),
+                        format!("stored rate {rate:?} is not a number"),
+                    );
+                    continue;
+                };
+                match fx::convert(amount, &from, &Quote { base, quote, rate }, &to) {
+                    Ok(converted) => converted,
+                    Err(e) => {
+                        out.add(format!("expense #{id}"), e.message);
+                        continue;
+                    }
+                }
+            }
+            _ if from.code == to.code => amount,
+            _ => {
+                out.add(
+                    format!("expense #{id}"),
+                    format!(
+                        "paid in {} against a {} grant, but no rate is stored with it",
+                        from.code, to.code
+                    ),
+                );
+                continue;
+            }
+        };
+        if expected != stored {
+            out.add(
+                format!("expense #{id}"),
+                format!(
+                    "{} {} converts to {} {}, but {} {} is stored",
+                    from.plain(amount),
+                    from.code,
+                    to.plain(expected),
+                    to.code,
+                    to.plain(stored),
+                    to.code
+                ),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// No expense dated in a period was recorded while that period was closed. When a period was
+/// closed and reopened comes from the audit log (whose chain the last check verifies); times are
+/// to the second, so an expense recorded in the very second of a closing is given the benefit
+/// of the doubt.
+fn closed_periods(conn: &Connection) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::new(
+        "closed_periods",
+        "no expense was added to a period after it was closed",
+    );
+    let mut closings: BTreeMap<String, Vec<(String, Option<String>)>> = BTreeMap::new();
+    let mut history = conn.prepare(
+        "SELECT entity_key, action, at FROM audit_log
+         WHERE entity = 'period' AND action IN ('close', 'reopen') ORDER BY id",
+    )?;
+    let mut rows = history.query([])?;
+    while let Some(r) = rows.next()? {
+        let (key, action, at): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let spans = closings.entry(key).or_default();
+        match (action.as_str(), spans.last_mut()) {
+            ("reopen", Some((_, reopened @ None))) => *reopened = Some(at),
+            ("close", _) => spans.push((at, None)),
+            _ => {}
+        }
+    }
+    let mut periods = conn.prepare(
+        "SELECT g.id, g.reference, p.code, p.start_date, p.end_date, p.status
+         FROM period p JOIN grant_agreement g ON g.id = p.grant_id ORDER BY g.reference, p.start_date",
+    )?;
+    let mut late = conn.prepare(
+        "SELECT id, date, recorded_at FROM expense
+         WHERE grant_id = ?1 AND date BETWEEN ?2 AND ?3 AND recorded_at > ?4
+           AND (?5 IS NULL OR recorded_at < ?5) ORDER BY id",
+    )?;
+    let mut rows = periods.query([])?;
+    while let Some(r) = rows.next()? {
+        out.examined += 1;
+        let (grant_id, grant, code): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (start, end, status): (String, String, String) = (r.get(3)?, r.get(4)?, r.get(5)?);
+        let key = format!("{grant} {code}");
+        let spans = closings.get(&key).map(Vec::as_slice).unwrap_or_default();
+        let closed_now = spans.last().is_some_and(|(_, reopened)| reopened.is_none());
+        if (status == "closed") != closed_now {
+            out.add(
+                format!("period {key}"),
+                format!(
+                    "is {status}, but the audit log says it was last {}",
+                    if closed_now { "closed" } else { "opened" }
+                ),
+            );
+        }
+        for (closed_at, reopened_at) in spans {
+            let mut expenses = late.query(rusqlite::params![
+                grant_id,
+                start,
+                end,
+                closed_at,
+                reopened_at
+            ])?;
+            while let Some(e) = expenses.next()? {
+                let (id, date, recorded_at): (i64, String, String) =
+                    (e.get(0)?, e.get(1)?, e.get(2)?);
+                out.add(
+                    format!("expense #{id}"),
+                    format!(
+                        "dated {date} in period {key}, recorded {recorded_at}, after the period \
+                         was closed at {closed_at}"
+                    ),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn audit_chain(ledger: &Ledger) -> Result<CheckOutcome> {
+    let mut out = CheckOutcome::new("audit_chain", "every audit entry matches its seal");
+    let report = ledger.verify_audit()?;
+    out.examined = report.entries;
+    for broken in report.breaks {
+        out.add(format!("audit entry #{}", broken.id), broken.problem);
+    }
+    Ok(out)
+}
