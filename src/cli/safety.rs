@@ -20,6 +20,7 @@ was closed; the audit log's hash chain. Exit status 1 if anything is found.
 
 Example:
   grantbook check
+  grantbook check --quick     # a large ledger: pages and rows, not index against table
   grantbook check --format csv > findings.csv";
 
 pub const BACKUP_HELP: &str = "\
@@ -37,8 +38,8 @@ Example:
   grantbook --db office.db restore --force backups/office-2024-06-30.db";
 
 /// `check`: every finding, and exit 1 if there is any.
-pub fn check(ctx: &Context) -> Result<()> {
-    let report = ctx.ledger.check()?;
+pub fn check(quick: bool, ctx: &Context) -> Result<()> {
+    let report = ctx.ledger.check(quick)?;
     ctx.show(&safety::check(&report))?;
     match report.problems() {
         0 => Ok(()),
@@ -132,7 +133,7 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
         .tempfile_in(dir)
         .map_err(|e| Error::runtime(format!("cannot write in {}: {e}", dir.display())))?;
     let candidate = Ledger::open_copy(file, scratch.path())?;
-    let report = candidate.check()?;
+    let report = candidate.check(false)?;
     drop(candidate);
     if report.problems() > 0 {
         super::show(&safety::check(&report), format)?;
