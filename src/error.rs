@@ -9,6 +9,9 @@ pub enum ErrorKind {
     Invalid,
     /// Disk, database or I/O failure. Exit code 1.
     Runtime,
+    /// SQLite said another process holds the database (SQLITE_BUSY): worth trying again, which
+    /// the database layer does for a while before it turns this into a runtime error. Exit code 1.
+    Busy,
     /// The reader of our output went away (`grantbook ... | head`): not a failure.
     BrokenPipe,
 }
@@ -44,7 +47,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self.kind {
             ErrorKind::Invalid => 2,
-            ErrorKind::Runtime => 1,
+            ErrorKind::Runtime | ErrorKind::Busy => 1,
             ErrorKind::BrokenPipe => 0,
         }
     }
@@ -84,7 +87,15 @@ impl From<rusqlite::Error> for Error {
             let detail = msg.clone().unwrap_or_else(|| e.to_string());
             return Error::invalid(format!("the database refused the change: {detail}"));
         }
-        Error::runtime(format!("database error: {e}"))
+        let message = format!("database error: {e}");
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+            return Error {
+                kind: ErrorKind::Busy,
+                message,
+                field: None,
+            };
+        }
+        Error::runtime(message)
     }
 }
 

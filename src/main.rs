@@ -2,7 +2,14 @@ use clap::Parser;
 
 fn main() {
     let cli = grantbook::cli::Cli::parse();
-    if let Err(e) = grantbook::cli::run(cli) {
+    let result = grantbook::cli::run(cli);
+    // Diagnostics for concurrency tests and for anyone wondering why a command was slow: how
+    // often it found the database busy and tried again.
+    let retries = grantbook::db::busy_retries();
+    if retries > 0 && std::env::var_os("GRANTBOOK_TRACE_BUSY").is_some() {
+        eprintln!("grantbook: busy retries: {retries}");
+    }
+    if let Err(e) = result {
         if e.exit_code() != 0 {
             eprintln!("grantbook: error: {e}");
         }

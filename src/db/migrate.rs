@@ -57,6 +57,11 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    // Another process may have upgraded the database while this one waited for the lock.
+    let current = version(&tx)?;
+    if current >= target {
+        return Ok(());
+    }
     for (index, section) in migrations().iter().enumerate() {
         let number = index as i64 + 1;
         if number > current && number <= target {

@@ -24,20 +24,36 @@ mod reports;
 
 use std::fs::OpenOptions;
 use std::path::Path;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 pub use budget::LineChange;
 pub use expense_import::{Added, ExpenseImport};
 pub use export::{table_columns, table_names};
 pub use grants::GrantFilter;
 
-/// How long a writer waits for another process's transaction before giving up.
+/// How long a command waits for another process's transaction before giving up: SQLite's own
+/// busy handler waits this long for a lock, and [`retry_busy`] tries again for this long in all
+/// when SQLite answers busy without waiting (see there); so at most about twice this in all.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The pause before the first retry of a busy operation; it doubles up to [`LONGEST_PAUSE`].
+const FIRST_PAUSE: Duration = Duration::from_millis(2);
+const LONGEST_PAUSE: Duration = Duration::from_millis(100);
+
+/// How many times this process has tried an operation again because the database was busy.
+static BUSY_RETRIES: AtomicU64 = AtomicU64::new(0);
+
+/// How many times this process has had to try an operation again because another process held
+/// the database, for diagnostics (`GRANTBOOK_TRACE_BUSY`) and tests.
+pub fn busy_retries() -> u64 {
+    BUSY_RETRIES.load(Ordering::Relaxed)
+}
 
 pub struct Ledger {
     conn: Connection,
@@ -92,30 +108,9 @@ impl Ledger {
         let mut conn = Connection::open_with_flags(path, flags)
             .map_err(|e| Error::runtime(format!("cannot open {}: {e}", path.display())))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let not_ours = |e: rusqlite::Error| {
-            Error::invalid(format!(
-                "{} is not a grantbook database ({e}); check the --db path",
-                path.display()
-            ))
-        };
-        let application_id: i32 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(not_ours)?;
-        let has_tables: bool = conn
-            .query_row("SELECT count(*) > 0 FROM sqlite_schema", [], |r| r.get(0))
-            .map_err(not_ours)?;
-        if has_tables && application_id != migrate::APPLICATION_ID {
-            return Err(Error::invalid(format!(
-                "{} is an SQLite database but not a grantbook one; check the --db path",
-                path.display()
-            )));
-        }
-        // WAL lets readers work while an officer writes; FULL sync because a committed expense
-        // must survive a power cut, and the cost is one fsync per command.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate::migrate(&mut conn)?;
+        // Processes started together on one file race to switch it to WAL and to upgrade its
+        // schema; the losers may be told busy at once, without SQLite's busy handler waiting.
+        retry_busy(|| prepare(&mut conn, path))?;
         Ok(Ledger {
             conn,
             actor: os_user(),
@@ -125,26 +120,27 @@ impl Ledger {
     /// Run `change` in one immediate transaction: all of it is stored, with its audit rows,
     /// or none of it. Inside [`Ledger::all_or_nothing`] it is a savepoint of that transaction,
     /// so a refused change leaves the others of the batch in place until the batch ends.
+    ///
+    /// The transaction takes the write lock at its start (`BEGIN IMMEDIATE`), never by upgrading
+    /// a read: a deferred transaction that read and then wrote could be refused as busy while
+    /// another process committed in between (SQLITE_BUSY_SNAPSHOT), which no waiting cures.
     fn write<T>(&mut self, change: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
-        let at = now();
         let actor = self.actor.as_str();
         if self.conn.is_autocommit() {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            begin_immediate(&self.conn)?;
+            // Timed once the lock is held, so the audit log's times follow its order.
             let out = change(&Writer {
-                conn: &tx,
+                conn: &self.conn,
                 actor,
-                at,
-            })?;
-            tx.commit()?;
-            Ok(out)
+                at: now(),
+            });
+            finish(&self.conn, out)
         } else {
             let savepoint = self.conn.savepoint()?;
             let out = change(&Writer {
                 conn: &savepoint,
                 actor,
-                at,
+                at: now(),
             })?;
             savepoint.commit()?;
             Ok(out)
@@ -167,18 +163,97 @@ impl Ledger {
     /// Run `batch`, which may make many changes, as one transaction: if it fails, none of its
     /// changes is stored. Imports use it so that a bad row anywhere leaves the ledger as it was.
     pub fn all_or_nothing<T>(&mut self, batch: impl FnOnce(&mut Ledger) -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        match batch(self) {
-            Ok(out) => {
-                self.conn.execute_batch("COMMIT")?;
-                Ok(out)
+        begin_immediate(&self.conn)?;
+        let out = batch(self);
+        finish(&self.conn, out)
+    }
+}
+
+/// Check that `conn` holds a grantbook database (or nothing yet), set the pragmas and upgrade
+/// the schema. It may run again whole when SQLite says busy: the checks only read, the pragmas
+/// can be repeated, and an upgrade is one transaction that commits all or nothing.
+fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
+    let not_ours = |e: rusqlite::Error| {
+        if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) {
+            return Error::from(e);
+        }
+        Error::invalid(format!(
+            "{} is not a grantbook database ({e}); check the --db path",
+            path.display()
+        ))
+    };
+    let application_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(not_ours)?;
+    let has_tables: bool = conn
+        .query_row("SELECT count(*) > 0 FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(not_ours)?;
+    if has_tables && application_id != migrate::APPLICATION_ID {
+        return Err(Error::invalid(format!(
+            "{} is an SQLite database but not a grantbook one; check the --db path",
+            path.display()
+        )));
+    }
+    // WAL lets readers work while an officer writes; FULL sync because a committed expense
+    // must survive a power cut, and the cost is one fsync per command.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate::migrate(conn)
+}
+
+/// Start a write transaction, holding the write lock from its first statement.
+fn begin_immediate(conn: &Connection) -> Result<()> {
+    retry_busy(|| Ok(conn.execute_batch("BEGIN IMMEDIATE")?))
+}
+
+/// End the transaction [`begin_immediate`] started: commit it if `out` is a success, else roll
+/// it back. A COMMIT refused as busy leaves the transaction open and uncommitted, so it is
+/// simply tried again.
+fn finish<T>(conn: &Connection, out: Result<T>) -> Result<T> {
+    let out = out.and_then(|value| {
+        retry_busy(|| Ok(conn.execute_batch("COMMIT")?))?;
+        Ok(value)
+    });
+    if out.is_err() && !conn.is_autocommit() {
+        // The error that stopped the change is the one to report, not a failed rollback
+        // (SQLite rolls back an unfinished transaction when the connection closes).
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    out
+}
+
+/// Run `attempt` until SQLite stops answering that another process holds the database, for
+/// [`BUSY_TIMEOUT`] in all, pausing a little longer each time; then give up with a message that
+/// says so. SQLite's busy handler already waits for locks, but some answers come at once: WAL
+/// recovery by another process (SQLITE_BUSY_RECOVERY), switching the journal to WAL, a
+/// transaction that could only wait on a lock another waiter needs.
+///
+/// `attempt` runs again whole, so it must leave nothing behind when it fails busy: a BEGIN that
+/// did not begin, a COMMIT that SQLite keeps open, an upgrade that rolled back.
+fn retry_busy<T>(attempt: impl FnMut() -> Result<T>) -> Result<T> {
+    retry_busy_for(BUSY_TIMEOUT, attempt)
+}
+
+fn retry_busy_for<T>(limit: Duration, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+    let started = Instant::now();
+    let mut pause = FIRST_PAUSE;
+    loop {
+        match attempt() {
+            Err(e) if e.kind == ErrorKind::Busy => {
+                let waited = started.elapsed();
+                if waited >= limit {
+                    return Err(Error::runtime(format!(
+                        "the database is busy: another process (grantbook, or a tool such as \
+                         sqlite3) has held it for {} s; try again when it is done",
+                        waited.as_secs().max(1)
+                    )));
+                }
+                BUSY_RETRIES.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(pause.min(limit - waited));
+                pause = (pause * 2).min(LONGEST_PAUSE);
             }
-            Err(e) => {
-                // The error that stopped the batch is the one to report, not a failed rollback
-                // (SQLite rolls back an unfinished transaction when the connection closes).
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
+            done => return done,
         }
     }
 }
@@ -222,3 +297,6 @@ fn os_user() -> String {
 fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
+
+#[cfg(test)]
+mod busy_tests;

@@ -1,0 +1,325 @@
+//! Several `grantbook` processes writing one database at once, with readers alongside: every
+//! expense lands exactly once with its one audit entry, no command fails because another held
+//! the database, and the file stays sound.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Instant;
+
+use common::TestDb;
+use rusqlite::Connection;
+
+/// Writer processes running at once, and `expense add` commands each runs one after another.
+const WRITERS: usize = 4;
+const ADDS: usize = 500;
+
+/// What a command says on stderr, with `GRANTBOOK_TRACE_BUSY` set, when it had to try again.
+const RETRIES: &str = "grantbook: busy retries: ";
+
+const LINES: [&str; 3] = ["STAFF", "TRAV", "ACT"];
+
+/// One finished command: its arguments, exit code and output, for the failure message.
+struct Run {
+    args: Vec<String>,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Failed, or said the database was locked or busy (other than counting its retries).
+    fn failed(&self) -> bool {
+        let said = format!("{}{}", self.stdout, self.stderr)
+            .lines()
+            .filter(|l| !l.starts_with(RETRIES))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_lowercase();
+        self.code != Some(0) || said.contains("locked") || said.contains("busy")
+    }
+
+    fn story(&self) -> String {
+        format!(
+            "$ grantbook {}\nexit: {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.code,
+            self.stdout,
+            self.stderr
+        )
+    }
+
+    /// How many times the command said it waited for a busy database and tried again.
+    fn retries(&self) -> usize {
+        self.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix(RETRIES))
+            .filter_map(|n| n.trim().parse::<usize>().ok())
+            .sum()
+    }
+}
+
+fn run(db: &Path, args: Vec<String>) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_grantbook"))
+        .env_remove("GRANTBOOK_DB")
+        .env("NO_COLOR", "1")
+        .env("USER", "tester")
+        .env("GRANTBOOK_TRACE_BUSY", "1")
+        .arg("--db")
+        .arg(db)
+        .args(&args)
+        .output()
+        .expect("run grantbook");
+    Run {
+        args,
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn words(line: &str) -> Vec<String> {
+    common::sh(line)
+}
+
+/// A grant with three lines and no periods (so no date is refused), and nothing spent yet.
+fn ledger() -> TestDb {
+    let db = TestDb::new();
+    for line in [
+        "donor add --code D --name Donor --kind foundation",
+        "project add --code P --title Project --organisation Org --countries MA \
+         --start 2024-01-01 --end 2024-12-31",
+        "grant add --reference G --donor D --project P --currency USD --amount 10000000.00 \
+         --start 2024-01-01 --end 2024-12-31 --indirect-rate 0",
+        "budget set --grant G --line 'STAFF:staff:5000000.00:Staff' \
+         --line 'TRAV:travel:2000000.00:Travel' --line 'ACT:activities:3000000.00:Activities'",
+    ] {
+        db.ok_sh(line);
+    }
+    db
+}
+
+fn voucher(writer: usize, i: usize) -> String {
+    format!("W{writer}-{i:04}")
+}
+
+fn add_args(writer: usize, i: usize) -> Vec<String> {
+    words(&format!(
+        "expense add --grant G --line {line} --date 2024-{month:02}-{day:02} --amount {amount}.{cents:02} \
+         --payee 'Payee {writer}' --voucher {voucher} --description 'writer {writer} row {i}' \
+         --format csv",
+        line = LINES[(writer + i) % LINES.len()],
+        month = 1 + i % 12,
+        day = 1 + i % 28,
+        amount = 1 + i % 97,
+        cents = (writer * 7 + i) % 100,
+        voucher = voucher(writer, i),
+    ))
+}
+
+fn query_i64(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[test]
+fn writers_at_once_store_every_expense_exactly_once_and_readers_never_fail() {
+    let db = ledger();
+    let path: PathBuf = db.path.clone();
+    let audit_before = {
+        let conn = Connection::open(&path).unwrap();
+        query_i64(
+            &conn,
+            "SELECT count(*) FROM audit_log WHERE entity = 'expense' AND action = 'add'",
+        )
+    };
+
+    let writing = Arc::new(AtomicBool::new(true));
+    let started = Instant::now();
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let path = path.clone();
+            thread::spawn(move || {
+                (0..ADDS)
+                    .map(|i| run(&path, add_args(w, i)))
+                    .collect::<Vec<Run>>()
+            })
+        })
+        .collect();
+    let readers: Vec<_> = [
+        "report burn --as-of 2024-06-30",
+        "expense list --grant G --format csv",
+    ]
+    .into_iter()
+    .map(|line| {
+        let path = path.clone();
+        let writing = Arc::clone(&writing);
+        thread::spawn(move || {
+            let mut runs = Vec::new();
+            // At least once, even should the writers finish first.
+            loop {
+                runs.push(run(&path, words(line)));
+                if !writing.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
+            runs
+        })
+    })
+    .collect();
+
+    let written: Vec<Run> = writers
+        .into_iter()
+        .flat_map(|t| t.join().expect("writer thread"))
+        .collect();
+    let wall = started.elapsed();
+    writing.store(false, Ordering::Relaxed);
+    let read: Vec<Run> = readers
+        .into_iter()
+        .flat_map(|t| t.join().expect("reader thread"))
+        .collect();
+
+    let failed_writes: Vec<&Run> = written.iter().filter(|r| r.failed()).collect();
+    let failed_reads: Vec<&Run> = read.iter().filter(|r| r.failed()).collect();
+    let retries: usize = written.iter().chain(&read).map(Run::retries).sum();
+    let rows = WRITERS * ADDS;
+    eprintln!(
+        "concurrency: {WRITERS} writers x {ADDS} adds = {rows} rows in {:.1} s ({:.0} rows/s), \
+         {} reads alongside; {} failed writes, {} failed reads, {retries} busy retries",
+        wall.as_secs_f64(),
+        rows as f64 / wall.as_secs_f64(),
+        read.len(),
+        failed_writes.len(),
+        failed_reads.len(),
+    );
+    assert!(
+        failed_writes.is_empty() && failed_reads.is_empty(),
+        "{} writes and {} reads failed; the first:\n{}",
+        failed_writes.len(),
+        failed_reads.len(),
+        failed_writes
+            .iter()
+            .chain(&failed_reads)
+            .next()
+            .map(|r| r.story())
+            .unwrap_or_default()
+    );
+
+    let conn = Connection::open(&path).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+
+    // Every voucher exactly once, and nothing else.
+    let mut stmt = conn
+        .prepare("SELECT voucher, count(*) FROM expense GROUP BY voucher")
+        .unwrap();
+    let counts: HashMap<String, i64> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut missing = Vec::new();
+    for w in 0..WRITERS {
+        for i in 0..ADDS {
+            match counts.get(&voucher(w, i)) {
+                Some(1) => {}
+                other => missing.push(format!("{}: {other:?}", voucher(w, i))),
+            }
+        }
+    }
+    assert!(missing.is_empty(), "vouchers not there once: {missing:?}");
+    assert_eq!(counts.len(), rows, "expenses that no writer added");
+
+    // One `add` audit entry per expense, naming that expense's voucher.
+    let audit_after = query_i64(
+        &conn,
+        "SELECT count(*) FROM audit_log WHERE entity = 'expense' AND action = 'add'",
+    );
+    assert_eq!(audit_after - audit_before, rows as i64);
+    let unaudited = query_i64(
+        &conn,
+        "SELECT count(*) FROM expense e WHERE (SELECT count(*) FROM audit_log a
+           WHERE a.entity = 'expense' AND a.action = 'add'
+             AND a.entity_key = '#' || e.id || ' G ' || e.voucher) != 1",
+    );
+    assert_eq!(
+        unaudited, 0,
+        "expenses without exactly one `add` audit entry"
+    );
+}
+
+/// Processes started together on a database an older grantbook left (schema version 1, rollback
+/// journal): the first to get there switches it to WAL and upgrades it, once, and every one of
+/// them, writers and readers, then does its work.
+#[test]
+fn processes_opening_an_old_database_at_once_upgrade_it_once() {
+    const ROUNDS: usize = 8;
+    const PROCESSES: usize = 6;
+    let mut retries = 0;
+    for round in 0..ROUNDS {
+        let db = TestDb::uninitialised();
+        let mut conn = Connection::open(&db.path).unwrap();
+        grantbook::db::migrate::migrate_to(&mut conn, 1).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete");
+        drop(conn);
+        let barrier = Arc::new(std::sync::Barrier::new(PROCESSES));
+        let runs: Vec<Run> = (0..PROCESSES)
+            .map(|p| {
+                let path = db.path.clone();
+                let barrier = Arc::clone(&barrier);
+                thread::spawn(move || {
+                    let args = if p % 2 == 0 {
+                        words(&format!(
+                            "donor add --code D{p} --name 'Donor {p}' --kind foundation"
+                        ))
+                    } else {
+                        words("donor list --format csv")
+                    };
+                    barrier.wait();
+                    run(&path, args)
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().expect("process thread"))
+            .collect();
+        retries += runs.iter().map(Run::retries).sum::<usize>();
+        if let Some(failed) = runs.iter().find(|r| r.failed()) {
+            panic!("round {round}:\n{}", failed.story());
+        }
+        let conn = Connection::open(&db.path).unwrap();
+        assert_eq!(
+            grantbook::db::migrate::version(&conn).unwrap(),
+            grantbook::db::migrate::latest_version()
+        );
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(
+            query_i64(&conn, "SELECT count(*) FROM donor"),
+            PROCESSES.div_ceil(2) as i64
+        );
+        assert_eq!(
+            query_i64(
+                &conn,
+                "SELECT count(*) FROM audit_log WHERE entity = 'donor' AND action = 'add'"
+            ),
+            PROCESSES.div_ceil(2) as i64
+        );
+    }
+    eprintln!(
+        "concurrency: {ROUNDS} rounds of {PROCESSES} processes opening a version-1 database at \
+         once; {retries} busy retries"
+    );
+}
