@@ -39,6 +39,11 @@ fn donor_add() {
             prop_assert_eq!(&got[0], &name.trimmed());
             prop_assert_eq!(&got[1], &kind.trimmed().to_lowercase());
             prop_assert_eq!(&got[2], &want_country);
+            let shown = json(&case, &["donor", "show", &code.trimmed()]);
+            prop_assert_eq!(
+                shown["donor"]["name"].as_str().unwrap_or_default(),
+                name.trimmed()
+            );
             Ok(())
         })
     });
@@ -336,6 +341,15 @@ fn expense_add() {
                     kind => kind,
                 };
                 prop_assert_eq!(&got[5], &kind);
+                let listed = json(&case, &["expense", "list", "--grant", REG]);
+                let shown = (listed.as_array().unwrap().iter())
+                    .find(|e| e["voucher"].as_str() == Some(voucher.trimmed().as_str()))
+                    .expect("listed");
+                prop_assert_eq!(shown["payee"].as_str().unwrap_or_default(), payee.trimmed());
+                let description = description.trimmed();
+                prop_assert_eq!(shown["description"].as_str(), Some(description.as_str()));
+                let listed_amount = decimal(shown["amount"].as_str().unwrap());
+                prop_assert_eq!(listed_amount, decimal(&amount.trimmed()));
                 Ok(())
             })
         },

@@ -89,3 +89,18 @@ pub fn run(case: &Case, words: &[&str], options: Vec<OsString>) -> std::process:
     args.extend(options);
     case.run(&args)
 }
+
+/// A listing or `show` of this case's database as JSON: the read-back a user gets (CSV output
+/// marks formula-like cells with a leading `'`, so JSON is the one that must be verbatim).
+pub fn json(case: &Case, args: &[&str]) -> serde_json::Value {
+    let mut all: Vec<OsString> = args.iter().map(|a| word(a)).collect();
+    all.extend([word("--format"), word("json")]);
+    let out = case.run(&all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
