@@ -1,0 +1,376 @@
+//! Killing a command at chosen points of its progress, and judging the database it leaves.
+
+use std::fs;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+
+use crate::common::TestDb;
+use crate::timeless::timeless_dump;
+
+/// How often a running command is looked at (its CPU time, its WAL's size).
+const POLL: Duration = Duration::from_micros(250);
+
+/// When to kill a running command.
+#[derive(Debug, Clone, Copy)]
+enum KillWhen {
+    /// This long after starting it.
+    After(Duration),
+    /// Once it has used this many clock ticks of CPU time: the same point of its work however
+    /// busy the machine is.
+    CpuTicks(u64),
+    /// Once its WAL file holds this many bytes: the commit is being written.
+    WalBytes(u64),
+    /// Once the database file itself changes: in WAL mode only a checkpoint writes it, which
+    /// grantbook's connection runs as it closes, after the commit.
+    DbWritten,
+}
+
+/// How one killed run ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Outcome {
+    /// Killed, and the database is exactly as before the command.
+    NoneStored,
+    /// Killed after its commit (flushing, printing, closing), and all its work is there.
+    AllStored,
+    /// The command finished before the kill; all its work is there.
+    Exited,
+}
+
+/// One look at a running command.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sample {
+    elapsed: Duration,
+    cpu_ticks: u64,
+    wal_bytes: u64,
+    db_written: bool,
+}
+
+/// What an uninterrupted run showed: how long it took, and its progress when its WAL was first
+/// written (the commit starting; the last sample if no write was caught).
+struct Run {
+    took: Duration,
+    commit: Sample,
+    wal_max: u64,
+}
+
+/// The command under test, run on copies of one pristine database.
+pub struct Scenario {
+    pub name: &'static str,
+    /// Holds the pristine database and any input file the command reads.
+    pub pristine: TestDb,
+    pub args: Vec<String>,
+    /// A query giving one number the command changes (e.g. the count of expenses), checked and
+    /// shown for each kill on top of the comparison of whole databases.
+    pub measure: &'static str,
+}
+
+/// The state before the command and after it, as a killed run must show exactly one of them.
+struct States {
+    before: Vec<String>,
+    after: Vec<String>,
+    audit_before: i64,
+    measure_before: i64,
+    measure_after: i64,
+}
+
+impl Scenario {
+    /// Run the command uninterrupted on a copy, to learn its progress at the commit and the
+    /// state it leaves; then kill it on fresh copies at each of [`kill_points`]. Panics on any
+    /// database that is corrupt, does not reopen, or is neither before nor after.
+    pub fn kill_at_many_points(&self) {
+        checkpoint(&self.pristine.path);
+        let reference = self.copy();
+        let run = self.run_to_the_end(&reference.path);
+        let states = States {
+            before: self.pristine.dump(),
+            after: timeless_dump(&reference.path),
+            audit_before: self.pristine.count("audit_log"),
+            measure_before: self.measure(&self.pristine.path),
+            measure_after: self.measure(&reference.path),
+        };
+        assert_eq!(reference.count("audit_log"), states.audit_before + 1);
+        assert_ne!(
+            states.measure_before, states.measure_after,
+            "{}",
+            self.measure
+        );
+
+        let points = kill_points(&run);
+        eprintln!(
+            "crash {}: uninterrupted run {} ms; the commit starts at {} ms, after {} CPU ticks, \
+             and writes {} bytes of WAL; {:?} goes from {} to {}; {} kill points",
+            self.name,
+            run.took.as_millis(),
+            run.commit.elapsed.as_millis(),
+            run.commit.cpu_ticks,
+            run.wal_max,
+            self.measure,
+            states.measure_before,
+            states.measure_after,
+            points.len()
+        );
+        let mut outcomes = Vec::new();
+        for when in points {
+            let db = self.copy();
+            let started = Instant::now();
+            let mut child = self.spawn(&db.path);
+            let mut at_kill = None;
+            follow(&mut child, &db.path, started, |s| {
+                let due = match when {
+                    KillWhen::After(d) => s.elapsed >= d,
+                    KillWhen::CpuTicks(t) => s.cpu_ticks >= t,
+                    KillWhen::WalBytes(b) => s.wal_bytes >= b,
+                    KillWhen::DbWritten => s.db_written,
+                };
+                at_kill = due.then_some(*s);
+                due
+            });
+            // `Child::kill` is "equivalent to sending a SIGKILL on Unix platforms" (std docs),
+            // and returns Ok if the child has already exited. SIGKILL cannot be caught: the
+            // process gets no chance to roll back or close. (The kernel still writes out what
+            // the process wrote, so this tests the process dying, not the power failing.)
+            child.kill().expect("kill");
+            let status = child.wait().expect("wait");
+            let wal_left = wal_bytes(&db.path);
+            let (outcome, measured) = self.judge(&db, &states, status);
+            let seen = at_kill.map_or("exited before the kill".to_string(), |s| {
+                format!(
+                    "killed at {:.1} ms, {} CPU ticks, WAL {} bytes, database file {}",
+                    s.elapsed.as_secs_f64() * 1000.0,
+                    s.cpu_ticks,
+                    s.wal_bytes,
+                    if s.db_written { "written" } else { "as before" }
+                )
+            });
+            eprintln!(
+                "crash {}: {when:?}: {seen}; {wal_left} WAL bytes left: {outcome:?} ({measured})",
+                self.name
+            );
+            outcomes.push((outcome, wal_left));
+        }
+        let count = |o: Outcome| outcomes.iter().filter(|&&(x, _)| x == o).count();
+        // A WAL holding frames but none stored: the kill landed while the commit was being
+        // written, the moment that matters most.
+        let mid_commit = outcomes
+            .iter()
+            .filter(|&&(o, wal)| o == Outcome::NoneStored && wal > 0)
+            .count();
+        eprintln!(
+            "crash {}: {} kill points, {} none ({mid_commit} with a WAL written but not \
+             committed), {} all, {} after exit, 0 partial",
+            self.name,
+            outcomes.len(),
+            count(Outcome::NoneStored),
+            count(Outcome::AllStored),
+            count(Outcome::Exited)
+        );
+        assert!(
+            outcomes.len() >= 20,
+            "{}: at least 20 kill points",
+            self.name
+        );
+        assert!(
+            count(Outcome::NoneStored) > 0,
+            "{}: no kill landed before the commit, so nothing was tested",
+            self.name
+        );
+    }
+
+    fn run_to_the_end(&self, db: &Path) -> Run {
+        let started = Instant::now();
+        let mut child = self.spawn(db);
+        let (mut commit, mut last, mut wal_max) = (None, Sample::default(), 0);
+        let status = follow(&mut child, db, started, |s| {
+            if s.wal_bytes > 0 && commit.is_none() {
+                commit = Some(*s);
+            }
+            wal_max = wal_max.max(s.wal_bytes);
+            last = *s;
+            false
+        });
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "{}: uninterrupted run failed",
+            self.name
+        );
+        Run {
+            took: started.elapsed(),
+            commit: commit.unwrap_or(last),
+            wal_max,
+        }
+    }
+
+    /// Integrity, reopening, and exactly-before-or-after of one killed run; and the measure.
+    fn judge(&self, db: &TestDb, states: &States, status: ExitStatus) -> (Outcome, i64) {
+        // Checked first, by a plain SQLite connection that recovers the WAL as any reader would.
+        let conn = Connection::open(&db.path).expect("killed database opens");
+        let integrity: Vec<String> = conn
+            .prepare("PRAGMA integrity_check")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(integrity, ["ok"], "{}: integrity after kill", self.name);
+        drop(conn);
+
+        // The audit log says which state to expect; the measure and then the whole database
+        // must be that state.
+        let (audit, measured) = (db.count("audit_log"), self.measure(&db.path));
+        let partial = |what: String, got: &[String], want: &[String]| {
+            let diff: Vec<_> = got.iter().filter(|l| !want.contains(l)).take(5).collect();
+            panic!(
+                "{}: PARTIAL ({status:?}): {what}; rows: {diff:#?}",
+                self.name
+            );
+        };
+        let measure = &self.measure;
+        let outcome = if audit == states.audit_before {
+            let got = db.dump();
+            if measured != states.measure_before || got != states.before {
+                let what = format!("no audit entry, yet {measure:?} is {measured}");
+                partial(what, &got, &states.before);
+            }
+            Outcome::NoneStored
+        } else {
+            let got = timeless_dump(&db.path);
+            if audit != states.audit_before + 1
+                || measured != states.measure_after
+                || got != states.after
+            {
+                let what = format!("{audit} audit entries, {measure:?} is {measured}");
+                partial(what, &got, &states.after);
+            }
+            if status.signal().is_some() {
+                Outcome::AllStored
+            } else {
+                assert!(status.success(), "{}: finished but failed", self.name);
+                Outcome::Exited
+            }
+        };
+        // And grantbook itself opens it and reads every grant's figures.
+        db.ok(&["report", "burn", "--as-of", "2022-03-31"]);
+        (outcome, measured)
+    }
+
+    fn measure(&self, db: &Path) -> i64 {
+        let conn = Connection::open(db).unwrap();
+        conn.query_row(self.measure, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{}: {e}", self.measure))
+    }
+
+    /// A fresh database holding the pristine one, in its own directory.
+    fn copy(&self) -> TestDb {
+        let db = TestDb::uninitialised();
+        fs::copy(&self.pristine.path, &db.path).expect("copy the pristine database");
+        db
+    }
+
+    /// Start the command on `db`, as the shared helpers run it but without waiting for it.
+    fn spawn(&self, db: &Path) -> Child {
+        Command::new(assert_cmd::cargo::cargo_bin("grantbook"))
+            .env_remove("GRANTBOOK_DB")
+            .env("NO_COLOR", "1")
+            .env("USER", "tester")
+            .arg("--db")
+            .arg(db)
+            .args(&self.args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start grantbook")
+    }
+}
+
+/// Look at `child` every [`POLL`] until it exits (its status) or `stop` says to kill it now
+/// (None: it is still running).
+fn follow(
+    child: &mut Child,
+    db: &Path,
+    started: Instant,
+    mut stop: impl FnMut(&Sample) -> bool,
+) -> Option<ExitStatus> {
+    let stamp = |db: &Path| fs::metadata(db).map(|m| (m.len(), m.modified().ok())).ok();
+    let db_at_start = stamp(db);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return Some(status);
+        }
+        let sample = Sample {
+            elapsed: started.elapsed(),
+            cpu_ticks: cpu_ticks(child.id()),
+            wal_bytes: wal_bytes(db),
+            db_written: stamp(db) != db_at_start,
+        };
+        if stop(&sample) {
+            return None;
+        }
+        sleep(POLL);
+    }
+}
+
+/// User plus system CPU time of process `pid`, in clock ticks (fields 14 and 15 of
+/// /proc/PID/stat, counted after the command name, which may hold spaces); 0 if it is gone or
+/// there is no /proc, and then [`kill_points`] places the kills by the clock instead.
+fn cpu_ticks(pid: u32) -> u64 {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
+}
+
+/// Where to kill: twice while the command starts (loading, opening the database); at eleven
+/// points of its work before the commit, by CPU time when that is long enough to measure in
+/// ticks, else by the clock; at seven points of the WAL filling up during the commit (from
+/// its first byte to its full size); halfway from the commit to the exit (syncing, printing);
+/// as the checkpoint starts writing the database file; once after the exit.
+fn kill_points(run: &Run) -> Vec<KillWhen> {
+    use KillWhen::{After, CpuTicks, DbWritten, WalBytes};
+    let fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.97, 0.99];
+    let mut points = vec![
+        After(Duration::from_millis(1)),
+        After(Duration::from_millis(5)),
+    ];
+    if run.commit.cpu_ticks >= 20 {
+        let ticks = run.commit.cpu_ticks as f64;
+        points.extend(fractions.map(|f| CpuTicks((ticks * f) as u64)));
+    } else {
+        points.extend(fractions.map(|f| After(run.commit.elapsed.mul_f64(f))));
+    }
+    points.push(WalBytes(1));
+    points.extend((1..=6).map(|k| WalBytes(run.wal_max * k / 6)));
+    let closing = run.took.saturating_sub(run.commit.elapsed);
+    points.extend([After(run.commit.elapsed + closing / 2), DbWritten]);
+    points.push(After(run.took.mul_f64(1.5)));
+    points
+}
+
+/// Fold the write-ahead log into the database file and leave it one file, so that a plain
+/// file copy is the whole database.
+fn checkpoint(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(conn);
+    assert_eq!(wal_bytes(path), 0, "the pristine database is one file");
+}
+
+fn wal_bytes(db: &Path) -> u64 {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    fs::metadata(PathBuf::from(wal)).map_or(0, |m| m.len())
+}
