@@ -140,6 +140,13 @@ fn restore_into_a_new_path_needs_no_force() {
     fresh.ok(&["restore", copy.to_str().unwrap()]);
     assert_eq!(mode(&fresh.path), 0o600);
     assert_eq!(reports(&fresh), reports(&db));
+    // The scratch copy it was checked in is gone, with SQLite's journal files.
+    let names: Vec<_> = std::fs::read_dir(fresh.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("grantbook.db"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
 }
 
 #[test]

@@ -151,8 +151,12 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
     } else {
         (Ledger::create(db)?, None)
     };
-    let summary = ledger.restore_from(scratch.path())?;
-    ledger.record_restore(&file.display().to_string(), &sha256, kept.as_deref())?;
+    let summary = ledger.restore_from(
+        scratch.path(),
+        &file.display().to_string(),
+        &sha256,
+        kept.as_deref(),
+    )?;
     note(&format!(
         "restored {} from {}",
         db.display(),

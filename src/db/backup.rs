@@ -84,13 +84,29 @@ impl Ledger {
 
     /// Replace this ledger's content with the grantbook database in `file`, page by page inside
     /// SQLite's locking, so that other processes with the ledger open see the restored ledger
-    /// and never a half-written file. The caller has checked `file` ([`Ledger::open_copy`]).
-    pub fn restore_from(&mut self, file: &Path) -> Result<CopySummary> {
-        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        copy_pages(&source, &mut self.conn)?;
-        drop(source);
+    /// and never a half-written file; then record the restore in the restored ledger's own log
+    /// (`source` and its `sha256`, and where the ledger it replaced was `kept`). The caller has
+    /// checked `file` ([`Ledger::open_copy`]).
+    pub fn restore_from(
+        &mut self,
+        file: &Path,
+        source: &str,
+        sha256: &str,
+        kept: Option<&Path>,
+    ) -> Result<CopySummary> {
+        // Read-write, so that closing it, the last connection to the scratch copy, removes
+        // its -wal and -shm files.
+        let scratch = Connection::open(file)?;
+        copy_pages(&scratch, &mut self.conn)?;
+        drop(scratch);
         // The restored pages may be an older schema: bring it up to this grantbook's.
         migrate::migrate(&mut self.conn)?;
+        let details = serde_json::json!({
+            "file": source,
+            "sha256": sha256,
+            "replaced_ledger_kept_in": kept.map(|k| k.display().to_string()),
+        });
+        self.write(|w| w.audit("restore", "ledger", source, None::<&()>, Some(&details)))?;
         let file = self.file().map(Path::to_path_buf).unwrap_or_default();
         summary(&self.conn, &file)
     }
@@ -129,20 +145,5 @@ impl Ledger {
             .query_row("SELECT NOT EXISTS (SELECT 1 FROM audit_log)", [], |r| {
                 r.get(0)
             })?)
-    }
-
-    /// Record in the restored ledger's own log where it came from.
-    pub fn record_restore(
-        &mut self,
-        source: &str,
-        sha256: &str,
-        kept: Option<&Path>,
-    ) -> Result<()> {
-        let details = serde_json::json!({
-            "file": source,
-            "sha256": sha256,
-            "replaced_ledger_kept_in": kept.map(|k| k.display().to_string()),
-        });
-        self.write(|w| w.audit("restore", "ledger", source, None::<&()>, Some(&details)))
     }
 }
