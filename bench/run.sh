@@ -95,6 +95,20 @@ report "report burn (50 grants)" "$BURN_SQL" report burn
 report "report budget (1 grant)" "$BUDGET_SQL" report budget --grant "$GRANT"
 report "report monthly (1 grant)" "$MONTHLY_SQL" report monthly --grant "$GRANT"
 
+# Safety on the same ledger: check against SQLite's own integrity check alone (grantbook adds
+# foreign keys, the schema, the books and the audit chain), backup against the shell's .backup.
+safety() { # LABEL SHELL_COMMAND grantbook-arguments...
+    local label=$1 shell=$2
+    shift 2
+    read -r s mb < <(once "$GB" --db "$OURS" "$@")
+    read -r shell_s _ < <(once sqlite3 "$OURS" "$shell")
+    row "$label" "$s" "-" "$mb" "$shell_s"
+}
+safety "check" "PRAGMA integrity_check" check
+safety "check --quick" "PRAGMA quick_check" check --quick
+rm -f "$WORK/backup.db" "$WORK/shell-backup.db"
+safety "backup" ".backup $WORK/shell-backup.db" backup "$WORK/backup.db"
+
 # Start-up: the binary doing almost nothing, and the burn report on the demo's small ledger.
 "$GB" demo "$WORK/demo.db" >/dev/null 2>&1
 row "grantbook --version" "$(median 21 "$GB" --version)" "-" "$(peak "$GB" --version)" \
@@ -105,3 +119,5 @@ row "report burn on the demo ledger" "$(median 21 "$GB" --db "$WORK/demo.db" rep
 
 printf '\nsqlite3 = the sqlite3 shell on a plain table .import-ed from the same CSV (no types, no\n'
 printf 'constraints, no indexes); ratio = grantbook / sqlite3. Median of 5 runs (21 for start-up).\n'
+printf 'check and backup: one run each; the shell runs integrity_check, quick_check and .backup on\n'
+printf "grantbook's own database.\n"
