@@ -221,3 +221,23 @@ fn an_import_is_one_audit_entry_with_its_row_count_and_the_file_s_sha256() {
     let expected: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(entry["after"]["sha256"], expected.as_str());
 }
+
+#[test]
+fn an_entry_forged_with_the_largest_number_is_named_and_refuses_further_changes_plainly() {
+    let db = TestDb::demo();
+    let seal = "a".repeat(64);
+    behind_the_back(
+        &db,
+        &format!(
+            "INSERT INTO audit_log (id, at, actor, action, entity, entity_key, seal)
+             VALUES ({}, '2024-01-01T00:00:00Z', 'mallory', 'add', 'donor', 'X', '{seal}');",
+            i64::MAX
+        ),
+    );
+    let out = String::from_utf8(db.run(&["audit", "verify"]).stdout).unwrap();
+    assert!(out.contains("are missing"), "{out}");
+    // The next change cannot be numbered: a clear refusal, not a crash.
+    let err = db.fails_sh("donor add --code ZZ --name Zed --kind other", 1);
+    assert!(err.contains("largest number"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -172,3 +172,22 @@ fn an_unsealed_entry_is_named() {
     assert_eq!(broken_ids(&report), vec![2, 3]);
     assert!(report.breaks[0].problem.contains("has no seal"));
 }
+
+#[test]
+fn entry_numbers_at_the_ends_of_the_range_are_named_without_overflow() {
+    let mut entries = log(2);
+    entries[0].id = i64::MIN;
+    entries[1].id = i64::MAX;
+    let report = walk(&entries);
+    assert_eq!(broken_ids(&report), vec![i64::MIN, i64::MAX]);
+    assert!(
+        report.breaks[1].problem.contains(&format!(
+            "entries #{} to #{} ({}) are missing",
+            i64::MIN + 1,
+            i64::MAX - 1,
+            u64::MAX - 1
+        )),
+        "{}",
+        report.breaks[1].problem
+    );
+}
