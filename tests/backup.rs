@@ -147,6 +147,12 @@ fn restore_into_a_new_path_needs_no_force() {
         .filter(|n| !n.starts_with("grantbook.db"))
         .collect();
     assert!(names.is_empty(), "{names:?}");
+    // A --db in a directory that does not exist: a usage error that says so.
+    let missing = fresh.dir.path().join("no-such-dir").join("office.db");
+    let out = run_raw(&["restore", copy.to_str().unwrap()], Some(&missing));
+    common::explain_unless(&out, 2, &["restore", "into a missing directory"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("does not exist; create it first"), "{err}");
 }
 
 #[test]

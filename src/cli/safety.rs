@@ -125,6 +125,14 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::invalid(format!(
+            "cannot restore into {}: the directory {} does not exist; create it first, or give \
+             --db a path in an existing directory",
+            db.display(),
+            dir.display()
+        )));
+    }
     // The copy is checked in a scratch file beside the ledger and restored from there, so what
     // is restored is exactly what was checked, even if FILE changes meanwhile.
     let scratch = tempfile::Builder::new()
