@@ -26,6 +26,12 @@ fn a_backup_is_private_whole_and_reports_the_same() {
     assert_eq!(mode(&copy), 0o600);
     assert!(!db.dir.path().join("copy.db-wal").exists(), "one file");
     assert_eq!(field(&out[0], "expenses"), "94");
+    // As a person reads it: the seal to write down stays whole on one line of 80 columns.
+    let again = db.dir.path().join("again.db");
+    let table = db.ok(&["backup", again.to_str().unwrap()]);
+    let seal = field(&out[0], "audit_head_seal");
+    assert!(table.lines().any(|l| l.contains(seal)), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
     let copy_db = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: copy.clone(),
