@@ -44,6 +44,13 @@ fn a_backup_is_private_whole_and_reports_the_same() {
     db.ok(&["backup", "--force", copy.to_str().unwrap()]);
     let err = db.fails(&["backup", "--force", db.path.to_str().unwrap()], 2);
     assert!(err.contains("own database"), "{err}");
+    assert!(!err.contains("--out"), "backup takes no --out: {err}");
+    let wal = format!("{}-wal", db.path.display());
+    db.fails(&["backup", "--force", &wal], 2);
+    // A folder: the message suggests a backup file in it, not an XML report.
+    let dir = db.dir.path().to_str().unwrap();
+    let err = db.fails(&["backup", dir], 2);
+    assert!(err.contains("is a folder") && err.contains(".db"), "{err}");
 }
 
 #[test]

@@ -99,6 +99,14 @@ fn parse_pin(pin: &str) -> Result<(i64, String)> {
 /// `backup FILE`.
 pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
     refuse_database(file, &ctx.ledger)?;
+    if file.is_dir() {
+        let day = chrono::Utc::now().format("%Y-%m-%d");
+        return Err(Error::invalid(format!(
+            "{} is a folder; give the name of the backup file to write in it, e.g. {}",
+            file.display(),
+            file.join(format!("grantbook-{day}.db")).display()
+        )));
+    }
     let summary = create_atomically(file, force, Readers::OwnerOnly, |path, _| {
         ctx.ledger.backup_into(path)
     })?;
