@@ -169,6 +169,18 @@ fn restore_into_a_new_path_needs_no_force() {
     common::explain_unless(&out, 2, &["restore", "into a missing directory"]);
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("does not exist; create it first"), "{err}");
+    // Restores in quick succession (a script) each keep the ledger they replace.
+    for _ in 0..3 {
+        fresh.ok(&["restore", "--force", copy.to_str().unwrap()]);
+    }
+    let kept = std::fs::read_dir(fresh.dir.path())
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().contains(".before-restore-")
+        })
+        .count();
+    assert_eq!(kept, 3);
 }
 
 #[test]

@@ -204,9 +204,18 @@ fn keep_current(ledger: &Ledger, db: &Path, force: bool) -> Result<Option<PathBu
         )));
     }
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let mut name = db.as_os_str().to_owned();
-    name.push(format!(".before-restore-{stamp}"));
-    let kept = PathBuf::from(name);
+    // Two restores in one second (a script) must not trip over each other's kept copy.
+    let kept = (1..)
+        .map(|n| {
+            let mut name = db.as_os_str().to_owned();
+            name.push(format!(".before-restore-{stamp}"));
+            if n > 1 {
+                name.push(format!("-{n}"));
+            }
+            PathBuf::from(name)
+        })
+        .find(|name| !name.exists())
+        .unwrap_or_default();
     create_atomically(&kept, false, Readers::OwnerOnly, |path, _| {
         ledger.backup_into(path)
     })?;
