@@ -101,14 +101,16 @@ impl ChainWalk {
         let problem = if skipped > 0 {
             Some(match skipped {
                 1 => format!(
-                    "entry #{} is missing: it was deleted after it was recorded",
-                    i128::from(last_id) + 1
+                    "entry #{} is missing: it was deleted after it was recorded, or {what} was \
+                     added behind grantbook's back with a number out of turn",
+                    i128::from(last_id) + 1,
                 ),
                 n => format!(
                     "entries #{} to #{} ({n}) are missing: they were deleted after they were \
-                     recorded",
+                     recorded, or {what} was added behind grantbook's back with a number out of \
+                     turn",
                     i128::from(last_id) + 1,
-                    i128::from(entry.id) - 1
+                    i128::from(entry.id) - 1,
                 ),
             })
         } else {

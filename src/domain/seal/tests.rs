@@ -191,3 +191,22 @@ fn entry_numbers_at_the_ends_of_the_range_are_named_without_overflow() {
         report.breaks[1].problem
     );
 }
+
+#[test]
+fn an_entry_added_with_a_number_out_of_turn_is_named_with_its_author() {
+    let mut entries = log(3);
+    let mut forged = entries[2].clone();
+    forged.id = 1000;
+    forged.actor = "mallory".into();
+    forged.seal = Some(forged.sealed().seal(entries[2].seal.as_ref().unwrap()));
+    entries.push(forged);
+    let report = walk(&entries);
+    assert_eq!(broken_ids(&report), vec![1000]);
+    let problem = &report.breaks[0].problem;
+    assert!(
+        problem.contains("entries #4 to #999 (996) are missing"),
+        "{problem}"
+    );
+    assert!(problem.contains("or entry #1000 ("), "{problem}");
+    assert!(problem.contains("by mallory"), "{problem}");
+}
