@@ -241,3 +241,34 @@ fn an_entry_forged_with_the_largest_number_is_named_and_refuses_further_changes_
     assert!(err.contains("largest number"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn import_dir_records_every_file_it_read_with_its_sha256() {
+    let db = TestDb::demo();
+    let dir = db.dir.path().join("export");
+    db.ok(&["export", "--all", "--out", dir.to_str().unwrap()]);
+    let copy = TestDb::uninitialised();
+    copy.ok(&["init"]);
+    copy.ok(&["import", dir.to_str().unwrap()]);
+    use sha2::Digest;
+    for (entity, file) in [
+        ("donor", "donors.csv"),
+        ("fx_rate", "fx_rates.csv"),
+        ("receipt", "receipts.csv"),
+        ("period", "periods.csv"),
+        ("expense", "voids.csv"),
+    ] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let digest = sha2::Sha256::digest(&bytes);
+        let expected: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let entries = copy.json(&["audit", "--entity", entity, "--limit", "100000"]);
+        let entry = entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "import" && e["key"].as_str().unwrap().ends_with(file))
+            .unwrap_or_else(|| panic!("no import entry for {file}"));
+        assert_eq!(entry["after"]["sha256"], expected.as_str(), "{file}");
+    }
+    copy.ok(&["check"]);
+}
