@@ -201,7 +201,9 @@ fn restore_refuses_what_is_not_a_sound_grantbook_ledger() {
         assert!(err.contains("is not a grantbook database"), "{err}");
     }
     let err = db.fails(&["restore", "--force", "no-such-file.db"], 2);
-    assert!(err.contains("no file at"), "{err}");
+    assert!(err.contains("no-such-file.db does not exist"), "{err}");
+    let err = db.fails(&["restore", "--force", dir.to_str().unwrap()], 2);
+    assert!(err.contains("is a folder, not a backup file"), "{err}");
 
     // A real backup, then damaged with the shell: refused, with the findings shown.
     let damaged = dir.join("damaged.db");

@@ -117,8 +117,12 @@ pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
 /// `restore FILE`: check a copy of FILE, keep the ledger it replaces, then restore.
 pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()> {
     if !file.is_file() {
+        let what = match file.is_dir() {
+            true => "is a folder, not a backup file",
+            false => "does not exist",
+        };
         return Err(Error::invalid(format!(
-            "no file at {}; give the path of a backup `grantbook backup` wrote",
+            "{} {what}; give the path of a backup `grantbook backup` wrote",
             file.display()
         )));
     }
