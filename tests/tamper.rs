@@ -272,3 +272,22 @@ fn import_dir_records_every_file_it_read_with_its_sha256() {
     }
     copy.ok(&["check"]);
 }
+
+#[test]
+fn a_dropped_audit_log_is_a_finding_and_the_other_checks_still_run() {
+    let db = TestDb::demo();
+    behind_the_back(&db, "DROP TABLE audit_log;");
+    let found = findings(&db);
+    let has = |check: &str, text: &str| {
+        found.iter().any(|(c, place, problem)| {
+            c == check && (place.contains(text) || problem.contains(text))
+        })
+    };
+    assert!(has("schema", "table audit_log"), "{found:?}");
+    assert!(has("audit_chain", "no such table: audit_log"), "{found:?}");
+    // The books themselves were still examined.
+    let out = db.run(&["check"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let conversion = text.lines().find(|l| l.starts_with("conversion")).unwrap();
+    assert!(conversion.contains("94"), "{conversion}");
+}
