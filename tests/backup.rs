@@ -26,6 +26,12 @@ fn a_backup_is_private_whole_and_reports_the_same() {
     assert_eq!(mode(&copy), 0o600);
     assert!(!db.dir.path().join("copy.db-wal").exists(), "one file");
     assert_eq!(field(&out[0], "expenses"), "94");
+    // As a person reads it: the seal to write down stays whole on one line of 80 columns.
+    let again = db.dir.path().join("again.db");
+    let table = db.ok(&["backup", again.to_str().unwrap()]);
+    let seal = field(&out[0], "audit_head_seal");
+    assert!(table.lines().any(|l| l.contains(seal)), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
     let copy_db = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: copy.clone(),
@@ -38,6 +44,13 @@ fn a_backup_is_private_whole_and_reports_the_same() {
     db.ok(&["backup", "--force", copy.to_str().unwrap()]);
     let err = db.fails(&["backup", "--force", db.path.to_str().unwrap()], 2);
     assert!(err.contains("own database"), "{err}");
+    assert!(!err.contains("--out"), "backup takes no --out: {err}");
+    let wal = format!("{}-wal", db.path.display());
+    db.fails(&["backup", "--force", &wal], 2);
+    // A folder: the message suggests a backup file in it, not an XML report.
+    let dir = db.dir.path().to_str().unwrap();
+    let err = db.fails(&["backup", dir], 2);
+    assert!(err.contains("is a folder") && err.contains(".db"), "{err}");
 }
 
 #[test]
@@ -137,7 +150,10 @@ fn restore_into_a_new_path_needs_no_force() {
     let copy = db.dir.path().join("copy.db");
     db.ok(&["backup", copy.to_str().unwrap()]);
     let fresh = TestDb::uninitialised();
-    fresh.ok(&["restore", copy.to_str().unwrap()]);
+    let out = fresh.csv(&["restore", copy.to_str().unwrap()]);
+    // The size of the restored ledger, not of its file while the pages are still in the -wal.
+    let size: u64 = field(&out[0], "bytes").parse().unwrap();
+    assert!(size >= std::fs::metadata(&copy).unwrap().len(), "{size}");
     assert_eq!(mode(&fresh.path), 0o600);
     assert_eq!(reports(&fresh), reports(&db));
     // The scratch copy it was checked in is gone, with SQLite's journal files.
@@ -147,6 +163,24 @@ fn restore_into_a_new_path_needs_no_force() {
         .filter(|n| !n.starts_with("grantbook.db"))
         .collect();
     assert!(names.is_empty(), "{names:?}");
+    // A --db in a directory that does not exist: a usage error that says so.
+    let missing = fresh.dir.path().join("no-such-dir").join("office.db");
+    let out = run_raw(&["restore", copy.to_str().unwrap()], Some(&missing));
+    common::explain_unless(&out, 2, &["restore", "into a missing directory"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("does not exist; create it first"), "{err}");
+    // Restores in quick succession (a script) each keep the ledger they replace.
+    for _ in 0..3 {
+        fresh.ok(&["restore", "--force", copy.to_str().unwrap()]);
+    }
+    let kept = std::fs::read_dir(fresh.dir.path())
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().contains(".before-restore-")
+        })
+        .count();
+    assert_eq!(kept, 3);
 }
 
 #[test]
@@ -167,7 +201,9 @@ fn restore_refuses_what_is_not_a_sound_grantbook_ledger() {
         assert!(err.contains("is not a grantbook database"), "{err}");
     }
     let err = db.fails(&["restore", "--force", "no-such-file.db"], 2);
-    assert!(err.contains("no file at"), "{err}");
+    assert!(err.contains("no-such-file.db does not exist"), "{err}");
+    let err = db.fails(&["restore", "--force", dir.to_str().unwrap()], 2);
+    assert!(err.contains("is a folder, not a backup file"), "{err}");
 
     // A real backup, then damaged with the shell: refused, with the findings shown.
     let damaged = dir.join("damaged.db");

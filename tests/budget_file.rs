@@ -110,3 +110,41 @@ fn a_bad_row_names_the_file_and_line_and_writes_nothing() {
     assert!(err.contains("cannot read /nonexistent/lines.csv"), "{err}");
     assert_eq!(db.dump(), before);
 }
+
+#[test]
+fn a_budget_file_is_audited_with_its_sha256_in_the_same_change() {
+    let db = grant_without_budget();
+    let text =
+        "code,name,category,amount\nSTAFF,Staff,staff,6000.500\nTRAIN,Training,training,3000\n";
+    let file = write(&db, "lines.csv", text);
+    db.ok_sh(&format!("budget set --grant {G} --file {file}"));
+    let revised = "code,amount\nTRAIN,3500\n";
+    let file = write(&db, "revision.csv", revised);
+    db.ok_sh(&format!(
+        "budget revise --grant {G} --date 2023-06-01 --reason 'More training' --file {file}"
+    ));
+    let entries = db.json(&["audit", "--entity", "budget", "--limit", "10"]);
+    let imports: Vec<_> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "import")
+        .collect();
+    use sha2::Digest;
+    let sha = |t: &str| -> String {
+        let digest = sha2::Sha256::digest(t.as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    // Newest first: the revision's file, then the original budget's.
+    assert_eq!(imports.len(), 2, "{entries}");
+    assert_eq!(imports[0]["after"]["sha256"], sha(revised).as_str());
+    assert_eq!(imports[0]["after"]["rows"], 1);
+    assert_eq!(imports[1]["after"]["sha256"], sha(text).as_str());
+    assert_eq!(imports[1]["after"]["rows"], 2);
+    // A budget from --line flags alone reads no file and audits none.
+    db.ok_sh(&format!(
+        "budget revise --grant {G} --date 2023-07-01 --reason 'Less' --line TRAIN=3400"
+    ));
+    let entries = db.json(&["audit", "--entity", "budget", "--limit", "1"]);
+    assert_eq!(entries[0]["action"], "revise");
+}

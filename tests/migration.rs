@@ -61,3 +61,26 @@ fn a_version_1_database_is_upgraded_with_its_data_intact() {
          --payee Stationery --voucher MA-2021-0003",
     );
 }
+
+#[test]
+fn a_backup_made_by_a_version_1_grantbook_restores_upgraded_and_checks_clean() {
+    let old = TestDb::uninitialised();
+    let mut conn = Connection::open(&old.path).unwrap();
+    migrate::migrate_to(&mut conn, 1).unwrap();
+    conn.execute_batch(
+        "INSERT INTO donor (code, name, kind, country) VALUES ('JP-GOV', 'Government of Japan', 'government', 'JP');
+         INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)
+             VALUES ('2021-03-01T09:00:00Z', 'amina', 'add', 'donor', 'JP-GOV', NULL, '{\"code\":\"JP-GOV\"}');",
+    )
+    .unwrap();
+    drop(conn);
+    let fresh = TestDb::uninitialised();
+    fresh.ok(&["restore", old.path.to_str().unwrap()]);
+    fresh.ok(&["check"]);
+    let verified = fresh.ok(&["audit", "verify"]);
+    assert!(verified.contains("intact"), "{verified}");
+    assert_eq!(fresh.csv_sh("donor list").len(), 1);
+    // The backup itself is read, never upgraded.
+    let conn = Connection::open(&old.path).unwrap();
+    assert_eq!(migrate::version(&conn).unwrap(), 1);
+}

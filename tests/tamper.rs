@@ -221,3 +221,73 @@ fn an_import_is_one_audit_entry_with_its_row_count_and_the_file_s_sha256() {
     let expected: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(entry["after"]["sha256"], expected.as_str());
 }
+
+#[test]
+fn an_entry_forged_with_the_largest_number_is_named_and_refuses_further_changes_plainly() {
+    let db = TestDb::demo();
+    let seal = "a".repeat(64);
+    behind_the_back(
+        &db,
+        &format!(
+            "INSERT INTO audit_log (id, at, actor, action, entity, entity_key, seal)
+             VALUES ({}, '2024-01-01T00:00:00Z', 'mallory', 'add', 'donor', 'X', '{seal}');",
+            i64::MAX
+        ),
+    );
+    let out = String::from_utf8(db.run(&["audit", "verify"]).stdout).unwrap();
+    assert!(out.contains("are missing"), "{out}");
+    // The next change cannot be numbered: a clear refusal, not a crash.
+    let err = db.fails_sh("donor add --code ZZ --name Zed --kind other", 1);
+    assert!(err.contains("largest number"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn import_dir_records_every_file_it_read_with_its_sha256() {
+    let db = TestDb::demo();
+    let dir = db.dir.path().join("export");
+    db.ok(&["export", "--all", "--out", dir.to_str().unwrap()]);
+    let copy = TestDb::uninitialised();
+    copy.ok(&["init"]);
+    copy.ok(&["import", dir.to_str().unwrap()]);
+    use sha2::Digest;
+    for (entity, file) in [
+        ("donor", "donors.csv"),
+        ("fx_rate", "fx_rates.csv"),
+        ("receipt", "receipts.csv"),
+        ("period", "periods.csv"),
+        ("expense", "voids.csv"),
+    ] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let digest = sha2::Sha256::digest(&bytes);
+        let expected: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let entries = copy.json(&["audit", "--entity", entity, "--limit", "100000"]);
+        let entry = entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "import" && e["key"].as_str().unwrap().ends_with(file))
+            .unwrap_or_else(|| panic!("no import entry for {file}"));
+        assert_eq!(entry["after"]["sha256"], expected.as_str(), "{file}");
+    }
+    copy.ok(&["check"]);
+}
+
+#[test]
+fn a_dropped_audit_log_is_a_finding_and_the_other_checks_still_run() {
+    let db = TestDb::demo();
+    behind_the_back(&db, "DROP TABLE audit_log;");
+    let found = findings(&db);
+    let has = |check: &str, text: &str| {
+        found.iter().any(|(c, place, problem)| {
+            c == check && (place.contains(text) || problem.contains(text))
+        })
+    };
+    assert!(has("schema", "table audit_log"), "{found:?}");
+    assert!(has("audit_chain", "no such table: audit_log"), "{found:?}");
+    // The books themselves were still examined.
+    let out = db.run(&["check"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let conversion = text.lines().find(|l| l.starts_with("conversion")).unwrap();
+    assert!(conversion.contains("94"), "{conversion}");
+}

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::csv_input::{CsvInput, CsvRow, ImportArgs};
 use super::input::given;
 use super::{Context, note};
+use crate::db::Ledger;
 use crate::db::LineChange;
 use crate::domain::money::parse_decimal;
 use crate::domain::{Budget, LineCategory, NewLine, parse_date, text};
@@ -141,7 +142,7 @@ fn parse_amount_change(spec: &str) -> Result<LineChange> {
 }
 
 /// Lines from a CSV file, refusing rows that name another grant.
-fn file_lines(path: &str, grant: &str) -> Result<Vec<LineChange>> {
+fn file_lines(path: &str, grant: &str) -> Result<LinesFile> {
     let mut input = CsvInput::open(&ImportArgs {
         file: path.to_string(),
         delimiter: None,
@@ -156,7 +157,38 @@ fn file_lines(path: &str, grant: &str) -> Result<Vec<LineChange>> {
         changes.push(row.parse()?);
         Ok(())
     })?;
-    Ok(changes)
+    Ok(LinesFile {
+        label: input.label().to_string(),
+        sha256: input.sha256(),
+        changes,
+    })
+}
+
+/// A budget file read: its lines, and what the audit log says of it (name and SHA-256).
+#[derive(Default)]
+struct LinesFile {
+    label: String,
+    sha256: String,
+    changes: Vec<LineChange>,
+}
+
+impl LinesFile {
+    /// Store the budget with `store` and, when it came from a file, audit the file with it,
+    /// in one transaction.
+    fn store(
+        &self,
+        ledger: &mut Ledger,
+        store: impl FnOnce(&mut Ledger) -> Result<Budget>,
+    ) -> Result<Budget> {
+        ledger.all_or_nothing(|ledger| {
+            let budget = store(ledger)?;
+            if !self.label.is_empty() {
+                let rows = self.changes.len() as u64;
+                ledger.record_import("budget", &self.label, rows, &self.sha256)?;
+            }
+            Ok(budget)
+        })
+    }
 }
 
 pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
@@ -166,11 +198,11 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
                 .iter()
                 .map(|s| parse_spec(s))
                 .collect::<Result<Vec<_>>>()?;
-            for change in file
+            let read = file
                 .map(|f| file_lines(&f, &grant))
                 .transpose()?
-                .unwrap_or_default()
-            {
+                .unwrap_or_default();
+            for change in read.changes.iter().cloned() {
                 match change {
                     LineChange::New(line) => new_lines.push(line),
                     LineChange::Amount { code, .. } => {
@@ -180,7 +212,7 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
                     }
                 }
             }
-            let budget = ctx.ledger.set_budget(&grant, &new_lines)?;
+            let budget = read.store(&mut ctx.ledger, |l| l.set_budget(&grant, &new_lines))?;
             report_stored(ctx, &budget)
         }
         BudgetCommand::List {
@@ -213,12 +245,14 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
             for spec in &new_lines {
                 changes.push(LineChange::New(parse_spec(spec)?));
             }
-            if let Some(f) = file {
-                changes.extend(file_lines(&f, &grant)?);
-            }
-            let budget = ctx
-                .ledger
-                .revise_budget(&grant, effective, &reason, &changes)?;
+            let read = file
+                .map(|f| file_lines(&f, &grant))
+                .transpose()?
+                .unwrap_or_default();
+            changes.extend(read.changes.iter().cloned());
+            let budget = read.store(&mut ctx.ledger, |l| {
+                l.revise_budget(&grant, effective, &reason, &changes)
+            })?;
             report_stored(ctx, &budget)
         }
     }

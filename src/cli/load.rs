@@ -79,13 +79,54 @@ impl Tables {
         }
     }
 
-    /// Hand each row of `table` to `each`; no file, no rows.
-    fn each<T: CsvRow>(&self, table: &str, each: impl FnMut(T) -> Result<()>) -> Result<()> {
+    /// Hand each row of `table` to `each`; no file, no rows. Returns the file read from a
+    /// directory (not the bundled fixtures), for the audit log.
+    fn each<T: CsvRow>(
+        &self,
+        table: &str,
+        each: impl FnMut(T) -> Result<()>,
+    ) -> Result<Option<FileRead>> {
         let mut each = each;
-        if let Some(mut input) = self.open(table)? {
-            input.rows(|row: T, _| each(row))?;
-        }
-        Ok(())
+        let Some(mut input) = self.open(table)? else {
+            return Ok(None);
+        };
+        let mut rows = 0;
+        input.rows(|row: T, _| {
+            rows += 1;
+            each(row)
+        })?;
+        Ok(match self {
+            Tables::Fixtures => None,
+            Tables::Dir(_) => Some(FileRead {
+                entity: entity_of(table),
+                label: input.label().to_string(),
+                rows,
+                sha256: input.sha256(),
+            }),
+        })
+    }
+}
+
+/// A table file `import DIR` read: its audit entry says which file, how many rows, and the
+/// file's SHA-256 (expenses have theirs from the expense import).
+struct FileRead {
+    entity: &'static str,
+    label: String,
+    rows: u64,
+    sha256: String,
+}
+
+/// The audit log's name for what a table holds.
+fn entity_of(table: &str) -> &'static str {
+    match table {
+        "donors" => "donor",
+        "projects" => "project",
+        "grants" | "extensions" => "grant",
+        "budget_lines" | "budget_revisions" => "budget",
+        "periods" => "period",
+        "fx_rates" => "fx_rate",
+        "receipts" => "receipt",
+        _ => "expense",
     }
 }
 
@@ -185,26 +226,27 @@ pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
 }
 
 fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
-    tables.each("donors", |r: DonorArgs| {
+    let mut read = Vec::new();
+    read.push(tables.each("donors", |r: DonorArgs| {
         ledger.add_donor(&r.parse()?).map(drop)
-    })?;
-    tables.each("projects", |r: ProjectArgs| {
+    })?);
+    read.push(tables.each("projects", |r: ProjectArgs| {
         ledger.add_project(&r.parse()?).map(drop)
-    })?;
+    })?);
     // Grants are loaded active and given their final status once their expenses are in, as an
     // office closes a grant after its last payment.
     let mut final_status = Vec::new();
-    tables.each("grants", |r: GrantArgs| {
+    read.push(tables.each("grants", |r: GrantArgs| {
         let mut grant = r.parse()?;
         final_status.push((grant.reference.clone(), grant.status));
         grant.status = GrantStatus::Active;
         ledger.add_grant(&grant).map(drop)
-    })?;
-    tables.each("extensions", |r: ExtendArgs| {
+    })?);
+    read.push(tables.each("extensions", |r: ExtendArgs| {
         super::grant::extend(&r, ledger).map(drop)
-    })?;
+    })?);
     let mut lines: BTreeMap<String, Vec<NewLine>> = BTreeMap::new();
-    tables.each("budget_lines", |r: LineRow| {
+    read.push(tables.each("budget_lines", |r: LineRow| {
         let grant =
             text::code("grant", r.grant.as_deref().unwrap_or_default()).map_err(field("grant"))?;
         match r.parse()? {
@@ -217,15 +259,15 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
             }
         }
         Ok(())
-    })?;
+    })?);
     for (grant, lines) in &lines {
         ledger.set_budget(grant, lines)?;
     }
-    load_revisions(ledger, tables)?;
+    read.push(load_revisions(ledger, tables)?);
     // Periods are created open and closed after the expenses are in, as an office would have
     // done quarter by quarter.
     let mut to_close = Vec::new();
-    tables.each("periods", |r: PeriodRow| {
+    read.push(tables.each("periods", |r: PeriodRow| {
         let args = PeriodArgs {
             grant: r.grant,
             code: r.code,
@@ -237,22 +279,22 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
             to_close.push((period.grant, period.code));
         }
         Ok(())
-    })?;
-    tables.each("fx_rates", |r: RateArgs| {
+    })?);
+    read.push(tables.each("fx_rates", |r: RateArgs| {
         ledger.set_rate(&r.parse()?, false).map(drop)
-    })?;
-    tables.each("receipts", |r: ReceiptArgs| {
+    })?);
+    read.push(tables.each("receipts", |r: ReceiptArgs| {
         ledger.add_receipt(&r.parse()?).map(drop)
-    })?;
+    })?);
     let summary = load_expenses(ledger, tables)?;
-    tables.each("voids", |r: VoidRow| {
+    read.push(tables.each("voids", |r: VoidRow| {
         let expense = ledger.expense_by_voucher(r.grant.trim(), r.voucher.trim())?;
         let reason = text::required("reason", &r.reason, 500).map_err(field("reason"))?;
         let when = super::input::given_timestamp(&r.voided_at).map_err(field("voided_at"))?;
         ledger
             .void_expense(expense.id, &reason, when.as_deref())
             .map(drop)
-    })?;
+    })?);
     for (grant, code) in to_close {
         ledger.set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
     }
@@ -261,15 +303,18 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
             ledger.set_grant_status(&grant, status, "loaded with this status")?;
         }
     }
+    for file in read.into_iter().flatten() {
+        ledger.record_import(file.entity, &file.label, file.rows, &file.sha256)?;
+    }
     Ok(summary)
 }
 
 /// Budget revisions, each gathered from its rows and stored as `budget revise` would.
-fn load_revisions(ledger: &mut Ledger, tables: &Tables) -> Result<()> {
+fn load_revisions(ledger: &mut Ledger, tables: &Tables) -> Result<Option<FileRead>> {
     type Key = (String, i64);
     let mut revisions: BTreeMap<Key, (chrono::NaiveDate, String, Vec<LineChange>)> =
         BTreeMap::new();
-    tables.each("budget_revisions", |r: RevisionRow| {
+    let read = tables.each("budget_revisions", |r: RevisionRow| {
         let number: i64 = r.revision.trim().parse().map_err(|_| {
             Error::invalid(format!("revision {:?} is not a number", r.revision))
                 .in_field("revision")
@@ -292,7 +337,7 @@ fn load_revisions(ledger: &mut Ledger, tables: &Tables) -> Result<()> {
     for ((grant, _), (date, reason, changes)) in revisions {
         ledger.revise_budget(&grant, date, &reason, &changes)?;
     }
-    Ok(())
+    Ok(read)
 }
 
 /// Expenses through the bulk importer: a million rows load at import speed.

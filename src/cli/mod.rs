@@ -309,7 +309,7 @@ pub fn refuse_database(out: &Path, ledger: &Ledger) -> Result<()> {
     });
     if journals.contains(&out) {
         return Err(Error::invalid(format!(
-            "--out {} is the ledger's own database; choose another file",
+            "{} is the ledger's own database (or one of its journal files); choose another file",
             out.display()
         )));
     }

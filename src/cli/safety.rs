@@ -99,6 +99,14 @@ fn parse_pin(pin: &str) -> Result<(i64, String)> {
 /// `backup FILE`.
 pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
     refuse_database(file, &ctx.ledger)?;
+    if file.is_dir() {
+        let day = chrono::Utc::now().format("%Y-%m-%d");
+        return Err(Error::invalid(format!(
+            "{} is a folder; give the name of the backup file to write in it, e.g. {}",
+            file.display(),
+            file.join(format!("grantbook-{day}.db")).display()
+        )));
+    }
     let summary = create_atomically(file, force, Readers::OwnerOnly, |path, _| {
         ctx.ledger.backup_into(path)
     })?;
@@ -109,8 +117,12 @@ pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
 /// `restore FILE`: check a copy of FILE, keep the ledger it replaces, then restore.
 pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()> {
     if !file.is_file() {
+        let what = match file.is_dir() {
+            true => "is a folder, not a backup file",
+            false => "does not exist",
+        };
         return Err(Error::invalid(format!(
-            "no file at {}; give the path of a backup `grantbook backup` wrote",
+            "{} {what}; give the path of a backup `grantbook backup` wrote",
             file.display()
         )));
     }
@@ -125,6 +137,14 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::invalid(format!(
+            "cannot restore into {}: the directory {} does not exist; create it first, or give \
+             --db a path in an existing directory",
+            db.display(),
+            dir.display()
+        )));
+    }
     // The copy is checked in a scratch file beside the ledger and restored from there, so what
     // is restored is exactly what was checked, even if FILE changes meanwhile.
     let scratch = tempfile::Builder::new()
@@ -188,9 +208,18 @@ fn keep_current(ledger: &Ledger, db: &Path, force: bool) -> Result<Option<PathBu
         )));
     }
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let mut name = db.as_os_str().to_owned();
-    name.push(format!(".before-restore-{stamp}"));
-    let kept = PathBuf::from(name);
+    // Two restores in one second (a script) must not trip over each other's kept copy.
+    let kept = (1..)
+        .map(|n| {
+            let mut name = db.as_os_str().to_owned();
+            name.push(format!(".before-restore-{stamp}"));
+            if n > 1 {
+                name.push(format!("-{n}"));
+            }
+            PathBuf::from(name)
+        })
+        .find(|name| !name.exists())
+        .unwrap_or_default();
     create_atomically(&kept, false, Readers::OwnerOnly, |path, _| {
         ledger.backup_into(path)
     })?;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Ledger, Writer};
 use crate::domain::AuditEntry;
 use crate::domain::seal::{ChainReport, ChainWalk, GENESIS, Sealed};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 pub(super) fn record(
     writer: &Writer,
@@ -23,8 +23,14 @@ pub(super) fn record(
     // The writer holds the write lock (BEGIN IMMEDIATE), so no other process can append between
     // reading the head of the chain and sealing onto it.
     let (last_id, last_seal) = head(conn)?.unwrap_or((0, None));
+    // Only an entry written behind grantbook's back can hold the largest number SQLite has.
+    let id = last_id.checked_add(1).ok_or_else(|| {
+        Error::runtime(format!(
+            "the audit log's newest entry is numbered {last_id}, the largest number it can              hold: it was written behind grantbook's back, and no change can be recorded              after it. Run `grantbook check`, and restore the ledger from a backup"
+        ))
+    })?;
     let entry = Sealed {
-        id: last_id + 1,
+        id,
         at: &writer.at,
         actor: writer.actor,
         action,

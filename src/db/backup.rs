@@ -43,7 +43,14 @@ fn settle(copy: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn summary(conn: &Connection, file: &Path) -> Result<CopySummary> {
+fn summary(conn: &Connection) -> Result<CopySummary> {
+    // The ledger's size in pages, not the file's: after a restore the pages may still be in
+    // the -wal beside it, and the file alone would show a few kilobytes.
+    let bytes: i64 = conn.query_row(
+        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+        [],
+        |r| r.get(0),
+    )?;
     let (expenses, audit_entries): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM expense), (SELECT count(*) FROM audit_log)",
         [],
@@ -58,7 +65,7 @@ fn summary(conn: &Connection, file: &Path) -> Result<CopySummary> {
         .ok()
         .map(|(id, seal)| (id, seal.unwrap_or_default()));
     Ok(CopySummary {
-        bytes: std::fs::metadata(file).map(|m| m.len()).unwrap_or(0),
+        bytes: bytes.unsigned_abs(),
         expenses,
         audit_entries,
         audit_head,
@@ -79,7 +86,7 @@ impl Ledger {
                 file.display()
             )));
         }
-        summary(&copy, file)
+        summary(&copy)
     }
 
     /// Replace this ledger's content with the grantbook database in `file`, page by page inside
@@ -107,8 +114,7 @@ impl Ledger {
             "replaced_ledger_kept_in": kept.map(|k| k.display().to_string()),
         });
         self.write(|w| w.audit("restore", "ledger", source, None::<&()>, Some(&details)))?;
-        let file = self.file().map(Path::to_path_buf).unwrap_or_default();
-        summary(&self.conn, &file)
+        summary(&self.conn)
     }
 
     /// Open a copy of `file` (for `restore`, to check it) without writing to `file` itself: the

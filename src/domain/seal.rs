@@ -96,17 +96,21 @@ impl ChainWalk {
             "entry #{} ({} by {}: {} {} {})",
             entry.id, entry.at, entry.actor, entry.action, entry.entity, entry.key
         );
-        let problem = if entry.id > last_id + 1 {
-            Some(match entry.id - last_id - 1 {
+        // In i128: entry numbers written behind grantbook's back may be anywhere in i64.
+        let skipped = i128::from(entry.id) - i128::from(last_id) - 1;
+        let problem = if skipped > 0 {
+            Some(match skipped {
                 1 => format!(
-                    "entry #{} is missing: it was deleted after it was recorded",
-                    last_id + 1
+                    "entry #{} is missing: it was deleted after it was recorded, or {what} was \
+                     added behind grantbook's back with a number out of turn",
+                    i128::from(last_id) + 1,
                 ),
                 n => format!(
                     "entries #{} to #{} ({n}) are missing: they were deleted after they were \
-                     recorded",
-                    last_id + 1,
-                    entry.id - 1
+                     recorded, or {what} was added behind grantbook's back with a number out of \
+                     turn",
+                    i128::from(last_id) + 1,
+                    i128::from(entry.id) - 1,
                 ),
             })
         } else {

@@ -121,7 +121,7 @@ pub fn copied(action: &str, file: &Path, summary: &CopySummary, sha256: Option<&
             "Audit entries",
             Cell::Int(summary.audit_entries),
         )
-        .field("audit_head_id", "Newest audit entry", head_id)
+        .field("audit_head_id", "Newest entry", head_id)
         .field("audit_head_seal", "Its seal", head_seal);
     if let Some(sha256) = sha256 {
         record = record.field("sha256", "File SHA-256", Cell::text(sha256));

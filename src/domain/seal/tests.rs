@@ -172,3 +172,41 @@ fn an_unsealed_entry_is_named() {
     assert_eq!(broken_ids(&report), vec![2, 3]);
     assert!(report.breaks[0].problem.contains("has no seal"));
 }
+
+#[test]
+fn entry_numbers_at_the_ends_of_the_range_are_named_without_overflow() {
+    let mut entries = log(2);
+    entries[0].id = i64::MIN;
+    entries[1].id = i64::MAX;
+    let report = walk(&entries);
+    assert_eq!(broken_ids(&report), vec![i64::MIN, i64::MAX]);
+    assert!(
+        report.breaks[1].problem.contains(&format!(
+            "entries #{} to #{} ({}) are missing",
+            i64::MIN + 1,
+            i64::MAX - 1,
+            u64::MAX - 1
+        )),
+        "{}",
+        report.breaks[1].problem
+    );
+}
+
+#[test]
+fn an_entry_added_with_a_number_out_of_turn_is_named_with_its_author() {
+    let mut entries = log(3);
+    let mut forged = entries[2].clone();
+    forged.id = 1000;
+    forged.actor = "mallory".into();
+    forged.seal = Some(forged.sealed().seal(entries[2].seal.as_ref().unwrap()));
+    entries.push(forged);
+    let report = walk(&entries);
+    assert_eq!(broken_ids(&report), vec![1000]);
+    let problem = &report.breaks[0].problem;
+    assert!(
+        problem.contains("entries #4 to #999 (996) are missing"),
+        "{problem}"
+    );
+    assert!(problem.contains("or entry #1000 ("), "{problem}");
+    assert!(problem.contains("by mallory"), "{problem}");
+}
