@@ -26,7 +26,9 @@ pub(super) fn record(
     // Only an entry written behind grantbook's back can hold the largest number SQLite has.
     let id = last_id.checked_add(1).ok_or_else(|| {
         Error::runtime(format!(
-            "the audit log's newest entry is numbered {last_id}, the largest number it can              hold: it was written behind grantbook's back, and no change can be recorded              after it. Run `grantbook check`, and restore the ledger from a backup"
+            "the audit log's newest entry is numbered {last_id}, the largest number it can \
+             hold: it was written behind grantbook's back, and no change can be recorded \
+             after it. Run `grantbook check`, and restore the ledger from a backup"
         ))
     })?;
     let entry = Sealed {
