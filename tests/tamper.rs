@@ -46,6 +46,7 @@ fn a_ledger_grantbook_wrote_passes_every_check() {
         "line_grants",
         "conversion",
         "closed_periods",
+        "audit_totals",
         "audit_chain",
     ] {
         let line = out
@@ -113,7 +114,45 @@ fn each_edit_behind_the_back_is_found_with_its_row() {
         &format!("period {JAPAN} 2021-Q1"),
         "is open, but the audit log says it was last closed",
     );
-    assert_eq!(found.len(), 6, "{found:#?}");
+    // The cent added to expense 5 no longer adds up to what the audit log recorded.
+    has(
+        "audit_totals",
+        &format!("grant {JAPAN}"),
+        "totalling 113597.41 USD; the audit log recorded 45 totalling 113597.40 USD",
+    );
+    assert_eq!(found.len(), 7, "{found:#?}");
+}
+
+#[test]
+fn an_expense_re_priced_consistently_with_its_rate_still_disagrees_with_the_audit_log() {
+    let db = TestDb::demo();
+    // Amount and converted amount both doubled, so the conversion check passes, and the
+    // trigger put back exactly as it was, so the schema check passes too.
+    let trigger: String = Connection::open(&db.path)
+        .unwrap()
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'expense_only_voided'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    behind_the_back(
+        &db,
+        &format!(
+            "DROP TRIGGER expense_only_voided;
+             UPDATE expense SET amount_minor = amount_minor * 2,
+                                grant_amount_minor = grant_amount_minor * 2 WHERE id = 12;
+             {trigger};"
+        ),
+    );
+    let found = findings(&db);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let (check, place, problem) = &found[0];
+    assert_eq!(
+        (check.as_str(), place.as_str()),
+        ("audit_totals", "grant JP-MA-MHPSS-2021")
+    );
+    assert!(problem.contains("holds 45 expenses"), "{problem}");
 }
 
 #[test]

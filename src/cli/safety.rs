@@ -16,7 +16,8 @@ pub const CHECK_HELP: &str = "\
 Checks, in order: SQLite's integrity check; foreign keys; tables, indexes and triggers as
 grantbook made them; every expense within its grant's dates and on a line of its grant; every
 converted amount equal to amount x stored rate, rounded; no expense added to a period after it
-was closed; the audit log's hash chain. Exit status 1 if anything is found.
+was closed; each grant's expenses adding up to what the audit log recorded; the audit log's hash
+chain. Exit status 1 if anything is found.
 
 Example:
   grantbook check

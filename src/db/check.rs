@@ -29,8 +29,9 @@ impl Ledger {
                 ("grant_dates", grant_dates(conn)),
                 ("line_grants", line_grants(conn)),
                 ("conversion", conversions(conn)),
-                ("closed_periods", closed_periods(conn)),
-                ("audit_chain", audit_chain(ledger)),
+                ("closed_periods", history::closed_periods(conn)),
+                ("audit_totals", history::audit_totals(conn)),
+                ("audit_chain", history::audit_chain(ledger)),
             ];
             Ok(CheckReport {
                 checks: runs
@@ -47,6 +48,8 @@ fn could_not_run(name: &'static str, why: &str) -> CheckOutcome {
     out.add("database", format!("the check failed: {why}"));
     out
 }
+
+mod history;
 
 fn count(conn: &Connection, sql: &str) -> Result<u64> {
     let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
@@ -258,90 +261,6 @@ fn conversions(conn: &Connection) -> Result<CheckOutcome> {
                 ),
             );
         }
-    }
-    Ok(out)
-}
-
-/// No expense dated in a period was recorded while that period was closed. When a period was
-/// closed and reopened comes from the audit log (whose chain the last check verifies); times are
-/// to the second, so an expense recorded in the very second of a closing is given the benefit
-/// of the doubt.
-fn closed_periods(conn: &Connection) -> Result<CheckOutcome> {
-    let mut out = CheckOutcome::new(
-        "closed_periods",
-        "no expense was added to a period after it was closed",
-    );
-    let mut closings: BTreeMap<String, Vec<(String, Option<String>)>> = BTreeMap::new();
-    let mut history = conn.prepare(
-        "SELECT entity_key, action, at FROM audit_log
-         WHERE entity = 'period' AND action IN ('close', 'reopen') ORDER BY id",
-    )?;
-    let mut rows = history.query([])?;
-    while let Some(r) = rows.next()? {
-        let (key, action, at): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        let spans = closings.entry(key).or_default();
-        match (action.as_str(), spans.last_mut()) {
-            ("reopen", Some((_, reopened @ None))) => *reopened = Some(at),
-            ("close", _) => spans.push((at, None)),
-            _ => {}
-        }
-    }
-    let mut periods = conn.prepare(
-        "SELECT g.id, g.reference, p.code, p.start_date, p.end_date, p.status
-         FROM period p JOIN grant_agreement g ON g.id = p.grant_id ORDER BY g.reference, p.start_date",
-    )?;
-    let mut late = conn.prepare(
-        "SELECT id, date, recorded_at FROM expense
-         WHERE grant_id = ?1 AND date BETWEEN ?2 AND ?3 AND recorded_at > ?4
-           AND (?5 IS NULL OR recorded_at < ?5) ORDER BY id",
-    )?;
-    let mut rows = periods.query([])?;
-    while let Some(r) = rows.next()? {
-        out.examined += 1;
-        let (grant_id, grant, code): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        let (start, end, status): (String, String, String) = (r.get(3)?, r.get(4)?, r.get(5)?);
-        let key = format!("{grant} {code}");
-        let spans = closings.get(&key).map(Vec::as_slice).unwrap_or_default();
-        let closed_now = spans.last().is_some_and(|(_, reopened)| reopened.is_none());
-        if (status == "closed") != closed_now {
-            out.add(
-                format!("period {key}"),
-                format!(
-                    "is {status}, but the audit log says it was last {}",
-                    if closed_now { "closed" } else { "opened" }
-                ),
-            );
-        }
-        for (closed_at, reopened_at) in spans {
-            let mut expenses = late.query(rusqlite::params![
-                grant_id,
-                start,
-                end,
-                closed_at,
-                reopened_at
-            ])?;
-            while let Some(e) = expenses.next()? {
-                let (id, date, recorded_at): (i64, String, String) =
-                    (e.get(0)?, e.get(1)?, e.get(2)?);
-                out.add(
-                    format!("expense #{id}"),
-                    format!(
-                        "dated {date} in period {key}, recorded {recorded_at}, after the period \
-                         was closed at {closed_at}"
-                    ),
-                );
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn audit_chain(ledger: &Ledger) -> Result<CheckOutcome> {
-    let mut out = CheckOutcome::new("audit_chain", "every audit entry matches its seal");
-    let report = ledger.verify_audit()?;
-    out.examined = report.entries;
-    for broken in report.breaks {
-        out.add(format!("audit entry #{}", broken.id), broken.problem);
     }
     Ok(out)
 }
