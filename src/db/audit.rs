@@ -61,7 +61,7 @@ pub(super) fn record(
 }
 
 /// The newest entry's number and seal.
-fn head(conn: &Connection) -> Result<Option<(i64, Option<String>)>> {
+pub(super) fn head(conn: &Connection) -> Result<Option<(i64, Option<String>)>> {
     Ok(conn
         .prepare_cached("SELECT id, seal FROM audit_log ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -56,14 +56,7 @@ fn summary(conn: &Connection) -> Result<CopySummary> {
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let audit_head = conn
-        .query_row(
-            "SELECT id, seal FROM audit_log ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
-        )
-        .ok()
-        .map(|(id, seal)| (id, seal.unwrap_or_default()));
+    let audit_head = super::audit::head(conn)?.map(|(id, seal)| (id, seal.unwrap_or_default()));
     Ok(CopySummary {
         bytes: bytes.unsigned_abs(),
         expenses,

@@ -87,6 +87,11 @@ impl Cell {
         }
     }
 
+    /// A count of rows: they fit an i64 with room to spare (a ledger is far smaller than 2^63).
+    pub fn count(n: u64) -> Cell {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
     pub fn optional<T>(value: Option<T>, make: impl FnOnce(T) -> Cell) -> Cell {
         value.map_or(Cell::Empty, make)
     }

@@ -7,15 +7,11 @@ use crate::render::{Block, Cell, Document, Record, Table, col};
 pub fn imported(s: &ImportSummary) -> Document {
     let record = Record::default()
         .field("source", "File", Cell::text(&s.source))
-        .field(
-            "recorded",
-            "Expenses recorded",
-            Cell::Int(count(s.recorded)),
-        )
+        .field("recorded", "Expenses recorded", Cell::count(s.recorded))
         .field(
             "skipped",
             "Skipped (already recorded)",
-            Cell::Int(count(s.skipped)),
+            Cell::count(s.skipped),
         )
         .field(
             "first_id",
@@ -37,7 +33,7 @@ pub fn imported(s: &ImportSummary) -> Document {
     for g in &s.grants {
         totals.push(vec![
             Cell::text(&g.reference),
-            Cell::Int(count(g.rows)),
+            Cell::count(g.rows),
             Cell::amount(g.amount, &g.currency),
             Cell::text(&g.currency.code),
         ]);
@@ -47,9 +43,4 @@ pub fn imported(s: &ImportSummary) -> Document {
         "Recorded per grant, in grant currency",
         Block::Table(totals),
     )
-}
-
-/// Row counts fit an i64 with room to spare (a ledger is far smaller than 2^63 rows).
-fn count(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -22,7 +22,7 @@ pub fn check(report: &CheckReport) -> Document {
         checks.push(vec![
             Cell::text(outcome.name),
             Cell::text(outcome.title),
-            Cell::Int(count(outcome.examined)),
+            Cell::count(outcome.examined),
             match outcome.found {
                 0 => Cell::Status("ok".into(), Tone::Calm),
                 1 => Cell::Status("1 problem".into(), Tone::Alarm),
@@ -74,7 +74,7 @@ pub fn chain(report: &ChainReport) -> Document {
         ),
     };
     let record = Record::default()
-        .field("entries", "Entries", Cell::Int(count(report.entries)))
+        .field("entries", "Entries", Cell::count(report.entries))
         .field("chain", "Chain", verdict)
         .field("head_id", "Newest entry", head_id)
         .field("head_seal", "Its seal", head_seal);
@@ -102,10 +102,6 @@ pub fn chain(report: &ChainReport) -> Document {
     doc
 }
 
-fn count(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 /// What `backup` wrote or `restore` loaded.
 pub fn copied(action: &str, file: &Path, summary: &CopySummary, sha256: Option<&str>) -> Document {
     let (head_id, head_seal) = match &summary.audit_head {
@@ -114,7 +110,7 @@ pub fn copied(action: &str, file: &Path, summary: &CopySummary, sha256: Option<&
     };
     let mut record = Record::default()
         .field("file", "File", Cell::text(file.display().to_string()))
-        .field("bytes", "Size (bytes)", Cell::Int(count(summary.bytes)))
+        .field("bytes", "Size (bytes)", Cell::count(summary.bytes))
         .field("expenses", "Expenses", Cell::Int(summary.expenses))
         .field(
             "audit_entries",
