@@ -370,3 +370,164 @@ WHEN NEW.seal IS NULL
 BEGIN
     SELECT RAISE(ABORT, 'an audit entry must be sealed when it is written');
 END;
+
+-- migration 6: refunds, corrections, receipt voids and dated amendments
+
+-- A refund or credit note is an entry of its own, kind 'refund', with a positive amount: money
+-- that came back on the day it came back, so the period it is dated in nets it and a closed
+-- period stays as it was filed. `spend_minor` is the one signed figure every sum of spend reads
+-- (a refund counts negative), so no query can forget the sign. `refund_of` links a refund to the
+-- expense it reverses; `corrects` links a corrected entry to the voided one it replaces, which
+-- keeps its voucher: a voucher is unique among a grant's live entries only (`live_key` is 0 for
+-- a live entry and the entry's own id once voided). `fx_source` says whether the stored quote
+-- came from the rate table ('stored') or was typed ('given'); NULL when nothing was converted or
+-- the entry predates this migration.
+--
+-- SQLite cannot change a CHECK or a UNIQUE constraint in place, so the table is rebuilt with the
+-- same rows and ids; its triggers and index are dropped first and made again after.
+
+DROP TRIGGER expense_not_in_closed_period;
+DROP TRIGGER expense_never_deleted;
+DROP TRIGGER expense_only_voided;
+DROP INDEX expense_spend;
+
+CREATE TABLE expense_v6 (
+    id                 INTEGER PRIMARY KEY,
+    grant_id           INTEGER NOT NULL REFERENCES grant_agreement (id),
+    line_id            INTEGER NOT NULL,
+    kind               TEXT NOT NULL CHECK (kind IN ('expenditure', 'disbursement', 'refund')),
+    date               TEXT NOT NULL CHECK (date(date) IS date),
+    currency           TEXT NOT NULL REFERENCES currency (code),
+    amount_minor       INTEGER NOT NULL CHECK (amount_minor > 0),
+    fx_base            TEXT REFERENCES currency (code),
+    fx_quote           TEXT REFERENCES currency (code),
+    fx_rate            TEXT CHECK (fx_rate IS NULL OR (fx_rate GLOB '[0-9]*'
+                                   AND fx_rate NOT GLOB '*[^0-9.]*' AND fx_rate GLOB '*[1-9]*')),
+    grant_amount_minor INTEGER NOT NULL CHECK (grant_amount_minor > 0),
+    payee              TEXT NOT NULL CHECK (length(trim(payee)) > 0),
+    voucher            TEXT NOT NULL CHECK (length(trim(voucher)) > 0),
+    country            TEXT NOT NULL REFERENCES country (code),
+    description        TEXT NOT NULL DEFAULT '',
+    recorded_at        TEXT NOT NULL,
+    voided_at          TEXT,
+    void_reason        TEXT,
+    refund_of          INTEGER REFERENCES expense (id),
+    corrects           INTEGER REFERENCES expense (id),
+    fx_source          TEXT CHECK (fx_source IN ('stored', 'given')),
+    live_key           INTEGER GENERATED ALWAYS AS (CASE WHEN voided_at IS NULL THEN 0 ELSE id END)
+                       VIRTUAL,
+    spend_minor        INTEGER GENERATED ALWAYS AS (CASE kind WHEN 'refund' THEN -grant_amount_minor
+                                                    ELSE grant_amount_minor END) VIRTUAL,
+    UNIQUE (grant_id, voucher, live_key),
+    FOREIGN KEY (line_id, grant_id) REFERENCES budget_line (id, grant_id),
+    CHECK ((fx_base IS NULL) = (fx_rate IS NULL) AND (fx_quote IS NULL) = (fx_rate IS NULL)),
+    CHECK ((voided_at IS NULL) = (void_reason IS NULL)),
+    CHECK (refund_of IS NULL OR kind = 'refund'),
+    CHECK (fx_source IS NULL OR fx_rate IS NOT NULL)
+) STRICT;
+
+INSERT INTO expense_v6 (id, grant_id, line_id, kind, date, currency, amount_minor, fx_base,
+                        fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
+                        description, recorded_at, voided_at, void_reason)
+SELECT id, grant_id, line_id, kind, date, currency, amount_minor, fx_base, fx_quote, fx_rate,
+       grant_amount_minor, payee, voucher, country, description, recorded_at, voided_at,
+       void_reason
+FROM expense ORDER BY id;
+
+DROP TABLE expense;
+ALTER TABLE expense_v6 RENAME TO expense;
+
+CREATE INDEX expense_spend ON expense (grant_id, line_id, date, spend_minor)
+    WHERE voided_at IS NULL;
+
+CREATE TRIGGER expense_not_in_closed_period BEFORE INSERT ON expense
+WHEN EXISTS (SELECT 1 FROM period p WHERE p.grant_id = NEW.grant_id AND p.status = 'closed'
+             AND NEW.date BETWEEN p.start_date AND p.end_date)
+BEGIN
+    SELECT RAISE(ABORT, 'expense dated inside a closed period');
+END;
+
+CREATE TRIGGER expense_never_deleted BEFORE DELETE ON expense
+BEGIN
+    SELECT RAISE(ABORT, 'expenses are never deleted: void them with a reason');
+END;
+
+CREATE TRIGGER expense_only_voided BEFORE UPDATE ON expense
+WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL
+  OR NEW.id IS NOT OLD.id OR NEW.grant_id IS NOT OLD.grant_id OR NEW.line_id IS NOT OLD.line_id
+  OR NEW.kind IS NOT OLD.kind OR NEW.date IS NOT OLD.date OR NEW.currency IS NOT OLD.currency
+  OR NEW.amount_minor IS NOT OLD.amount_minor OR NEW.fx_rate IS NOT OLD.fx_rate
+  OR NEW.fx_base IS NOT OLD.fx_base OR NEW.fx_quote IS NOT OLD.fx_quote
+  OR NEW.grant_amount_minor IS NOT OLD.grant_amount_minor OR NEW.payee IS NOT OLD.payee
+  OR NEW.voucher IS NOT OLD.voucher OR NEW.country IS NOT OLD.country
+  OR NEW.description IS NOT OLD.description OR NEW.recorded_at IS NOT OLD.recorded_at
+  OR NEW.refund_of IS NOT OLD.refund_of OR NEW.corrects IS NOT OLD.corrects
+  OR NEW.fx_source IS NOT OLD.fx_source
+BEGIN
+    SELECT RAISE(ABORT, 'an expense can only be voided, once; record a new expense instead');
+END;
+
+-- A refund reverses an expense of its own grant, never another refund.
+CREATE TRIGGER expense_refund_of_own_grant BEFORE INSERT ON expense
+WHEN NEW.refund_of IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM expense o WHERE o.id = NEW.refund_of AND o.grant_id = NEW.grant_id
+    AND o.kind <> 'refund')
+BEGIN
+    SELECT RAISE(ABORT, 'a refund must reverse an expense of the same grant');
+END;
+
+-- A receipt recorded by mistake is voided with a reason, like an expense, and never deleted.
+ALTER TABLE receipt ADD COLUMN voided_at TEXT;
+ALTER TABLE receipt ADD COLUMN void_reason TEXT;
+
+CREATE TRIGGER receipt_never_deleted BEFORE DELETE ON receipt
+BEGIN
+    SELECT RAISE(ABORT, 'receipts are never deleted: void them with a reason');
+END;
+
+CREATE TRIGGER receipt_only_voided BEFORE UPDATE ON receipt
+WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL OR NEW.void_reason IS NULL
+  OR length(trim(NEW.void_reason)) = 0
+  OR NEW.id IS NOT OLD.id OR NEW.grant_id IS NOT OLD.grant_id OR NEW.date IS NOT OLD.date
+  OR NEW.amount_minor IS NOT OLD.amount_minor OR NEW.reference IS NOT OLD.reference
+  OR NEW.description IS NOT OLD.description
+BEGIN
+    SELECT RAISE(ABORT, 'a receipt can only be voided, once, with a reason');
+END;
+
+-- The donor's own reference for the agreement (their contract or grant number).
+ALTER TABLE grant_agreement ADD COLUMN donor_reference TEXT NOT NULL DEFAULT '';
+
+-- When a no-cost extension was decided. A report as of an earlier day uses the end before it,
+-- so a closed period's report printed again later is the report that was filed. NULL for
+-- extensions recorded before this migration: those count from the grant's start, as they did.
+ALTER TABLE grant_extension ADD COLUMN decided_on TEXT
+    CHECK (decided_on IS NULL OR date(decided_on) IS decided_on);
+
+-- A dated change to a donor, project or grant. The entity's own row holds the value in force
+-- now; each amendment keeps the value before and after, so the entity as it stood on any day
+-- is its row with the later amendments undone, newest first.
+CREATE TABLE amendment (
+    id             INTEGER PRIMARY KEY,
+    entity         TEXT NOT NULL CHECK (entity IN ('donor', 'project', 'grant')),
+    entity_id      INTEGER NOT NULL,
+    field          TEXT NOT NULL CHECK (length(field) > 0),
+    effective_date TEXT NOT NULL CHECK (date(effective_date) IS effective_date),
+    before         TEXT NOT NULL,
+    after          TEXT NOT NULL,
+    reason         TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_at    TEXT NOT NULL,
+    CHECK (before IS NOT after)
+) STRICT;
+
+CREATE INDEX amendment_by_entity ON amendment (entity, entity_id, effective_date);
+
+CREATE TRIGGER amendment_no_update BEFORE UPDATE ON amendment
+BEGIN
+    SELECT RAISE(ABORT, 'amendments are never changed: record another one');
+END;
+
+CREATE TRIGGER amendment_no_delete BEFORE DELETE ON amendment
+BEGIN
+    SELECT RAISE(ABORT, 'amendments are never deleted: record another one');
+END;

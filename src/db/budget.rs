@@ -266,7 +266,7 @@ fn load_budget(conn: &Connection, grant: &Grant, number: i64) -> Result<Budget> 
         })?;
     let mut stmt = conn.prepare_cached(
         "SELECT l.code, l.name, l.category, a.amount_minor,
-            (SELECT coalesce(sum(e.grant_amount_minor), 0) FROM expense e
+            (SELECT coalesce(sum(e.spend_minor), 0) FROM expense e
               WHERE e.grant_id = r.grant_id AND e.line_id = l.id AND e.voided_at IS NULL)
          FROM budget_amount a
          JOIN budget_revision r ON r.id = a.revision_id

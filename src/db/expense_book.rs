@@ -35,6 +35,8 @@ pub(super) struct Checked<'n> {
     pub currency: Currency,
     pub quote: Option<Quote>,
     pub grant_amount: Decimal,
+    /// Where `quote` came from: "stored" (the rate table) or "given" (typed with the entry).
+    pub fx_source: Option<&'static str>,
     pub country: String,
     pub new: &'n NewExpense,
 }
@@ -111,12 +113,20 @@ impl<'c> ExpenseBook<'c> {
             }
             None => new.amount,
         };
+        let fx_source = quote.as_ref().map(|_| {
+            if new.rate.is_some() {
+                "given"
+            } else {
+                "stored"
+            }
+        });
         Ok(Checked {
             grant: Rc::clone(&open),
             line_id,
             currency,
             quote,
             grant_amount,
+            fx_source,
             country,
             new,
         })
@@ -131,8 +141,8 @@ impl<'c> ExpenseBook<'c> {
             .prepare_cached(
                 "INSERT INTO expense (grant_id, line_id, kind, date, currency, amount_minor,
                      fx_base, fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
-                     description, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                     description, recorded_at, fx_source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?
             .execute(params![
                 grant.id,
@@ -150,6 +160,7 @@ impl<'c> ExpenseBook<'c> {
                 c.country,
                 c.new.description,
                 recorded_at,
+                c.fx_source,
             ]);
         match inserted {
             Ok(_) => Ok(self.conn.last_insert_rowid()),

@@ -104,9 +104,8 @@ impl Ledger {
         feed: impl FnOnce(&mut ExpenseImport) -> Result<Option<String>>,
     ) -> Result<ImportSummary> {
         // A bigger page cache keeps the expense indexes' hot pages in memory (peak RSS stays
-        // near 60 MB whatever the file's size); statement journals stay off the disk.
-        self.conn
-            .execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")?;
+        // near 60 MB whatever the file's size).
+        self.conn.execute_batch("PRAGMA cache_size = -65536")?;
         self.write(|w| {
             let closed_period_guard = suspend_trigger(w.conn(), CLOSED_PERIOD_TRIGGER)?;
             let mut import = ExpenseImport {

@@ -89,8 +89,9 @@ impl Ledger {
     pub fn grant_totals(&self, filter: &GrantFilter) -> Result<Vec<GrantTotals>> {
         let sql = format!(
             "SELECT {GRANT_COLUMNS},
-                (SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = g.id),
-                (SELECT coalesce(sum(grant_amount_minor), 0) FROM expense
+                (SELECT coalesce(sum(amount_minor), 0) FROM receipt
+                   WHERE grant_id = g.id AND voided_at IS NULL),
+                (SELECT coalesce(sum(spend_minor), 0) FROM expense
                    WHERE grant_id = g.id AND voided_at IS NULL),
                 (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NULL),
                 -- all less the live ones: both counts read an index, never the table

@@ -199,6 +199,9 @@ fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement journals and sorts stay off the disk. Set here, before any transaction: SQLite
+    // refuses to change it once a transaction has used temporary storage.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     migrate::migrate(conn)
 }
 

@@ -23,7 +23,7 @@ impl Ledger {
             grant.currency.check_amount("receipt amount", new.amount)?;
             refuse_closed_period(conn, &grant, new.date, "record a receipt dated")?;
             let received_minor: i64 = conn.query_row(
-                "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1",
+                "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1 AND voided_at IS NULL",
                 [grant.id],
                 |r| r.get(0),
             )?;

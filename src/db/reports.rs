@@ -48,7 +48,7 @@ impl Ledger {
             .map(|i| {
                 let (from, to) = (2 * i + 2, 2 * i + 3);
                 format!(
-                    ", sum(CASE WHEN date BETWEEN ?{from} AND ?{to} THEN grant_amount_minor END) \
+                    ", sum(CASE WHEN date BETWEEN ?{from} AND ?{to} THEN spend_minor END) \
                      AS s{i}"
                 )
             })
@@ -90,7 +90,7 @@ impl Ledger {
     /// Non-void spend of `grant` per calendar month and line, up to `through`.
     pub fn monthly_spend(&self, grant: &Grant, through: NaiveDate) -> Result<Vec<MonthSpend>> {
         let mut stmt = self.conn.prepare(
-            "SELECT substr(e.date, 1, 7), l.code, sum(e.grant_amount_minor)
+            "SELECT substr(e.date, 1, 7), l.code, sum(e.spend_minor)
              FROM expense e JOIN budget_line l ON l.id = e.line_id
              WHERE e.grant_id = ?1 AND e.voided_at IS NULL AND e.date <= ?2
              GROUP BY 1, l.id ORDER BY 1, l.id",
@@ -112,7 +112,7 @@ impl Ledger {
         through: NaiveDate,
     ) -> Result<Vec<(String, rust_decimal::Decimal)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT country, sum(grant_amount_minor) FROM expense
+            "SELECT country, sum(spend_minor) FROM expense
              WHERE grant_id = ?1 AND voided_at IS NULL AND date <= ?2
              GROUP BY country ORDER BY country",
         )?;
@@ -125,7 +125,8 @@ impl Ledger {
     /// What the donor had paid into `grant` by the end of `through`.
     pub fn received_by(&self, grant: &Grant, through: NaiveDate) -> Result<rust_decimal::Decimal> {
         let minor: i64 = self.conn.query_row(
-            "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1 AND date <= ?2",
+            "SELECT coalesce(sum(amount_minor), 0) FROM receipt
+             WHERE grant_id = ?1 AND date <= ?2 AND voided_at IS NULL",
             params![grant.id, through],
             |r| r.get(0),
         )?;
