@@ -440,6 +440,11 @@ ALTER TABLE expense_v6 RENAME TO expense;
 CREATE INDEX expense_spend ON expense (grant_id, line_id, date, spend_minor)
     WHERE voided_at IS NULL;
 
+-- What has come back of an expense, and what corrected it: partial, so the rows without a link
+-- (nearly all) cost an import nothing.
+CREATE INDEX expense_refunds ON expense (refund_of) WHERE refund_of IS NOT NULL;
+CREATE INDEX expense_corrections ON expense (corrects) WHERE corrects IS NOT NULL;
+
 CREATE TRIGGER expense_not_in_closed_period BEFORE INSERT ON expense
 WHEN EXISTS (SELECT 1 FROM period p WHERE p.grant_id = NEW.grant_id AND p.status = 'closed'
              AND NEW.date BETWEEN p.start_date AND p.end_date)

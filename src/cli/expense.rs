@@ -8,7 +8,7 @@ use super::input::{flag, given, past_date};
 use super::{Context, note};
 use crate::db::Added;
 use crate::domain::money::{check_positive, parse_decimal};
-use crate::domain::{ExpenseFilter, ExpenseKind, NewExpense, parse_date, text};
+use crate::domain::{ExpenseFilter, ExpenseKind, ExpenseRef, NewExpense, parse_date, text};
 use crate::error::{Error, Result, field};
 use crate::report::imported::imported;
 use crate::report::listing;
@@ -39,6 +39,10 @@ pub enum ExpenseCommand {
         /// and say how many
         #[arg(long)]
         skip_duplicates: bool,
+        /// Read a negative amount as a refund of that amount (credit notes as accounting
+        /// systems export them)
+        #[arg(long)]
+        credits_as_refunds: bool,
     },
     /// Show one expense in full, with the rate it was converted at
     #[command(after_help = "Example:\n  grantbook expense show 42")]
@@ -52,18 +56,28 @@ pub enum ExpenseCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Record money that came back (a refund, a credit note, an unspent advance returned),
+    /// netting spend in the period it is dated in
+    #[command(after_help = super::expense_fix::REFUND_HELP)]
+    Refund(super::expense_fix::RefundArgs),
+    /// Correct an expense: void it and record the corrected entry with the same voucher,
+    /// linked to it, in one step
+    #[command(after_help = super::expense_fix::CORRECT_HELP)]
+    Correct(super::expense_fix::CorrectArgs),
 }
 
 const IMPORT_HELP: &str = "\
 Columns, in any order (header names as in `expense add`'s flags):
   required: grant, line, date, amount, payee, voucher
-  optional: currency, rate, rate_base, force_rate, country, description, kind
+  optional: currency, rate, rate_base, force_rate, country, description, kind,
+            refund_of (for kind refund: the voucher of the expense it reverses)
 UTF-8 with or without a byte-order mark; , ; or tab (detected from the header, or
 --delimiter); quoted values may hold delimiters, doubled quotes and line breaks.
 
 Examples:
   grantbook expense import vouchers-2021-06.csv
   grantbook expense import --skip-duplicates vouchers-2021.csv   # the file has grown
+  grantbook expense import --credits-as-refunds ledger-export.csv  # credit notes are negative
   accounting-export | grantbook expense import -";
 
 #[derive(Debug, Args, Deserialize)]
@@ -106,10 +120,19 @@ pub struct ExpenseArgs {
     #[arg(long, default_value = "")]
     #[serde(default)]
     pub description: String,
-    /// expenditure (IATI 4), or disbursement to a partner (IATI 3)
+    /// expenditure (IATI 4), disbursement to a partner (IATI 3), or refund (money that came
+    /// back; `expense refund` says it more plainly)
     #[arg(long, default_value = "expenditure")]
     #[serde(default = "expenditure")]
     pub kind: String,
+    /// For a refund: the id of the expense it reverses
+    #[arg(long = "of", value_name = "ID")]
+    #[serde(skip)]
+    pub of: Option<i64>,
+    /// For a refund in a file: the voucher of the expense it reverses, on the same grant
+    #[arg(skip)]
+    #[serde(default)]
+    pub refund_of: String,
 }
 
 fn expenditure() -> String {
@@ -127,14 +150,36 @@ impl CsvRow for ExpenseArgs {
         "country",
         "description",
         "kind",
+        "refund_of",
     ];
 }
 
 impl ExpenseArgs {
     /// The expense as typed, each problem naming its field (the CSV column, in an import).
     pub fn parse(&self) -> Result<NewExpense> {
-        let amount = parse_decimal("expense amount", &self.amount)
-            .and_then(|a| check_positive("expense amount", a).map(|()| a))
+        // An empty kind cell is the default, as a missing kind column is.
+        let kind = match self.kind.trim() {
+            "" => ExpenseKind::Expenditure,
+            kind => ExpenseKind::parse(kind).map_err(field("kind"))?,
+        };
+        let refund_of = match (self.of, self.refund_of.trim()) {
+            (Some(id), _) => Some(ExpenseRef::Id(id)),
+            (None, "") => None,
+            (None, voucher) => Some(ExpenseRef::Voucher(
+                text::required("refund_of", voucher, 60).map_err(field("refund_of"))?,
+            )),
+        };
+        if self.amount.trim_start().starts_with('-') {
+            return Err(Error::invalid(format!(
+                "{kind} amount {:?} is negative; money that came back is a refund with a \
+                 positive amount (`grantbook expense refund`, or kind refund in a file), and \
+                 `expense import --credits-as-refunds` reads negative amounts as refunds",
+                self.amount
+            ))
+            .in_field("amount"));
+        }
+        let amount = parse_decimal(&format!("{kind} amount"), &self.amount)
+            .and_then(|a| check_positive(&format!("{kind} amount"), a).map(|()| a))
             .map_err(field("amount"))?;
         let rate = given(&self.rate)
             .map(|r| parse_decimal("rate", r))
@@ -147,16 +192,21 @@ impl ExpenseArgs {
             )
             .in_field("force_rate"));
         }
-        // An empty kind cell is the default, as a missing kind column is.
-        let kind = match self.kind.trim() {
-            "" => ExpenseKind::Expenditure.as_str(),
-            kind => kind,
+        // A refund of a recorded expense takes its line and payee when they are left out.
+        let linked = kind == ExpenseKind::Refund && refund_of.is_some();
+        let line = match self.line.trim() {
+            "" if linked => String::new(),
+            line => text::code("budget line code", line).map_err(field("line"))?,
+        };
+        let payee = match self.payee.trim() {
+            "" if linked => String::new(),
+            _ => text::required("payee", &self.payee, 200).map_err(field("payee"))?,
         };
         Ok(NewExpense {
             grant: text::code("grant reference", &self.grant).map_err(field("grant"))?,
-            line: text::code("budget line code", &self.line).map_err(field("line"))?,
-            kind: ExpenseKind::parse(kind).map_err(field("kind"))?,
-            date: past_date("expense date", &self.date).map_err(field("date"))?,
+            line,
+            kind,
+            date: past_date(&format!("{kind} date"), &self.date).map_err(field("date"))?,
             amount,
             currency: given(&self.currency)
                 .map(text::currency)
@@ -168,7 +218,7 @@ impl ExpenseArgs {
                 .transpose()
                 .map_err(field("rate_base"))?,
             force_rate: self.force_rate,
-            payee: text::required("payee", &self.payee, 200).map_err(field("payee"))?,
+            payee,
             voucher: text::required("voucher", &self.voucher, 60).map_err(field("voucher"))?,
             country: given(&self.country)
                 .map(text::country)
@@ -176,7 +226,31 @@ impl ExpenseArgs {
                 .map_err(field("country"))?,
             description: text::optional("description", &self.description, 2000)
                 .map_err(field("description"))?,
+            refund_of,
         })
+    }
+
+    /// A row of an accounting system's export, where a credit note is a negative amount: with
+    /// `--credits-as-refunds` it is read as a refund of the amount without its sign.
+    fn credit_as_refund(&mut self) -> Result<()> {
+        if let Some(unsigned) = self.amount.trim().strip_prefix('-') {
+            match self.kind.trim() {
+                "" => {}
+                kind if kind.eq_ignore_ascii_case("refund") => {}
+                kind => {
+                    return Err(Error::invalid(format!(
+                        "amount {:?} is negative but kind is {kind:?}; with \
+                         --credits-as-refunds a negative amount is a refund: leave kind empty \
+                         or write refund",
+                        self.amount
+                    ))
+                    .in_field("kind"));
+                }
+            }
+            self.amount = unsigned.to_string();
+            self.kind = ExpenseKind::Refund.as_str().to_string();
+        }
+        Ok(())
     }
 }
 
@@ -246,7 +320,8 @@ pub fn run(command: ExpenseCommand, ctx: &mut Context) -> Result<()> {
         ExpenseCommand::Import {
             input,
             skip_duplicates,
-        } => import(&input, skip_duplicates, ctx),
+            credits_as_refunds,
+        } => import(&input, skip_duplicates, credits_as_refunds, ctx),
         ExpenseCommand::Show { id } => ctx.show(&listing::expense(&ctx.ledger.expense(id)?, "")),
         ExpenseCommand::Void { id, reason } => {
             let reason = text::required("reason", &reason, 500)?;
@@ -254,10 +329,17 @@ pub fn run(command: ExpenseCommand, ctx: &mut Context) -> Result<()> {
             let title = format!("Voided expense #{}", expense.id);
             ctx.show(&listing::expense(&expense, &title))
         }
+        ExpenseCommand::Refund(args) => super::expense_fix::refund(args, ctx),
+        ExpenseCommand::Correct(args) => super::expense_fix::correct(args, ctx),
     }
 }
 
-fn import(input: &ImportArgs, skip_duplicates: bool, ctx: &mut Context) -> Result<()> {
+fn import(
+    input: &ImportArgs,
+    skip_duplicates: bool,
+    credits_as_refunds: bool,
+    ctx: &mut Context,
+) -> Result<()> {
     let mut csv = CsvInput::open(input)?;
     let label = csv.label().to_string();
     // The first rows that differ from what is recorded, and how many there are in all.
@@ -267,7 +349,10 @@ fn import(input: &ImportArgs, skip_duplicates: bool, ctx: &mut Context) -> Resul
     let summary = ctx
         .ledger
         .import_expenses(&label, skip_duplicates, |import| {
-            let read = csv.rows(|row: ExpenseArgs, place| {
+            let read = csv.rows(|mut row: ExpenseArgs, place| {
+                if credits_as_refunds {
+                    row.credit_as_refund()?;
+                }
                 if let Added::Skipped { differs: Some(how) } = import.add(&row.parse()?)? {
                     differing_count += 1;
                     if differing.len() < ERRORS_SHOWN {

@@ -9,6 +9,7 @@ mod database_file;
 mod demo;
 mod docs;
 mod expense;
+mod expense_fix;
 mod export;
 mod fingerprint;
 mod grant;

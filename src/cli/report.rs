@@ -220,6 +220,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let a = actuals_of(&ctx.ledger, &grant, period.dates(), as_of, threshold)?;
             let receipts = ctx.ledger.receipts(Some(&grant.reference))?;
             let voids = ctx.ledger.voids(&grant, a.window)?;
+            let refunds = ctx.ledger.refunds(&grant, a.window)?;
             let paid_in = ctx.ledger.expense_currencies(&grant)?;
             let rates: Vec<_> = ctx
                 .ledger
@@ -234,6 +235,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 period: &period,
                 receipts: &receipts,
                 voids: &voids,
+                refunds: &refunds,
                 rates: &rates,
                 prepared: chrono::Local::now().date_naive(),
                 original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),

@@ -11,14 +11,17 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use rust_decimal::Decimal;
 
-use super::expenses::{EXPENSE_SELECT, expense_from_row};
+use super::expenses::{EXPENSE_SELECT, expense_from_row, find_expense};
 use super::fx::pair_history;
 use super::lookup;
 use super::parties::project_countries;
 use super::periods::{closed_periods, closed_refusal};
 use crate::domain::fx::{check_against_stored, convert};
 use crate::domain::money::check_within_limit;
-use crate::domain::{Currency, Expense, FxRate, Grant, GrantStatus, NewExpense, Period, Quote};
+use crate::domain::{
+    Currency, Expense, ExpenseKind, ExpenseRef, FxRate, Grant, GrantStatus, NewExpense, Period,
+    Quote,
+};
 use crate::error::{Error, Result, field};
 
 /// A grant as the book keeps it, with what its expenses are checked against.
@@ -38,7 +41,21 @@ pub(super) struct Checked<'n> {
     /// Where `quote` came from: "stored" (the rate table) or "given" (typed with the entry).
     pub fx_source: Option<&'static str>,
     pub country: String,
+    pub payee: String,
+    /// The expense a refund reverses.
+    pub refund_of: Option<i64>,
+    /// The voided entry this one corrects.
+    pub corrects: Option<i64>,
     pub new: &'n NewExpense,
+}
+
+/// The expense a refund reverses, and what of it has not come back yet.
+struct Reversed {
+    expense: Expense,
+    /// In the grant's currency.
+    left: Decimal,
+    /// In the expense's own currency, counting the refunds made in it.
+    left_paid: Decimal,
 }
 
 pub(super) struct ExpenseBook<'c> {
@@ -94,32 +111,92 @@ impl<'c> ExpenseBook<'c> {
             ))
             .in_field("grant"));
         }
-        let line_id = self.line(grant, &new.line).map_err(field("line"))?;
+        let reversed = match (&new.refund_of, new.kind) {
+            (Some(of), ExpenseKind::Refund) => {
+                Some(self.reversed(grant, of).map_err(field("refund_of"))?)
+            }
+            (Some(_), kind) => {
+                return Err(Error::invalid(format!(
+                    "refund_of names the expense a refund reverses, but this entry is an \
+                     {kind}; give kind refund, or drop refund_of"
+                ))
+                .in_field("refund_of"));
+            }
+            (None, _) => None,
+        };
+        let original = reversed.as_ref().map(|r| &r.expense);
+        let line = match (new.line.is_empty(), original) {
+            (true, Some(o)) => o.line.as_str(),
+            _ => new.line.as_str(),
+        };
+        let line_id = self.line(grant, line).map_err(field("line"))?;
         check_date(&open, new.date).map_err(field("date"))?;
-        let currency = match &new.currency {
-            Some(code) => self.currency(code).map_err(field("currency"))?,
-            None => grant.currency.clone(),
+        if let Some(o) = original.filter(|o| new.date < o.date) {
+            return Err(Error::invalid(format!(
+                "the refund is dated {}, before expense #{} it reverses was paid ({}); date it \
+                 when the money came back",
+                new.date, o.id, o.date
+            ))
+            .in_field("date"));
+        }
+        let currency = match (&new.currency, original) {
+            (Some(code), _) => self.currency(code).map_err(field("currency"))?,
+            (None, Some(o)) => o.currency.clone(),
+            (None, None) => grant.currency.clone(),
         };
         currency
-            .check_amount("expense amount", new.amount)
+            .check_amount(&format!("{} amount", new.kind), new.amount)
             .map_err(field("amount"))?;
-        let country = self
-            .country(&open, new.country.as_deref())
-            .map_err(field("country"))?;
-        let quote = self.quote(grant, &currency, new)?;
-        let grant_amount = match &quote {
-            Some(q) => {
+        let country = match (&new.country, original) {
+            (None, Some(o)) => o.country.clone(),
+            (given, _) => self
+                .country(&open, given.as_deref())
+                .map_err(field("country"))?,
+        };
+        let payee = match (new.payee.is_empty(), original) {
+            (true, Some(o)) => o.payee.clone(),
+            (true, None) => {
+                return Err(Error::invalid(
+                    "a refund that reverses no recorded expense needs a payee (who paid the \
+                     money back) and a line; or name the expense with --of",
+                )
+                .in_field("payee"));
+            }
+            (false, _) => new.payee.clone(),
+        };
+        // Money that comes back in the currency it was paid in comes back at the rate it was
+        // paid at, so a refund of the whole expense takes back exactly what it counted.
+        let same_money =
+            original.filter(|o| o.currency.code == currency.code && new.rate.is_none());
+        let (quote, fx_source) = match same_money {
+            Some(o) => (o.rate.clone(), o.rate.as_ref().map(|_| "stored")),
+            None => {
+                let quote = self.quote(grant, &currency, new)?;
+                let source = quote.as_ref().map(|_| {
+                    if new.rate.is_some() {
+                        "given"
+                    } else {
+                        "stored"
+                    }
+                });
+                (quote, source)
+            }
+        };
+        if let Some(r) = reversed.as_ref().filter(|_| same_money.is_some()) {
+            check_refund_within(r, new.amount, &currency, Decimal::ZERO, true)
+                .map_err(field("amount"))?;
+        }
+        let grant_amount = match (&reversed, &quote) {
+            (Some(r), _) if same_money.is_some() && new.amount == r.left_paid => r.left,
+            (_, Some(q)) => {
                 converted(new.amount, &currency, q, &grant.currency).map_err(field("amount"))?
             }
-            None => new.amount,
+            (_, None) => new.amount,
         };
-        let fx_source = quote.as_ref().map(|_| {
-            if new.rate.is_some() {
-                "given"
-            } else {
-                "stored"
-            }
-        });
+        if let Some(r) = &reversed {
+            check_refund_within(r, new.amount, &currency, grant_amount, same_money.is_some())
+                .map_err(field("amount"))?;
+        }
         Ok(Checked {
             grant: Rc::clone(&open),
             line_id,
@@ -128,7 +205,59 @@ impl<'c> ExpenseBook<'c> {
             grant_amount,
             fx_source,
             country,
+            payee,
+            refund_of: original.map(|o| o.id),
+            corrects: None,
             new,
+        })
+    }
+
+    /// The expense `of` names on `grant`, if a refund may reverse it, with what is left of it.
+    fn reversed(&self, grant: &Grant, of: &ExpenseRef) -> Result<Reversed> {
+        let expense = match of {
+            ExpenseRef::Id(id) => find_expense(self.conn, *id)?,
+            ExpenseRef::Voucher(voucher) => self.recorded(grant, voucher)?.ok_or_else(|| {
+                Error::invalid(format!(
+                    "grant {} has no live expense with voucher {voucher:?} for the refund to \
+                     reverse; check the voucher, or leave refund_of empty",
+                    grant.reference
+                ))
+            })?,
+        };
+        if expense.grant != grant.reference {
+            return Err(Error::invalid(format!(
+                "expense #{} is on grant {}, not {}; a refund goes back to the grant that paid",
+                expense.id, expense.grant, grant.reference
+            )));
+        }
+        if let Some(void) = &expense.void {
+            return Err(Error::invalid(format!(
+                "expense #{} was voided on {} ({}): it counts nowhere, so nothing can come back \
+                 on it; record the refund without --of",
+                expense.id, void.at, void.reason
+            )));
+        }
+        if expense.kind == ExpenseKind::Refund {
+            return Err(Error::invalid(format!(
+                "#{} is itself a refund; name the expense it reverses (#{})",
+                expense.id,
+                expense.refund_of.unwrap_or(expense.id)
+            )));
+        }
+        let (back, back_paid): (i64, i64) = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(grant_amount_minor), 0),
+                        coalesce(sum(CASE WHEN currency = ?2 THEN amount_minor END), 0)
+                 FROM expense WHERE refund_of = ?1 AND voided_at IS NULL",
+            )?
+            .query_row(params![expense.id, expense.currency.code], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(Reversed {
+            left: expense.grant_amount - expense.grant_currency.from_minor(back),
+            left_paid: expense.amount - expense.currency.from_minor(back_paid),
+            expense,
         })
     }
 
@@ -141,8 +270,9 @@ impl<'c> ExpenseBook<'c> {
             .prepare_cached(
                 "INSERT INTO expense (grant_id, line_id, kind, date, currency, amount_minor,
                      fx_base, fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
-                     description, recorded_at, fx_source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                     description, recorded_at, fx_source, refund_of, corrects)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17, ?18)",
             )?
             .execute(params![
                 grant.id,
@@ -155,12 +285,14 @@ impl<'c> ExpenseBook<'c> {
                 c.quote.as_ref().map(|q| &q.quote),
                 c.quote.as_ref().map(|q| q.rate.to_string()),
                 grant.currency.to_minor(c.grant_amount)?,
-                c.new.payee,
+                c.payee,
                 c.new.voucher,
                 c.country,
                 c.new.description,
                 recorded_at,
                 c.fx_source,
+                c.refund_of,
+                c.corrects,
             ]);
         match inserted {
             Ok(_) => Ok(self.conn.last_insert_rowid()),
@@ -179,7 +311,7 @@ impl<'c> ExpenseBook<'c> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "{EXPENSE_SELECT} WHERE e.grant_id = ?1 AND e.voucher = ?2"
+                "{EXPENSE_SELECT} WHERE e.grant_id = ?1 AND e.voucher = ?2 AND e.live_key = 0"
             ))?
             .query_row(params![grant.id, voucher], expense_from_row)
             .optional()?)
@@ -199,9 +331,18 @@ impl<'c> ExpenseBook<'c> {
                 grant.reference, other.id
             )
         };
+        let fix = if self.is_new(other) {
+            String::new()
+        } else {
+            format!(
+                "; if that expense is wrong, correct it with `grantbook expense correct {} \
+                 --amount ... --reason ...` (a voided entry's voucher can be used again)",
+                other.id
+            )
+        };
         Error::invalid(format!(
             "voucher {:?} {held_by} ({}, {} {}, {}); vouchers are unique per grant: check for \
-             a double entry",
+             a double entry{fix}",
             other.voucher,
             other.date,
             other.currency.plain(other.amount),
@@ -365,6 +506,53 @@ fn converted(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> 
     }
     check_within_limit(&format!("{what} in {}:", to.code), result)?;
     Ok(result)
+}
+
+/// A refund takes back at most what is left of the expense it reverses: in the grant's
+/// currency, and in the expense's own when it comes back in that.
+fn check_refund_within(
+    r: &Reversed,
+    amount: Decimal,
+    currency: &Currency,
+    grant_amount: Decimal,
+    same_money: bool,
+) -> Result<()> {
+    let o = &r.expense;
+    let too_much = if same_money {
+        amount > r.left_paid
+    } else {
+        grant_amount > r.left
+    };
+    if !too_much {
+        return Ok(());
+    }
+    let left = if same_money {
+        format!("{} {}", currency.plain(r.left_paid), currency.code)
+    } else {
+        format!(
+            "{} {}",
+            o.grant_currency.plain(r.left),
+            o.grant_currency.code
+        )
+    };
+    let asked = if same_money {
+        format!("{} {}", currency.plain(amount), currency.code)
+    } else {
+        format!(
+            "{} {} ({} {})",
+            currency.plain(amount),
+            currency.code,
+            o.grant_currency.plain(grant_amount),
+            o.grant_currency.code
+        )
+    };
+    Err(Error::invalid(format!(
+        "a refund of {asked} is more than is left of expense #{} ({} {} paid, {left} not yet \
+         refunded); check the amount",
+        o.id,
+        o.currency.plain(o.amount),
+        o.currency.code
+    )))
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {

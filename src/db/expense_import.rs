@@ -85,7 +85,7 @@ impl ExpenseImport<'_> {
                 }),
         };
         totals.rows += 1;
-        totals.amount += checked.grant_amount;
+        totals.amount += checked.grant_amount * new.kind.sign();
         self.summary.recorded += 1;
         self.summary.first_id.get_or_insert(id);
         self.summary.last_id = Some(id);

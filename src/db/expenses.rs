@@ -13,7 +13,8 @@ pub(super) const EXPENSE_SELECT: &str =
     "SELECT e.id, g.reference, l.code, e.kind, e.date, e.currency,
         ec.minor_units, e.amount_minor, e.fx_base, e.fx_quote, e.fx_rate, e.grant_amount_minor,
         g.currency, gc.minor_units, e.payee, e.voucher, e.country, e.description,
-        e.recorded_at, e.voided_at, e.void_reason
+        e.recorded_at, e.voided_at, e.void_reason, e.refund_of, e.corrects,
+        e.fx_source
     FROM expense e
     JOIN grant_agreement g ON g.id = e.grant_id
     JOIN budget_line l ON l.id = e.line_id
@@ -46,7 +47,10 @@ impl Ledger {
         let grant = lookup::grant(&self.conn, reference)?;
         let id: Option<i64> = self
             .conn
-            .prepare_cached("SELECT id FROM expense WHERE grant_id = ?1 AND voucher = ?2")?
+            .prepare_cached(
+                "SELECT id FROM expense WHERE grant_id = ?1 AND voucher = ?2
+                 ORDER BY live_key = 0 DESC, id DESC LIMIT 1",
+            )?
             .query_row(params![grant.id, voucher], |r| r.get(0))
             .optional()?;
         let id = id.ok_or_else(|| {
@@ -72,6 +76,7 @@ impl Ledger {
             }
             let grant = lookup::grant(conn, &before.grant)?;
             refuse_closed_period(conn, &grant, before.date, "void an expense dated")?;
+            refuse_with_live_refunds(conn, &before, "void")?;
             conn.execute(
                 "UPDATE expense SET voided_at = ?1, void_reason = ?2 WHERE id = ?3",
                 params![at, reason, id],
@@ -134,7 +139,32 @@ impl Ledger {
     }
 }
 
-fn expense_key(e: &Expense) -> String {
+/// An expense that money has come back on cannot be voided or corrected under its refunds:
+/// they would reverse an entry that no longer counts.
+pub(super) fn refuse_with_live_refunds(conn: &Connection, e: &Expense, what: &str) -> Result<()> {
+    let refunds: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM expense WHERE refund_of = ?1 AND voided_at IS NULL ORDER BY id",
+        )?
+        .query_map([e.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if refunds.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = refunds.iter().map(|id| format!("#{id}")).collect();
+    Err(Error::invalid(format!(
+        "cannot {what} expense #{}: refund{} {} reverse{} it; void {} first (`grantbook expense \
+         void {} --reason ...`)",
+        e.id,
+        if refunds.len() == 1 { "" } else { "s" },
+        named.join(", "),
+        if refunds.len() == 1 { "s" } else { "" },
+        if refunds.len() == 1 { "it" } else { "them" },
+        refunds[0]
+    )))
+}
+
+pub(super) fn expense_key(e: &Expense) -> String {
     format!("#{} {} {}", e.id, e.grant, e.voucher)
 }
 
@@ -184,5 +214,10 @@ pub(super) fn expense_from_row(r: &rusqlite::Row) -> rusqlite::Result<Expense> {
         description: r.get(17)?,
         recorded_at: r.get(18)?,
         void,
+        refund_of: r.get(21)?,
+        corrects: r.get(22)?,
+        rate_given: r
+            .get::<_, Option<String>>(23)?
+            .map(|source| source == "given"),
     })
 }

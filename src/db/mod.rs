@@ -8,6 +8,7 @@ mod audit;
 mod backup;
 mod budget;
 mod check;
+mod corrections;
 mod expense_book;
 mod expense_import;
 mod expenses;

@@ -173,6 +173,41 @@ impl Ledger {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Live refunds of `grant` dated inside `window`, each with the voucher of the expense it
+    /// reverses when it names one.
+    pub fn refunds(
+        &self,
+        grant: &Grant,
+        window: DateRange,
+    ) -> Result<Vec<(Expense, Option<String>)>> {
+        let sql = format!(
+            "{EXPENSE_SELECT}
+             WHERE e.grant_id = ?1 AND e.kind = 'refund' AND e.voided_at IS NULL
+               AND e.date BETWEEN ?2 AND ?3
+             ORDER BY e.date, e.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let refunds = stmt
+            .query_map(
+                params![grant.id, window.start, window.end],
+                expense_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut of_voucher = self
+            .conn
+            .prepare_cached("SELECT voucher FROM expense WHERE id = ?1")?;
+        refunds
+            .into_iter()
+            .map(|e| {
+                let of = e
+                    .refund_of
+                    .map(|id| of_voucher.query_row([id], |r| r.get(0)))
+                    .transpose()?;
+                Ok((e, of))
+            })
+            .collect()
+    }
+
     /// Currencies other than the grant's own that its expenses (void or not) were paid in.
     pub fn expense_currencies(&self, grant: &Grant) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(

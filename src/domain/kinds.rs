@@ -84,10 +84,23 @@ vocabulary!(LineCategory, "budget category" {
 
 vocabulary!(
     /// IATI TransactionType 4 (expenditure) or 3 (disbursement to a partner).
+    /// What an entry of the expense table is: money paid out (IATI 4 or 3), or money that
+    /// came back (a refund or credit note), which nets spend on the day it came back.
     ExpenseKind, "expense kind" {
     Expenditure => "expenditure",
     Disbursement => "disbursement",
+    Refund => "refund",
 });
+
+impl ExpenseKind {
+    /// +1 for money paid out, -1 for money that came back: what a sum of spend multiplies by.
+    pub fn sign(self) -> rust_decimal::Decimal {
+        match self {
+            ExpenseKind::Refund => rust_decimal::Decimal::NEGATIVE_ONE,
+            _ => rust_decimal::Decimal::ONE,
+        }
+    }
+}
 
 vocabulary!(PeriodStatus, "period status" {
     Open => "open",

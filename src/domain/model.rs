@@ -193,6 +193,16 @@ pub struct NewExpense {
     /// The project's country when it has only one.
     pub country: Option<String>,
     pub description: String,
+    /// For a refund: the expense it reverses. Its line, payee, country and currency are the
+    /// defaults of the refund's own (an empty line or payee takes them).
+    pub refund_of: Option<ExpenseRef>,
+}
+
+/// An expense named by its id (`--of 25`) or, in a file, by its voucher on the same grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpenseRef {
+    Id(i64),
+    Voucher(String),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,6 +230,20 @@ pub struct Expense {
     pub description: String,
     pub recorded_at: String,
     pub void: Option<Void>,
+    /// The expense a refund reverses.
+    pub refund_of: Option<i64>,
+    /// The voided entry this one corrects (same voucher).
+    pub corrects: Option<i64>,
+    /// Whether `rate` was typed with the entry (true) or read from the rate table (false);
+    /// None when nothing was converted or the entry predates grantbook recording it.
+    pub rate_given: Option<bool>,
+}
+
+impl Expense {
+    /// The grant-currency amount as spend counts it: negative for a refund.
+    pub fn spend(&self) -> Decimal {
+        self.grant_amount * self.kind.sign()
+    }
 }
 
 /// Filters of `expense list`; `None` means any.

@@ -19,6 +19,8 @@ pub struct DonorReport<'a> {
     pub receipts: &'a [Receipt],
     /// Expenses voided that are dated in the period or were voided during it.
     pub voids: &'a [Expense],
+    /// Refunds dated in the period, each with the voucher of the expense it reverses.
+    pub refunds: &'a [(Expense, Option<String>)],
     /// Every stored rate between the grant's currency and those its expenses were paid in.
     pub rates: &'a [FxRate],
     pub prepared: NaiveDate,
@@ -109,6 +111,11 @@ pub fn donor_report(r: &DonorReport) -> Document {
         )
         .with("cash", "Cash position", Block::Record(cash))
         .with(
+            "refunds",
+            "Refunds and credit notes in the period (netted in the figures above)",
+            Block::Table(refunds_table(r)),
+        )
+        .with(
             "voids",
             "Voided in the period",
             Block::Table(voids_table(r)),
@@ -160,6 +167,30 @@ fn header(r: &DonorReport) -> Record {
             Cell::text(r.period.status.as_str()),
         );
     budget_table::with_revision(head, a).field("prepared", "Prepared on", Cell::Date(r.prepared))
+}
+
+fn refunds_table(r: &DonorReport) -> Table {
+    let mut t = Table::new(&[
+        col("voucher", "Voucher"),
+        col("date", "Dated"),
+        col("line", "Line"),
+        col("amount", "Amount"),
+        col("of_voucher", "Reverses"),
+        prose("payee", "From"),
+        detail("description", "Description"),
+    ]);
+    for (e, of) in r.refunds {
+        t.push(vec![
+            Cell::text(&e.voucher),
+            Cell::Date(e.date),
+            Cell::text(&e.line),
+            Cell::amount(e.grant_amount, &e.grant_currency),
+            Cell::optional(of.as_ref(), Cell::text),
+            Cell::text(&e.payee),
+            Cell::text(&e.description),
+        ]);
+    }
+    t
 }
 
 fn voids_table(r: &DonorReport) -> Table {

@@ -221,37 +221,52 @@ pub fn activity(
         .iter()
         .filter(|e| e.date <= as_of && e.void.is_none())
     {
-        let what = if e.description.is_empty() {
-            format!("Payment to {}", e.payee)
-        } else {
-            e.description.clone()
+        let refund = e.kind == ExpenseKind::Refund;
+        let what = match (e.description.is_empty(), refund) {
+            (false, _) => e.description.clone(),
+            (true, false) => format!("Payment to {}", e.payee),
+            (true, true) => format!("Refund from {}", e.payee),
         };
         let paid = match &e.rate {
             Some(q) if e.currency != e.grant_currency => format!(
-                "; paid {} {} at {}",
+                "; {} {} {} at {}",
+                if refund { "returned" } else { "paid" },
                 e.currency.plain(e.amount),
                 e.currency.code,
                 q.describe()
             ),
             _ => String::new(),
         };
+        // Money that came back is published as a negative transaction of the kind it reverses
+        // (IATI allows negative values for refunds and corrections), so the activity's
+        // expenditure adds up to the ledger's net spend.
+        let reversed_kind = match e.refund_of {
+            Some(id) => expenses.iter().find(|o| o.id == id).map(|o| o.kind),
+            None => None,
+        };
+        let payee = Organisation {
+            reference: String::new(),
+            kind: None,
+            name: e.payee.clone(),
+        };
+        let (provider, receiver) = if refund {
+            (payee, implementing.clone())
+        } else {
+            (implementing.clone(), payee)
+        };
         transactions.push((
             e.date,
             Transaction {
                 reference: e.voucher.clone(),
-                kind: match e.kind {
-                    ExpenseKind::Expenditure => "4",
+                kind: match reversed_kind.unwrap_or(e.kind) {
                     ExpenseKind::Disbursement => "3",
+                    ExpenseKind::Expenditure | ExpenseKind::Refund => "4",
                 },
                 date: e.date,
-                value: e.grant_amount,
+                value: e.spend(),
                 description: format!("{what} (budget line {}{paid})", e.line),
-                provider: implementing.clone(),
-                receiver: Organisation {
-                    reference: String::new(),
-                    kind: None,
-                    name: e.payee.clone(),
-                },
+                provider,
+                receiver,
             },
         ));
     }

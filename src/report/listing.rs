@@ -135,7 +135,10 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         detail("rate_quote", "Rate quote"),
         detail("description", "Description"),
         detail("void_reason", "Void reason"),
+        detail("refund_of", "Reverses"),
+        detail("corrects", "Corrects"),
     ]);
+    // A refund's amounts are shown negative, as it counts, so a column adds up to net spend.
     for e in expenses {
         t.push(vec![
             Cell::Int(e.id),
@@ -144,10 +147,10 @@ pub fn expenses(expenses: &[Expense]) -> Document {
             Cell::text(&e.line),
             Cell::text(&e.voucher),
             Cell::text(&e.payee),
-            Cell::amount(e.amount, &e.currency),
+            Cell::amount(e.amount * e.kind.sign(), &e.currency),
             Cell::text(&e.currency.code),
             Cell::optional(e.rate.clone(), Cell::Rate),
-            Cell::amount(e.grant_amount, &e.grant_currency),
+            Cell::amount(e.spend(), &e.grant_currency),
             Cell::text(&e.grant_currency.code),
             Cell::text(&e.country),
             Cell::text(if e.void.is_some() { "void" } else { "ok" }),
@@ -156,6 +159,8 @@ pub fn expenses(expenses: &[Expense]) -> Document {
             Cell::optional(e.rate.as_ref(), |q| Cell::text(&q.quote)),
             Cell::text(&e.description),
             Cell::optional(e.void.as_ref(), |v| Cell::text(&v.reason)),
+            Cell::optional(e.refund_of, Cell::Int),
+            Cell::optional(e.corrects, Cell::Int),
         ]);
     }
     Document::table("expenses", "", t)
@@ -168,7 +173,11 @@ pub fn expense(e: &Expense, title: &str) -> Document {
         .field("line", "Budget line", Cell::text(&e.line))
         .field("kind", "Kind", Cell::text(e.kind.as_str()))
         .field("date", "Date", Cell::Date(e.date))
-        .field("amount", "Amount", Cell::amount(e.amount, &e.currency))
+        .field(
+            "amount",
+            "Amount",
+            Cell::amount(e.amount * e.kind.sign(), &e.currency),
+        )
         .field("currency", "Currency", Cell::text(&e.currency.code))
         .field(
             "rate",
@@ -188,7 +197,7 @@ pub fn expense(e: &Expense, title: &str) -> Document {
         .field(
             "grant_amount",
             "In grant currency",
-            Cell::amount(e.grant_amount, &e.grant_currency),
+            Cell::amount(e.spend(), &e.grant_currency),
         )
         .field(
             "grant_currency",
@@ -209,6 +218,16 @@ pub fn expense(e: &Expense, title: &str) -> Document {
             "void_reason",
             "Void reason",
             Cell::optional(e.void.as_ref(), |v| Cell::text(&v.reason)),
+        )
+        .field(
+            "refund_of",
+            "Reverses expense",
+            Cell::optional(e.refund_of, Cell::Int),
+        )
+        .field(
+            "corrects",
+            "Corrects expense",
+            Cell::optional(e.corrects, Cell::Int),
         );
     Document::record("expense", title, r)
 }

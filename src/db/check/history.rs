@@ -118,8 +118,10 @@ pub(super) fn audit_totals(conn: &Connection) -> Result<CheckOutcome> {
         Ok(())
     };
     let mut added = conn.prepare(
-        "SELECT id, json_extract(after, '$.grant'), json_extract(after, '$.grant_amount')
-         FROM audit_log WHERE entity = 'expense' AND action = 'add'",
+        "SELECT id, json_extract(after, '$.grant'),
+                CASE json_extract(after, '$.kind') WHEN 'refund' THEN '-' ELSE '' END
+                || json_extract(after, '$.grant_amount')
+         FROM audit_log WHERE entity = 'expense' AND action IN ('add', 'correct')",
     )?;
     let mut rows = added.query([])?;
     while let Some(r) = rows.next()? {
@@ -143,7 +145,7 @@ pub(super) fn audit_totals(conn: &Connection) -> Result<CheckOutcome> {
     let mut held = conn.prepare(
         "SELECT g.reference, g.currency, c.minor_units, coalesce(e.n, 0), coalesce(e.total, 0)
          FROM grant_agreement g JOIN currency c ON c.code = g.currency
-         LEFT JOIN (SELECT grant_id, count(*) AS n, sum(grant_amount_minor) AS total
+         LEFT JOIN (SELECT grant_id, count(*) AS n, sum(spend_minor) AS total
                     FROM expense NOT INDEXED GROUP BY grant_id) e ON e.grant_id = g.id
          ORDER BY g.reference",
     )?;
