@@ -51,6 +51,7 @@ fn generated(count: usize) -> Vec<NewExpense> {
                 voucher: format!("GEN-{i:05}"),
                 country: None,
                 description: format!("Generated expense {i}"),
+                refund_of: None,
             }
         })
         .collect()

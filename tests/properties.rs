@@ -95,6 +95,7 @@ fn new_expense(i: usize, (line, minor, in_mad, day): (usize, i64, bool, u32)) ->
         voucher: format!("V-{i}"),
         country: None,
         description: String::new(),
+        refund_of: None,
     }
 }
 

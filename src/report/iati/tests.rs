@@ -45,6 +45,9 @@ fn expense(id: i64, date: &str, kind: ExpenseKind, void: bool) -> Expense {
             at: "2021-05-01T00:00:00Z".into(),
             reason: "duplicate".into(),
         }),
+        refund_of: None,
+        corrects: None,
+        rate_given: Some(false),
     }
 }
 
