@@ -142,7 +142,7 @@ fn cases() -> Vec<Case> {
         (
             "negative amount",
             expense(&[("--amount", "-5")]),
-            "\"-5\": must not be negative",
+            "\"-5\" is negative; money that came back is a refund",
         ),
         (
             "zero amount",

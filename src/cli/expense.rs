@@ -133,6 +133,11 @@ pub struct ExpenseArgs {
     #[arg(skip)]
     #[serde(default)]
     pub refund_of: String,
+    /// In a ledger's export only: `true` when this entry corrects the voided one with its
+    /// voucher
+    #[arg(skip)]
+    #[serde(default)]
+    pub corrects: String,
 }
 
 fn expenditure() -> String {

@@ -92,6 +92,7 @@ impl RefundArgs {
             kind: ExpenseKind::Refund.as_str().to_string(),
             of: self.of,
             refund_of: String::new(),
+            corrects: String::new(),
         }
         .parse()
     }
@@ -169,6 +170,7 @@ impl CorrectArgs {
             kind: keep(&self.kind, original.kind.as_str()),
             of: original.refund_of,
             refund_of: String::new(),
+            corrects: String::new(),
         }
         .parse()
     }

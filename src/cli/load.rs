@@ -286,15 +286,19 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     read.push(tables.each("receipts", |r: ReceiptArgs| {
         ledger.add_receipt(&r.parse()?).map(drop)
     })?);
-    let summary = load_expenses(ledger, tables)?;
+    // Voids are read first and made as the expenses load: a corrected entry is voided just
+    // before its correction (which has the same voucher) arrives, the rest after the last row.
+    let mut voids = Vec::new();
     read.push(tables.each("voids", |r: VoidRow| {
-        let expense = ledger.expense_by_voucher(r.grant.trim(), r.voucher.trim())?;
-        let reason = text::required("reason", &r.reason, 500).map_err(field("reason"))?;
-        let when = super::input::given_timestamp(&r.voided_at).map_err(field("voided_at"))?;
-        ledger
-            .void_expense(expense.id, &reason, when.as_deref())
-            .map(drop)
+        voids.push(PendingVoid {
+            grant: text::code("grant", &r.grant).map_err(field("grant"))?,
+            voucher: text::required("voucher", &r.voucher, 60).map_err(field("voucher"))?,
+            reason: text::required("reason", &r.reason, 500).map_err(field("reason"))?,
+            at: super::input::given_timestamp(&r.voided_at).map_err(field("voided_at"))?,
+        });
+        Ok(())
     })?);
+    let summary = load_expenses(ledger, tables, voids)?;
     for (grant, code) in to_close {
         ledger.set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
     }
@@ -341,14 +345,62 @@ fn load_revisions(ledger: &mut Ledger, tables: &Tables) -> Result<Option<FileRea
 }
 
 /// Expenses through the bulk importer: a million rows load at import speed.
-fn load_expenses(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
+/// A void `import DIR` makes while it loads the expenses.
+struct PendingVoid {
+    grant: String,
+    voucher: String,
+    reason: String,
+    at: Option<String>,
+}
+
+/// A row of an exported ledger's expenses: the columns of `expense import` and `corrects`.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+struct LedgerExpense(ExpenseArgs);
+
+impl CsvRow for LedgerExpense {
+    const REQUIRED: &'static [&'static str] = ExpenseArgs::REQUIRED;
+    const OPTIONAL: &'static [&'static str] = &[
+        "currency",
+        "rate",
+        "rate_base",
+        "force_rate",
+        "country",
+        "description",
+        "kind",
+        "refund_of",
+        "corrects",
+    ];
+}
+
+fn load_expenses(
+    ledger: &mut Ledger,
+    tables: &Tables,
+    mut voids: Vec<PendingVoid>,
+) -> Result<ImportSummary> {
     let mut input = tables.open("expenses")?;
     let source = input
         .as_ref()
         .map_or("expenses.csv".to_string(), |i| i.label().to_string());
     ledger.import_expenses(&source, false, |import| {
         if let Some(input) = input.as_mut() {
-            input.rows(|row: ExpenseArgs, _| import.add(&row.parse()?).map(drop))?;
+            input.rows(|LedgerExpense(row): LedgerExpense, _| {
+                let new = row.parse()?;
+                let mut corrects = None;
+                if let Some(holder) = import.live_holder(&new.grant, &new.voucher)?
+                    && let Some(i) = voids
+                        .iter()
+                        .position(|v| v.grant == new.grant && v.voucher == new.voucher)
+                {
+                    let v = voids.remove(i);
+                    import.void(&v.grant, &v.voucher, &v.reason, v.at.as_deref())?;
+                    corrects = (row.corrects.trim() == "true").then_some(holder.id);
+                }
+                import.add_correcting(&new, corrects).map(drop)
+            })?;
+        }
+        for v in &voids {
+            import.void(&v.grant, &v.voucher, &v.reason, v.at.as_deref())?;
         }
         Ok(input.map(|i| i.sha256()))
     })

@@ -52,11 +52,8 @@ impl Ledger {
                 )?;
             }
             refuse_with_live_refunds(conn, &before, "correct")?;
-            conn.execute(
-                "UPDATE expense SET voided_at = ?1, void_reason = ?2 WHERE id = ?3",
-                rusqlite::params![w.at, format!("corrected: {reason}"), id],
-            )?;
             let mut book = ExpenseBook::new(conn)?;
+            book.void(id, &format!("corrected: {reason}"), &w.at)?;
             let mut checked = book.check(corrected)?;
             checked.corrects = Some(id);
             let new_id = book.insert(&checked, &w.at)?;

@@ -166,10 +166,11 @@ impl<'c> ExpenseBook<'c> {
         };
         // Money that comes back in the currency it was paid in comes back at the rate it was
         // paid at, so a refund of the whole expense takes back exactly what it counted.
-        let same_money =
-            original.filter(|o| o.currency.code == currency.code && new.rate.is_none());
+        let same_money = original.filter(|o| {
+            o.currency.code == currency.code && (new.rate.is_none() || at_its_rate(new, o, grant))
+        });
         let (quote, fx_source) = match same_money {
-            Some(o) => (o.rate.clone(), o.rate.as_ref().map(|_| "stored")),
+            Some(o) => (o.rate.clone(), o.rate.as_ref().and(source_of(o))),
             None => {
                 let quote = self.quote(grant, &currency, new)?;
                 let source = quote.as_ref().map(|_| {
@@ -315,6 +316,14 @@ impl<'c> ExpenseBook<'c> {
             ))?
             .query_row(params![grant.id, voucher], expense_from_row)
             .optional()?)
+    }
+
+    /// Mark expense `id` void as of `at`: the one change the schema lets an expense have.
+    pub fn void(&self, id: i64, reason: &str, at: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE expense SET voided_at = ?1, void_reason = ?2 WHERE id = ?3")?
+            .execute(params![at, reason, id])?;
+        Ok(())
     }
 
     /// Whether `expense` was written by this book (an earlier row of the same import).
@@ -506,6 +515,22 @@ fn converted(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> 
     }
     check_within_limit(&format!("{what} in {}:", to.code), result)?;
     Ok(result)
+}
+
+/// Whether a refund given with a rate names exactly the quote its expense was converted at (an
+/// export of the ledger writes every quote out, so a refund read back from it gives one).
+fn at_its_rate(new: &NewExpense, original: &Expense, grant: &Grant) -> bool {
+    let base = new.rate_base.as_deref().unwrap_or(&grant.currency.code);
+    original
+        .rate
+        .as_ref()
+        .is_some_and(|q| Some(q.rate) == new.rate && q.base == base)
+}
+
+/// Where an entry's quote came from, as the `fx_source` column says it.
+fn source_of(e: &Expense) -> Option<&'static str> {
+    e.rate_given
+        .map(|given| if given { "given" } else { "stored" })
 }
 
 /// A refund takes back at most what is left of the expense it reverses: in the grant's

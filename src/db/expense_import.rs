@@ -8,8 +8,9 @@ use rust_decimal::Decimal;
 
 use super::Ledger;
 use super::expense_book::ExpenseBook;
+use super::expenses::{expense_key, find_expense};
 use crate::domain::{Expense, ImportSummary, ImportedGrant, NewExpense};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// What became of one row.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub struct ExpenseImport<'c> {
     summary: ImportSummary,
     by_grant: BTreeMap<String, ImportedGrant>,
     already_recorded: u64,
+    /// Entries voided while the import restores a ledger, as they stood before, for the audit.
+    voided: Vec<Expense>,
 }
 
 impl ExpenseImport<'_> {
@@ -42,6 +45,37 @@ impl ExpenseImport<'_> {
     /// Check one row and record it; an error leaves the import going (so every bad row can be
     /// reported) but the caller must then fail the import, which writes nothing.
     pub fn add(&mut self, new: &NewExpense) -> Result<Added> {
+        self.add_correcting(new, None)
+    }
+
+    /// The live entry holding `voucher` on grant `reference`, if any.
+    pub fn live_holder(&mut self, reference: &str, voucher: &str) -> Result<Option<Expense>> {
+        let open = self.book.grant(reference)?;
+        self.book.recorded(&open.grant, voucher)
+    }
+
+    /// Void the live entry holding `voucher` on grant `reference`, with the reason and time
+    /// an exported ledger recorded (`import DIR` restores voids and corrections in the order
+    /// they happened, so a corrected voucher is free again before its correction arrives).
+    pub fn void(
+        &mut self,
+        reference: &str,
+        voucher: &str,
+        reason: &str,
+        at: Option<&str>,
+    ) -> Result<()> {
+        let holder = self.live_holder(reference, voucher)?.ok_or_else(|| {
+            Error::invalid(format!(
+                "grant {reference} has no live expense with voucher {voucher:?} to void"
+            ))
+        })?;
+        self.book.void(holder.id, reason, at.unwrap_or(&self.at))?;
+        self.voided.push(holder);
+        Ok(())
+    }
+
+    /// [`ExpenseImport::add`], the row being the correction of voided entry `corrects`.
+    pub fn add_correcting(&mut self, new: &NewExpense, corrects: Option<i64>) -> Result<Added> {
         if self.skip_duplicates
             && let Ok(open) = self.book.grant(&new.grant)
             && let Some(earlier) = self.book.recorded(&open.grant, &new.voucher)?
@@ -57,7 +91,8 @@ impl ExpenseImport<'_> {
                 differs: difference(new, &earlier),
             });
         }
-        let checked = self.book.check(new)?;
+        let mut checked = self.book.check(new)?;
+        checked.corrects = corrects;
         let id = match self.book.insert(&checked, &self.at) {
             Ok(id) => id,
             Err(e) => {
@@ -123,6 +158,7 @@ impl Ledger {
                 },
                 by_grant: BTreeMap::new(),
                 already_recorded: 0,
+                voided: Vec::new(),
             };
             let sha256 = feed(&mut import)?;
             w.conn().execute_batch(&closed_period_guard)?;
@@ -131,6 +167,16 @@ impl Ledger {
             summary.grants = import.by_grant.into_values().collect();
             if summary.recorded > 0 {
                 w.audit("import", "expense", source, None::<&()>, Some(&summary))?;
+            }
+            for before in &import.voided {
+                let after = find_expense(w.conn(), before.id)?;
+                w.audit(
+                    "void",
+                    "expense",
+                    &expense_key(&after),
+                    Some(before),
+                    Some(&after),
+                )?;
             }
             Ok(summary)
         })

@@ -77,10 +77,7 @@ impl Ledger {
             let grant = lookup::grant(conn, &before.grant)?;
             refuse_closed_period(conn, &grant, before.date, "void an expense dated")?;
             refuse_with_live_refunds(conn, &before, "void")?;
-            conn.execute(
-                "UPDATE expense SET voided_at = ?1, void_reason = ?2 WHERE id = ?3",
-                params![at, reason, id],
-            )?;
+            ExpenseBook::new(conn)?.void(id, reason, at)?;
             let after = find_expense(conn, id)?;
             w.audit(
                 "void",

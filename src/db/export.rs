@@ -154,15 +154,21 @@ const TABLES: &[TableSpec] = &[
             "country",
             "description",
             "kind",
+            "refund_of",
+            "corrects",
         ],
         money: &[3],
         // The quote used is written out as stored, either way round, and marked forced: the
         // import then stores exactly the same quote whatever the rate table says by then (a
-        // rate added or replaced since would otherwise convert history anew).
+        // rate added or replaced since would otherwise convert history anew). A refund names
+        // the voucher it reverses; a correction is marked, and `import DIR` voids the entry it
+        // corrects (listed in voids, with the same voucher) just before loading it.
         sql: "SELECT g.reference, l.code, e.date, e.amount_minor, ec.minor_units, e.currency,
                   coalesce(e.fx_rate, ''), coalesce(e.fx_base, ''),
                   CASE WHEN e.fx_rate IS NULL THEN '' ELSE 'true' END,
-                  e.payee, e.voucher, e.country, e.description, e.kind
+                  e.payee, e.voucher, e.country, e.description, e.kind,
+                  coalesce((SELECT o.voucher FROM expense o WHERE o.id = e.refund_of), ''),
+                  CASE WHEN e.corrects IS NULL THEN '' ELSE 'true' END
               FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
               JOIN budget_line l ON l.id = e.line_id JOIN currency ec ON ec.code = e.currency
               ORDER BY e.id",
