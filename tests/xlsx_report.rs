@@ -95,6 +95,7 @@ fn donor_report_workbook_equals_its_csv() {
         "lines",
         "indirect",
         "cash",
+        "refunds",
         "voids",
         "rate_changes",
     ];
