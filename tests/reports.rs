@@ -170,7 +170,10 @@ fn donor_report_of_2021_q3_figure_by_figure_in_three_formats() {
     assert_eq!(json["cash"]["cash_balance"], "65195.67");
 
     // The duplicate transport list of 29 September was voided.
-    assert!(refunds.is_empty(), "no refund in the demo's Q3: {refunds:?}");
+    assert!(
+        refunds.is_empty(),
+        "no refund in the demo's Q3: {refunds:?}"
+    );
     assert_eq!(voids.len(), 1);
     assert_eq!(field(&voids[0], "voucher"), "MA-2021-0023");
     // The MAD rate moved on 1 July, 1 August and 1 September (fixtures/fx_rates.csv).

@@ -199,6 +199,21 @@ impl ExpenseArgs {
         }
         // A refund of a recorded expense takes its line and payee when they are left out.
         let linked = kind == ExpenseKind::Refund && refund_of.is_some();
+        if kind == ExpenseKind::Refund
+            && !linked
+            && (self.line.trim().is_empty() || self.payee.trim().is_empty())
+        {
+            return Err(Error::invalid(
+                "a refund that reverses no recorded expense needs a line and a payee (who paid \
+                 the money back); or name the expense it reverses with --of ID (in a file, \
+                 refund_of and its voucher)",
+            )
+            .in_field(if self.line.trim().is_empty() {
+                "line"
+            } else {
+                "payee"
+            }));
+        }
         let line = match self.line.trim() {
             "" if linked => String::new(),
             line => text::code("budget line code", line).map_err(field("line"))?,
@@ -236,26 +251,13 @@ impl ExpenseArgs {
     }
 
     /// A row of an accounting system's export, where a credit note is a negative amount: with
-    /// `--credits-as-refunds` it is read as a refund of the amount without its sign.
-    fn credit_as_refund(&mut self) -> Result<()> {
+    /// `--credits-as-refunds` it is read as a refund of the amount without its sign, whatever
+    /// kind the row gives (a negative expenditure or disbursement is money that came back).
+    fn credit_as_refund(&mut self) {
         if let Some(unsigned) = self.amount.trim().strip_prefix('-') {
-            match self.kind.trim() {
-                "" => {}
-                kind if kind.eq_ignore_ascii_case("refund") => {}
-                kind => {
-                    return Err(Error::invalid(format!(
-                        "amount {:?} is negative but kind is {kind:?}; with \
-                         --credits-as-refunds a negative amount is a refund: leave kind empty \
-                         or write refund",
-                        self.amount
-                    ))
-                    .in_field("kind"));
-                }
-            }
             self.amount = unsigned.to_string();
             self.kind = ExpenseKind::Refund.as_str().to_string();
         }
-        Ok(())
     }
 }
 
@@ -356,7 +358,7 @@ fn import(
         .import_expenses(&label, skip_duplicates, |import| {
             let read = csv.rows(|mut row: ExpenseArgs, place| {
                 if credits_as_refunds {
-                    row.credit_as_refund()?;
+                    row.credit_as_refund();
                 }
                 if let Added::Skipped { differs: Some(how) } = import.add(&row.parse()?)? {
                     differing_count += 1;

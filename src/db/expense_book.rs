@@ -155,14 +155,7 @@ impl<'c> ExpenseBook<'c> {
         };
         let payee = match (new.payee.is_empty(), original) {
             (true, Some(o)) => o.payee.clone(),
-            (true, None) => {
-                return Err(Error::invalid(
-                    "a refund that reverses no recorded expense needs a payee (who paid the \
-                     money back) and a line; or name the expense with --of",
-                )
-                .in_field("payee"));
-            }
-            (false, _) => new.payee.clone(),
+            _ => new.payee.clone(),
         };
         // Money that comes back in the currency it was paid in comes back at the rate it was
         // paid at, so a refund of the whole expense takes back exactly what it counted.
