@@ -221,4 +221,137 @@ proptest! {
             prop_assert!(usd.to_minor(amount).is_ok());
         }
     }
+
+    #[test]
+    fn refunding_a_whole_expense_reports_exactly_as_voiding_it(
+        expenses in prop::collection::vec(expense_strategy(), 1..12),
+        pick in any::<prop::sample::Index>(),
+        in_parts in any::<bool>(),
+    ) {
+        let chosen = pick.index(expenses.len());
+        let (voided, refunded) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (mut a, mut b) = (ledger(&voided), ledger(&refunded));
+        let mut ids = Vec::new();
+        for (i, e) in expenses.iter().enumerate() {
+            ids.push(a.add_expense(&new_expense(i, *e)).unwrap().id);
+            b.add_expense(&new_expense(i, *e)).unwrap();
+        }
+        a.void_expense(ids[chosen], "refunded in full", None).unwrap();
+        // The money comes back on the day it went out, in one refund or in two parts whose
+        // second takes back the exact remainder.
+        let original = new_expense(chosen, expenses[chosen]);
+        let first = if in_parts && expenses[chosen].1 > 1 {
+            Decimal::new(expenses[chosen].1 / 2, 2)
+        } else {
+            original.amount
+        };
+        let mut refund = NewExpense {
+            kind: ExpenseKind::Refund,
+            amount: first,
+            voucher: "R-1".into(),
+            refund_of: Some(ExpenseRef::Id(ids[chosen])),
+            ..original.clone()
+        };
+        b.add_expense(&refund).unwrap();
+        if first < original.amount {
+            refund.amount = original.amount - first;
+            refund.voucher = "R-2".into();
+            b.add_expense(&refund).unwrap();
+        }
+        prop_assert_eq!(spent(&b), spent(&a));
+        prop_assert_eq!(reports(&b), reports(&a), "the same burn and budget reports");
+    }
+
+    #[test]
+    fn every_report_nets_refunds_exactly(
+        expenses in prop::collection::vec(expense_strategy(), 1..15),
+        refunds in prop::collection::vec((any::<prop::sample::Index>(), 1i64..100, 0u32..30), 0..8),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = ledger(&dir);
+        let mut paid = Vec::new();
+        let mut expected = Decimal::ZERO;
+        for (i, e) in expenses.iter().enumerate() {
+            let stored = l.add_expense(&new_expense(i, *e)).unwrap();
+            expected += stored.grant_amount;
+            paid.push((stored, Decimal::ZERO));
+        }
+        for (n, (pick, percent, days_later)) in refunds.iter().enumerate() {
+            let (original, back) = &mut paid[pick.index(expenses.len())];
+            // Up to what is left, never after the end of the grant.
+            let amount = (original.amount * Decimal::new(*percent, 2))
+                .round_dp_with_strategy(2, RoundingStrategy::ToZero)
+                .min(original.amount - *back);
+            let date = (original.date + chrono::Days::new(*days_later as u64)).min(date(AS_OF));
+            if amount.is_zero() {
+                continue;
+            }
+            let refund = l.add_expense(&NewExpense {
+                grant: G.into(),
+                line: String::new(),
+                kind: ExpenseKind::Refund,
+                date,
+                amount,
+                currency: None,
+                rate: None,
+                rate_base: None,
+                force_rate: false,
+                payee: String::new(),
+                voucher: format!("R-{n}"),
+                country: None,
+                description: String::new(),
+                refund_of: Some(ExpenseRef::Id(original.id)),
+            }).unwrap();
+            prop_assert_eq!(refund.line.clone(), original.line.clone());
+            prop_assert!(refund.grant_amount <= original.grant_amount);
+            *back += amount;
+            expected -= refund.grant_amount;
+        }
+        let (grant_spent, lines_spent) = spent(&l);
+        prop_assert_eq!(grant_spent, expected);
+        prop_assert_eq!(lines_spent, expected);
+        let (_, (burn_spent, budget_total, line_sum)) = reports(&l);
+        prop_assert_eq!(burn_spent, expected);
+        prop_assert_eq!(budget_total, expected);
+        prop_assert_eq!(line_sum, expected);
+        // Each expense refunded in full nets to exactly zero, whatever the rounding of its parts.
+        for (original, back) in &paid {
+            if *back == original.amount {
+                let left: Decimal = l
+                    .expenses(&ExpenseFilter { grant: Some(G.into()), ..Default::default() })
+                    .unwrap()
+                    .iter()
+                    .filter(|e| e.id == original.id || e.refund_of == Some(original.id))
+                    .map(|e| e.spend())
+                    .sum();
+                prop_assert_eq!(left, Decimal::ZERO);
+            }
+        }
+    }
+
+    #[test]
+    fn correcting_is_voiding_and_adding_again(
+        expenses in prop::collection::vec(expense_strategy(), 1..12),
+        pick in any::<prop::sample::Index>(),
+        corrected in expense_strategy(),
+    ) {
+        let chosen = pick.index(expenses.len());
+        prop_assume!(corrected != expenses[chosen], "a correction must change something");
+        let (one, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (mut a, mut b) = (ledger(&one), ledger(&other));
+        let mut ids = Vec::new();
+        for (i, e) in expenses.iter().enumerate() {
+            ids.push(a.add_expense(&new_expense(i, *e)).unwrap().id);
+            b.add_expense(&new_expense(i, *e)).unwrap();
+        }
+        // The corrected entry keeps the voucher: the voided one frees it.
+        let fixed = new_expense(chosen, corrected);
+        let (old, new) = a.correct_expense(ids[chosen], &fixed, "typo").unwrap();
+        prop_assert!(old.void.is_some());
+        prop_assert_eq!(new.corrects, Some(old.id));
+        b.void_expense(ids[chosen], "typo", None).unwrap();
+        b.add_expense(&fixed).unwrap();
+        prop_assert_eq!(spent(&a), spent(&b));
+        prop_assert_eq!(reports(&a), reports(&b), "the same burn and budget reports");
+    }
 }
