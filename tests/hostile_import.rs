@@ -250,11 +250,19 @@ fn fx_import() {
                 .collect();
             k
         };
+        // So is a rate held against an earlier row of its pair (more than 20 % away, or
+        // upside down): the ledger's rule, not the cell's syntax.
+        let pair = |r: &Vec<Val>| key(r)[..2].to_vec();
         for i in 1..rows.len() {
             if rows[..i].iter().any(|r| key(r) == key(&rows[i]))
                 && rows[i][3].verdict == Verdict::Ok
             {
                 rows[i][3].verdict = Verdict::Either;
+            }
+            if rows[..i].iter().any(|r| pair(r) == pair(&rows[i]))
+                && rows[i][2].verdict == Verdict::Ok
+            {
+                rows[i][2].verdict = Verdict::Either;
             }
         }
         let (out, expect) = import(&case, &["fx", "import"], &header, &rows, &tail);

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use grantbook::cli::report;
-use grantbook::db::{GrantFilter, Ledger};
+use grantbook::db::{GrantFilter, Ledger, RateGuard};
 use grantbook::domain::money::parse_amount;
 use grantbook::domain::*;
 use grantbook::render;
@@ -70,6 +70,7 @@ fn ledger(dir: &tempfile::TempDir) -> Ledger {
             source: String::new(),
         },
         false,
+        RateGuard::Checked { force: false },
     )
     .unwrap();
     l

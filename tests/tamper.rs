@@ -45,6 +45,7 @@ fn a_ledger_grantbook_wrote_passes_every_check() {
         "grant_dates",
         "line_grants",
         "conversion",
+        "stored_rates",
         "closed_periods",
         "audit_totals",
         "audit_chain",
@@ -114,13 +115,19 @@ fn each_edit_behind_the_back_is_found_with_its_row() {
         &format!("period {JAPAN} 2021-Q1"),
         "is open, but the audit log says it was last closed",
     );
+    // Moved to 2019, expense 6 is before the first USD/MAD rate it was converted at.
+    has(
+        "stored_rates",
+        "expense #6",
+        "holds no rate between MAD and USD in force then",
+    );
     // The cent added to expense 5 no longer adds up to what the audit log recorded.
     has(
         "audit_totals",
         &format!("grant {JAPAN}"),
         "totalling 114780.39 USD; the audit log recorded 47 totalling 114780.38 USD",
     );
-    assert_eq!(found.len(), 7, "{found:#?}");
+    assert_eq!(found.len(), 8, "{found:#?}");
 }
 
 #[test]

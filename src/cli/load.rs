@@ -17,7 +17,7 @@ use super::json_input::json_as_csv;
 use super::money::{RateArgs, ReceiptArgs};
 use super::parties::{DonorArgs, ProjectArgs};
 use super::period::PeriodArgs;
-use crate::db::{Ledger, LineChange, table_columns};
+use crate::db::{Ledger, LineChange, RateGuard, table_columns};
 use crate::domain::{GrantStatus, ImportSummary, NewLine, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
@@ -281,7 +281,10 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         Ok(())
     })?);
     read.push(tables.each("fx_rates", |r: RateArgs| {
-        ledger.set_rate(&r.parse()?, false).map(drop)
+        // As stored: each rate passed the jump guard when first entered (see RateGuard).
+        ledger
+            .set_rate(&r.parse()?, false, RateGuard::Loaded)
+            .map(drop)
     })?);
     read.push(tables.each("receipts", |r: ReceiptArgs| {
         ledger.add_receipt(&r.parse()?).map(drop)

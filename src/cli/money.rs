@@ -3,9 +3,11 @@
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
-use super::Context;
 use super::csv_input::{CsvRow, ImportArgs, import_all};
-use super::input::{given, past_date};
+use super::input::{flag, given, past_date};
+use super::{Context, note};
+use crate::db::RateGuard;
+use crate::domain::fx::{StoredRate, stale_spans};
 use crate::domain::money::{check_positive, parse_decimal};
 use crate::domain::{FxRate, NewReceipt, parse_date, text};
 use crate::error::{Result, field};
@@ -25,8 +27,8 @@ pub enum FxCommand {
         #[arg(long)]
         replace: bool,
     },
-    /// Import rates from a CSV file (columns from,to,rate,valid_from and optionally source),
-    /// all or none
+    /// Import rates from a CSV file (columns from,to,rate,valid_from and optionally source,
+    /// force_rate), all or none
     #[command(after_help = "Example:\n  grantbook fx import un-rates-2021.csv\n  \
                             grantbook fx import --replace --delimiter ';' corrected-rates.csv")]
     Import {
@@ -62,11 +64,15 @@ pub struct RateArgs {
     #[arg(long, default_value = "")]
     #[serde(default)]
     pub source: String,
+    /// Accept a rate more than 20 % away from the pair's stored rate in force on its date
+    #[arg(long)]
+    #[serde(default, deserialize_with = "flag")]
+    pub force_rate: bool,
 }
 
 impl CsvRow for RateArgs {
     const REQUIRED: &'static [&'static str] = &["from", "to", "rate", "valid_from"];
-    const OPTIONAL: &'static [&'static str] = &["source"];
+    const OPTIONAL: &'static [&'static str] = &["source", "force_rate"];
 }
 
 impl RateArgs {
@@ -82,6 +88,13 @@ impl RateArgs {
             rate,
             source: text::optional("source", &self.source, 200).map_err(field("source"))?,
         })
+    }
+
+    /// The rate as typed, held against its pair's stored rate as `--force-rate` says.
+    fn guard(&self) -> RateGuard {
+        RateGuard::Checked {
+            force: self.force_rate,
+        }
     }
 }
 
@@ -156,22 +169,68 @@ impl ReceiptArgs {
 pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
     match command {
         FxCommand::Set { rate, replace } => {
-            let stored = ctx.ledger.set_rate(&rate.parse()?, replace)?;
-            ctx.show(&listing::rates(&[stored], "Recorded rate"))
+            let stored = ctx.ledger.set_rate(&rate.parse()?, replace, rate.guard())?;
+            name_stale(&stored);
+            ctx.show(&listing::rates(&[stored.rate], "Recorded rate"))
         }
         FxCommand::Import { input, replace } => {
             let stored = import_all(
                 &mut ctx.ledger,
                 &input,
                 "fx_rate",
-                |ledger, row: RateArgs| ledger.set_rate(&row.parse()?, replace),
+                |ledger, row: RateArgs| ledger.set_rate(&row.parse()?, replace, row.guard()),
             )?;
-            ctx.show(&listing::rates(&stored, "Imported rates"))
+            stored.iter().for_each(name_stale);
+            let rates: Vec<FxRate> = stored.into_iter().map(|s| s.rate).collect();
+            ctx.show(&listing::rates(&rates, "Imported rates"))
         }
         FxCommand::List { currency } => {
             let currency = currency.as_deref().map(text::currency).transpose()?;
             ctx.show(&listing::rates(&ctx.ledger.rates(currency.as_deref())?, ""))
         }
+    }
+}
+
+/// How many expenses converted at a replaced rate are named one by one.
+const STALE_SHOWN: usize = 10;
+
+/// Name on stderr the live expenses still converted at a rate just replaced, with their grant
+/// amount now and at the corrected rate, and the command that converts them again.
+fn name_stale(stored: &StoredRate) {
+    let (Some(old), count) = (&stored.replaced, stored.stale.len()) else {
+        return;
+    };
+    let (what, keep, them) = match count {
+        0 => return,
+        1 => ("1 live expense was".to_string(), "keeps", "it"),
+        n => (format!("{n} live expenses were"), "keep", "them"),
+    };
+    note(&format!(
+        "{what} converted at the replaced rate {} (from {}) and {keep} it until converted again:",
+        old.quote().describe(),
+        old.valid_from
+    ));
+    let corrected = stored.rate.quote().describe();
+    for s in stored.stale.iter().take(STALE_SHOWN) {
+        let currency = &s.grant_currency;
+        eprintln!(
+            "  expense #{} (voucher {}, {}, grant {}): {} {} now, {} {} at {corrected}",
+            s.id,
+            s.voucher,
+            s.date,
+            s.grant,
+            currency.plain(s.now),
+            currency.code,
+            currency.plain(s.corrected),
+            currency.code
+        );
+    }
+    if count > STALE_SHOWN {
+        eprintln!("  ... and {} more", count - STALE_SHOWN);
+    }
+    eprintln!("  to convert {them} again at the corrected rate, run:");
+    for (grant, from, to) in stale_spans(&stored.stale) {
+        eprintln!("  grantbook expense reprice --grant {grant} --from {from} --to {to}");
     }
 }
 

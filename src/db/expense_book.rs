@@ -12,7 +12,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use rust_decimal::Decimal;
 
 use super::expenses::{EXPENSE_SELECT, expense_from_row, find_expense};
-use super::fx::pair_history;
+use super::fx::RateTable;
 use super::lookup;
 use super::parties::project_countries;
 use super::periods::{closed_periods, closed_refusal};
@@ -64,8 +64,7 @@ pub(super) struct ExpenseBook<'c> {
     lines: HashMap<(i64, String), i64>,
     currencies: HashMap<String, Currency>,
     countries: HashSet<String>,
-    /// Every stored rate of a currency pair (asked as from → to), oldest first.
-    rates: HashMap<(String, String), Vec<FxRate>>,
+    rates: RateTable<'c>,
     /// Expenses with a larger id were written by this book, not found in the ledger.
     last_id_before: i64,
 }
@@ -80,7 +79,7 @@ impl<'c> ExpenseBook<'c> {
             lines: HashMap::new(),
             currencies: HashMap::new(),
             countries: HashSet::new(),
-            rates: HashMap::new(),
+            rates: RateTable::new(conn),
             last_id_before,
         })
     }
@@ -461,17 +460,9 @@ impl<'c> ExpenseBook<'c> {
         })
     }
 
-    /// The stored rate between two currencies in force on `date`, as `fx::rate_on` finds it:
-    /// the latest valid from on or before the date, the pair as asked winning a tie.
+    /// The stored rate between two currencies in force on `date`.
     fn stored_quote(&mut self, from: &str, to: &str, date: NaiveDate) -> Result<Option<Quote>> {
-        let key = (from.to_string(), to.to_string());
-        if !self.rates.contains_key(&key) {
-            let history = pair_history(self.conn, from, to)?;
-            self.rates.insert(key.clone(), history);
-        }
-        let history = &self.rates[&key];
-        let in_force = history.partition_point(|r| r.valid_from <= date);
-        Ok(in_force.checked_sub(1).map(|i| history[i].quote()))
+        Ok(self.rates.in_force(from, to, date)?.map(FxRate::quote))
     }
 }
 

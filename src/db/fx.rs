@@ -1,18 +1,41 @@
 //! Exchange rates: a quote per currency pair, valid from a date until the next one.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Ledger;
+use super::expenses::{EXPENSE_SELECT, expense_from_row};
 use super::lookup::{self, decimal};
 use crate::domain::FxRate;
-use crate::domain::fx::inverse;
-use crate::error::{Error, Result};
+use crate::domain::fx::{
+    StaleConversion, StoredRate, check_against_stored, convert, inverse, neighbour,
+};
+use crate::error::{Error, Result, field};
+
+/// How a new rate is held against its pair's stored rate in force on its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateGuard {
+    /// Typed or imported by hand: as `expense add --rate`, more than 20 % away is refused
+    /// unless `force`, and a rate nearer the stored one upside down is refused always.
+    Checked { force: bool },
+    /// A ledger's own rates loaded back (`import DIR`, the demo): each was checked when first
+    /// stored, and replayed in the export's order one may meet another neighbour than it had
+    /// (a rate replaced since, one added before an older one).
+    Loaded,
+}
 
 impl Ledger {
     /// Store a rate. An existing rate for the same pair and date is replaced only when
-    /// `replace` is set; expenses already recorded keep the rate they used.
-    pub fn set_rate(&mut self, rate: &FxRate, replace: bool) -> Result<FxRate> {
+    /// `replace` is set; expenses already recorded keep the rate they used, and those still
+    /// converted at the replaced rate are returned with it.
+    pub fn set_rate(
+        &mut self,
+        rate: &FxRate,
+        replace: bool,
+        guard: RateGuard,
+    ) -> Result<StoredRate> {
         self.write(|w| {
             let conn = w.conn();
             lookup::currency(conn, &rate.base)?;
@@ -26,14 +49,21 @@ impl Ledger {
             refuse_reversed_pair(conn, rate)?;
             let key = format!("{}/{} {}", rate.base, rate.quote, rate.valid_from);
             let existing = find(conn, &rate.base, &rate.quote, rate.valid_from)?;
-            match (&existing, replace) {
-                (Some(old), false) => {
-                    return Err(Error::invalid(format!(
-                        "a rate 1 {} = {} {} from {} already exists; add --replace to change it",
-                        old.base, old.rate, old.quote, old.valid_from
-                    )));
-                }
-                (Some(_), true) => {
+            if let (Some(old), false) = (&existing, replace) {
+                return Err(Error::invalid(format!(
+                    "a rate 1 {} = {} {} from {} already exists; add --replace to change it",
+                    old.base, old.rate, old.quote, old.valid_from
+                )));
+            }
+            let history = pair_history(conn, &rate.base, &rate.quote)?;
+            if let (RateGuard::Checked { force }, Some(reference)) =
+                (guard, neighbour(&history, rate))
+            {
+                check_against_stored(&rate.quote(), &reference.quote(), force)
+                    .map_err(field("rate"))?;
+            }
+            match &existing {
+                Some(_) => {
                     conn.execute(
                         "UPDATE fx_rate SET rate = ?1, source = ?2
                          WHERE base = ?3 AND quote = ?4 AND valid_from = ?5",
@@ -46,7 +76,7 @@ impl Ledger {
                         ],
                     )?;
                 }
-                (None, _) => {
+                None => {
                     conn.execute(
                         "INSERT INTO fx_rate (base, quote, valid_from, rate, source)
                          VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -62,7 +92,18 @@ impl Ledger {
             }
             let action = if existing.is_some() { "replace" } else { "add" };
             w.audit(action, "fx_rate", &key, existing.as_ref(), Some(rate))?;
-            Ok(rate.clone())
+            let stale = match &existing {
+                Some(old) if old.rate != rate.rate => {
+                    let next = history.iter().find(|h| h.valid_from > old.valid_from);
+                    stale_conversions(conn, old, next.map(|n| n.valid_from), rate)?
+                }
+                _ => Vec::new(),
+            };
+            Ok(StoredRate {
+                rate: rate.clone(),
+                replaced: existing,
+                stale,
+            })
         })
     }
 
@@ -81,6 +122,74 @@ impl Ledger {
         )?;
         let rows = stmt.query_map([currency], rate_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Live expenses converted from the rate table at `old` (its pair and rate, dated from it until
+/// `until`, the pair's next rate), with what `new` gives them, by date.
+fn stale_conversions(
+    conn: &Connection,
+    old: &FxRate,
+    until: Option<NaiveDate>,
+    new: &FxRate,
+) -> Result<Vec<StaleConversion>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{EXPENSE_SELECT}
+         WHERE e.voided_at IS NULL AND e.fx_source = 'stored' AND e.fx_base = ?1
+           AND e.fx_quote = ?2 AND e.date >= ?3 AND (?4 IS NULL OR e.date < ?4)
+         ORDER BY e.date, e.id"
+    ))?;
+    let rows = stmt.query_map(
+        params![old.base, old.quote, old.valid_from, until],
+        expense_from_row,
+    )?;
+    let (old_quote, new_quote) = (old.quote(), new.quote());
+    let mut stale = Vec::new();
+    for expense in rows {
+        let e = expense?;
+        if !e.rate.as_ref().is_some_and(|q| q.same_rate(&old_quote)) {
+            continue;
+        }
+        stale.push(StaleConversion {
+            corrected: convert(e.amount, &e.currency, &new_quote, &e.grant_currency)?,
+            id: e.id,
+            voucher: e.voucher,
+            date: e.date,
+            grant: e.grant,
+            grant_currency: e.grant_currency,
+            now: e.grant_amount,
+        });
+    }
+    Ok(stale)
+}
+
+/// Every stored rate of the currency pairs asked about, read once per pair: what an import or a
+/// check of a million expenses looks up instead of querying once per row.
+pub(super) struct RateTable<'c> {
+    conn: &'c Connection,
+    /// Every stored rate of a pair (asked as from → to), oldest first.
+    pairs: HashMap<(String, String), Vec<FxRate>>,
+}
+
+impl<'c> RateTable<'c> {
+    pub fn new(conn: &'c Connection) -> Self {
+        RateTable {
+            conn,
+            pairs: HashMap::new(),
+        }
+    }
+
+    /// The stored rate between two currencies in force on `date`, as [`rate_on`] finds it: the
+    /// latest valid from on or before the date, the pair as asked winning a tie.
+    pub fn in_force(&mut self, from: &str, to: &str, date: NaiveDate) -> Result<Option<&FxRate>> {
+        let key = (from.to_string(), to.to_string());
+        if !self.pairs.contains_key(&key) {
+            let history = pair_history(self.conn, from, to)?;
+            self.pairs.insert(key.clone(), history);
+        }
+        let history = &self.pairs[&key];
+        let in_force = history.partition_point(|r| r.valid_from <= date);
+        Ok(in_force.checked_sub(1).map(|i| &history[i]))
     }
 }
 
@@ -145,7 +254,7 @@ fn find(
 
 /// Every stored rate between two currencies, quoted either way round, oldest first; on the same
 /// date the pair as asked (from → to) comes last, as `rate_on` prefers it.
-pub(super) fn pair_history(conn: &Connection, from: &str, to: &str) -> Result<Vec<FxRate>> {
+fn pair_history(conn: &Connection, from: &str, to: &str) -> Result<Vec<FxRate>> {
     let mut stmt = conn.prepare_cached(
         "SELECT base, quote, valid_from, rate, source FROM fx_rate
          WHERE (base = ?1 AND quote = ?2) OR (base = ?2 AND quote = ?1)

@@ -1,7 +1,9 @@
 //! Conversion of an amount into a grant's currency with a stored quote.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::FxRate;
 use super::money::Currency;
 use crate::error::{Error, Result};
 
@@ -38,6 +40,75 @@ impl Quote {
             None
         }
     }
+
+    /// Whether `other` is the same rate, as a decimal (9.0235 is 9.02350), whichever way round
+    /// either is quoted: 1 TND = 0.5 EUR is 1 EUR = 2 TND.
+    pub fn same_rate(&self, other: &Quote) -> bool {
+        if self.base == other.base && self.quote == other.quote {
+            self.rate == other.rate
+        } else if self.base == other.quote && self.quote == other.base {
+            self.rate.checked_mul(other.rate) == Some(Decimal::ONE)
+        } else {
+            false
+        }
+    }
+}
+
+/// The stored rate a new rate of its pair is held against: the one in force on its valid-from
+/// date (either way round), or when it comes before them all the first after it. `history` is
+/// the pair's rates oldest first; the rate it replaces (same pair, same date) is left out, as
+/// replacing is how a typo is corrected.
+pub fn neighbour<'h>(history: &'h [FxRate], rate: &FxRate) -> Option<&'h FxRate> {
+    let others = || {
+        history.iter().filter(|h| {
+            (h.base.as_str(), h.quote.as_str(), h.valid_from)
+                != (rate.base.as_str(), rate.quote.as_str(), rate.valid_from)
+        })
+    };
+    others()
+        .rfind(|h| h.valid_from <= rate.valid_from)
+        .or_else(|| others().find(|h| h.valid_from > rate.valid_from))
+}
+
+/// A live expense converted at a stored rate that has just been replaced: it keeps the old
+/// quote (and grant amount) until it is converted again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleConversion {
+    pub id: i64,
+    pub voucher: String,
+    pub date: NaiveDate,
+    pub grant: String,
+    pub grant_currency: Currency,
+    /// The amount in grant currency as stored, at the old rate.
+    pub now: Decimal,
+    /// What the replacing rate gives.
+    pub corrected: Decimal,
+}
+
+/// A rate as `fx set` or `fx import` stored it, with what it replaced.
+#[derive(Debug, Clone)]
+pub struct StoredRate {
+    pub rate: FxRate,
+    /// The rate it replaced (same pair and date), if any.
+    pub replaced: Option<FxRate>,
+    /// Live expenses still converted at the replaced rate, by date.
+    pub stale: Vec<StaleConversion>,
+}
+
+/// Each grant's stale conversions as (grant, first date, last date), in the order the grants
+/// first appear: the span to convert again.
+pub fn stale_spans(stale: &[StaleConversion]) -> Vec<(&str, NaiveDate, NaiveDate)> {
+    let mut spans: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
+    for s in stale {
+        match spans.iter_mut().find(|(grant, ..)| *grant == s.grant) {
+            Some((_, from, to)) => {
+                *from = (*from).min(s.date);
+                *to = (*to).max(s.date);
+            }
+            None => spans.push((&s.grant, s.date, s.date)),
+        }
+    }
+    spans
 }
 
 /// How many times larger or smaller `rate` is than `reference` (1 when equal).
@@ -199,6 +270,87 @@ mod tests {
         assert!(check_against_stored(&quote("EUR", "USD", dec!(0.92)), &stored, true).is_err());
         assert!(check_against_stored(&quote("EUR", "USD", dec!(1.05)), &stored, false).is_ok());
         Ok(())
+    }
+
+    fn stored(base: &str, q: &str, valid_from: &str, rate: Decimal) -> FxRate {
+        FxRate {
+            base: base.into(),
+            quote: q.into(),
+            valid_from: crate::domain::parse_date("date", valid_from).unwrap(),
+            rate,
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_new_rate_is_held_against_the_one_in_force_on_its_date_or_the_next() {
+        let history = [
+            stored("EUR", "TND", "2024-01-01", dec!(3.412)),
+            stored("EUR", "TND", "2024-03-01", dec!(3.38)),
+        ];
+        let new = |date, rate| stored("EUR", "TND", date, rate);
+        let rate_of = |r: Option<&FxRate>| r.map(|r| r.rate);
+        // In force on its date: the rate before it.
+        assert_eq!(
+            rate_of(neighbour(&history, &new("2024-02-01", dec!(34.35)))),
+            Some(dec!(3.412))
+        );
+        assert_eq!(
+            rate_of(neighbour(&history, &new("2024-04-01", dec!(3.4)))),
+            Some(dec!(3.38))
+        );
+        // Before them all: the first after it.
+        assert_eq!(
+            rate_of(neighbour(&history, &new("2023-12-01", dec!(3.4)))),
+            Some(dec!(3.412))
+        );
+        // Replacing: the one replaced is left out, so the typo is not the yardstick.
+        assert_eq!(
+            rate_of(neighbour(&history, &new("2024-03-01", dec!(3.39)))),
+            Some(dec!(3.412))
+        );
+        assert_eq!(
+            rate_of(neighbour(&history[..1], &new("2024-01-01", dec!(3.4)))),
+            None
+        );
+        // The first rate of a pair has nothing to be held against.
+        assert!(neighbour(&[], &new("2024-01-01", dec!(3.4))).is_none());
+    }
+
+    #[test]
+    fn the_same_rate_either_way_round() {
+        let eur_tnd = quote("EUR", "TND", dec!(2));
+        assert!(eur_tnd.same_rate(&quote("EUR", "TND", dec!(2.000))));
+        assert!(eur_tnd.same_rate(&quote("TND", "EUR", dec!(0.5))));
+        assert!(!eur_tnd.same_rate(&quote("TND", "EUR", dec!(0.4999))));
+        assert!(!eur_tnd.same_rate(&quote("EUR", "TND", dec!(2.001))));
+        assert!(!eur_tnd.same_rate(&quote("EUR", "MAD", dec!(2))));
+    }
+
+    #[test]
+    fn stale_conversions_are_spanned_per_grant() {
+        let stale = |grant: &str, date| StaleConversion {
+            id: 1,
+            voucher: "V".into(),
+            date: crate::domain::parse_date("date", date).unwrap(),
+            grant: grant.into(),
+            grant_currency: Currency::new("EUR", 2),
+            now: dec!(1),
+            corrected: dec!(1),
+        };
+        let all = [
+            stale("A", "2024-01-05"),
+            stale("B", "2024-01-09"),
+            stale("A", "2024-01-20"),
+        ];
+        let spans: Vec<String> = stale_spans(&all)
+            .iter()
+            .map(|(g, from, to)| format!("{g} {from} {to}"))
+            .collect();
+        assert_eq!(
+            spans,
+            ["A 2024-01-05 2024-01-20", "B 2024-01-09 2024-01-09"]
+        );
     }
 
     #[test]
