@@ -380,8 +380,9 @@ END;
 -- expense it reverses; `corrects` links a corrected entry to the voided one it replaces, which
 -- keeps its voucher: a voucher is unique among a grant's live entries only (`live_key` is 0 for
 -- a live entry and the entry's own id once voided). `fx_source` says whether the stored quote
--- came from the rate table ('stored') or was typed ('given'); NULL when nothing was converted or
--- the entry predates this migration.
+-- came from the rate table ('stored'), was typed ('given'), or is the quote of the expense a
+-- refund reverses ('reversed'); NULL when nothing was converted or the entry predates this
+-- migration.
 --
 -- SQLite cannot change a CHECK or a UNIQUE constraint in place, so the table is rebuilt with the
 -- same rows and ids; its triggers and index are dropped first and made again after.
@@ -413,7 +414,7 @@ CREATE TABLE expense_v6 (
     void_reason        TEXT,
     refund_of          INTEGER REFERENCES expense (id),
     corrects           INTEGER REFERENCES expense (id),
-    fx_source          TEXT CHECK (fx_source IN ('stored', 'given')),
+    fx_source          TEXT CHECK (fx_source IN ('stored', 'given', 'reversed')),
     live_key           INTEGER GENERATED ALWAYS AS (CASE WHEN voided_at IS NULL THEN 0 ELSE id END)
                        VIRTUAL,
     spend_minor        INTEGER GENERATED ALWAYS AS (CASE kind WHEN 'refund' THEN -grant_amount_minor

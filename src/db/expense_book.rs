@@ -162,7 +162,7 @@ impl<'c> ExpenseBook<'c> {
             o.currency.code == currency.code && (new.rate.is_none() || at_its_rate(new, o, grant))
         });
         let (quote, fx_source) = match same_money {
-            Some(o) => (o.rate.clone(), o.rate.as_ref().and(source_of(o))),
+            Some(o) => (o.rate.clone(), o.rate.as_ref().map(|_| "reversed")),
             None => {
                 let quote = self.quote(grant, &currency, new)?;
                 let source = quote.as_ref().map(|_| {
@@ -509,12 +509,6 @@ fn at_its_rate(new: &NewExpense, original: &Expense, grant: &Grant) -> bool {
         .rate
         .as_ref()
         .is_some_and(|q| Some(q.rate) == new.rate && q.base == base)
-}
-
-/// Where an entry's quote came from, as the `fx_source` column says it.
-fn source_of(e: &Expense) -> Option<&'static str> {
-    e.rate_given
-        .map(|given| if given { "given" } else { "stored" })
 }
 
 /// A refund takes back at most what is left of the expense it reverses: in the grant's

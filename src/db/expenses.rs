@@ -215,6 +215,6 @@ pub(super) fn expense_from_row(r: &rusqlite::Row) -> rusqlite::Result<Expense> {
         corrects: r.get(22)?,
         rate_given: r
             .get::<_, Option<String>>(23)?
-            .map(|source| source == "given"),
+            .map(|source| source != "stored"),
     })
 }

@@ -234,8 +234,9 @@ pub struct Expense {
     pub refund_of: Option<i64>,
     /// The voided entry this one corrects (same voucher).
     pub corrects: Option<i64>,
-    /// Whether `rate` was typed with the entry (true) or read from the rate table (false);
-    /// None when nothing was converted or the entry predates grantbook recording it.
+    /// Whether `rate` was read from the rate table (false) or not (true: typed with the entry,
+    /// or the quote of the expense a refund reverses); None when nothing was converted or the
+    /// entry predates grantbook recording it.
     pub rate_given: Option<bool>,
 }
 
