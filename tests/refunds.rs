@@ -335,3 +335,50 @@ fn a_ledger_with_refunds_and_corrections_imports_its_own_export() {
     assert_eq!(copy.csv_sh(list), db.csv_sh(list));
     copy.ok_sh("check");
 }
+
+#[test]
+fn reprice_converts_again_what_a_replaced_rate_left_behind() {
+    let db = with_hotel_bill();
+    // A rate typed with the entry is the officer's, and stays: 500 / 9 = 55.5556 -> 55.56.
+    db.ok_sh(&format!(
+        "expense add --grant {G} --line TRAV --date 2021-04-20 --amount 500.00 --currency MAD \
+         --rate 9 --payee Taxi --voucher MA-2021-0102"
+    ));
+    // The April rate was mistyped: 8.9874 should have been 8.90.
+    db.ok_sh("fx set --from USD --to MAD --rate 8.90 --valid-from 2021-04-01 --replace");
+    let check = db.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let found = String::from_utf8(check.stdout).unwrap();
+    assert!(
+        found.contains("expense #1") && found.contains("reprice"),
+        "{found}"
+    );
+    db.ok_sh(&format!("period close --grant {G} 2021-Q2"));
+    let before = db.dump();
+    let err = db.fails_sh(&format!("expense reprice --grant {G}"), 2);
+    assert!(err.contains("period 2021-Q2"), "{err}");
+    assert_eq!(
+        db.dump(),
+        before,
+        "nothing converted while its quarter is closed"
+    );
+    db.ok_sh(&format!(
+        "period reopen --grant {G} 2021-Q2 --reason 'rate typo'"
+    ));
+
+    // 1000 / 8.90 = 112.3595... -> USD 112.36, where 8.9874 gave 111.27
+    let out = db.csv_sh(&format!(
+        "expense reprice --grant {G} --from 2021-04-01 --to 2021-04-30"
+    ));
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(field(&out[0], "id"), "1");
+    assert_eq!(field(&out[0], "old_grant_amount"), "111.27");
+    assert_eq!(field(&out[0], "new_grant_amount"), "112.36");
+    assert_eq!(field(&out[0], "new_rate"), "8.90");
+    // 112.36 + 55.56
+    assert_eq!(spent(&db), "167.92");
+    db.ok_sh("check");
+    // Nothing is left to convert again.
+    let again = db.csv_sh(&format!("expense reprice --grant {G}"));
+    assert!(again.is_empty(), "{again:?}");
+}

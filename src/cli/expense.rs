@@ -64,6 +64,10 @@ pub enum ExpenseCommand {
     /// linked to it, in one step
     #[command(after_help = super::expense_fix::CORRECT_HELP)]
     Correct(super::expense_fix::CorrectArgs),
+    /// Convert again, at the rate the table now holds, expenses converted at a stored rate
+    /// since replaced (each corrected: voided and recorded again with its voucher)
+    #[command(after_help = super::expense_fix::REPRICE_HELP)]
+    Reprice(super::expense_fix::RepriceArgs),
 }
 
 const IMPORT_HELP: &str = "\
@@ -338,6 +342,7 @@ pub fn run(command: ExpenseCommand, ctx: &mut Context) -> Result<()> {
         }
         ExpenseCommand::Refund(args) => super::expense_fix::refund(args, ctx),
         ExpenseCommand::Correct(args) => super::expense_fix::correct(args, ctx),
+        ExpenseCommand::Reprice(args) => super::expense_fix::reprice(args, ctx),
     }
 }
 

@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::Context;
 use super::expense::ExpenseArgs;
-use crate::domain::{Expense, ExpenseKind, NewExpense, text};
+use crate::domain::{DateRange, Expense, ExpenseKind, NewExpense, parse_date, text};
 use crate::error::{Error, Result};
 use crate::report::listing;
 
@@ -204,4 +204,52 @@ pub fn correct(args: CorrectArgs, ctx: &mut Context) -> Result<()> {
         voided.id, new.id
     );
     ctx.show(&listing::expense(&new, &title))
+}
+
+pub const REPRICE_HELP: &str = "\
+After `fx set --replace` corrects a stored rate, the expenses converted at the old one keep it
+(`check` lists them, and the replace names them). This converts them again at the rate in force
+on their dates, each as a correction: the original is voided and the new entry, with the same
+voucher, is linked to it. Expenses whose rate was typed with them are left as they are. Refused
+when one of them is dated in a closed period.
+
+Example:
+  grantbook expense reprice --grant JP-MA-MHPSS-2021 --from 2021-04-01 --to 2021-04-30";
+
+#[derive(Debug, Args)]
+pub struct RepriceArgs {
+    #[arg(long)]
+    grant: String,
+    /// From this date, YYYY-MM-DD [default: the grant's start]
+    #[arg(long)]
+    from: Option<String>,
+    /// Up to this date, YYYY-MM-DD [default: the grant's end]
+    #[arg(long)]
+    to: Option<String>,
+    /// Why, kept with each correction
+    #[arg(long, default_value = "converted again at the corrected stored rate")]
+    reason: String,
+}
+
+pub fn reprice(args: RepriceArgs, ctx: &mut Context) -> Result<()> {
+    let grant = ctx.ledger.grant(args.grant.trim())?;
+    let date = |given: &Option<String>, what: &str, default| {
+        given
+            .as_deref()
+            .map_or(Ok(default), |d| parse_date(what, d))
+    };
+    let window = DateRange::new(
+        "the dates to convert again (--from/--to)",
+        date(&args.from, "--from", grant.start)?,
+        date(&args.to, "--to", grant.end)?,
+    )?;
+    let reason = text::required("reason", &args.reason, 500)?;
+    let repriced = ctx.ledger.reprice(&grant.reference, window, &reason)?;
+    super::note(&format!(
+        "converted {} expense{} of {} again at the stored rates in force on their dates",
+        repriced.len(),
+        if repriced.len() == 1 { "" } else { "s" },
+        grant.reference
+    ));
+    ctx.show(&listing::repriced(&repriced))
 }

@@ -232,6 +232,39 @@ pub fn expense(e: &Expense, title: &str) -> Document {
     Document::record("expense", title, r)
 }
 
+/// Each expense converted again: the voided original beside the entry that replaced it.
+pub fn repriced(pairs: &[(Expense, Expense)]) -> Document {
+    let mut t = Table::new(&[
+        col("id", "Was"),
+        col("new_id", "Now"),
+        col("voucher", "Voucher"),
+        col("date", "Date"),
+        col("amount", "Amount"),
+        col("currency", "Cur"),
+        col("old_rate", "Old rate"),
+        col("new_rate", "New rate"),
+        col("old_grant_amount", "Was in grant cur"),
+        col("new_grant_amount", "Now in grant cur"),
+        col("grant_currency", "Grant cur"),
+    ]);
+    for (old, new) in pairs {
+        t.push(vec![
+            Cell::Int(old.id),
+            Cell::Int(new.id),
+            Cell::text(&new.voucher),
+            Cell::Date(new.date),
+            Cell::amount(new.amount * new.kind.sign(), &new.currency),
+            Cell::text(&new.currency.code),
+            Cell::optional(old.rate.clone(), Cell::Rate),
+            Cell::optional(new.rate.clone(), Cell::Rate),
+            Cell::amount(old.spend(), &old.grant_currency),
+            Cell::amount(new.spend(), &new.grant_currency),
+            Cell::text(&new.grant_currency.code),
+        ]);
+    }
+    Document::table("repriced", "", t)
+}
+
 pub fn audit(entries: &[AuditEntry]) -> Document {
     let mut t = Table::new(&[
         col("id", "Id"),
