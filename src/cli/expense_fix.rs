@@ -9,6 +9,20 @@ use crate::domain::{DateRange, Expense, ExpenseKind, NewExpense, parse_date, tex
 use crate::error::{Error, Result};
 use crate::report::listing;
 
+/// A rate typed instead of the stored ones, as `expense add` takes it.
+#[derive(Debug, Args)]
+struct RateArgs {
+    /// Rate to use instead of the stored ones: 1 grant currency = RATE entry currency
+    #[arg(long, allow_negative_numbers = true)]
+    rate: Option<String>,
+    /// The currency --rate counts one of [default: the grant's]
+    #[arg(long, requires = "rate", value_name = "CURRENCY")]
+    rate_base: Option<String>,
+    /// Accept a --rate more than 20 % away from the stored rate in force
+    #[arg(long, requires = "rate")]
+    force_rate: bool,
+}
+
 pub const REFUND_HELP: &str = "\
 A refund nets spend on the day the money came back: the period it is dated in shows it,
 and a closed period keeps what it reported. With --of, the line, payee, country and
@@ -42,15 +56,8 @@ pub struct RefundArgs {
     /// Currency returned in [default: the expense's, else the grant's]
     #[arg(long)]
     currency: Option<String>,
-    /// Rate to use instead: 1 grant currency = RATE refund currency
-    #[arg(long, allow_negative_numbers = true)]
-    rate: Option<String>,
-    /// The currency --rate counts one of [default: the grant's]
-    #[arg(long, requires = "rate", value_name = "CURRENCY")]
-    rate_base: Option<String>,
-    /// Accept a --rate more than 20 % away from the stored rate in force
-    #[arg(long, requires = "rate")]
-    force_rate: bool,
+    #[command(flatten)]
+    rate: RateArgs,
     /// Who paid the money back [default: the expense's payee]
     #[arg(long)]
     payee: Option<String>,
@@ -82,9 +89,9 @@ impl RefundArgs {
             date: self.date,
             amount: self.amount,
             currency: self.currency,
-            rate: self.rate,
-            rate_base: self.rate_base,
-            force_rate: self.force_rate,
+            rate: self.rate.rate,
+            rate_base: self.rate.rate_base,
+            force_rate: self.rate.force_rate,
             payee: self.payee.unwrap_or_default(),
             voucher: self.voucher,
             country: self.country,
@@ -123,13 +130,8 @@ pub struct CorrectArgs {
     amount: Option<String>,
     #[arg(long)]
     currency: Option<String>,
-    /// 1 grant currency = RATE expense currency
-    #[arg(long, allow_negative_numbers = true)]
-    rate: Option<String>,
-    #[arg(long, requires = "rate", value_name = "CURRENCY")]
-    rate_base: Option<String>,
-    #[arg(long, requires = "rate")]
-    force_rate: bool,
+    #[command(flatten)]
+    rate: RateArgs,
     #[arg(long)]
     payee: Option<String>,
     #[arg(long)]
@@ -145,14 +147,19 @@ impl CorrectArgs {
     /// The corrected entry: the original with the fields given changed.
     fn corrected(&self, original: &Expense) -> Result<NewExpense> {
         let keep = |given: &Option<String>, was: &str| given.clone().unwrap_or(was.to_string());
-        let reconvert = self.rate.is_some() || self.date.is_some() || self.currency.is_some();
+        let given = &self.rate;
+        let reconvert = given.rate.is_some() || self.date.is_some() || self.currency.is_some();
         // A rate typed with the expense (or of unknown origin) stays unless something it
         // depends on changes; one read from the table is read again.
         let (rate, rate_base, force_rate) = match (&original.rate, original.rate_given) {
             (Some(q), given) if !reconvert && given != Some(false) => {
                 (Some(q.rate.to_string()), Some(q.base.clone()), true)
             }
-            _ => (self.rate.clone(), self.rate_base.clone(), self.force_rate),
+            _ => (
+                given.rate.clone(),
+                given.rate_base.clone(),
+                given.force_rate,
+            ),
         };
         ExpenseArgs {
             grant: original.grant.clone(),
