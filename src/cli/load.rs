@@ -17,7 +17,7 @@ use super::json_input::json_as_csv;
 use super::money::{RateArgs, ReceiptArgs};
 use super::parties::{DonorArgs, ProjectArgs};
 use super::period::PeriodArgs;
-use crate::db::{Ledger, LineChange, table_columns};
+use crate::db::{Ledger, LineChange, table_columns, table_optional};
 use crate::domain::{GrantStatus, ImportSummary, NewLine, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
@@ -125,7 +125,7 @@ fn entity_of(table: &str) -> &'static str {
         "budget_lines" | "budget_revisions" => "budget",
         "periods" => "period",
         "fx_rates" => "fx_rate",
-        "receipts" => "receipt",
+        "receipts" | "receipt_voids" => "receipt",
         _ => "expense",
     }
 }
@@ -174,6 +174,22 @@ impl CsvRow for VoidRow {
     const OPTIONAL: &'static [&'static str] = &["voided_at"];
 }
 
+#[derive(Debug, Deserialize)]
+struct ReceiptVoidRow {
+    receipt: String,
+    grant: String,
+    date: String,
+    amount: String,
+    reason: String,
+    #[serde(default)]
+    voided_at: String,
+}
+
+impl CsvRow for ReceiptVoidRow {
+    const REQUIRED: &'static [&'static str] = &["receipt", "grant", "date", "amount", "reason"];
+    const OPTIONAL: &'static [&'static str] = &["voided_at"];
+}
+
 /// One line of a budget revision after the first; rows of the same grant and revision number
 /// make one revision.
 #[derive(Debug, Deserialize)]
@@ -200,12 +216,13 @@ pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         // `export --all` writes every table, empty ones too: a file missing is a backup
         // copied in part, which would load as a smaller ledger that looks whole.
         let mut missing = Vec::new();
-        for table in crate::db::table_names() {
+        let required = || crate::db::table_names().filter(|t| !table_optional(t));
+        for table in required() {
             if exported_file(dir, table)?.is_none() {
                 missing.push(table);
             }
         }
-        if missing.len() == crate::db::table_names().count() {
+        if missing.len() == required().count() {
             return Err(Error::invalid(format!(
                 "{} holds none of the files an export writes ({}.csv or .json...); give the \
                  directory `grantbook export --all --out DIR` wrote",
@@ -283,9 +300,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     read.push(tables.each("fx_rates", |r: RateArgs| {
         ledger.set_rate(&r.parse()?, false).map(drop)
     })?);
-    read.push(tables.each("receipts", |r: ReceiptArgs| {
-        ledger.add_receipt(&r.parse()?).map(drop)
-    })?);
+    read.extend(load_receipts(ledger, tables)?);
     let summary = load_expenses(ledger, tables)?;
     read.push(tables.each("voids", |r: VoidRow| {
         let expense = ledger.expense_by_voucher(r.grant.trim(), r.voucher.trim())?;
@@ -338,6 +353,75 @@ fn load_revisions(ledger: &mut Ledger, tables: &Tables) -> Result<Option<FileRea
         ledger.revise_budget(&grant, date, &reason, &changes)?;
     }
     Ok(read)
+}
+
+/// Receipts, each voided as soon as it is added when receipt_voids says so: a tranche entered
+/// wrongly and voided made room for the right one, which a void replayed only after every
+/// receipt would not. An export made before receipts could be voided has no receipt_voids.
+fn load_receipts(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRead>; 2]> {
+    let mut voids: BTreeMap<u64, ReceiptVoidRow> = BTreeMap::new();
+    let voids_read = tables.each("receipt_voids", |r: ReceiptVoidRow| {
+        let row = r.receipt.trim().parse::<u64>().ok().filter(|n| *n > 0);
+        let row = row.ok_or_else(|| {
+            Error::invalid(format!(
+                "receipt {:?} is not a row of receipts (1 for the first)",
+                r.receipt
+            ))
+            .in_field("receipt")
+        })?;
+        if voids.insert(row, r).is_some() {
+            return Err(
+                Error::invalid(format!("receipt {row} is voided twice")).in_field("receipt")
+            );
+        }
+        Ok(())
+    })?;
+    let mut row = 0;
+    let receipts_read = tables.each("receipts", |r: ReceiptArgs| {
+        row += 1;
+        let receipt = ledger.add_receipt(&r.parse()?)?;
+        match voids.remove(&row) {
+            Some(void) => void_loaded_receipt(ledger, &receipt, row, &void),
+            None => Ok(()),
+        }
+    })?;
+    if let Some(extra) = voids.keys().next() {
+        return Err(Error::invalid(format!(
+            "receipt_voids voids receipt {extra}, but receipts has only {row} rows; the two \
+             files come from different exports"
+        )));
+    }
+    Ok([voids_read, receipts_read])
+}
+
+/// Void `receipt`, the `row`th of receipts, as `void` (a row of receipt_voids) says, once it
+/// is sure the row is the receipt meant.
+fn void_loaded_receipt(
+    ledger: &mut Ledger,
+    receipt: &crate::domain::Receipt,
+    row: u64,
+    void: &ReceiptVoidRow,
+) -> Result<()> {
+    let same_date = crate::domain::parse_date("date", &void.date).ok() == Some(receipt.date);
+    let same_amount =
+        crate::domain::money::parse_decimal("amount", &void.amount).ok() == Some(receipt.amount);
+    if void.grant.trim() != receipt.grant || !same_date || !same_amount {
+        return Err(Error::invalid(format!(
+            "receipt_voids voids receipt {row} as {} {} {}, but row {row} of receipts is {} {} \
+             {}; the two files come from different exports",
+            void.grant.trim(),
+            void.date.trim(),
+            void.amount.trim(),
+            receipt.grant,
+            receipt.date,
+            receipt.currency.plain(receipt.amount)
+        )));
+    }
+    let reason = text::required("reason", &void.reason, 500)?;
+    let when = super::input::given_timestamp(&void.voided_at)?;
+    ledger
+        .void_receipt(receipt.id, &reason, when.as_deref())
+        .map(drop)
 }
 
 /// Expenses through the bulk importer: a million rows load at import speed.

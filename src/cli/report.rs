@@ -218,7 +218,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let period = ctx.ledger.period(&grant.reference, period.trim())?;
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);
             let a = actuals_of(&ctx.ledger, &grant, period.dates(), as_of, threshold)?;
-            let receipts = ctx.ledger.receipts(Some(&grant.reference))?;
+            let receipts = ctx.ledger.receipts(Some(&grant.reference), false)?;
             let voids = ctx.ledger.voids(&grant, a.window)?;
             let paid_in = ctx.ledger.expense_currencies(&grant)?;
             let rates: Vec<_> = ctx

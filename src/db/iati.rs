@@ -9,7 +9,7 @@ use crate::error::Result;
 
 impl Ledger {
     /// Every grant matching `filter`, by reference, with its donor, project, extensions,
-    /// periods, receipts and non-void expenses.
+    /// periods, non-void receipts and non-void expenses.
     pub fn grant_records(&self, filter: &GrantFilter) -> Result<Vec<GrantRecord>> {
         // A deferred read transaction: SQLite keeps one snapshot until it ends.
         let tx = self.conn.unchecked_transaction()?;
@@ -20,7 +20,7 @@ impl Ledger {
             let project = self.project(&grant.project)?;
             let extensions = self.extensions(&grant)?;
             let periods = self.periods(&reference)?;
-            let receipts = self.receipts(Some(&reference))?;
+            let receipts = self.receipts(Some(&reference), false)?;
             let expenses = self.expenses(&ExpenseFilter {
                 grant: Some(reference.clone()),
                 include_void: false,

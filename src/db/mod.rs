@@ -34,7 +34,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 pub use budget::LineChange;
 pub use expense_import::{Added, ExpenseImport};
-pub use export::{table_columns, table_names};
+pub use export::{table_columns, table_names, table_optional};
 pub use grants::GrantFilter;
 
 /// How long a command waits for another process's transaction before giving up: SQLite's own

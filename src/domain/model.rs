@@ -170,6 +170,8 @@ pub struct Receipt {
     pub currency: Currency,
     pub reference: String,
     pub description: String,
+    /// Set when the receipt was recorded by mistake: it stays, and counts nowhere.
+    pub void: Option<Void>,
 }
 
 #[derive(Debug, Clone)]

@@ -100,6 +100,8 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
         col("currency", "Cur"),
         col("reference", "Reference"),
         prose("description", "Description"),
+        col("status", "Status"),
+        detail("void_reason", "Void reason"),
     ]);
     for r in receipts {
         t.push(vec![
@@ -110,9 +112,33 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
             Cell::text(&r.currency.code),
             Cell::text(&r.reference),
             Cell::text(&r.description),
+            Cell::text(if r.void.is_some() { "void" } else { "ok" }),
+            Cell::optional(r.void.as_ref(), |v| Cell::text(&v.reason)),
         ]);
     }
     Document::table("receipts", title, t)
+}
+
+pub fn receipt(r: &Receipt, title: &str) -> Document {
+    let record = Record::default()
+        .field("id", "Id", Cell::Int(r.id))
+        .field("grant", "Grant", Cell::text(&r.grant))
+        .field("date", "Date", Cell::Date(r.date))
+        .field("amount", "Amount", Cell::amount(r.amount, &r.currency))
+        .field("currency", "Currency", Cell::text(&r.currency.code))
+        .field("reference", "Reference", Cell::text(&r.reference))
+        .field("description", "Description", Cell::text(&r.description))
+        .field(
+            "voided_at",
+            "Voided",
+            Cell::optional(r.void.as_ref(), |v| Cell::text(&v.at)),
+        )
+        .field(
+            "void_reason",
+            "Void reason",
+            Cell::optional(r.void.as_ref(), |v| Cell::text(&v.reason)),
+        );
+    Document::record("receipt", title, record)
 }
 
 pub fn expenses(expenses: &[Expense]) -> Document {

@@ -87,6 +87,7 @@ fn record() -> GrantRecord {
             currency: usd(),
             reference: "T1".into(),
             description: String::new(),
+            void: None,
         }],
         expenses: vec![
             expense(1, "2021-03-10", ExpenseKind::Expenditure, false),
