@@ -91,7 +91,7 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             .transpose()?,
         ..GrantFilter::default()
     };
-    let records = ctx.ledger.grant_records(&filter)?;
+    let records = ctx.ledger.grant_records(&filter, as_of)?;
     if records.is_empty() {
         return Err(Error::invalid(
             "there is no grant to export; an IATI file holds at least one activity \

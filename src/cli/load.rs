@@ -8,18 +8,19 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::budget::LineRow;
 use super::csv_input::{CsvInput, CsvRow, ImportArgs};
 use super::expense::ExpenseArgs;
 use super::fingerprint::Fingerprint;
-use super::grant::{ExtendArgs, GrantArgs};
+use super::grant::GrantArgs;
 use super::json_input::json_as_csv;
 use super::money::{RateArgs, ReceiptArgs};
 use super::parties::{DonorArgs, ProjectArgs};
 use super::period::PeriodArgs;
-use crate::db::{Ledger, LineChange, table_columns, table_optional};
-use crate::domain::{GrantStatus, ImportSummary, NewLine, PeriodStatus, text};
+use crate::db::{Ledger, table_columns, table_optional};
+use crate::domain::{GrantStatus, ImportSummary, PeriodStatus, text};
 use crate::error::{Error, Result, field};
+
+mod history;
 
 /// A fixture file compiled into the binary (so the demo runs from any directory).
 macro_rules! fixture {
@@ -84,22 +85,32 @@ impl Tables {
     fn each<T: CsvRow>(
         &self,
         table: &str,
-        each: impl FnMut(T) -> Result<()>,
+        mut each: impl FnMut(T) -> Result<()>,
     ) -> Result<Option<FileRead>> {
-        let mut each = each;
+        self.each_at(table, |row, _| each(row))
+    }
+
+    /// [`Tables::each`], with each row's place in its file (`donors.csv:3`) for errors found
+    /// later.
+    fn each_at<T: CsvRow>(
+        &self,
+        table: &str,
+        mut each: impl FnMut(T, String) -> Result<()>,
+    ) -> Result<Option<FileRead>> {
         let Some(mut input) = self.open(table)? else {
             return Ok(None);
         };
+        let label = input.label().to_string();
         let mut rows = 0;
-        input.rows(|row: T, _| {
+        input.rows(|row: T, place| {
             rows += 1;
-            each(row)
+            each(row, format!("{label}:{}", place.line))
         })?;
         Ok(match self {
             Tables::Fixtures => None,
             Tables::Dir(_) => Some(FileRead {
                 entity: entity_of(table),
-                label: input.label().to_string(),
+                label,
                 rows,
                 sha256: input.sha256(),
             }),
@@ -122,6 +133,7 @@ fn entity_of(table: &str) -> &'static str {
         "donors" => "donor",
         "projects" => "project",
         "grants" | "extensions" => "grant",
+        "amendments" => "amendment",
         "budget_lines" | "budget_revisions" => "budget",
         "periods" => "period",
         "fx_rates" => "fx_rate",
@@ -190,26 +202,6 @@ impl CsvRow for ReceiptVoidRow {
     const OPTIONAL: &'static [&'static str] = &["voided_at"];
 }
 
-/// One line of a budget revision after the first; rows of the same grant and revision number
-/// make one revision.
-#[derive(Debug, Deserialize)]
-struct RevisionRow {
-    grant: String,
-    revision: String,
-    date: String,
-    reason: String,
-    code: String,
-    name: Option<String>,
-    category: Option<String>,
-    amount: String,
-}
-
-impl CsvRow for RevisionRow {
-    const REQUIRED: &'static [&'static str] =
-        &["grant", "revision", "date", "reason", "code", "amount"];
-    const OPTIONAL: &'static [&'static str] = &["name", "category"];
-}
-
 /// Load every table into `ledger`, all or nothing; returns what the expense import recorded.
 pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     if let Tables::Dir(dir) = tables {
@@ -253,34 +245,15 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     // Grants are loaded active and given their final status once their expenses are in, as an
     // office closes a grant after its last payment.
     let mut final_status = Vec::new();
+    let mut starts = BTreeMap::new();
     read.push(tables.each("grants", |r: GrantArgs| {
         let mut grant = r.parse()?;
         final_status.push((grant.reference.clone(), grant.status));
+        starts.insert(grant.reference.clone(), grant.dates.start);
         grant.status = GrantStatus::Active;
         ledger.add_grant(&grant).map(drop)
     })?);
-    read.push(tables.each("extensions", |r: ExtendArgs| {
-        super::grant::extend(&r, ledger).map(drop)
-    })?);
-    let mut lines: BTreeMap<String, Vec<NewLine>> = BTreeMap::new();
-    read.push(tables.each("budget_lines", |r: LineRow| {
-        let grant =
-            text::code("grant", r.grant.as_deref().unwrap_or_default()).map_err(field("grant"))?;
-        match r.parse()? {
-            LineChange::New(line) => lines.entry(grant).or_default().push(line),
-            LineChange::Amount { code, .. } => {
-                return Err(
-                    Error::invalid(format!("line {code} needs a name and a category"))
-                        .in_field("name"),
-                );
-            }
-        }
-        Ok(())
-    })?);
-    for (grant, lines) in &lines {
-        ledger.set_budget(grant, lines)?;
-    }
-    read.push(load_revisions(ledger, tables)?);
+    read.extend(history::load_history(ledger, tables, &starts)?);
     // Periods are created open and closed after the expenses are in, as an office would have
     // done quarter by quarter.
     let mut to_close = Vec::new();
@@ -322,37 +295,6 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         ledger.record_import(file.entity, &file.label, file.rows, &file.sha256)?;
     }
     Ok(summary)
-}
-
-/// Budget revisions, each gathered from its rows and stored as `budget revise` would.
-fn load_revisions(ledger: &mut Ledger, tables: &Tables) -> Result<Option<FileRead>> {
-    type Key = (String, i64);
-    let mut revisions: BTreeMap<Key, (chrono::NaiveDate, String, Vec<LineChange>)> =
-        BTreeMap::new();
-    let read = tables.each("budget_revisions", |r: RevisionRow| {
-        let number: i64 = r.revision.trim().parse().map_err(|_| {
-            Error::invalid(format!("revision {:?} is not a number", r.revision))
-                .in_field("revision")
-        })?;
-        let date = crate::domain::parse_date("revision date", &r.date).map_err(field("date"))?;
-        let reason = text::required("reason", &r.reason, 500).map_err(field("reason"))?;
-        let entry = revisions
-            .entry((r.grant.trim().to_string(), number))
-            .or_insert_with(|| (date, reason, Vec::new()));
-        let line = LineRow {
-            grant: None,
-            code: r.code,
-            name: r.name,
-            category: r.category,
-            amount: r.amount,
-        };
-        entry.2.push(line.parse()?);
-        Ok(())
-    })?;
-    for ((grant, _), (date, reason, changes)) in revisions {
-        ledger.revise_budget(&grant, date, &reason, &changes)?;
-    }
-    Ok(read)
 }
 
 /// Receipts, each voided as soon as it is added when receipt_voids says so: a tranche entered

@@ -2,6 +2,7 @@
 //! strings into domain values, call the ledger, and hand a report to a renderer; they hold no
 //! SQL and no arithmetic.
 
+mod amend;
 mod budget;
 mod charts;
 mod csv_input;

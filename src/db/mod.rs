@@ -4,6 +4,7 @@
 //! an expense, sum spend per grant...). All SQL lives in this module, and sums are done by SQL
 //! over integer minor units, so that moving to a server database later touches only `db/`.
 
+mod amendments;
 mod audit;
 mod backup;
 mod budget;

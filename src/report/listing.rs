@@ -1,7 +1,8 @@
 //! Listings and single records of the ledger's parties and transactions, in the columns every
 //! format shares. Grants, budgets and periods are in `grants`.
 
-use crate::domain::{AuditEntry, Donor, Expense, FxRate, Project, Receipt};
+use crate::domain::{Amendment, AuditEntry, Donor, Expense, FxRate, Project, Receipt};
+use crate::render::Block;
 use crate::render::{Cell, Document, Record, Table, col, detail, prose};
 
 pub fn donors(donors: &[Donor]) -> Document {
@@ -33,6 +34,29 @@ pub fn donor(d: &Donor, title: &str) -> Document {
             Cell::optional(d.country.as_ref(), Cell::text),
         );
     Document::record("donor", title, r)
+}
+
+/// `doc` (a donor, project or grant) with its amendments, oldest first.
+pub fn with_amendments(doc: Document, amendments: &[Amendment]) -> Document {
+    let mut t = Table::new(&[
+        col("date", "Effective"),
+        col("field", "Field"),
+        prose("before", "Before"),
+        prose("after", "After"),
+        prose("reason", "Reason"),
+        detail("recorded_at", "Recorded"),
+    ]);
+    for a in amendments {
+        t.push(vec![
+            Cell::Date(a.effective),
+            Cell::text(&a.field),
+            Cell::text(&a.before),
+            Cell::text(&a.after),
+            Cell::text(&a.reason),
+            Cell::text(&a.recorded_at),
+        ]);
+    }
+    doc.with("amendments", "Amendments", Block::Table(t))
 }
 
 pub fn projects(projects: &[Project]) -> Document {

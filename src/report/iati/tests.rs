@@ -61,6 +61,7 @@ fn record() -> GrantRecord {
             end: d("2021-12-31"),
             indirect_rate: dec!(7),
             status: GrantStatus::Active,
+            donor_reference: String::new(),
         },
         donor: Donor {
             code: "JP-GOV".into(),
@@ -290,6 +291,7 @@ fn an_extended_grant_that_has_ended_has_an_actual_end_and_says_it_was_extended()
         new_end: d("2022-06-30"),
         reason: "delays".into(),
         recorded_at: "2021-11-01T00:00:00Z".into(),
+        decided: None,
     }];
     let a = activity(
         &r,
