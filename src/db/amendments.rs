@@ -6,6 +6,7 @@ mod records;
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
+use rust_decimal::Decimal;
 
 use super::grants::grant_extensions;
 use super::lookup;
@@ -13,7 +14,8 @@ use super::periods::refuse_closed_from;
 use super::{Ledger, Writer};
 use crate::domain::amend::{self, differences};
 use crate::domain::{
-    Amendment, Dated, Donor, DonorChanges, Entity, Grant, GrantChanges, Project, ProjectChanges,
+    Amendable, Amendment, Dated, Donor, DonorChanges, Entity, Grant, GrantChanges, Project,
+    ProjectChanges,
 };
 use crate::error::{Error, Result};
 use records::Stored;
@@ -90,6 +92,25 @@ impl Ledger {
     pub fn project_as_of(&self, code: &str, day: NaiveDate) -> Result<Project> {
         as_of::<Project>(&self.conn, code, day)
     }
+}
+
+/// The smallest amount `grant` has from `day` on: its amount now, and each amount that an
+/// amendment effective after that day replaced. Budget lines in force from `day`, and money
+/// received by then, must fit in it.
+pub(super) fn lowest_amount_from(
+    conn: &Connection,
+    grant: &Grant,
+    day: NaiveDate,
+) -> Result<Decimal> {
+    let mut lowest = grant.amount;
+    for a in amendments_of(conn, Entity::Grant, grant.id, &grant.reference, Some(day))? {
+        if a.field == "amount" {
+            let mut then = grant.clone();
+            then.set(&a.field, &a.before)?;
+            lowest = lowest.min(then.amount);
+        }
+    }
+    Ok(lowest)
 }
 
 fn as_of<T: Stored>(conn: &Connection, code: &str, day: NaiveDate) -> Result<T> {

@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Ledger;
+use super::amendments::lowest_amount_from;
 use super::lookup;
 use super::periods::refuse_closed_period;
 use crate::domain::{Currency, NewReceipt, Receipt, Void};
@@ -34,13 +35,21 @@ impl Ledger {
                 |r| r.get(0),
             )?;
             let received = grant.currency.from_minor(received_minor);
-            if received + new.amount > grant.amount {
+            // Received money must fit the grant from the receipt's day on, before a top-up too.
+            let ceiling = lowest_amount_from(conn, &grant, new.date)?;
+            if received + new.amount > ceiling {
                 return Err(Error::invalid(format!(
-                    "receipts of grant {} would total {} {}, more than the grant's {}; check the amount",
+                    "receipts of grant {} would total {} {}, more than the grant's {}{}; check \
+                     the amount",
                     grant.reference,
                     grant.currency.plain(received + new.amount),
                     grant.currency.code,
-                    grant.currency.plain(grant.amount)
+                    grant.currency.plain(ceiling),
+                    if ceiling < grant.amount {
+                        format!(", its smallest amount from {} on", new.date)
+                    } else {
+                        String::new()
+                    }
                 )));
             }
             conn.execute(
