@@ -5,7 +5,7 @@ use clap::Args;
 use serde::Deserialize;
 
 use super::csv_input::CsvRow;
-use super::input::{given, past_date};
+use super::input::{given, not_future};
 use crate::db::Ledger;
 use crate::domain::money::{check_positive, parse_decimal, parse_percent};
 use crate::domain::{
@@ -29,7 +29,8 @@ pub struct DatedArgs {
 impl DatedArgs {
     fn parse(&self) -> Result<Dated> {
         Ok(Dated {
-            effective: past_date("amendment date", &self.date).map_err(field("date"))?,
+            effective: not_future("amendment date", &self.date, "once it has taken effect")
+                .map_err(field("date"))?,
             reason: text::required("reason", &self.reason, 500).map_err(field("reason"))?,
         })
     }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::Context;
 use super::csv_input::CsvRow;
-use super::input::{given, past_date, today};
+use super::input::{given, not_future, today};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::{parse_decimal, parse_percent};
 use crate::domain::{DateRange, Entity, GrantStatus, NewGrant, parse_date, text};
@@ -168,7 +168,10 @@ pub fn extend(
     let end = parse_date("new end date", &args.end).map_err(field("new_end"))?;
     let reason = text::required("reason", &args.reason, 500).map_err(field("reason"))?;
     let decided = match given(&args.decided) {
-        Some(text) => Some(past_date("--decided", text).map_err(field("decided"))?),
+        Some(text) => Some(
+            not_future("--decided", text, "once the extension is agreed")
+                .map_err(field("decided"))?,
+        ),
         None => undated,
     };
     ledger.extend_grant(args.reference.trim(), end, &reason, decided)
