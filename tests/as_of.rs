@@ -124,10 +124,10 @@ fn every_report_as_of_a_day_before_the_changes_reads_the_ledger_without_them() {
     );
 
     // The day the changes took effect, the same reports read them.
-    let burn = after.json_sh(&format!("report burn --as-of 2022-03-31 --in EUR"));
+    let burn = after.json_sh("report burn --as-of 2022-03-31 --in EUR");
     let jp = &burn["converted"][0];
     assert_eq!(jp["reference"], JAPAN);
-    let old = before.json_sh(&format!("report burn --as-of 2022-03-31 --in EUR"));
+    let old = before.json_sh("report burn --as-of 2022-03-31 --in EUR");
     assert_ne!(jp["budget"], old["converted"][0]["budget"]);
     let by_country = after.csv_sh("report portfolio --by country --as-of 2022-03-31");
     assert!(by_country.iter().any(|r| field(r, "group") == "TN"));
@@ -150,4 +150,31 @@ fn every_report_as_of_a_day_before_the_changes_reads_the_ledger_without_them() {
         "{xml}"
     );
     assert!(!xml.contains("original end"), "{xml}");
+}
+
+#[test]
+fn the_closed_last_quarter_keeps_its_final_budget_after_the_extension_is_budgeted() {
+    let db = TestDb::demo();
+    db.ok_sh(&format!("period close --grant {JAPAN} 2022-Q1"));
+    let report = format!("report donor --grant {JAPAN} --period 2022-Q1");
+    let table = db.ok_sh(&report);
+    let csv = db.ok_sh(&format!("{report} --format csv"));
+
+    db.ok_sh(&format!(
+        "grant extend {JAPAN} --end 2022-09-30 --decided 2022-04-10 --reason 'Letter'"
+    ));
+    db.ok_sh(&format!(
+        "grant amend {JAPAN} --amount 140000.00 --date 2022-04-15 --reason 'Top-up'"
+    ));
+    db.ok_sh(&format!(
+        "budget revise --grant {JAPAN} --date 2022-05-01 --reason 'Extension budget' \
+         --line STAFF=60000.00"
+    ));
+
+    // The quarter reached the grant's end then, and read the final budget of that day.
+    assert_eq!(db.ok_sh(&report), table, "table");
+    assert_eq!(db.ok_sh(&format!("{report} --format csv")), csv, "csv");
+    let later = db.json_sh(&format!("report budget --grant {JAPAN} --as-of 2022-06-30"));
+    assert_eq!(later["report"]["budget_revision"], "2");
+    assert_eq!(later["report"]["to"], "2022-06-30");
 }

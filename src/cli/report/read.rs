@@ -91,7 +91,8 @@ pub fn actuals_of(
     as_of: NaiveDate,
     threshold: Decimal,
 ) -> Result<Actuals> {
-    let grant = &ledger.grant_as_of(grant, window.end.min(as_of))?;
+    let day = window.end.min(as_of);
+    let grant = &ledger.grant_as_of(grant, day)?;
     if !window.overlaps(&grant.dates()) {
         return Err(Error::invalid(format!(
             "the report window {window} lies outside grant {} ({}); give dates inside it",
@@ -112,9 +113,9 @@ pub fn actuals_of(
         end: window.end.min(grant.end).min(as_of),
     };
     // A window that reaches the end reports on the final budget, a close-out revision dated
-    // after the end included.
+    // after the end included (but none made for an extension decided after `day`).
     let budget = if window.end >= grant.end {
-        ledger.budget(&grant.reference, None)?
+        ledger.final_budget(grant, day)?
     } else {
         ledger.budget_on(grant, window.end)?
     };
