@@ -231,6 +231,22 @@ fn status_follows_the_grant_and_the_as_of_date() {
 }
 
 #[test]
+fn a_voided_receipt_is_no_transaction() {
+    let mut r = record();
+    let mut wrong = r.receipts[0].clone();
+    wrong.id = 2;
+    wrong.reference = "T1-twice".into();
+    wrong.void = Some(Void {
+        at: "2021-03-12T09:00:00Z".into(),
+        reason: "Entered twice".into(),
+    });
+    r.receipts.push(wrong);
+    let a = activity(&r, d("2021-06-30"), d("2021-06-30"), "40");
+    assert!(a.transactions.iter().all(|t| t.reference != "T1-twice"));
+    assert_eq!(a.transactions.iter().filter(|t| t.kind == "1").count(), 1);
+}
+
+#[test]
 fn activity_of_a_running_grant() {
     let a = activity(&record(), d("2021-06-30"), d("2021-06-30"), "40");
     assert_eq!(a.identifier, "IOM-MOROCCO-G-1");
