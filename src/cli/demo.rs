@@ -38,12 +38,8 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Resu
     ));
     load(&mut ctx.ledger, &Tables::Fixtures)?;
     let threshold = DEFAULT_THRESHOLD;
-    let burns = report::burns(
-        &ctx.ledger,
-        ctx.ledger.grants(&GrantFilter::default())?,
-        as_of,
-        threshold,
-    )?;
+    let grants = report::grants_on(&ctx.ledger, &GrantFilter::default(), as_of)?;
+    let burns = report::burns(&ctx.ledger, grants, as_of, threshold)?;
     let mut doc = burn_report::burn_report(&burns, as_of, threshold, None)?;
     let notes = doc.sections.pop();
     for b in &burns {

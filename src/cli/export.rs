@@ -16,7 +16,7 @@ use crate::report::imported::imported;
 
 pub const EXPORT_HELP: &str = "\
 Tables: donors, projects, grants, extensions, budget_lines, budget_revisions, periods,
-fx_rates, receipts, expenses, voids. Columns are those `import` and the fixtures use
+fx_rates, receipts, receipt_voids, expenses, voids. Columns are those `import` and the fixtures use
 (fixtures/README.md); amounts are exact decimals in their currency.
 
 Examples:

@@ -1,15 +1,17 @@
 //! `grant` commands.
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
 use super::Context;
 use super::csv_input::CsvRow;
+use super::input::{given, not_future, today};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::{parse_decimal, parse_percent};
-use crate::domain::{DateRange, GrantStatus, NewGrant, parse_date, text};
-use crate::error::{Error, Result};
-use crate::report::grants;
+use crate::domain::{DateRange, Entity, GrantStatus, NewGrant, parse_date, text};
+use crate::error::{Error, Result, field};
+use crate::report::{grants, listing};
 
 #[derive(Debug, Subcommand)]
 pub enum GrantCommand {
@@ -42,6 +44,13 @@ pub enum GrantCommand {
                             --reason 'Donor approved no-cost extension, letter of 2022-02-10'"
     )]
     Extend(ExtendArgs),
+    /// Amend a grant from a date: its amount (up or down), indirect rate or the donor's
+    /// reference; reports as of an earlier day read it as it was
+    #[command(
+        after_help = "Example:\n  grantbook grant amend JP-MA-MHPSS-2021 --amount 150000.00 \
+                            --date 2021-10-01 \\\n      --reason 'Top-up, addendum 1 of 2021-09-20'"
+    )]
+    Amend(super::amend::GrantAmendArgs),
     /// Set a grant's status; only an active grant takes expenses
     #[command(
         after_help = "Example:\n  grantbook grant status JP-MA-MHPSS-2021 --set closed \
@@ -106,7 +115,7 @@ impl CsvRow for GrantArgs {
 
 impl CsvRow for ExtendArgs {
     const REQUIRED: &'static [&'static str] = &["grant", "new_end", "reason"];
-    const OPTIONAL: &'static [&'static str] = &[];
+    const OPTIONAL: &'static [&'static str] = &["decided"];
 }
 
 impl GrantArgs {
@@ -142,12 +151,30 @@ pub struct ExtendArgs {
     /// Why, e.g. the donor's approval letter
     #[arg(long)]
     pub reason: String,
+    /// When the extension was agreed, YYYY-MM-DD [default: today]; reports as of an earlier
+    /// day use the end before it
+    #[arg(long, value_name = "DATE")]
+    #[serde(default)]
+    pub decided: Option<String>,
 }
 
-pub fn extend(args: &ExtendArgs, ledger: &mut Ledger) -> Result<crate::domain::Grant> {
-    let end = parse_date("new end date", &args.end)?;
-    let reason = text::required("reason", &args.reason, 500)?;
-    ledger.extend_grant(args.reference.trim(), end, &reason)
+/// Record the extension `args` describes, decided on `--decided`, else on `undated` (today
+/// for `grant extend`; none for an exported extension from before decisions were dated).
+pub fn extend(
+    args: &ExtendArgs,
+    ledger: &mut Ledger,
+    undated: Option<NaiveDate>,
+) -> Result<crate::domain::Grant> {
+    let end = parse_date("new end date", &args.end).map_err(field("new_end"))?;
+    let reason = text::required("reason", &args.reason, 500).map_err(field("reason"))?;
+    let decided = match given(&args.decided) {
+        Some(text) => Some(
+            not_future("--decided", text, "once the extension is agreed")
+                .map_err(field("decided"))?,
+        ),
+        None => undated,
+    };
+    ledger.extend_grant(args.reference.trim(), end, &reason, decided)
 }
 
 pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
@@ -178,8 +205,15 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
             show_grant(ctx, &grant.reference, "Changed grant status")
         }
         GrantCommand::Extend(args) => {
-            let grant = extend(&args, &mut ctx.ledger)?;
+            let grant = extend(&args, &mut ctx.ledger, Some(today()))?;
             show_grant(ctx, &grant.reference, "Extended grant")
+        }
+        GrantCommand::Amend(args) => {
+            let (changes, dated) = args.parse()?;
+            let grant = ctx
+                .ledger
+                .amend_grant(args.reference.trim(), &changes, &dated)?;
+            show_grant(ctx, &grant.reference, "Amended grant")
         }
     }
 }
@@ -196,5 +230,7 @@ fn show_grant(ctx: &Context, reference: &str, title: &str) -> Result<()> {
         })?;
     let extensions = ctx.ledger.extensions(&grant)?;
     let periods = ctx.ledger.periods(reference)?;
-    ctx.show(&grants::grant(&totals, &extensions, &periods, title))
+    let amendments = ctx.ledger.amendments(Entity::Grant, &grant.reference)?;
+    let doc = grants::grant(&totals, &extensions, &periods, title);
+    ctx.show(&listing::with_amendments(doc, &amendments))
 }

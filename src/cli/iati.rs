@@ -21,7 +21,8 @@ One iati-activity per grant: identifier ORGREF-GRANT, the project's organisation
 and implementing organisation (role 4), the donor as funding organisation (role 1), planned and
 actual dates, the project's countries, the grant's amount per reporting period (or calendar
 year) as budgets, receipts as transactions of type 1 (incoming funds) and expenses as type 4
-(expenditure) or 3 (disbursement), in the grant's currency; voided expenses are left out.
+(expenditure) or 3 (disbursement), in the grant's currency; voided ones are left out. With
+--as-of, the grant, donor and project are those of that day.
 Organisation refs are grantbook's donor codes and the organisation's name in capitals
 (IOM Morocco -> IOM-MOROCCO), not registered IATI identifiers. README.md has the whole mapping.
 
@@ -91,7 +92,7 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             .transpose()?,
         ..GrantFilter::default()
     };
-    let records = ctx.ledger.grant_records(&filter)?;
+    let records = ctx.ledger.grant_records(&filter, as_of)?;
     if records.is_empty() {
         return Err(Error::invalid(
             "there is no grant to export; an IATI file holds at least one activity \

@@ -27,6 +27,19 @@ pub fn past_date(what: &str, text: &str) -> Result<NaiveDate> {
     Ok(date)
 }
 
+/// A date that has come, for a decision or a change on record: one in the future is refused
+/// with `when`, which says when to record it (e.g. "once it has taken effect").
+pub fn not_future(what: &str, text: &str, when: &str) -> Result<NaiveDate> {
+    let date = parse_date(what, text)?;
+    if date > today() {
+        return Err(Error::invalid(format!(
+            "{what} {date} is in the future (today is {}); record it {when}",
+            today()
+        )));
+    }
+    Ok(date)
+}
+
 /// A moment as the ledger stores it (UTC, `YYYY-MM-DDTHH:MM:SSZ`) from RFC 3339 text such as
 /// an export's `voided_at`; empty means none given.
 pub fn given_timestamp(text: &str) -> Result<Option<String>> {

@@ -8,18 +8,19 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::budget::LineRow;
 use super::csv_input::{CsvInput, CsvRow, ImportArgs};
 use super::expense::ExpenseArgs;
 use super::fingerprint::Fingerprint;
-use super::grant::{ExtendArgs, GrantArgs};
+use super::grant::GrantArgs;
 use super::json_input::json_as_csv;
 use super::money::{RateArgs, ReceiptArgs};
 use super::parties::{DonorArgs, ProjectArgs};
 use super::period::PeriodArgs;
-use crate::db::{Ledger, LineChange, RateGuard, table_columns};
-use crate::domain::{GrantStatus, ImportSummary, NewLine, PeriodStatus, text};
+use crate::db::{Ledger, RateGuard, table_columns, table_optional};
+use crate::domain::{GrantStatus, ImportSummary, PeriodStatus, text};
 use crate::error::{Error, Result, field};
+
+mod history;
 
 /// A fixture file compiled into the binary (so the demo runs from any directory).
 macro_rules! fixture {
@@ -84,22 +85,32 @@ impl Tables {
     fn each<T: CsvRow>(
         &self,
         table: &str,
-        each: impl FnMut(T) -> Result<()>,
+        mut each: impl FnMut(T) -> Result<()>,
     ) -> Result<Option<FileRead>> {
-        let mut each = each;
+        self.each_at(table, |row, _| each(row))
+    }
+
+    /// [`Tables::each`], with each row's place in its file (`donors.csv:3`) for errors found
+    /// later.
+    fn each_at<T: CsvRow>(
+        &self,
+        table: &str,
+        mut each: impl FnMut(T, String) -> Result<()>,
+    ) -> Result<Option<FileRead>> {
         let Some(mut input) = self.open(table)? else {
             return Ok(None);
         };
+        let label = input.label().to_string();
         let mut rows = 0;
-        input.rows(|row: T, _| {
+        input.rows(|row: T, place| {
             rows += 1;
-            each(row)
+            each(row, format!("{label}:{}", place.line))
         })?;
         Ok(match self {
             Tables::Fixtures => None,
             Tables::Dir(_) => Some(FileRead {
                 entity: entity_of(table),
-                label: input.label().to_string(),
+                label,
                 rows,
                 sha256: input.sha256(),
             }),
@@ -122,10 +133,11 @@ fn entity_of(table: &str) -> &'static str {
         "donors" => "donor",
         "projects" => "project",
         "grants" | "extensions" => "grant",
+        "amendments" => "amendment",
         "budget_lines" | "budget_revisions" => "budget",
         "periods" => "period",
         "fx_rates" => "fx_rate",
-        "receipts" => "receipt",
+        "receipts" | "receipt_voids" => "receipt",
         _ => "expense",
     }
 }
@@ -174,24 +186,20 @@ impl CsvRow for VoidRow {
     const OPTIONAL: &'static [&'static str] = &["voided_at"];
 }
 
-/// One line of a budget revision after the first; rows of the same grant and revision number
-/// make one revision.
 #[derive(Debug, Deserialize)]
-struct RevisionRow {
+struct ReceiptVoidRow {
+    receipt: String,
     grant: String,
-    revision: String,
     date: String,
-    reason: String,
-    code: String,
-    name: Option<String>,
-    category: Option<String>,
     amount: String,
+    reason: String,
+    #[serde(default)]
+    voided_at: String,
 }
 
-impl CsvRow for RevisionRow {
-    const REQUIRED: &'static [&'static str] =
-        &["grant", "revision", "date", "reason", "code", "amount"];
-    const OPTIONAL: &'static [&'static str] = &["name", "category"];
+impl CsvRow for ReceiptVoidRow {
+    const REQUIRED: &'static [&'static str] = &["receipt", "grant", "date", "amount", "reason"];
+    const OPTIONAL: &'static [&'static str] = &["voided_at"];
 }
 
 /// Load every table into `ledger`, all or nothing; returns what the expense import recorded.
@@ -200,12 +208,13 @@ pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         // `export --all` writes every table, empty ones too: a file missing is a backup
         // copied in part, which would load as a smaller ledger that looks whole.
         let mut missing = Vec::new();
-        for table in crate::db::table_names() {
+        let required = || crate::db::table_names().filter(|t| !table_optional(t));
+        for table in required() {
             if exported_file(dir, table)?.is_none() {
                 missing.push(table);
             }
         }
-        if missing.len() == crate::db::table_names().count() {
+        if missing.len() == required().count() {
             return Err(Error::invalid(format!(
                 "{} holds none of the files an export writes ({}.csv or .json...); give the \
                  directory `grantbook export --all --out DIR` wrote",
@@ -236,34 +245,15 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     // Grants are loaded active and given their final status once their expenses are in, as an
     // office closes a grant after its last payment.
     let mut final_status = Vec::new();
+    let mut starts = BTreeMap::new();
     read.push(tables.each("grants", |r: GrantArgs| {
         let mut grant = r.parse()?;
         final_status.push((grant.reference.clone(), grant.status));
+        starts.insert(grant.reference.clone(), grant.dates.start);
         grant.status = GrantStatus::Active;
         ledger.add_grant(&grant).map(drop)
     })?);
-    read.push(tables.each("extensions", |r: ExtendArgs| {
-        super::grant::extend(&r, ledger).map(drop)
-    })?);
-    let mut lines: BTreeMap<String, Vec<NewLine>> = BTreeMap::new();
-    read.push(tables.each("budget_lines", |r: LineRow| {
-        let grant =
-            text::code("grant", r.grant.as_deref().unwrap_or_default()).map_err(field("grant"))?;
-        match r.parse()? {
-            LineChange::New(line) => lines.entry(grant).or_default().push(line),
-            LineChange::Amount { code, .. } => {
-                return Err(
-                    Error::invalid(format!("line {code} needs a name and a category"))
-                        .in_field("name"),
-                );
-            }
-        }
-        Ok(())
-    })?);
-    for (grant, lines) in &lines {
-        ledger.set_budget(grant, lines)?;
-    }
-    read.push(load_revisions(ledger, tables)?);
+    read.extend(history::load_history(ledger, tables, &starts)?);
     // Periods are created open and closed after the expenses are in, as an office would have
     // done quarter by quarter.
     let mut to_close = Vec::new();
@@ -286,9 +276,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
             .set_rate(&r.parse()?, false, RateGuard::Loaded)
             .map(drop)
     })?);
-    read.push(tables.each("receipts", |r: ReceiptArgs| {
-        ledger.add_receipt(&r.parse()?).map(drop)
-    })?);
+    read.extend(load_receipts(ledger, tables)?);
     // Voids are read first and made as the expenses load: a corrected entry is voided just
     // before its correction (which has the same voucher) arrives, the rest after the last row.
     let mut voids = Vec::new();
@@ -316,35 +304,73 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     Ok(summary)
 }
 
-/// Budget revisions, each gathered from its rows and stored as `budget revise` would.
-fn load_revisions(ledger: &mut Ledger, tables: &Tables) -> Result<Option<FileRead>> {
-    type Key = (String, i64);
-    let mut revisions: BTreeMap<Key, (chrono::NaiveDate, String, Vec<LineChange>)> =
-        BTreeMap::new();
-    let read = tables.each("budget_revisions", |r: RevisionRow| {
-        let number: i64 = r.revision.trim().parse().map_err(|_| {
-            Error::invalid(format!("revision {:?} is not a number", r.revision))
-                .in_field("revision")
+/// Receipts, each voided as soon as it is added when receipt_voids says so: a tranche entered
+/// wrongly and voided made room for the right one, which a void replayed only after every
+/// receipt would not. An export made before receipts could be voided has no receipt_voids.
+fn load_receipts(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRead>; 2]> {
+    let mut voids: BTreeMap<u64, ReceiptVoidRow> = BTreeMap::new();
+    let voids_read = tables.each("receipt_voids", |r: ReceiptVoidRow| {
+        let row = r.receipt.trim().parse::<u64>().ok().filter(|n| *n > 0);
+        let row = row.ok_or_else(|| {
+            Error::invalid(format!(
+                "receipt {:?} is not a row of receipts (1 for the first)",
+                r.receipt
+            ))
+            .in_field("receipt")
         })?;
-        let date = crate::domain::parse_date("revision date", &r.date).map_err(field("date"))?;
-        let reason = text::required("reason", &r.reason, 500).map_err(field("reason"))?;
-        let entry = revisions
-            .entry((r.grant.trim().to_string(), number))
-            .or_insert_with(|| (date, reason, Vec::new()));
-        let line = LineRow {
-            grant: None,
-            code: r.code,
-            name: r.name,
-            category: r.category,
-            amount: r.amount,
-        };
-        entry.2.push(line.parse()?);
+        if voids.insert(row, r).is_some() {
+            return Err(
+                Error::invalid(format!("receipt {row} is voided twice")).in_field("receipt")
+            );
+        }
         Ok(())
     })?;
-    for ((grant, _), (date, reason, changes)) in revisions {
-        ledger.revise_budget(&grant, date, &reason, &changes)?;
+    let mut row = 0;
+    let receipts_read = tables.each("receipts", |r: ReceiptArgs| {
+        row += 1;
+        let receipt = ledger.add_receipt(&r.parse()?)?;
+        match voids.remove(&row) {
+            Some(void) => void_loaded_receipt(ledger, &receipt, row, &void),
+            None => Ok(()),
+        }
+    })?;
+    if let Some(extra) = voids.keys().next() {
+        return Err(Error::invalid(format!(
+            "receipt_voids voids receipt {extra}, but receipts has only {row} rows; the two \
+             files come from different exports"
+        )));
     }
-    Ok(read)
+    Ok([voids_read, receipts_read])
+}
+
+/// Void `receipt`, the `row`th of receipts, as `void` (a row of receipt_voids) says, once it
+/// is sure the row is the receipt meant.
+fn void_loaded_receipt(
+    ledger: &mut Ledger,
+    receipt: &crate::domain::Receipt,
+    row: u64,
+    void: &ReceiptVoidRow,
+) -> Result<()> {
+    let same_date = crate::domain::parse_date("date", &void.date).ok() == Some(receipt.date);
+    let same_amount =
+        crate::domain::money::parse_decimal("amount", &void.amount).ok() == Some(receipt.amount);
+    if void.grant.trim() != receipt.grant || !same_date || !same_amount {
+        return Err(Error::invalid(format!(
+            "receipt_voids voids receipt {row} as {} {} {}, but row {row} of receipts is {} {} \
+             {}; the two files come from different exports",
+            void.grant.trim(),
+            void.date.trim(),
+            void.amount.trim(),
+            receipt.grant,
+            receipt.date,
+            receipt.currency.plain(receipt.amount)
+        )));
+    }
+    let reason = text::required("reason", &void.reason, 500)?;
+    let when = super::input::given_timestamp(&void.voided_at)?;
+    ledger
+        .void_receipt(receipt.id, &reason, when.as_deref())
+        .map(drop)
 }
 
 /// Expenses through the bulk importer: a million rows load at import speed.

@@ -2,6 +2,7 @@
 //! strings into domain values, call the ledger, and hand a report to a renderer; they hold no
 //! SQL and no arithmetic.
 
+mod amend;
 mod budget;
 mod charts;
 mod csv_input;
@@ -151,7 +152,7 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<AuditCommand>,
         /// Only changes to this kind of record (donor, project, grant, budget, period, fx_rate,
-        /// receipt, expense, ledger)
+        /// receipt, expense, ledger; amendment for the amendments file `import DIR` read)
         #[arg(long)]
         entity: Option<String>,
         /// How many entries to show

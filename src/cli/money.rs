@@ -110,11 +110,26 @@ pub enum ReceiptCommand {
     /// reference,description), all or none
     #[command(after_help = "Example:\n  grantbook receipt import tranches.csv")]
     Import(ImportArgs),
-    /// List receipts
+    /// List receipts (voided ones only with --include-void)
     #[command(after_help = "Example:\n  grantbook receipt list --grant JP-MA-MHPSS-2021")]
     List {
         #[arg(long)]
         grant: Option<String>,
+        /// Show voided receipts too
+        #[arg(long)]
+        include_void: bool,
+    },
+    /// Void a receipt recorded by mistake: it stays in the ledger, marked void with the reason,
+    /// and stops counting as received
+    #[command(
+        after_help = "Example:\n  grantbook receipt void 3 --reason 'Tranche T2 entered twice'"
+    )]
+    Void {
+        /// The receipt's id (see `receipt list`)
+        id: i64,
+        /// Why, e.g. "Entered twice"
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -249,9 +264,18 @@ pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
             )?;
             ctx.show(&listing::receipts(&stored, "Imported receipts"))
         }
-        ReceiptCommand::List { grant } => ctx.show(&listing::receipts(
-            &ctx.ledger.receipts(grant.as_deref())?,
+        ReceiptCommand::List {
+            grant,
+            include_void,
+        } => ctx.show(&listing::receipts(
+            &ctx.ledger.receipts(grant.as_deref(), include_void)?,
             "",
         )),
+        ReceiptCommand::Void { id, reason } => {
+            let reason = text::required("reason", &reason, 500)?;
+            let receipt = ctx.ledger.void_receipt(id, &reason, None)?;
+            let title = format!("Voided receipt #{}", receipt.id);
+            ctx.show(&listing::receipt(&receipt, &title))
+        }
     }
 }

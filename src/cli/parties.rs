@@ -7,7 +7,9 @@ use super::Context;
 use super::csv_input::CsvRow;
 use super::input::given;
 use crate::db::GrantFilter;
-use crate::domain::{DateRange, Donor, DonorKind, Project, ProjectStatus, parse_date, text};
+use crate::domain::{
+    Amendment, DateRange, Donor, DonorKind, Entity, Project, ProjectStatus, parse_date, text,
+};
 use crate::error::Result;
 use crate::render::Document;
 use crate::report::grants;
@@ -24,9 +26,16 @@ pub enum DonorCommand {
     /// List donors
     #[command(after_help = "Example:\n  grantbook donor list --format csv > donors.csv")]
     List,
-    /// Show one donor
+    /// Show one donor, its grants and its amendments
     #[command(after_help = "Example:\n  grantbook donor show JP-GOV")]
     Show { code: String },
+    /// Amend a donor from a date: its name, kind or country; reports as of an earlier day
+    /// read it as it was
+    #[command(
+        after_help = "Example:\n  grantbook donor amend REG-DONOR --name 'Regional Health Fund' \
+                            --date 2023-01-01 \\\n      --reason 'Renamed by its board, letter of 2022-12-05'"
+    )]
+    Amend(super::amend::DonorAmendArgs),
 }
 
 #[derive(Debug, Args, Deserialize)]
@@ -73,9 +82,16 @@ pub enum ProjectCommand {
     /// List projects
     #[command(after_help = "Example:\n  grantbook project list")]
     List,
-    /// Show one project
+    /// Show one project, its grants and its amendments
     #[command(after_help = "Example:\n  grantbook project show MA-MHPSS")]
     Show { code: String },
+    /// Amend a project from a date: its title, dates or countries; reports as of an earlier
+    /// day read it as it was
+    #[command(
+        after_help = "Example:\n  grantbook project amend NA-MIGHEALTH --add-country MR \
+                            --date 2023-04-01 \\\n      --reason 'Mauritania added, steering committee of 2023-03-20'"
+    )]
+    Amend(super::amend::ProjectAmendArgs),
 }
 
 #[derive(Debug, Args, Deserialize)]
@@ -153,15 +169,22 @@ pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::donor(&donor, "Recorded donor"))
         }
         DonorCommand::List => ctx.show(&listing::donors(&ctx.ledger.donors()?)),
-        DonorCommand::Show { code } => {
-            let donor = ctx.ledger.donor(&code)?;
-            let filter = GrantFilter {
-                donor: Some(donor.code.clone()),
-                ..Default::default()
-            };
-            show_with_grants(ctx, listing::donor(&donor, ""), &filter)
+        DonorCommand::Show { code } => show_donor(ctx, &ctx.ledger.donor(code.trim())?, ""),
+        DonorCommand::Amend(args) => {
+            let (changes, dated) = args.parse()?;
+            let donor = ctx.ledger.amend_donor(args.code.trim(), &changes, &dated)?;
+            show_donor(ctx, &donor, "Amended donor")
         }
     }
+}
+
+fn show_donor(ctx: &Context, donor: &Donor, title: &str) -> Result<()> {
+    let filter = GrantFilter {
+        donor: Some(donor.code.clone()),
+        ..Default::default()
+    };
+    let amendments = ctx.ledger.amendments(Entity::Donor, &donor.code)?;
+    show_with_grants(ctx, listing::donor(donor, title), &filter, &amendments)
 }
 
 pub fn project(command: ProjectCommand, ctx: &mut Context) -> Result<()> {
@@ -171,19 +194,36 @@ pub fn project(command: ProjectCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::project(&project, "Recorded project"))
         }
         ProjectCommand::List => ctx.show(&listing::projects(&ctx.ledger.projects()?)),
-        ProjectCommand::Show { code } => {
-            let project = ctx.ledger.project(&code)?;
-            let filter = GrantFilter {
-                project: Some(project.code.clone()),
-                ..Default::default()
-            };
-            show_with_grants(ctx, listing::project(&project, ""), &filter)
+        ProjectCommand::Show { code } => show_project(ctx, &ctx.ledger.project(code.trim())?, ""),
+        ProjectCommand::Amend(args) => {
+            let (changes, dated) = args.parse()?;
+            let project = ctx
+                .ledger
+                .amend_project(args.code.trim(), &changes, &dated)?;
+            show_project(ctx, &project, "Amended project")
         }
     }
 }
 
-/// A donor's or project's record followed by the grants `filter` selects.
-fn show_with_grants(ctx: &Context, record: Document, filter: &GrantFilter) -> Result<()> {
+fn show_project(ctx: &Context, project: &Project, title: &str) -> Result<()> {
+    let filter = GrantFilter {
+        project: Some(project.code.clone()),
+        ..Default::default()
+    };
+    let amendments = ctx.ledger.amendments(Entity::Project, &project.code)?;
+    show_with_grants(ctx, listing::project(project, title), &filter, &amendments)
+}
+
+/// A donor's or project's record followed by the grants `filter` selects and its amendments.
+fn show_with_grants(
+    ctx: &Context,
+    record: Document,
+    filter: &GrantFilter,
+    amendments: &[Amendment],
+) -> Result<()> {
     let totals = ctx.ledger.grant_totals(filter)?;
-    ctx.show(&grants::with_grants(record, &totals))
+    ctx.show(&listing::with_amendments(
+        grants::with_grants(record, &totals),
+        amendments,
+    ))
 }

@@ -5,21 +5,22 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use super::{Context, charts, note};
-use crate::db::{GrantFilter, Ledger};
+mod read;
+
+use read::conversion;
+pub use read::{actuals_of, burns, grants_on};
+
+use super::{Context, charts};
+use crate::db::GrantFilter;
 use crate::domain::money::parse_percent;
-use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
+use crate::domain::{DateRange, Grant, GrantStatus, parse_date};
 use crate::error::{Error, Result};
-use crate::report::actuals::{self, Actuals};
 use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
-use crate::report::burn_report::{self, Conversion, GrantBurn, grant_burn, spend_ranges};
+use crate::report::burn_report;
 use crate::report::donor::{DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
-
-/// A rate older than this (a quarter) is named on stderr when `--in` uses it.
-const STALE_RATE_DAYS: i64 = 92;
 
 /// The day a report stands on.
 #[derive(Debug, Args)]
@@ -169,7 +170,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 status: None,
             };
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);
-            let burns = burns(&ctx.ledger, ctx.ledger.grants(&filter)?, as_of, threshold)?;
+            let grants = grants_on(&ctx.ledger, &filter, as_of)?;
+            let burns = burns(&ctx.ledger, grants, as_of, threshold)?;
             let conversion = match into {
                 Some(code) => Some(conversion(&ctx.ledger, &burns, &code, as_of)?),
                 None => None,
@@ -184,8 +186,10 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             to,
             options,
         } => {
-            let grant = ctx.ledger.grant(grant.trim())?;
             let as_of = options.as_of()?;
+            let grant = ctx
+                .ledger
+                .grant_as_of(&ctx.ledger.grant(grant.trim())?, as_of)?;
             let (window, name) = match period {
                 Some(code) => {
                     let p = ctx.ledger.period(&grant.reference, code.trim())?;
@@ -217,8 +221,12 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let grant = ctx.ledger.grant(grant.trim())?;
             let period = ctx.ledger.period(&grant.reference, period.trim())?;
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);
+            // The report stands on its period's last day (or the as-of date, if earlier): the
+            // grant, donor and project as they were then, so a closed period's report printed
+            // again after a later amendment or extension is the one that was filed.
+            let day = period.end.min(as_of);
             let a = actuals_of(&ctx.ledger, &grant, period.dates(), as_of, threshold)?;
-            let receipts = ctx.ledger.receipts(Some(&grant.reference))?;
+            let receipts = ctx.ledger.receipts(Some(&grant.reference), false)?;
             let voids = ctx.ledger.voids(&grant, a.window)?;
             let refunds = ctx.ledger.refunds(&grant, a.window)?;
             let paid_in = ctx.ledger.expense_currencies(&grant)?;
@@ -230,8 +238,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 .collect();
             let doc = donor_report(&DonorReport {
                 actuals: &a,
-                donor: &ctx.ledger.donor(&grant.donor)?,
-                project: &ctx.ledger.project(&grant.project)?,
+                donor: &ctx.ledger.donor_as_of(&grant.donor, day)?,
+                project: &ctx.ledger.project_as_of(&grant.project, day)?,
                 period: &period,
                 receipts: &receipts,
                 voids: &voids,
@@ -240,12 +248,14 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 prepared: chrono::Local::now().date_naive(),
                 original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),
             });
-            let end = a.window.end;
+            let (end, grant) = (a.window.end, a.grant.clone());
             ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)
         }
         ReportCommand::Monthly { grant, as_of } => {
-            let grant = ctx.ledger.grant(grant.trim())?;
             let as_of = as_of.date()?;
+            let grant = ctx
+                .ledger
+                .grant_as_of(&ctx.ledger.grant(grant.trim())?, as_of)?;
             let codes: Vec<String> = ctx
                 .ledger
                 .line_spend(&grant, &[])?
@@ -265,14 +275,14 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             // The office's live grants on that day: running then, or ended but not yet closed.
             let live =
                 |g: &Grant| g.start <= as_of && (as_of <= g.end || g.status == GrantStatus::Active);
-            let mut grants = ctx.ledger.grants(&GrantFilter::default())?;
+            let mut grants = grants_on(&ctx.ledger, &GrantFilter::default(), as_of)?;
             grants.retain(live);
             let burns = burns(&ctx.ledger, grants, as_of, threshold)?;
             let mut placed = Vec::new();
             for b in &burns {
                 let groups = match by {
                     GroupBy::Donor => {
-                        let donor = ctx.ledger.donor(&b.grant.donor)?;
+                        let donor = ctx.ledger.donor_as_of(&b.grant.donor, as_of)?;
                         vec![(donor.code, donor.name, b.spent)]
                     }
                     GroupBy::Country => {
@@ -283,7 +293,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                                 .find(|(c, _)| c == country)
                                 .map_or(Decimal::ZERO, |(_, amount)| *amount)
                         };
-                        let countries = ctx.ledger.project(&b.grant.project)?.countries;
+                        let project = ctx.ledger.project_as_of(&b.grant.project, as_of)?;
+                        let countries = project.countries;
                         countries
                             .into_iter()
                             .map(|c| (c.clone(), c.clone(), here(&c)))
@@ -308,104 +319,4 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&portfolio(placed, title, as_of))
         }
     }
-}
-
-/// Burn figures of `grants` as of the end of `as_of`.
-pub fn burns(
-    ledger: &Ledger,
-    grants: Vec<Grant>,
-    as_of: NaiveDate,
-    threshold: Decimal,
-) -> Result<Vec<GrantBurn>> {
-    let mut burns = Vec::new();
-    for grant in grants {
-        let lines = ledger.line_spend(&grant, &spend_ranges(&grant, as_of))?;
-        let received = ledger.received_by(&grant, as_of)?;
-        burns.push(grant_burn(grant, &lines, received, as_of, threshold));
-    }
-    Ok(burns)
-}
-
-fn conversion(
-    ledger: &Ledger,
-    burns: &[GrantBurn],
-    code: &str,
-    as_of: NaiveDate,
-) -> Result<Conversion> {
-    let into = ledger.currency(&text::currency(code)?)?;
-    let mut rates = Vec::new();
-    for b in burns {
-        let from = &b.grant.currency.code;
-        if *from == into.code {
-            rates.push(None);
-            continue;
-        }
-        let Some(rate) = ledger.rate_on(from, &into.code, as_of)? else {
-            // Name the pair the way round it is already quoted, which `fx set` insists on.
-            let quoted = ledger
-                .rates(Some(from))?
-                .into_iter()
-                .find(|r| r.base == into.code || r.quote == into.code);
-            let (base, quote) =
-                quoted.map_or((into.code.clone(), from.clone()), |r| (r.base, r.quote));
-            return Err(Error::invalid(format!(
-                "no exchange rate between {from} and {} on or before {as_of} to convert grant \
-                 {}; add one with `grantbook fx set --from {base} --to {quote} --rate RATE \
-                 --valid-from DATE`",
-                into.code, b.grant.reference
-            )));
-        };
-        let age = (as_of - rate.valid_from).num_days();
-        if age > STALE_RATE_DAYS {
-            note(&format!(
-                "the {}/{} rate used for {} dates from {}, {age} days before {as_of}; add a \
-                 newer one with `grantbook fx set` if it has moved",
-                rate.base, rate.quote, b.grant.reference, rate.valid_from
-            ));
-        }
-        rates.push(Some(rate));
-    }
-    Ok(Conversion { into, rates })
-}
-
-/// Budget against actuals of `grant` over `window`, cut at the end of `as_of`.
-pub fn actuals_of(
-    ledger: &Ledger,
-    grant: &Grant,
-    window: DateRange,
-    as_of: NaiveDate,
-    threshold: Decimal,
-) -> Result<Actuals> {
-    if !window.overlaps(&grant.dates()) {
-        return Err(Error::invalid(format!(
-            "the report window {window} lies outside grant {} ({}); give dates inside it",
-            grant.reference,
-            grant.dates()
-        )));
-    }
-    if as_of < window.start {
-        return Err(Error::invalid(format!(
-            "the report starts on {} but --as-of is {as_of}; give a later --as-of or an \
-             earlier period",
-            window.start
-        )));
-    }
-    // The window within the grant, and no later than the as-of date.
-    let window = DateRange {
-        start: window.start.max(grant.start),
-        end: window.end.min(grant.end).min(as_of),
-    };
-    // A window that reaches the end reports on the final budget, a close-out revision dated
-    // after the end included.
-    let budget = if window.end >= grant.end {
-        ledger.budget(&grant.reference, None)?
-    } else {
-        ledger.budget_on(grant, window.end)?
-    };
-    let to_date = DateRange {
-        start: grant.start,
-        end: window.end,
-    };
-    let spend = ledger.line_spend(grant, &[window, to_date])?;
-    Ok(actuals::actuals(grant, &budget, &spend, window, threshold))
 }

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
+use super::amendments::lowest_amount_from;
 use super::lookup::{self, vocabulary};
 use super::periods::refuse_closed_from;
 use super::{Ledger, Writer};
@@ -166,15 +167,24 @@ fn store_revision(
         amounts.push((line_id, amount));
     }
     let total: Decimal = amounts.iter().map(|(_, a)| *a).sum();
-    if total > grant.amount {
+    // The lines must fit the grant on every day they are in force: its amount now, and any
+    // smaller one an amendment after their first day replaced.
+    let ceiling = lowest_amount_from(conn, grant, effective)?;
+    if total > ceiling {
+        let when = if ceiling < grant.amount {
+            format!("'s smallest amount from {effective} on")
+        } else {
+            String::new()
+        };
         return Err(Error::invalid(format!(
-            "the budget lines total {} {}, more than grant {} ({} {}); lower the lines by {}",
+            "the budget lines total {} {}, more than grant {}{when} ({} {}); lower the lines by \
+             {}",
             grant.currency.plain(total),
             grant.currency.code,
             grant.reference,
-            grant.currency.plain(grant.amount),
+            grant.currency.plain(ceiling),
             grant.currency.code,
-            grant.currency.plain(total - grant.amount)
+            grant.currency.plain(total - ceiling)
         )));
     }
     let mut insert = conn.prepare_cached(

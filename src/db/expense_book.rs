@@ -385,9 +385,11 @@ impl<'c> ExpenseBook<'c> {
                 if !countries.iter().any(|c| c == code) {
                     return Err(Error::invalid(format!(
                         "country {code} is not one of project {}'s countries ({}); check the \
-                         code, or add the country to the project",
+                         code, or add the country to the project with `grantbook project amend \
+                         {} --add-country {code} --date ... --reason ...`",
                         grant.project,
-                        countries.join(", ")
+                        countries.join(", "),
+                        grant.project
                     )));
                 }
                 Ok(code.to_string())

@@ -19,13 +19,46 @@ struct TableSpec {
     sql: &'static str,
 }
 
+/// A field of a donor, project or grant (the row `$alias` of `$entity`) as first recorded: the
+/// value before its oldest amendment (read through `$read`, an expression of `a.before`), or
+/// `$now` if it was never amended. Donors, projects and grants are exported as first recorded
+/// and their amendments replayed from their own file, as grants' ends and their extensions.
+macro_rules! first {
+    ($entity:literal, $alias:literal, $field:literal, $now:literal) => {
+        first!($entity, $alias, $field, $now, "a.before")
+    };
+    ($entity:literal, $alias:literal, $field:literal, $now:literal, $read:literal) => {
+        concat!(
+            "coalesce((SELECT ",
+            $read,
+            " FROM amendment a WHERE a.entity = '",
+            $entity,
+            "' AND a.entity_id = ",
+            $alias,
+            ".id AND a.field = '",
+            $field,
+            "' ORDER BY a.id LIMIT 1), ",
+            $now,
+            ")"
+        )
+    };
+}
+
 /// In the order an import must load them: each refers only to tables before it.
 const TABLES: &[TableSpec] = &[
     TableSpec {
         name: "donors",
         columns: &["code", "name", "kind", "country"],
         money: &[],
-        sql: "SELECT code, name, kind, coalesce(country, '') FROM donor ORDER BY id",
+        sql: concat!(
+            "SELECT d.code, ",
+            first!("donor", "d", "name", "d.name"),
+            ", ",
+            first!("donor", "d", "kind", "d.kind"),
+            ", ",
+            first!("donor", "d", "country", "coalesce(d.country, '')"),
+            " FROM donor d ORDER BY d.id"
+        ),
     },
     TableSpec {
         name: "projects",
@@ -39,10 +72,22 @@ const TABLES: &[TableSpec] = &[
             "status",
         ],
         money: &[],
-        sql: "SELECT p.code, p.title, p.organisation,
-                  (SELECT group_concat(country, ';') FROM project_country WHERE project_id = p.id),
-                  p.start_date, p.end_date, p.status
-              FROM project p ORDER BY p.id",
+        sql: concat!(
+            "SELECT p.code, ",
+            first!("project", "p", "title", "p.title"),
+            ", p.organisation, ",
+            first!(
+                "project",
+                "p",
+                "countries",
+                "(SELECT group_concat(country, ';') FROM project_country WHERE project_id = p.id)"
+            ),
+            ", ",
+            first!("project", "p", "start", "p.start_date"),
+            ", ",
+            first!("project", "p", "end", "p.end_date"),
+            ", p.status FROM project p ORDER BY p.id"
+        ),
     },
     TableSpec {
         name: "grants",
@@ -58,21 +103,34 @@ const TABLES: &[TableSpec] = &[
             "status",
         ],
         money: &[4],
-        // `end` is the original end: extensions are replayed from their own file.
-        sql: "SELECT g.reference, d.code, p.code, g.currency, g.amount_minor, c.minor_units,
-                  g.start_date,
+        // `end` is the original end: extensions are replayed from their own file. An amount an
+        // amendment stored is the currency's plain text (`123762.00`), so dropping the point
+        // gives its minor units.
+        sql: concat!(
+            "SELECT g.reference, d.code, p.code, g.currency, ",
+            first!(
+                "grant",
+                "g",
+                "amount",
+                "g.amount_minor",
+                "CAST(replace(a.before, '.', '') AS INTEGER)"
+            ),
+            ", c.minor_units, g.start_date,
                   coalesce((SELECT x.previous_end FROM grant_extension x WHERE x.grant_id = g.id
-                            ORDER BY x.id LIMIT 1), g.end_date),
-                  g.indirect_rate, g.status
+                            ORDER BY x.id LIMIT 1), g.end_date), ",
+            first!("grant", "g", "indirect_rate", "g.indirect_rate"),
+            ", g.status
               FROM grant_agreement g JOIN donor d ON d.id = g.donor_id
               JOIN project p ON p.id = g.project_id JOIN currency c ON c.code = g.currency
-              ORDER BY g.id",
+              ORDER BY g.id"
+        ),
     },
     TableSpec {
         name: "extensions",
-        columns: &["grant", "new_end", "reason"],
+        columns: &["grant", "new_end", "reason", "decided"],
         money: &[],
-        sql: "SELECT g.reference, x.new_end, x.reason
+        // `decided` is empty for an extension recorded before decisions were dated.
+        sql: "SELECT g.reference, x.new_end, x.reason, coalesce(x.decided_on, '')
               FROM grant_extension x JOIN grant_agreement g ON g.id = x.grant_id ORDER BY x.id",
     },
     TableSpec {
@@ -109,6 +167,21 @@ const TABLES: &[TableSpec] = &[
               ORDER BY g.id, r.number, l.id",
     },
     TableSpec {
+        name: "amendments",
+        columns: &[
+            "entity", "code", "field", "date", "before", "after", "reason",
+        ],
+        money: &[],
+        sql: "SELECT a.entity,
+                  CASE a.entity
+                      WHEN 'donor' THEN (SELECT code FROM donor WHERE id = a.entity_id)
+                      WHEN 'project' THEN (SELECT code FROM project WHERE id = a.entity_id)
+                      ELSE (SELECT reference FROM grant_agreement WHERE id = a.entity_id)
+                  END,
+                  a.field, a.effective_date, a.before, a.after, a.reason
+              FROM amendment a ORDER BY a.id",
+    },
+    TableSpec {
         name: "periods",
         columns: &["grant", "code", "start", "end", "status"],
         money: &[],
@@ -137,6 +210,20 @@ const TABLES: &[TableSpec] = &[
                   r.reference, r.description
               FROM receipt r JOIN grant_agreement g ON g.id = r.grant_id
               JOIN currency c ON c.code = g.currency ORDER BY r.id",
+    },
+    TableSpec {
+        name: "receipt_voids",
+        columns: &["receipt", "grant", "date", "amount", "reason", "voided_at"],
+        money: &[3],
+        // A receipt has no key of its own: `receipt` is its row in receipts.csv (1 for the
+        // first), which lists every receipt in the order they were recorded; the grant, date
+        // and amount are there to check that the row is the one meant.
+        sql: "SELECT n.row, g.reference, r.date, r.amount_minor, c.minor_units, r.void_reason,
+                  r.voided_at
+              FROM (SELECT id, row_number() OVER (ORDER BY id) AS row FROM receipt) n
+              JOIN receipt r ON r.id = n.id
+              JOIN grant_agreement g ON g.id = r.grant_id JOIN currency c ON c.code = g.currency
+              WHERE r.voided_at IS NOT NULL ORDER BY r.id",
     },
     TableSpec {
         name: "expenses",
@@ -183,9 +270,18 @@ const TABLES: &[TableSpec] = &[
     },
 ];
 
+/// Tables added after exports were first written: a directory exported before them has no file
+/// for them, which means no rows, not a copy made in part.
+const ADDED_LATER: &[&str] = &["amendments", "receipt_voids"];
+
 /// The names of the tables `export` writes, in the order `import` loads them.
 pub fn table_names() -> impl Iterator<Item = &'static str> {
     TABLES.iter().map(|t| t.name)
+}
+
+/// Whether an export directory may lack `table`'s file (see [`ADDED_LATER`]).
+pub fn table_optional(name: &str) -> bool {
+    ADDED_LATER.contains(&name)
 }
 
 /// The columns of an exported table.

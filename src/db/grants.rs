@@ -1,11 +1,12 @@
 //! Grants, their no-cost extensions, and their totals.
 
 use chrono::NaiveDate;
-use rusqlite::params;
+use rusqlite::{Connection, params};
 
 use super::Ledger;
-use super::lookup::{self, GRANT_COLUMNS, GRANT_JOINS, grant_from_row};
+use super::lookup::{self, GRANT_COLUMN_COUNT, GRANT_COLUMNS, GRANT_JOINS, grant_from_row};
 use super::parties::refuse_existing;
+use super::periods::refuse_closed_from;
 use crate::domain::{DateRange, Extension, Grant, GrantStatus, GrantTotals, NewGrant};
 use crate::error::{Error, Result};
 
@@ -104,23 +105,28 @@ impl Ledger {
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(filter.bind()), |r| {
             let grant = grant_from_row(r)?;
+            let n = GRANT_COLUMN_COUNT;
             Ok(GrantTotals {
-                received: grant.currency.from_minor(r.get(11)?),
-                spent: grant.currency.from_minor(r.get(12)?),
-                expenses: r.get(13)?,
-                voided: r.get(14)?,
+                received: grant.currency.from_minor(r.get(n)?),
+                spent: grant.currency.from_minor(r.get(n + 1)?),
+                expenses: r.get(n + 2)?,
+                voided: r.get(n + 3)?,
                 grant,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Move a grant's end date later (a no-cost extension), keeping the previous end in history.
+    /// Move a grant's end date later (a no-cost extension) as decided on `decided`, keeping the
+    /// previous end in history. A report as of a day before the decision uses the previous end,
+    /// so the decision may not fall in or before a closed period. `decided` is None only for an
+    /// extension loaded from before decisions were dated.
     pub fn extend_grant(
         &mut self,
         reference: &str,
         new_end: NaiveDate,
         reason: &str,
+        decided: Option<NaiveDate>,
     ) -> Result<Grant> {
         self.write(|w| {
             let conn = w.conn();
@@ -132,10 +138,26 @@ impl Ledger {
                     before.end
                 )));
             }
+            if let Some(decided) = decided {
+                let last = grant_extensions(conn, &before)?
+                    .into_iter()
+                    .filter_map(|x| x.decided.map(|d| (d, x.new_end)))
+                    .max();
+                if let Some((last, end)) = last.filter(|(last, _)| *last > decided) {
+                    return Err(Error::invalid(format!(
+                        "grant {reference}'s extension to {end} was decided on {last}; a later \
+                         extension cannot have been decided before it, on {decided}: check \
+                         --decided"
+                    )));
+                }
+                let doing = format!("record an extension decided on {decided}");
+                refuse_closed_from(conn, &before, decided, &doing)?;
+            }
             conn.execute(
-                "INSERT INTO grant_extension (grant_id, previous_end, new_end, reason, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![before.id, before.end, new_end, reason, w.at],
+                "INSERT INTO grant_extension (grant_id, previous_end, new_end, reason,
+                     recorded_at, decided_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![before.id, before.end, new_end, reason, w.at, decided],
             )?;
             conn.execute(
                 "UPDATE grant_agreement SET end_date = ?1 WHERE id = ?2",
@@ -173,21 +195,27 @@ impl Ledger {
         })
     }
 
+    /// A grant's no-cost extensions, oldest first.
     pub fn extensions(&self, grant: &Grant) -> Result<Vec<Extension>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT previous_end, new_end, reason, recorded_at FROM grant_extension
-             WHERE grant_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([grant.id], |r| {
-            Ok(Extension {
-                previous_end: r.get(0)?,
-                new_end: r.get(1)?,
-                reason: r.get(2)?,
-                recorded_at: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        grant_extensions(&self.conn, grant)
     }
+}
+
+pub(super) fn grant_extensions(conn: &Connection, grant: &Grant) -> Result<Vec<Extension>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT previous_end, new_end, reason, recorded_at, decided_on FROM grant_extension
+         WHERE grant_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([grant.id], |r| {
+        Ok(Extension {
+            previous_end: r.get(0)?,
+            new_end: r.get(1)?,
+            reason: r.get(2)?,
+            recorded_at: r.get(3)?,
+            decided: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Refuse a date outside the grant's dates (its end as extended), saying which ones.

@@ -2,25 +2,34 @@
 //! activity file): one read transaction, so every grant in a file is seen as of one moment
 //! even while an officer records expenses.
 
+use chrono::NaiveDate;
+
 use super::Ledger;
 use super::grants::GrantFilter;
 use crate::domain::{ExpenseFilter, GrantRecord};
 use crate::error::Result;
 
 impl Ledger {
-    /// Every grant matching `filter`, by reference, with its donor, project, extensions,
-    /// periods, receipts and non-void expenses.
-    pub fn grant_records(&self, filter: &GrantFilter) -> Result<Vec<GrantRecord>> {
+    /// Every grant matching `filter`, by reference, as it stood at the end of `as_of` (see
+    /// [`Ledger::grant_as_of`]), with its donor and project as they were then, the extensions
+    /// decided by then, its periods, non-void receipts and non-void expenses.
+    pub fn grant_records(
+        &self,
+        filter: &GrantFilter,
+        as_of: NaiveDate,
+    ) -> Result<Vec<GrantRecord>> {
         // A deferred read transaction: SQLite keeps one snapshot until it ends.
         let tx = self.conn.unchecked_transaction()?;
         let mut records = Vec::new();
         for grant in self.grants(filter)? {
             let reference = grant.reference.clone();
-            let donor = self.donor(&grant.donor)?;
-            let project = self.project(&grant.project)?;
-            let extensions = self.extensions(&grant)?;
+            let donor = self.donor_as_of(&grant.donor, as_of)?;
+            let project = self.project_as_of(&grant.project, as_of)?;
+            let mut extensions = self.extensions(&grant)?;
+            extensions.retain(|x| x.decided.is_none_or(|decided| decided <= as_of));
+            let grant = self.grant_as_of(&grant, as_of)?;
             let periods = self.periods(&reference)?;
-            let receipts = self.receipts(Some(&reference))?;
+            let receipts = self.receipts(Some(&reference), false)?;
             let expenses = self.expenses(&ExpenseFilter {
                 grant: Some(reference.clone()),
                 include_void: false,

@@ -73,7 +73,10 @@ fn id_of(conn: &Connection, sql: &str, code: &str) -> Result<Option<i64>> {
 }
 
 pub const GRANT_COLUMNS: &str = "g.id, g.reference, d.code, p.code, g.currency, c.minor_units, \
-     g.amount_minor, g.start_date, g.end_date, g.indirect_rate, g.status";
+     g.amount_minor, g.start_date, g.end_date, g.indirect_rate, g.status, g.donor_reference";
+
+/// How many columns [`GRANT_COLUMNS`] selects: a query's own columns come after them.
+pub const GRANT_COLUMN_COUNT: usize = 12;
 
 pub const GRANT_JOINS: &str = "grant_agreement g JOIN donor d ON d.id = g.donor_id \
      JOIN project p ON p.id = g.project_id JOIN currency c ON c.code = g.currency";
@@ -91,6 +94,7 @@ pub fn grant_from_row(row: &Row) -> rusqlite::Result<Grant> {
         end: row.get(8)?,
         indirect_rate: decimal(row, 9)?,
         status: vocabulary(row, 10, GrantStatus::parse)?,
+        donor_reference: row.get(11)?,
     })
 }
 

@@ -4,6 +4,7 @@
 //! an expense, sum spend per grant...). All SQL lives in this module, and sums are done by SQL
 //! over integer minor units, so that moving to a server database later touches only `db/`.
 
+mod amendments;
 mod audit;
 mod backup;
 mod budget;
@@ -35,7 +36,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 pub use budget::LineChange;
 pub use expense_import::{Added, ExpenseImport};
-pub use export::{table_columns, table_names};
+pub use export::{table_columns, table_names, table_optional};
 pub use fx::RateGuard;
 pub use grants::GrantFilter;
 

@@ -114,7 +114,7 @@ fn donor_from_row(r: &Row) -> rusqlite::Result<Donor> {
     })
 }
 
-fn find_donor(conn: &Connection, code: &str) -> Result<Donor> {
+pub(super) fn find_donor(conn: &Connection, code: &str) -> Result<Donor> {
     lookup::donor_id(conn, code)?;
     Ok(conn.query_row(
         "SELECT code, name, kind, country FROM donor WHERE code = ?1",
@@ -144,7 +144,7 @@ fn project_from_row(r: &Row) -> rusqlite::Result<Project> {
     })
 }
 
-fn find_project(conn: &Connection, code: &str) -> Result<Project> {
+pub(super) fn find_project(conn: &Connection, code: &str) -> Result<Project> {
     lookup::project_id(conn, code)?;
     Ok(conn
         .prepare_cached(&format!("{PROJECT_SELECT} WHERE p.code = ?1 GROUP BY p.id"))?

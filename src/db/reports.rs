@@ -157,6 +157,27 @@ impl Ledger {
         self.budget(&grant.reference, Some(number))
     }
 
+    /// The final budget of `grant` as it stood at the end of `day`: its latest revision, a
+    /// close-out revision dated after its end included, but not one taking effect on or after
+    /// the decision of a no-cost extension decided after `day` (that revision budgets the
+    /// extension, which the grant did not have then).
+    pub fn final_budget(&self, grant: &Grant, day: NaiveDate) -> Result<Budget> {
+        let number: Option<i64> = self.conn.query_row(
+            "SELECT coalesce(
+                (SELECT max(number) FROM budget_revision WHERE grant_id = ?1
+                   AND effective_date < coalesce(
+                       (SELECT min(decided_on) FROM grant_extension
+                         WHERE grant_id = ?1 AND decided_on > ?2), '9999-12-31')),
+                (SELECT min(number) FROM budget_revision WHERE grant_id = ?1))",
+            params![grant.id, day],
+            |r| r.get(0),
+        )?;
+        match number {
+            Some(n) => self.budget(&grant.reference, Some(n)),
+            None => self.budget(&grant.reference, None),
+        }
+    }
+
     /// Expenses of `grant` that were voided, dated inside `window` or voided during it.
     pub fn voids(&self, grant: &Grant, window: DateRange) -> Result<Vec<Expense>> {
         let sql = format!(

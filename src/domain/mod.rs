@@ -1,5 +1,6 @@
 //! Plain values of the ledger and the rules they must satisfy before anything is stored.
 
+pub mod amend;
 pub mod check;
 pub mod dates;
 pub mod fx;
@@ -10,6 +11,7 @@ pub mod record;
 pub mod seal;
 pub mod text;
 
+pub use amend::{Amendable, Amendment, Dated, DonorChanges, Entity, GrantChanges, ProjectChanges};
 pub use dates::{DateRange, Every, parse_date};
 pub use fx::Quote;
 pub use kinds::{DonorKind, ExpenseKind, GrantStatus, LineCategory, PeriodStatus, ProjectStatus};

@@ -55,6 +55,8 @@ pub struct Grant {
     pub end: NaiveDate,
     pub indirect_rate: Decimal,
     pub status: GrantStatus,
+    /// The donor's own reference for the agreement (their contract number); empty if unknown.
+    pub donor_reference: String,
 }
 
 impl Grant {
@@ -77,6 +79,9 @@ pub struct Extension {
     pub new_end: NaiveDate,
     pub reason: String,
     pub recorded_at: String,
+    /// When the extension was agreed; None for one recorded before decisions were dated,
+    /// which counts as always in force.
+    pub decided: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +175,8 @@ pub struct Receipt {
     pub currency: Currency,
     pub reference: String,
     pub description: String,
+    /// Set when the receipt was recorded by mistake: it stays, and counts nowhere.
+    pub void: Option<Void>,
 }
 
 #[derive(Debug, Clone)]

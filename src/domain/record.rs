@@ -12,7 +12,7 @@ pub struct GrantRecord {
     pub extensions: Vec<Extension>,
     /// Reporting periods, by start date.
     pub periods: Vec<Period>,
-    /// Tranches received, by date.
+    /// Non-void tranches received, by date.
     pub receipts: Vec<Receipt>,
     /// Non-void expenses, by date; a voided expense is not in the record.
     pub expenses: Vec<Expense>,

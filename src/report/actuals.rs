@@ -232,6 +232,7 @@ mod tests {
             end: date("2021-12-31")?,
             indirect_rate: dec!(7),
             status: GrantStatus::Active,
+            donor_reference: String::new(),
         };
         let line = |code: &str, category, amount| BudgetLine {
             code: code.into(),

@@ -72,6 +72,7 @@ mod tests {
             end: day("2021-04-14"),
             indirect_rate: dec!(0),
             status: GrantStatus::Active,
+            donor_reference: String::new(),
         };
         let g = grant_burn(grant, &[], dec!(0), day("2021-03-20"), dec!(10));
         let month = |m: &str, a| MonthSpend {

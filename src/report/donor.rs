@@ -15,7 +15,7 @@ pub struct DonorReport<'a> {
     pub donor: &'a Donor,
     pub project: &'a Project,
     pub period: &'a Period,
-    /// Receipts dated up to the end of the period.
+    /// The grant's receipts; those dated up to the end of the period and not voided are shown.
     pub receipts: &'a [Receipt],
     /// Expenses voided that are dated in the period or were voided during it.
     pub voids: &'a [Expense],
@@ -39,7 +39,7 @@ pub fn donor_report(r: &DonorReport) -> Document {
     let to_date = r
         .receipts
         .iter()
-        .filter(|x| x.date <= window.end)
+        .filter(|x| x.date <= window.end && x.void.is_none())
         .collect::<Vec<_>>();
     let received: Decimal = to_date.iter().map(|x| x.amount).sum();
     let received_in_period: Decimal = to_date

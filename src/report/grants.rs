@@ -85,6 +85,11 @@ pub fn grant(
         .field("reference", "Grant", Cell::text(&g.grant.reference))
         .field("donor", "Donor", Cell::text(&g.grant.donor))
         .field("project", "Project", Cell::text(&g.grant.project))
+        .field(
+            "donor_reference",
+            "Donor's reference",
+            Cell::text(&g.grant.donor_reference),
+        )
         .field("currency", "Currency", Cell::text(&c.code))
         .field("amount", "Amount", Cell::amount(g.grant.amount, c))
         .field("start", "Start", Cell::Date(g.grant.start))
@@ -110,6 +115,7 @@ pub fn grant(
         col("new_end", "To"),
         prose("reason", "Reason"),
         col("recorded_at", "Recorded"),
+        col("decided", "Decided"),
     ]);
     for e in extensions {
         ext.push(vec![
@@ -117,6 +123,7 @@ pub fn grant(
             Cell::Date(e.new_end),
             Cell::text(&e.reason),
             Cell::text(&e.recorded_at),
+            Cell::optional(e.decided, Cell::Date),
         ]);
     }
     Document::record("grant", title, r)

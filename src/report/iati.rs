@@ -24,7 +24,7 @@
 //!   largest remainder, so the budgets add up to the grant's amount exactly;
 //! - transactions up to the as-of date: receipts as type 1 (Incoming Funds), expenses as type 4
 //!   (Expenditure) or 3 (Disbursement) by their kind, each valued in the grant's currency (an
-//!   expense's converted amount) on its own date; voided expenses are left out.
+//!   expense's converted amount) on its own date; voided receipts and expenses are left out.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -198,7 +198,10 @@ pub fn activity(
     }
 
     let mut transactions: Vec<(NaiveDate, Transaction)> = Vec::new();
-    for r in receipts.iter().filter(|r| r.date <= as_of) {
+    for r in receipts
+        .iter()
+        .filter(|r| r.date <= as_of && r.void.is_none())
+    {
         let description = if r.description.is_empty() {
             format!("Funds received from {}", donor.name)
         } else {

@@ -1,7 +1,8 @@
 //! Listings and single records of the ledger's parties and transactions, in the columns every
 //! format shares. Grants, budgets and periods are in `grants`.
 
-use crate::domain::{AuditEntry, Donor, Expense, FxRate, Project, Receipt};
+use crate::domain::{Amendment, AuditEntry, Donor, Expense, FxRate, Project, Receipt};
+use crate::render::Block;
 use crate::render::{Cell, Document, Record, Table, col, detail, prose};
 
 pub fn donors(donors: &[Donor]) -> Document {
@@ -33,6 +34,29 @@ pub fn donor(d: &Donor, title: &str) -> Document {
             Cell::optional(d.country.as_ref(), Cell::text),
         );
     Document::record("donor", title, r)
+}
+
+/// `doc` (a donor, project or grant) with its amendments, oldest first.
+pub fn with_amendments(doc: Document, amendments: &[Amendment]) -> Document {
+    let mut t = Table::new(&[
+        col("date", "Effective"),
+        col("field", "Field"),
+        prose("before", "Before"),
+        prose("after", "After"),
+        prose("reason", "Reason"),
+        detail("recorded_at", "Recorded"),
+    ]);
+    for a in amendments {
+        t.push(vec![
+            Cell::Date(a.effective),
+            Cell::text(&a.field),
+            Cell::text(&a.before),
+            Cell::text(&a.after),
+            Cell::text(&a.reason),
+            Cell::text(&a.recorded_at),
+        ]);
+    }
+    doc.with("amendments", "Amendments", Block::Table(t))
 }
 
 pub fn projects(projects: &[Project]) -> Document {
@@ -100,6 +124,8 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
         col("currency", "Cur"),
         col("reference", "Reference"),
         prose("description", "Description"),
+        col("status", "Status"),
+        detail("void_reason", "Void reason"),
     ]);
     for r in receipts {
         t.push(vec![
@@ -110,9 +136,33 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
             Cell::text(&r.currency.code),
             Cell::text(&r.reference),
             Cell::text(&r.description),
+            Cell::text(if r.void.is_some() { "void" } else { "ok" }),
+            Cell::optional(r.void.as_ref(), |v| Cell::text(&v.reason)),
         ]);
     }
     Document::table("receipts", title, t)
+}
+
+pub fn receipt(r: &Receipt, title: &str) -> Document {
+    let record = Record::default()
+        .field("id", "Id", Cell::Int(r.id))
+        .field("grant", "Grant", Cell::text(&r.grant))
+        .field("date", "Date", Cell::Date(r.date))
+        .field("amount", "Amount", Cell::amount(r.amount, &r.currency))
+        .field("currency", "Currency", Cell::text(&r.currency.code))
+        .field("reference", "Reference", Cell::text(&r.reference))
+        .field("description", "Description", Cell::text(&r.description))
+        .field(
+            "voided_at",
+            "Voided",
+            Cell::optional(r.void.as_ref(), |v| Cell::text(&v.at)),
+        )
+        .field(
+            "void_reason",
+            "Void reason",
+            Cell::optional(r.void.as_ref(), |v| Cell::text(&v.reason)),
+        );
+    Document::record("receipt", title, record)
 }
 
 pub fn expenses(expenses: &[Expense]) -> Document {

@@ -108,6 +108,7 @@ mod tests {
             end: date("2021-04-14")?,
             indirect_rate: dec!(0),
             status: GrantStatus::Active,
+            donor_reference: String::new(),
         };
         let spend = |month: &str, line: &str, amount| MonthSpend {
             month: month.into(),

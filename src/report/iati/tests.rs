@@ -64,6 +64,7 @@ fn record() -> GrantRecord {
             end: d("2021-12-31"),
             indirect_rate: dec!(7),
             status: GrantStatus::Active,
+            donor_reference: String::new(),
         },
         donor: Donor {
             code: "JP-GOV".into(),
@@ -90,6 +91,7 @@ fn record() -> GrantRecord {
             currency: usd(),
             reference: "T1".into(),
             description: String::new(),
+            void: None,
         }],
         expenses: vec![
             expense(1, "2021-03-10", ExpenseKind::Expenditure, false),
@@ -232,6 +234,22 @@ fn status_follows_the_grant_and_the_as_of_date() {
 }
 
 #[test]
+fn a_voided_receipt_is_no_transaction() {
+    let mut r = record();
+    let mut wrong = r.receipts[0].clone();
+    wrong.id = 2;
+    wrong.reference = "T1-twice".into();
+    wrong.void = Some(Void {
+        at: "2021-03-12T09:00:00Z".into(),
+        reason: "Entered twice".into(),
+    });
+    r.receipts.push(wrong);
+    let a = activity(&r, d("2021-06-30"), d("2021-06-30"), "40");
+    assert!(a.transactions.iter().all(|t| t.reference != "T1-twice"));
+    assert_eq!(a.transactions.iter().filter(|t| t.kind == "1").count(), 1);
+}
+
+#[test]
 fn activity_of_a_running_grant() {
     let a = activity(&record(), d("2021-06-30"), d("2021-06-30"), "40");
     assert_eq!(a.identifier, "IOM-MOROCCO-G-1");
@@ -292,6 +310,7 @@ fn an_extended_grant_that_has_ended_has_an_actual_end_and_says_it_was_extended()
         new_end: d("2022-06-30"),
         reason: "delays".into(),
         recorded_at: "2021-11-01T00:00:00Z".into(),
+        decided: None,
     }];
     let a = activity(
         &r,
