@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use super::load::{Tables, load};
 use super::{Context, note};
 use crate::db::{GrantFilter, Ledger};
+use crate::domain::{Entity, ExpenseFilter};
 use crate::error::Result;
 use crate::render::{Block, Format};
 use crate::report::burn::DEFAULT_THRESHOLD;
-use crate::report::{budget_table, burn_report};
+use crate::report::burn_report::GrantBurn;
+use crate::report::{budget_table, burn_report, listing};
 
 use super::report;
 
@@ -57,6 +59,32 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Resu
         );
         doc = doc.with("", "", Block::Note(vec![budget_table::flags_note(&a)]));
     }
+    doc = doc.with(
+        "history",
+        "Money that came back, entries put right, agreements amended",
+        Block::Table(history(&ctx.ledger, &burns)?),
+    );
     doc.sections.extend(notes);
     ctx.show(&doc)
+}
+
+/// Every refund, correction and amendment of the demo's grants.
+fn history(ledger: &Ledger, burns: &[GrantBurn]) -> Result<crate::render::Table> {
+    let (mut refunds, mut corrections, mut amendments) = (Vec::new(), Vec::new(), Vec::new());
+    for b in burns {
+        let grant = &b.grant;
+        refunds.extend(ledger.refunds(grant, grant.dates())?);
+        let entries = ledger.expenses(&ExpenseFilter {
+            grant: Some(grant.reference.clone()),
+            include_void: true,
+            ..Default::default()
+        })?;
+        for new in entries.iter().filter(|e| e.corrects.is_some()) {
+            if let Some(old) = entries.iter().find(|e| Some(e.id) == new.corrects) {
+                corrections.push((old.clone(), new.clone()));
+            }
+        }
+        amendments.extend(ledger.amendments(Entity::Grant, &grant.reference)?);
+    }
+    Ok(listing::history(&refunds, &corrections, &amendments))
 }

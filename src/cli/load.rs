@@ -35,6 +35,7 @@ const FIXTURES: &[(&str, &str)] = &[
     fixture!("grants.csv"),
     fixture!("extensions.csv"),
     fixture!("budget_lines.csv"),
+    fixture!("amendments.csv"),
     fixture!("periods.csv"),
     fixture!("fx_rates.csv"),
     fixture!("receipts.csv"),

@@ -315,6 +315,85 @@ pub fn repriced(pairs: &[(Expense, Expense)]) -> Document {
     Document::table("repriced", "", t)
 }
 
+/// Money that came back, entries put right and agreements amended, one row each, in the order
+/// they happened: what the demo shows of a ledger's history beside its figures.
+pub fn history(
+    refunds: &[(Expense, Option<String>)],
+    corrections: &[(Expense, Expense)],
+    amendments: &[Amendment],
+) -> Table {
+    let mut t = Table::new(&[
+        col("date", "Date"),
+        col("what", "What"),
+        col("entry", "Entry"),
+        prose("detail", "Detail"),
+    ]);
+    let mut rows: Vec<(chrono::NaiveDate, Vec<Cell>)> = Vec::new();
+    for (e, of) in refunds {
+        let of = of.as_deref().map_or(String::new(), |v| format!(" of {v}"));
+        rows.push((
+            e.date,
+            vec![
+                Cell::Date(e.date),
+                Cell::text("refund"),
+                Cell::text(&e.voucher),
+                Cell::text(format!(
+                    "{} {}{of} ({} {} back from {})",
+                    e.grant_currency.plain(e.grant_amount),
+                    e.grant_currency.code,
+                    e.currency.plain(e.amount),
+                    e.currency.code,
+                    e.payee
+                )),
+            ],
+        ));
+    }
+    for (old, new) in corrections {
+        rows.push((
+            new.date,
+            vec![
+                Cell::Date(new.date),
+                Cell::text("correction"),
+                Cell::text(&new.voucher),
+                Cell::text(format!(
+                    "#{} {} {} voided, #{} {} {} recorded ({})",
+                    old.id,
+                    old.currency.plain(old.amount),
+                    old.currency.code,
+                    new.id,
+                    new.currency.plain(new.amount),
+                    new.currency.code,
+                    old.void.as_ref().map_or("", |v| v.reason.as_str())
+                )),
+            ],
+        ));
+    }
+    for a in amendments {
+        let before = if a.before.is_empty() {
+            "(none)"
+        } else {
+            &a.before
+        };
+        rows.push((
+            a.effective,
+            vec![
+                Cell::Date(a.effective),
+                Cell::text("amendment"),
+                Cell::text(format!("{} {}", a.entity.as_str(), a.code)),
+                Cell::text(format!(
+                    "{}: {before} -> {} ({})",
+                    a.field, a.after, a.reason
+                )),
+            ],
+        ));
+    }
+    rows.sort_by_key(|(date, _)| *date);
+    for (_, row) in rows {
+        t.push(row);
+    }
+    t
+}
+
 pub fn audit(entries: &[AuditEntry]) -> Document {
     let mut t = Table::new(&[
         col("id", "Id"),
