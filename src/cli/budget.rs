@@ -93,7 +93,7 @@ impl CsvRow for LineRow {
 
 impl LineRow {
     pub fn parse(&self) -> Result<LineChange> {
-        let code = text::code("budget line code", &self.code).map_err(field("code"))?;
+        let code = text::row_code("budget line code", &self.code).map_err(field("code"))?;
         let amount = parse_decimal(&format!("amount of line {code}"), &self.amount)
             .map_err(field("amount"))?;
         match (given(&self.name), given(&self.category)) {
@@ -119,7 +119,7 @@ fn parse_spec(spec: &str) -> Result<NewLine> {
             "--line {spec:?}: write {LINE_SPEC}"
         )));
     };
-    let code = text::code("budget line code", code)?;
+    let code = text::row_code("budget line code", code)?;
     Ok(NewLine {
         amount: parse_decimal(&format!("amount of line {code}"), amount)?,
         name: text::required("budget line name", name, 200)?,
@@ -134,7 +134,7 @@ fn parse_amount_change(spec: &str) -> Result<LineChange> {
             "--line {spec:?}: write CODE=AMOUNT, e.g. TRAIN=19500.00; add a new line with --new-line"
         )));
     };
-    let code = text::code("budget line code", code)?;
+    let code = text::row_code("budget line code", code)?;
     Ok(LineChange::Amount {
         amount: parse_decimal(&format!("amount of line {code}"), amount)?,
         code,

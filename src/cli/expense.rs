@@ -194,6 +194,17 @@ impl ExpenseArgs {
             .map(|r| parse_decimal("rate", r))
             .transpose()
             .map_err(field("rate"))?;
+        let rate_base = given(&self.rate_base)
+            .map(text::currency)
+            .transpose()
+            .map_err(field("rate_base"))?;
+        if rate_base.is_some() && rate.is_none() {
+            return Err(Error::invalid(
+                "rate_base names the currency a rate counts one of, but no rate is given; give \
+                 the rate, or leave rate_base empty",
+            )
+            .in_field("rate_base"));
+        }
         if self.force_rate && rate.is_none() {
             return Err(Error::invalid(
                 "force_rate accepts a rate given by hand far from the stored one, but no rate \
@@ -237,10 +248,7 @@ impl ExpenseArgs {
                 .transpose()
                 .map_err(field("currency"))?,
             rate,
-            rate_base: given(&self.rate_base)
-                .map(text::currency)
-                .transpose()
-                .map_err(field("rate_base"))?,
+            rate_base,
             force_rate: self.force_rate,
             payee,
             voucher: text::required("voucher", &self.voucher, 60).map_err(field("voucher"))?,

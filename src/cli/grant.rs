@@ -127,7 +127,7 @@ impl GrantArgs {
             return Err(Error::invalid("grant amount must be more than zero"));
         }
         Ok(NewGrant {
-            reference: text::code("grant reference", &self.reference)?,
+            reference: text::row_code("grant reference", &self.reference)?,
             donor: text::code("donor code", &self.donor)?,
             project: text::code("project code", &self.project)?,
             currency: text::currency(&self.currency)?,

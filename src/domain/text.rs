@@ -20,6 +20,23 @@ pub fn code(what: &str, text: &str) -> Result<String> {
     Ok(s.to_string())
 }
 
+/// Words the reports print in a code's column ("TOTAL" rows, the "unallocated" budget row):
+/// a line or grant named so would be read as one of those rows.
+const RESERVED: &[&str] = &["TOTAL", "unallocated"];
+
+/// A code that becomes a row of a report (a budget line code, a grant reference): a [`code`],
+/// and none of the words the reports use for their own rows, in any case.
+pub fn row_code(what: &str, text: &str) -> Result<String> {
+    let code = code(what, text)?;
+    match RESERVED.iter().find(|r| r.eq_ignore_ascii_case(&code)) {
+        Some(word) => Err(Error::invalid(format!(
+            "{what} {code:?} is the word the reports use for their {word} row, so it would be \
+             read as one; choose another, e.g. {code}-1"
+        ))),
+        None => Ok(code),
+    }
+}
+
 /// Required one-line text (names, titles, payees, reasons), at most `max` characters.
 pub fn required(what: &str, text: &str, max: usize) -> Result<String> {
     let s = bounded(what, text, max, false)?;
@@ -34,12 +51,26 @@ pub fn optional(what: &str, text: &str, max: usize) -> Result<String> {
     bounded(what, text, max, true)
 }
 
+/// Text is stored as typed but for white space at either end: every Unicode white-space
+/// character there (spaces, tabs, no-break and ideographic spaces, line breaks, line and
+/// paragraph separators, vertical tab, form feed) is dropped, in every command and every
+/// importer alike. Inside, control characters are refused, and so are line and paragraph
+/// separators in one-line text; a description may hold line breaks and tabs.
 fn bounded(what: &str, text: &str, max: usize, multiline: bool) -> Result<String> {
     let s = text.trim();
     let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
     if let Some(c) = s.chars().find(|&c| c.is_control() && !allowed(c)) {
         return Err(Error::invalid(format!(
             "{what} contains a control character (U+{:04X}); remove it",
+            c as u32
+        )));
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|&c| !multiline && matches!(c, '\u{2028}' | '\u{2029}'))
+    {
+        return Err(Error::invalid(format!(
+            "{what} contains a line break (U+{:04X}); it is one line of text",
             c as u32
         )));
     }

@@ -112,7 +112,8 @@ pub fn classify(kind: Kind, bytes: &[u8]) -> Verdict {
             required,
         } => {
             let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
-            let clean = !s.chars().any(|c| c.is_control() && !allowed(c));
+            let clean = !s.chars().any(|c| c.is_control() && !allowed(c))
+                && (multiline || !s.contains(['\u{2028}', '\u{2029}']));
             return if clean && s.chars().count() <= max && !(required && s.is_empty()) {
                 Verdict::Ok
             } else {
