@@ -67,6 +67,15 @@ fn a_refund_nets_spend_in_the_period_it_came_back_and_the_closed_one_stays_as_fi
     assert_eq!(spent(&db), "66.76");
     let burn = db.csv_sh("report burn --as-of 2022-06-30");
     assert_eq!(field(&burn[0], "spent"), "66.76");
+    let portfolio = db.csv_sh("report portfolio --as-of 2022-03-31");
+    assert_eq!(field(&portfolio[0], "spent"), "66.76");
+    let monthly = db.csv_sh(&format!("report monthly --grant {G} --as-of 2022-06-30"));
+    let july = monthly
+        .iter()
+        .find(|r| field(r, "month") == "2021-07")
+        .unwrap();
+    assert_eq!(field(july, "line_TRAIN"), "-44.51");
+    assert_eq!(field(july, "cumulative"), "66.76");
 
     // The closed quarter's report is the one that was filed, byte for byte.
     let q2_after = db.ok_sh(&format!(
