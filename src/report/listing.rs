@@ -330,7 +330,7 @@ pub fn history(
     ]);
     let mut rows: Vec<(chrono::NaiveDate, Vec<Cell>)> = Vec::new();
     for (e, of) in refunds {
-        let of = of.as_deref().map_or(String::new(), |v| format!(" of {v}"));
+        let of = of.as_deref().map_or(String::new(), |v| format!(" on {v}"));
         rows.push((
             e.date,
             vec![
@@ -338,7 +338,7 @@ pub fn history(
                 Cell::text("refund"),
                 Cell::text(&e.voucher),
                 Cell::text(format!(
-                    "{} {}{of} ({} {} back from {})",
+                    "{} {} back{of} ({} {} from {})",
                     e.grant_currency.plain(e.grant_amount),
                     e.grant_currency.code,
                     e.currency.plain(e.amount),
@@ -356,14 +356,16 @@ pub fn history(
                 Cell::text("correction"),
                 Cell::text(&new.voucher),
                 Cell::text(format!(
-                    "#{} {} {} voided, #{} {} {} recorded ({})",
+                    "#{} {} {} voided for #{} {} {}: {}",
                     old.id,
                     old.currency.plain(old.amount),
                     old.currency.code,
                     new.id,
                     new.currency.plain(new.amount),
                     new.currency.code,
-                    old.void.as_ref().map_or("", |v| v.reason.as_str())
+                    old.void
+                        .as_ref()
+                        .map_or("", |v| v.reason.trim_start_matches("corrected: "))
                 )),
             ],
         ));
