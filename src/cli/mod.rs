@@ -5,6 +5,7 @@
 mod amend;
 mod budget;
 mod charts;
+mod context;
 mod csv_input;
 mod database_file;
 mod demo;
@@ -26,15 +27,15 @@ mod period;
 pub mod report;
 mod safety;
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 use crate::db::Ledger;
 use crate::error::{Error, Result};
-use crate::render::{self, Document, Format};
+use crate::render::Format;
 use crate::report::listing;
+pub use context::{Context, OutFile, note, show};
 pub use database_file::refuse_database;
 use database_file::{default_db_path, warn_if_others_can_write};
 
@@ -262,58 +263,6 @@ impl ReportArgs {
             None => Ok(None),
         }
     }
-}
-
-/// What every handler needs: the database and where output goes.
-pub struct Context {
-    pub ledger: Ledger,
-    pub format: Format,
-    /// A file to write instead of stdout (`report --out`).
-    pub out: Option<OutFile>,
-}
-
-/// Where `--out` sends a report, and whether it may replace a file already there.
-pub struct OutFile {
-    pub path: PathBuf,
-    pub force: bool,
-}
-
-impl Context {
-    /// Print a document on stdout in the chosen format, or write it to the `--out` file.
-    pub fn show(&self, doc: &Document) -> Result<()> {
-        match &self.out {
-            Some(file) => {
-                refuse_database(&file.path, &self.ledger)?;
-                write_file(doc, self.format, file)
-            }
-            None => show(doc, self.format),
-        }
-    }
-}
-
-/// Write `doc` to `file`, whole or not at all, never over an existing file without `--force`.
-fn write_file(doc: &Document, format: Format, file: &OutFile) -> Result<()> {
-    output::write_atomically(&file.path, file.force, |out| {
-        render::write(doc, format, false, out)
-    })?;
-    note(&format!("wrote {}", file.path.display()));
-    Ok(())
-}
-
-pub fn show(doc: &Document, format: Format) -> Result<()> {
-    use std::io::IsTerminal;
-    let stdout = std::io::stdout();
-    // https://no-color.org: any non-empty NO_COLOR turns colour off.
-    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    render::write(doc, format, colour, &mut out)?;
-    out.flush()?;
-    Ok(())
-}
-
-/// A message for people (warnings, where the demo database is): stderr, never mixed with data.
-pub fn note(message: &str) {
-    eprintln!("grantbook: {message}");
 }
 
 pub fn run(cli: Cli) -> Result<()> {
