@@ -29,7 +29,9 @@ mod safety;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::builder::{OsStringValueParser, TypedValueParser};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::db::Ledger;
 use crate::error::{Error, Result};
@@ -37,7 +39,7 @@ use crate::render::Format;
 use crate::report::listing;
 pub use context::{Context, OutFile, note, show};
 pub use database_file::refuse_database;
-use database_file::{default_db_path, warn_if_others_can_write};
+use database_file::{database_path, warn_if_others_can_write};
 
 const EXAMPLES: &str = "\
 Example, a project officer's day:
@@ -56,8 +58,20 @@ Try it on the public cases: grantbook demo";
 #[command(name = "grantbook", version, after_help = EXAMPLES)]
 pub struct Cli {
     /// Database file [default: grantbook.db in your data directory, e.g. ~/.local/share/grantbook]
-    #[arg(long, global = true, env = "GRANTBOOK_DB", value_name = "PATH")]
+    // Any value is taken here, an empty one too, so that `database_path` refuses a blank one
+    // naming where it came from, in one line.
+    #[arg(
+        long,
+        global = true,
+        env = "GRANTBOOK_DB",
+        value_name = "PATH",
+        value_parser = OsStringValueParser::new().map(PathBuf::from)
+    )]
     pub db: Option<PathBuf>,
+
+    /// Whether `db` came from the GRANTBOOK_DB variable rather than --db (set by [`parse`]).
+    #[arg(skip)]
+    pub db_from_env: bool,
 
     /// Output format of listings, reports and what mutations print
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
@@ -265,6 +279,14 @@ impl ReportArgs {
     }
 }
 
+/// The command line as clap parses it (exiting on a usage error), and where `--db` came from.
+pub fn parse() -> Cli {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.db_from_env = matches.value_source("db") == Some(ValueSource::EnvVariable);
+    cli
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     // These describe the program and need no database.
     match &cli.command {
@@ -289,29 +311,28 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
     }
-    let path = match cli.db {
-        Some(p) => p,
-        None => default_db_path()?,
+    // The demo builds a database of its own, wherever --db points.
+    let command = match cli.command {
+        Command::Demo { path, as_of } => return demo::run(path, as_of, cli.format),
+        command => command,
     };
-    match cli.command {
-        Command::Init => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            Ledger::create(&path)?;
-            note(&format!("created {}", path.display()));
-            Ok(())
+    let path = database_path(cli.db, cli.db_from_env)?;
+    // A full disk or a damaged file met anywhere below is the ledger's, named here; a copy
+    // written elsewhere (`backup FILE`) names its own file where it is written.
+    let on_ledger = |e: Error| e.in_file(&path);
+    match command {
+        Command::Init => database_file::init(&path),
+        Command::Restore { file, force } => {
+            safety::restore(&file, &path, force, cli.format).map_err(on_ledger)
         }
-        Command::Demo { path, as_of } => demo::run(path, as_of, cli.format),
-        Command::Restore { file, force } => safety::restore(&file, &path, force, cli.format),
         command => {
             warn_if_others_can_write(&path);
             let mut ctx = Context {
-                ledger: Ledger::open(&path)?,
+                ledger: Ledger::open(&path).map_err(on_ledger)?,
                 format: cli.format,
                 out: None,
             };
-            dispatch(command, &mut ctx)
+            dispatch(command, &mut ctx).map_err(on_ledger)
         }
     }
 }

@@ -14,6 +14,7 @@ mod expense_book;
 mod expense_import;
 mod expenses;
 mod export;
+mod file;
 mod fx;
 mod grants;
 mod iati;
@@ -24,7 +25,6 @@ mod periods;
 mod receipts;
 mod reports;
 
-use std::fs::OpenOptions;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -37,6 +37,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub use budget::LineChange;
 pub use expense_import::{Added, ExpenseImport};
 pub use export::{table_columns, table_names, table_optional};
+pub use file::check_path_length;
 pub use fx::RateGuard;
 pub use grants::GrantFilter;
 
@@ -64,23 +65,6 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Create a new database file, readable and writable by its owner only. Never overwrites.
-    pub fn create(path: &Path) -> Result<Ledger> {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
-                "{} already exists; grantbook never overwrites a database. Choose another path, \
-                 or remove the file if you really mean to start over",
-                path.display()
-            )),
-            _ => Error::runtime(format!("cannot create {}: {e}", path.display())),
-        })?;
-        Self::connect(path)
-    }
-
     /// The database file, for commands that must not write over it.
     pub fn file(&self) -> Option<&Path> {
         self.conn.path().filter(|p| !p.is_empty()).map(Path::new)
@@ -96,6 +80,13 @@ impl Ledger {
                 path.display()
             )));
         }
+        if path.is_dir() {
+            return Err(Error::invalid(format!(
+                "{} is a directory, not a database; give --db the database file, e.g. {}",
+                path.display(),
+                path.join("grantbook.db").display()
+            )));
+        }
         if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
             return Err(Error::invalid(format!(
                 "{} is an empty file, not a grantbook database; create a database with \
@@ -107,9 +98,14 @@ impl Ledger {
     }
 
     fn connect(path: &Path) -> Result<Ledger> {
+        check_path_length(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| Error::runtime(format!("cannot open {}: {e}", path.display())))?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
+            Error::runtime(format!(
+                "cannot open {}: {e}; check that you may read and write it",
+                path.display()
+            ))
+        })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Processes started together on one file race to switch it to WAL and to upgrade its
         // schema; the losers may be told busy at once, without SQLite's busy handler waiting.
@@ -176,8 +172,10 @@ impl Ledger {
 /// the schema. It may run again whole when SQLite says busy: the checks only read, the pragmas
 /// can be repeated, and an upgrade is one transaction that commits all or nothing.
 fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
+    // Only a file SQLite does not recognise is the wrong file; a full disk, an I/O error or a
+    // damaged ledger is a failure of the machine, said as such (error.rs).
     let not_ours = |e: rusqlite::Error| {
-        if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) {
+        if e.sqlite_error_code() != Some(ErrorCode::NotADatabase) {
             return Error::from(e);
         }
         Error::invalid(format!(
@@ -306,3 +304,5 @@ fn now() -> String {
 
 #[cfg(test)]
 mod busy_tests;
+#[cfg(test)]
+mod disk_tests;
