@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{output, refuse_database};
-use crate::db::Ledger;
+use crate::db::{Ledger, Recorded};
 use crate::error::Result;
 use crate::render::{self, Document, Format};
 
@@ -25,14 +25,51 @@ pub struct OutFile {
 
 impl Context {
     /// Print a document on stdout in the chosen format, or write it to the `--out` file.
+    ///
+    /// Once the command has committed a change, the document is its confirmation, and failing
+    /// to print it (a full disk, `> /dev/full`, a closed pipe) does not undo the change: the
+    /// command says on stderr what it recorded and succeeds, so that a non-zero exit always
+    /// means the ledger is as it was, and running the command again is always safe.
     pub fn show(&self, doc: &Document) -> Result<()> {
-        match &self.out {
-            Some(file) => {
-                refuse_database(&file.path, &self.ledger)?;
-                write_file(doc, self.format, file)
-            }
+        let shown = match &self.out {
+            Some(file) => refuse_database(&file.path, &self.ledger)
+                .and_then(|()| write_file(doc, self.format, file)),
             None => show(doc, self.format),
+        };
+        let recorded = self.ledger.recorded();
+        match shown {
+            Err(e) if !recorded.is_empty() => {
+                note(&format!(
+                    "{}; could not write the confirmation: {e}. The change stands: do not run \
+                     the command again (`grantbook audit --limit {}` shows it)",
+                    what_was_recorded(recorded),
+                    recorded.len()
+                ));
+                Ok(())
+            }
+            shown => shown,
         }
+    }
+}
+
+/// The changes a command committed, as its audit entries name them.
+fn what_was_recorded(recorded: &[Recorded]) -> String {
+    match recorded {
+        [one] if one.action == "add" => format!(
+            "recorded as {} {} (audit entry #{})",
+            one.entity, one.key, one.audit_id
+        ),
+        [one] => format!(
+            "recorded: {} {} {} (audit entry #{})",
+            one.action, one.entity, one.key, one.audit_id
+        ),
+        [first, .., last] => format!(
+            "recorded {} changes (audit entries #{} to #{})",
+            recorded.len(),
+            first.audit_id,
+            last.audit_id
+        ),
+        [] => "recorded nothing".to_string(),
     }
 }
 
@@ -59,4 +96,36 @@ pub fn show(doc: &Document, format: Format) -> Result<()> {
 /// A message for people (warnings, where the demo database is): stderr, never mixed with data.
 pub fn note(message: &str) {
     eprintln!("grantbook: {message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(audit_id: i64, action: &str, key: &str) -> Recorded {
+        Recorded {
+            audit_id,
+            action: action.into(),
+            entity: "expense".into(),
+            key: key.into(),
+        }
+    }
+
+    #[test]
+    fn says_what_was_recorded() {
+        let add = entry(40, "add", "#17 G-1 V-1");
+        assert_eq!(
+            what_was_recorded(std::slice::from_ref(&add)),
+            "recorded as expense #17 G-1 V-1 (audit entry #40)"
+        );
+        let void = entry(41, "void", "#17 G-1 V-1");
+        assert_eq!(
+            what_was_recorded(std::slice::from_ref(&void)),
+            "recorded: void expense #17 G-1 V-1 (audit entry #41)"
+        );
+        assert_eq!(
+            what_was_recorded(&[add, void, entry(42, "correct", "#18 G-1 V-1")]),
+            "recorded 3 changes (audit entries #40 to #42)"
+        );
+    }
 }

@@ -206,10 +206,12 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
             kept.display()
         ));
     }
-    super::show(
-        &safety::copied("restore", file, &summary, Some(&sha256)),
+    let ctx = Context {
+        ledger,
         format,
-    )
+        out: None,
+    };
+    ctx.show(&safety::copied("restore", file, &summary, Some(&sha256)))
 }
 
 /// Before a restore replaces a ledger that holds anything, copy it aside (with `--force`).

@@ -1,6 +1,7 @@
 //! A ledger that cannot grow (SQLite's `max_page_count`, as a full disk would stop it): the
 //! write that needs another page fails as a disk failure, exit code 1, saying that nothing was
-//! written; the ledger keeps every earlier change and nothing of the failed one.
+//! written; the ledger keeps every earlier change and nothing of the failed one, and a
+//! ledger's record of what it committed holds the earlier changes only.
 
 use super::*;
 use crate::domain::{Donor, DonorKind};
@@ -64,6 +65,11 @@ fn a_write_past_the_last_page_is_a_disk_failure_that_writes_nothing() {
         logged as usize, added,
         "no audit entry for the failed change"
     );
+    let recorded = ledger.recorded();
+    assert_eq!(recorded.len(), added);
+    assert_eq!(recorded[0].entity, "donor");
+    assert_eq!(recorded[0].key, "D0000");
+    assert_eq!(recorded[added - 1].audit_id, logged);
 }
 
 #[test]
@@ -85,4 +91,5 @@ fn a_batch_that_fills_the_ledger_records_none_of_its_changes() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Disk, "{e}");
     assert!(ledger.donors().unwrap().is_empty());
+    assert!(ledger.recorded().is_empty());
 }

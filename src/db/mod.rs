@@ -25,6 +25,7 @@ mod periods;
 mod receipts;
 mod reports;
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -62,12 +63,31 @@ pub fn busy_retries() -> u64 {
 pub struct Ledger {
     conn: Connection,
     actor: String,
+    /// The changes this process has committed, as the audit log names them.
+    recorded: Vec<Recorded>,
+    /// Changes made inside [`Ledger::all_or_nothing`], recorded once its transaction commits.
+    pending: Vec<Recorded>,
+}
+
+/// A change committed to the ledger, as its audit entry names it: for a command to say what
+/// it recorded when it cannot print its confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub audit_id: i64,
+    pub action: String,
+    pub entity: String,
+    pub key: String,
 }
 
 impl Ledger {
     /// The database file, for commands that must not write over it.
     pub fn file(&self) -> Option<&Path> {
         self.conn.path().filter(|p| !p.is_empty()).map(Path::new)
+    }
+
+    /// The changes committed through this ledger since it was opened, oldest first.
+    pub fn recorded(&self) -> &[Recorded] {
+        &self.recorded
     }
 
     /// Open an existing grantbook database, upgrading its schema if it is older.
@@ -113,6 +133,8 @@ impl Ledger {
         Ok(Ledger {
             conn,
             actor: os_user(),
+            recorded: Vec::new(),
+            pending: Vec::new(),
         })
     }
 
@@ -128,20 +150,17 @@ impl Ledger {
         if self.conn.is_autocommit() {
             begin_immediate(&self.conn)?;
             // Timed once the lock is held, so the audit log's times follow its order.
-            let out = change(&Writer {
-                conn: &self.conn,
-                actor,
-                at: now(),
-            });
-            finish(&self.conn, out)
+            let writer = Writer::new(&self.conn, actor);
+            let out = finish(&self.conn, change(&writer))?;
+            self.recorded.extend(writer.entries.into_inner());
+            Ok(out)
         } else {
             let savepoint = self.conn.savepoint()?;
-            let out = change(&Writer {
-                conn: &savepoint,
-                actor,
-                at: now(),
-            })?;
+            let writer = Writer::new(&savepoint, actor);
+            let out = change(&writer)?;
+            let entries = writer.entries.into_inner();
             savepoint.commit()?;
+            self.pending.extend(entries);
             Ok(out)
         }
     }
@@ -164,7 +183,12 @@ impl Ledger {
     pub fn all_or_nothing<T>(&mut self, batch: impl FnOnce(&mut Ledger) -> Result<T>) -> Result<T> {
         begin_immediate(&self.conn)?;
         let out = batch(self);
-        finish(&self.conn, out)
+        let out = finish(&self.conn, out);
+        let entries = std::mem::take(&mut self.pending);
+        if out.is_ok() {
+            self.recorded.extend(entries);
+        }
+        out
     }
 }
 
@@ -262,14 +286,24 @@ fn retry_busy_for<T>(limit: Duration, mut attempt: impl FnMut() -> Result<T>) ->
     }
 }
 
-/// A change in progress inside a transaction, and who is making it.
+/// A change in progress inside a transaction, who is making it, and the audit entries it made.
 struct Writer<'a> {
     conn: &'a Connection,
     actor: &'a str,
     at: String,
+    entries: RefCell<Vec<Recorded>>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(conn: &'a Connection, actor: &'a str) -> Self {
+        Writer {
+            conn,
+            actor,
+            at: now(),
+            entries: RefCell::default(),
+        }
+    }
+
     fn conn(&self) -> &Connection {
         self.conn
     }
@@ -283,7 +317,14 @@ impl Writer<'_> {
         before: Option<&impl Serialize>,
         after: Option<&impl Serialize>,
     ) -> Result<()> {
-        audit::record(self, action, entity, key, before, after)
+        let audit_id = audit::record(self, action, entity, key, before, after)?;
+        self.entries.borrow_mut().push(Recorded {
+            audit_id,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            key: key.to_string(),
+        });
+        Ok(())
     }
 }
 
