@@ -2,6 +2,7 @@
 //! loaded is wrong (2, nothing written), or the machine failed us (1).
 
 use std::fmt;
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -14,6 +15,13 @@ pub enum ErrorKind {
     Busy,
     /// The reader of our output went away (`grantbook ... | head`): not a failure.
     BrokenPipe,
+    /// The disk under a database failed SQLite (full, an I/O error, a journal file it could not
+    /// create): a runtime failure, exit code 1, whose message does not name the file yet;
+    /// [`Error::in_file`] does.
+    Disk,
+    /// SQLite found a database file damaged ("malformed"): exit code 1 for the ledger itself,
+    /// while `restore` refuses such a copy as bad input. [`Error::in_file`] names the file.
+    Damaged,
 }
 
 #[derive(Debug)]
@@ -47,7 +55,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self.kind {
             ErrorKind::Invalid => 2,
-            ErrorKind::Runtime | ErrorKind::Busy => 1,
+            ErrorKind::Runtime | ErrorKind::Busy | ErrorKind::Disk | ErrorKind::Damaged => 1,
             ErrorKind::BrokenPipe => 0,
         }
     }
@@ -57,6 +65,35 @@ impl Error {
         Error {
             message: format!("{place}: {}", self.message),
             ..self
+        }
+    }
+
+    /// Name the database file a disk failure or damage was met in (a runtime error from then
+    /// on); any other error is returned as it is.
+    pub fn in_file(self, file: &Path) -> Self {
+        let message = match self.kind {
+            ErrorKind::Disk => format!("{}: {}", file.display(), self.message),
+            ErrorKind::Damaged => format!(
+                "{}: {}; bring back a backup with `grantbook restore --force BACKUP`",
+                file.display(),
+                self.message
+            ),
+            _ => return self,
+        };
+        Error {
+            kind: ErrorKind::Runtime,
+            message,
+            ..self
+        }
+    }
+
+    /// Writing a database's bytes failed: a full disk says so as SQLite's would.
+    pub fn writing(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                disk(format!("the disk is full ({e})"))
+            }
+            _ => e.into(),
         }
     }
 
@@ -87,15 +124,48 @@ impl From<rusqlite::Error> for Error {
             let detail = msg.clone().unwrap_or_else(|| e.to_string());
             return Error::invalid(format!("the database refused the change: {detail}"));
         }
-        let message = format!("database error: {e}");
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
-            return Error {
-                kind: ErrorKind::Busy,
-                message,
-                field: None,
-            };
+        let (code, extended) = match &e {
+            rusqlite::Error::SqliteFailure(code, _) => (code.code, code.extended_code),
+            _ => return Error::runtime(format!("database error: {e}")),
+        };
+        let kind = |kind, message| Error {
+            kind,
+            message,
+            field: None,
+        };
+        match code {
+            rusqlite::ErrorCode::DatabaseBusy => {
+                kind(ErrorKind::Busy, format!("database error: {e}"))
+            }
+            rusqlite::ErrorCode::DiskFull => disk(format!("the disk is full ({e})")),
+            rusqlite::ErrorCode::SystemIoFailure => disk(format!(
+                "the disk could not be read or written ({e}, SQLite code {extended}): it is full, \
+                 read-only or failing"
+            )),
+            // The database file itself was opened before (`Ledger::open`): this is a file SQLite
+            // keeps beside it, or a temporary one.
+            rusqlite::ErrorCode::CannotOpen => disk(format!(
+                "SQLite could not create the files it keeps beside the database (its -wal and \
+                 -shm journals) or a temporary file ({e}): the disk is full, or the directory \
+                 is not writable"
+            )),
+            rusqlite::ErrorCode::DatabaseCorrupt => {
+                kind(ErrorKind::Damaged, format!("the database is damaged ({e})"))
+            }
+            _ => Error::runtime(format!("database error: {e}")),
         }
-        Error::runtime(message)
+    }
+}
+
+/// A disk failure: what happened, that nothing was written, and what to free.
+fn disk(what: String) -> Error {
+    Error {
+        kind: ErrorKind::Disk,
+        message: format!(
+            "{what}. Nothing was written: the ledger is as it was before this command. Free \
+             space on that disk (`df -h` shows what is left) and run the command again"
+        ),
+        field: None,
     }
 }
 

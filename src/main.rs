@@ -1,7 +1,5 @@
-use clap::Parser;
-
 fn main() {
-    let cli = grantbook::cli::Cli::parse();
+    let cli = grantbook::cli::parse();
     let result = grantbook::cli::run(cli);
     // Diagnostics for concurrency tests and for anyone wondering why a command was slow: how
     // often it found the database busy and tried again.

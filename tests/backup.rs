@@ -204,6 +204,35 @@ fn restore_refuses_what_is_not_a_sound_grantbook_ledger() {
     assert!(err.contains("no-such-file.db does not exist"), "{err}");
     let err = db.fails(&["restore", "--force", dir.to_str().unwrap()], 2);
     assert!(err.contains("is a folder, not a backup file"), "{err}");
+    let err = db.fails(&["restore", "--force", "/dev/zero"], 2);
+    assert!(
+        err.contains("/dev/zero is not a regular file (a device, a pipe or a socket)"),
+        "{err}"
+    );
+
+    // A backup whose pages SQLite cannot read: refused as bad input, naming it.
+    let broken = dir.join("broken.db");
+    db.ok(&["backup", broken.to_str().unwrap()]);
+    let mut bytes = std::fs::read(&broken).unwrap();
+    bytes[4096..4 * 4096].fill(0xab);
+    std::fs::write(&broken, bytes).unwrap();
+    let err = db.fails(&["restore", "--force", broken.to_str().unwrap()], 2);
+    assert!(
+        err.contains(&format!(
+            "{}: the database is damaged (database disk image is malformed); it cannot be \
+             restored",
+            broken.display()
+        )),
+        "{err}"
+    );
+    // The same file as the ledger is a runtime failure, said with the way back.
+    let as_ledger = TestDb {
+        dir: tempfile::tempdir().unwrap(),
+        path: broken.clone(),
+    };
+    let err = as_ledger.fails(&["grant", "list"], 1);
+    assert!(err.contains("the database is damaged"), "{err}");
+    assert!(err.contains("grantbook restore --force BACKUP"), "{err}");
 
     // A real backup, then damaged with the shell: refused, with the findings shown.
     let damaged = dir.join("damaged.db");

@@ -22,7 +22,9 @@ fn date(s: &str) -> NaiveDate {
 }
 
 fn ledger(dir: &tempfile::TempDir) -> Ledger {
-    let mut l = Ledger::create(&dir.path().join("p.db")).unwrap();
+    let path = dir.path().join("p.db");
+    std::fs::write(&path, Ledger::new_file().unwrap()).unwrap();
+    let mut l = Ledger::open(&path).unwrap();
     l.add_donor(&Donor {
         code: "D".into(),
         name: "Donor".into(),

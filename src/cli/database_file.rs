@@ -1,11 +1,82 @@
-//! Where the database file is, and guards around it: never written over by an output file, and
-//! named when others can write it.
+//! Where the database file is, and guards around it: a path that names a file, a new one
+//! created whole or not at all, never written over by an output file, and named when others
+//! can write it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::note;
-use crate::db::Ledger;
+use super::output::{Readers, create_new_atomically};
+use crate::db::{Ledger, check_path_length};
 use crate::error::{Error, Result};
+
+/// The database's path: `given` by `--db` or by `GRANTBOOK_DB` (`from_env`), else the default.
+/// A blank value or `-` is refused, naming where it came from: a database is a file, and
+/// `-` (standard input) cannot hold one.
+pub fn database_path(given: Option<PathBuf>, from_env: bool) -> Result<PathBuf> {
+    let Some(path) = given else {
+        return default_db_path();
+    };
+    let (source, fix) = match from_env {
+        true => (
+            "the GRANTBOOK_DB variable",
+            "set it to the database file's path (export GRANTBOOK_DB=~/office.db), or unset it \
+             to use the default",
+        ),
+        false => ("--db", "give the database file's path, e.g. --db office.db"),
+    };
+    let text = path.to_string_lossy();
+    let what = if text.trim().is_empty() {
+        format!("is {}", if text.is_empty() { "empty" } else { "blank" })
+    } else if text == "-" {
+        "is `-`: a database is a file, not standard input or output".to_string()
+    } else {
+        return Ok(path);
+    };
+    Err(Error::invalid(format!("{source} {what}; {fix}")))
+}
+
+/// `init`: the directories on the way to `path` (the default one is in the data directory),
+/// then a new ledger there.
+pub fn init(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                Error::writing(e).in_file(dir)
+            }
+            _ => Error::invalid(format!(
+                "cannot create the directory {} for the ledger ({e}); give --db a path in a \
+                 directory you can write",
+                dir.display()
+            )),
+        })?;
+    }
+    create(path)?;
+    note(&format!("created {}", path.display()));
+    Ok(())
+}
+
+/// Create a new, empty ledger at `path`, readable and writable by its owner only, whole or
+/// not at all: it is written under a temporary name beside `path` and renamed into place, never
+/// over a file that is there, or that appears meanwhile. A failure leaves nothing behind.
+pub fn create(path: &Path) -> Result<()> {
+    let exists = || {
+        Error::invalid(format!(
+            "{} already exists; grantbook never overwrites a database. Choose another path, \
+             or remove the file if you really mean to start over",
+            path.display()
+        ))
+    };
+    if path.exists() {
+        return Err(exists());
+    }
+    check_path_length(path)?;
+    let bytes = Ledger::new_file()?;
+    create_new_atomically(path, &exists, Readers::OwnerOnly, |_, file| {
+        file.write_all(&bytes).map_err(Error::writing)
+    })
+    .map_err(|e| e.in_file(path))
+}
 
 /// Refuse an output file that is the ledger's own database (or its journal): `--force` would
 /// otherwise replace the ledger with a report.

@@ -1,10 +1,12 @@
 //! `demo`: a fresh database built from the bundled fixtures, through the same validation as
 //! every command, then the grants and their budgets printed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 
 use super::load::{Tables, load};
-use super::{Context, note};
+use super::{Context, database_file, note};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::{Entity, ExpenseFilter};
 use crate::error::Result;
@@ -24,8 +26,14 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Resu
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
         std::env::temp_dir().join(format!("grantbook-demo-{stamp}-{}.db", std::process::id()))
     });
+    build(&path, as_of, format).map_err(|e| e.in_file(&path))
+}
+
+/// Build the demo database at `path` and show it.
+fn build(path: &Path, as_of: NaiveDate, format: Format) -> Result<()> {
+    database_file::create(path)?;
     let mut ctx = Context {
-        ledger: Ledger::create(&path)?,
+        ledger: Ledger::open(path)?,
         format,
         out: None,
     };

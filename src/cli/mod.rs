@@ -5,6 +5,7 @@
 mod amend;
 mod budget;
 mod charts;
+mod context;
 mod csv_input;
 mod database_file;
 mod demo;
@@ -26,17 +27,19 @@ mod period;
 pub mod report;
 mod safety;
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::builder::{OsStringValueParser, TypedValueParser};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::db::Ledger;
 use crate::error::{Error, Result};
-use crate::render::{self, Document, Format};
+use crate::render::Format;
 use crate::report::listing;
+pub use context::{Context, OutFile, note, show};
 pub use database_file::refuse_database;
-use database_file::{default_db_path, warn_if_others_can_write};
+use database_file::{database_path, warn_if_others_can_write};
 
 const EXAMPLES: &str = "\
 Example, a project officer's day:
@@ -55,8 +58,20 @@ Try it on the public cases: grantbook demo";
 #[command(name = "grantbook", version, after_help = EXAMPLES)]
 pub struct Cli {
     /// Database file [default: grantbook.db in your data directory, e.g. ~/.local/share/grantbook]
-    #[arg(long, global = true, env = "GRANTBOOK_DB", value_name = "PATH")]
+    // Any value is taken here, an empty one too, so that `database_path` refuses a blank one
+    // naming where it came from, in one line.
+    #[arg(
+        long,
+        global = true,
+        env = "GRANTBOOK_DB",
+        value_name = "PATH",
+        value_parser = OsStringValueParser::new().map(PathBuf::from)
+    )]
     pub db: Option<PathBuf>,
+
+    /// Whether `db` came from the GRANTBOOK_DB variable rather than --db (set by [`parse`]).
+    #[arg(skip)]
+    pub db_from_env: bool,
 
     /// Output format of listings, reports and what mutations print
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
@@ -264,56 +279,12 @@ impl ReportArgs {
     }
 }
 
-/// What every handler needs: the database and where output goes.
-pub struct Context {
-    pub ledger: Ledger,
-    pub format: Format,
-    /// A file to write instead of stdout (`report --out`).
-    pub out: Option<OutFile>,
-}
-
-/// Where `--out` sends a report, and whether it may replace a file already there.
-pub struct OutFile {
-    pub path: PathBuf,
-    pub force: bool,
-}
-
-impl Context {
-    /// Print a document on stdout in the chosen format, or write it to the `--out` file.
-    pub fn show(&self, doc: &Document) -> Result<()> {
-        match &self.out {
-            Some(file) => {
-                refuse_database(&file.path, &self.ledger)?;
-                write_file(doc, self.format, file)
-            }
-            None => show(doc, self.format),
-        }
-    }
-}
-
-/// Write `doc` to `file`, whole or not at all, never over an existing file without `--force`.
-fn write_file(doc: &Document, format: Format, file: &OutFile) -> Result<()> {
-    output::write_atomically(&file.path, file.force, |out| {
-        render::write(doc, format, false, out)
-    })?;
-    note(&format!("wrote {}", file.path.display()));
-    Ok(())
-}
-
-pub fn show(doc: &Document, format: Format) -> Result<()> {
-    use std::io::IsTerminal;
-    let stdout = std::io::stdout();
-    // https://no-color.org: any non-empty NO_COLOR turns colour off.
-    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    render::write(doc, format, colour, &mut out)?;
-    out.flush()?;
-    Ok(())
-}
-
-/// A message for people (warnings, where the demo database is): stderr, never mixed with data.
-pub fn note(message: &str) {
-    eprintln!("grantbook: {message}");
+/// The command line as clap parses it (exiting on a usage error), and where `--db` came from.
+pub fn parse() -> Cli {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.db_from_env = matches.value_source("db") == Some(ValueSource::EnvVariable);
+    cli
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -340,29 +311,28 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
     }
-    let path = match cli.db {
-        Some(p) => p,
-        None => default_db_path()?,
+    // The demo builds a database of its own, wherever --db points.
+    let command = match cli.command {
+        Command::Demo { path, as_of } => return demo::run(path, as_of, cli.format),
+        command => command,
     };
-    match cli.command {
-        Command::Init => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            Ledger::create(&path)?;
-            note(&format!("created {}", path.display()));
-            Ok(())
+    let path = database_path(cli.db, cli.db_from_env)?;
+    // A full disk or a damaged file met anywhere below is the ledger's, named here; a copy
+    // written elsewhere (`backup FILE`) names its own file where it is written.
+    let on_ledger = |e: Error| e.in_file(&path);
+    match command {
+        Command::Init => database_file::init(&path),
+        Command::Restore { file, force } => {
+            safety::restore(&file, &path, force, cli.format).map_err(on_ledger)
         }
-        Command::Demo { path, as_of } => demo::run(path, as_of, cli.format),
-        Command::Restore { file, force } => safety::restore(&file, &path, force, cli.format),
         command => {
             warn_if_others_can_write(&path);
             let mut ctx = Context {
-                ledger: Ledger::open(&path)?,
+                ledger: Ledger::open(&path).map_err(on_ledger)?,
                 format: cli.format,
                 out: None,
             };
-            dispatch(command, &mut ctx)
+            dispatch(command, &mut ctx).map_err(on_ledger)
         }
     }
 }

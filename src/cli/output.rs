@@ -43,6 +43,33 @@ pub fn create_atomically<T>(
     readers: Readers,
     fill: impl FnOnce(&Path, &mut File) -> Result<T>,
 ) -> Result<T> {
+    let exists = || {
+        Error::invalid(format!(
+            "{} already exists; choose another name, or add --force to replace it",
+            target.display()
+        ))
+    };
+    create(target, force, &exists, readers, fill)
+}
+
+/// [`create_atomically`] for a file that is never replaced: when `target` exists, or appears
+/// meanwhile, `exists` says why it is refused.
+pub fn create_new_atomically<T>(
+    target: &Path,
+    exists: &dyn Fn() -> Error,
+    readers: Readers,
+    fill: impl FnOnce(&Path, &mut File) -> Result<T>,
+) -> Result<T> {
+    create(target, false, exists, readers, fill)
+}
+
+fn create<T>(
+    target: &Path,
+    force: bool,
+    exists: &dyn Fn() -> Error,
+    readers: Readers,
+    fill: impl FnOnce(&Path, &mut File) -> Result<T>,
+) -> Result<T> {
     let shown = target.display();
     if target.is_dir() {
         return Err(Error::invalid(format!(
@@ -65,11 +92,6 @@ pub fn create_atomically<T>(
         };
         return Err(Error::invalid(format!("cannot write {shown}: {why}")));
     }
-    let exists = || {
-        Error::invalid(format!(
-            "{shown} already exists; choose another name, or add --force to replace it"
-        ))
-    };
     if !force && target.exists() {
         return Err(exists());
     }
@@ -171,6 +193,22 @@ mod tests {
         write_atomically(&target, true, |_| Err::<(), _>(Error::runtime("disk full"))).unwrap_err();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
         assert_eq!(names(dir.path()), ["pub.xml"]);
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one_that_appears_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("ledger.db");
+        let exists = || Error::invalid("there already");
+        let e = create_new_atomically(&target, &exists, Readers::OwnerOnly, |_, file| {
+            file.write_all(b"new")?;
+            std::fs::write(&target, "theirs")?;
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(e.message, "there already");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "theirs");
+        assert_eq!(names(dir.path()), ["ledger.db"]);
     }
 
     #[test]

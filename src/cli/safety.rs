@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use super::fingerprint::sha256_file;
 use super::output::{Readers, create_atomically};
-use super::{Context, note, refuse_database};
-use crate::db::Ledger;
+use super::{Context, database_file, note, refuse_database};
+use crate::db::{Ledger, check_path_length};
 use crate::domain::seal::ChainBreak;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::render::Format;
 use crate::report::safety;
 
@@ -108,9 +108,12 @@ pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
             file.join(format!("grantbook-{day}.db")).display()
         )));
     }
+    check_path_length(file)?;
+    // A full disk there is the copy's disk, said with its name (the ledger is not touched).
     let summary = create_atomically(file, force, Readers::OwnerOnly, |path, _| {
         ctx.ledger.backup_into(path)
-    })?;
+    })
+    .map_err(|e| e.in_file(file))?;
     note(&format!("backed up to {}", file.display()));
     ctx.show(&safety::copied("backup", file, &summary, None))
 }
@@ -118,9 +121,12 @@ pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
 /// `restore FILE`: check a copy of FILE, keep the ledger it replaces, then restore.
 pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()> {
     if !file.is_file() {
-        let what = match file.is_dir() {
-            true => "is a folder, not a backup file",
-            false => "does not exist",
+        let what = if file.is_dir() {
+            "is a folder, not a backup file"
+        } else if file.exists() {
+            "is not a regular file (a device, a pipe or a socket), so not a grantbook ledger"
+        } else {
+            "does not exist"
         };
         return Err(Error::invalid(format!(
             "{} {what}; give the path of a backup `grantbook backup` wrote",
@@ -153,8 +159,18 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::runtime(format!("cannot write in {}: {e}", dir.display())))?;
-    let candidate = Ledger::open_copy(file, scratch.path())?;
-    let report = candidate.check(false)?;
+    // A copy SQLite finds damaged is refused like one that fails the check: it is the input
+    // that is wrong, and nothing is restored.
+    let damaged = |e: Error| match e.kind {
+        ErrorKind::Damaged => Error::invalid(format!(
+            "{}: {}; it cannot be restored: give another backup `grantbook backup` wrote",
+            file.display(),
+            e.message
+        )),
+        _ => e,
+    };
+    let candidate = Ledger::open_copy(file, scratch.path()).map_err(damaged)?;
+    let report = candidate.check(false).map_err(damaged)?;
     drop(candidate);
     if report.problems() > 0 {
         super::show(&safety::check(&report), format)?;
@@ -170,7 +186,8 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
         let kept = keep_current(&ledger, db, force)?;
         (ledger, kept)
     } else {
-        (Ledger::create(db)?, None)
+        database_file::create(db)?;
+        (Ledger::open(db)?, None)
     };
     let summary = ledger.restore_from(
         scratch.path(),
@@ -189,10 +206,12 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
             kept.display()
         ));
     }
-    super::show(
-        &safety::copied("restore", file, &summary, Some(&sha256)),
+    let ctx = Context {
+        ledger,
         format,
-    )
+        out: None,
+    };
+    ctx.show(&safety::copied("restore", file, &summary, Some(&sha256)))
 }
 
 /// Before a restore replaces a ledger that holds anything, copy it aside (with `--force`).

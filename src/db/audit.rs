@@ -16,7 +16,7 @@ pub(super) fn record(
     key: &str,
     before: Option<&impl Serialize>,
     after: Option<&impl Serialize>,
-) -> Result<()> {
+) -> Result<i64> {
     let before = before.map(serde_json::to_string).transpose()?;
     let after = after.map(serde_json::to_string).transpose()?;
     let conn = writer.conn();
@@ -57,7 +57,7 @@ pub(super) fn record(
         entry.after,
         seal
     ])?;
-    Ok(())
+    Ok(id)
 }
 
 /// The newest entry's number and seal.

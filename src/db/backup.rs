@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{BUSY_TIMEOUT, Ledger, migrate};
+use super::{BUSY_TIMEOUT, Ledger, check_path_length, migrate};
 use crate::domain::check::CopySummary;
 use crate::error::{Error, Result};
 
@@ -69,6 +69,7 @@ impl Ledger {
     /// Copy the ledger into `file`, a new file the caller has created (readable by its owner
     /// only), then check the copy's pages.
     pub fn backup_into(&self, file: &Path) -> Result<CopySummary> {
+        check_path_length(file)?;
         let mut copy = Connection::open(file)?;
         copy_pages(&self.conn, &mut copy)?;
         settle(&copy)?;
@@ -129,6 +130,7 @@ impl Ledger {
                 "it is not an SQLite database made by grantbook".into(),
             ));
         }
+        check_path_length(scratch)?;
         let mut copy = Connection::open(scratch)?;
         copy_pages(&source, &mut copy)?;
         drop(copy);

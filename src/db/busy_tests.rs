@@ -20,7 +20,8 @@ fn impatient_ledger()
 -> std::result::Result<(tempfile::TempDir, PathBuf, Ledger), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("busy.db");
-    let ledger = Ledger::create(&path)?;
+    std::fs::write(&path, Ledger::new_file()?)?;
+    let ledger = Ledger::open(&path)?;
     ledger.conn.busy_timeout(Duration::ZERO)?;
     Ok((dir, path, ledger))
 }

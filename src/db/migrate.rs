@@ -6,7 +6,7 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 const SCHEMA: &str = include_str!("../../schema.sql");
 const MARKER: &str = "-- migration ";
@@ -68,7 +68,11 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
             tx.execute_batch(section)
                 .map_err(Error::from)
                 .and_then(|()| finish_section(number, &tx))
-                .map_err(|e| Error::runtime(format!("migration {number} failed: {e}")))?;
+                .map_err(|e| match e.kind {
+                    // The disk, not the migration, failed: said as every such failure is.
+                    ErrorKind::Disk | ErrorKind::Damaged => e,
+                    _ => Error::runtime(format!("migration {number} failed: {e}")),
+                })?;
         }
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;

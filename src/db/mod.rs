@@ -14,6 +14,7 @@ mod expense_book;
 mod expense_import;
 mod expenses;
 mod export;
+mod file;
 mod fx;
 mod grants;
 mod iati;
@@ -24,7 +25,7 @@ mod periods;
 mod receipts;
 mod reports;
 
-use std::fs::OpenOptions;
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -37,6 +38,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub use budget::LineChange;
 pub use expense_import::{Added, ExpenseImport};
 pub use export::{table_columns, table_names, table_optional};
+pub use file::check_path_length;
 pub use fx::RateGuard;
 pub use grants::GrantFilter;
 
@@ -61,29 +63,31 @@ pub fn busy_retries() -> u64 {
 pub struct Ledger {
     conn: Connection,
     actor: String,
+    /// The changes this process has committed, as the audit log names them.
+    recorded: Vec<Recorded>,
+    /// Changes made inside [`Ledger::all_or_nothing`], recorded once its transaction commits.
+    pending: Vec<Recorded>,
+}
+
+/// A change committed to the ledger, as its audit entry names it: for a command to say what
+/// it recorded when it cannot print its confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub audit_id: i64,
+    pub action: String,
+    pub entity: String,
+    pub key: String,
 }
 
 impl Ledger {
-    /// Create a new database file, readable and writable by its owner only. Never overwrites.
-    pub fn create(path: &Path) -> Result<Ledger> {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::invalid(format!(
-                "{} already exists; grantbook never overwrites a database. Choose another path, \
-                 or remove the file if you really mean to start over",
-                path.display()
-            )),
-            _ => Error::runtime(format!("cannot create {}: {e}", path.display())),
-        })?;
-        Self::connect(path)
-    }
-
     /// The database file, for commands that must not write over it.
     pub fn file(&self) -> Option<&Path> {
         self.conn.path().filter(|p| !p.is_empty()).map(Path::new)
+    }
+
+    /// The changes committed through this ledger since it was opened, oldest first.
+    pub fn recorded(&self) -> &[Recorded] {
+        &self.recorded
     }
 
     /// Open an existing grantbook database, upgrading its schema if it is older.
@@ -94,6 +98,13 @@ impl Ledger {
                  GRANTBOOK_DB at an existing one",
                 path.display(),
                 path.display()
+            )));
+        }
+        if path.is_dir() {
+            return Err(Error::invalid(format!(
+                "{} is a directory, not a database; give --db the database file, e.g. {}",
+                path.display(),
+                path.join("grantbook.db").display()
             )));
         }
         if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
@@ -107,9 +118,14 @@ impl Ledger {
     }
 
     fn connect(path: &Path) -> Result<Ledger> {
+        check_path_length(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| Error::runtime(format!("cannot open {}: {e}", path.display())))?;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
+            Error::runtime(format!(
+                "cannot open {}: {e}; check that you may read and write it",
+                path.display()
+            ))
+        })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Processes started together on one file race to switch it to WAL and to upgrade its
         // schema; the losers may be told busy at once, without SQLite's busy handler waiting.
@@ -117,6 +133,8 @@ impl Ledger {
         Ok(Ledger {
             conn,
             actor: os_user(),
+            recorded: Vec::new(),
+            pending: Vec::new(),
         })
     }
 
@@ -132,20 +150,17 @@ impl Ledger {
         if self.conn.is_autocommit() {
             begin_immediate(&self.conn)?;
             // Timed once the lock is held, so the audit log's times follow its order.
-            let out = change(&Writer {
-                conn: &self.conn,
-                actor,
-                at: now(),
-            });
-            finish(&self.conn, out)
+            let writer = Writer::new(&self.conn, actor);
+            let out = finish(&self.conn, change(&writer))?;
+            self.recorded.extend(writer.entries.into_inner());
+            Ok(out)
         } else {
             let savepoint = self.conn.savepoint()?;
-            let out = change(&Writer {
-                conn: &savepoint,
-                actor,
-                at: now(),
-            })?;
+            let writer = Writer::new(&savepoint, actor);
+            let out = change(&writer)?;
+            let entries = writer.entries.into_inner();
             savepoint.commit()?;
+            self.pending.extend(entries);
             Ok(out)
         }
     }
@@ -168,7 +183,12 @@ impl Ledger {
     pub fn all_or_nothing<T>(&mut self, batch: impl FnOnce(&mut Ledger) -> Result<T>) -> Result<T> {
         begin_immediate(&self.conn)?;
         let out = batch(self);
-        finish(&self.conn, out)
+        let out = finish(&self.conn, out);
+        let entries = std::mem::take(&mut self.pending);
+        if out.is_ok() {
+            self.recorded.extend(entries);
+        }
+        out
     }
 }
 
@@ -176,8 +196,10 @@ impl Ledger {
 /// the schema. It may run again whole when SQLite says busy: the checks only read, the pragmas
 /// can be repeated, and an upgrade is one transaction that commits all or nothing.
 fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
+    // Only a file SQLite does not recognise is the wrong file; a full disk, an I/O error or a
+    // damaged ledger is a failure of the machine, said as such (error.rs).
     let not_ours = |e: rusqlite::Error| {
-        if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) {
+        if e.sqlite_error_code() != Some(ErrorCode::NotADatabase) {
             return Error::from(e);
         }
         Error::invalid(format!(
@@ -264,14 +286,24 @@ fn retry_busy_for<T>(limit: Duration, mut attempt: impl FnMut() -> Result<T>) ->
     }
 }
 
-/// A change in progress inside a transaction, and who is making it.
+/// A change in progress inside a transaction, who is making it, and the audit entries it made.
 struct Writer<'a> {
     conn: &'a Connection,
     actor: &'a str,
     at: String,
+    entries: RefCell<Vec<Recorded>>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(conn: &'a Connection, actor: &'a str) -> Self {
+        Writer {
+            conn,
+            actor,
+            at: now(),
+            entries: RefCell::default(),
+        }
+    }
+
     fn conn(&self) -> &Connection {
         self.conn
     }
@@ -285,7 +317,14 @@ impl Writer<'_> {
         before: Option<&impl Serialize>,
         after: Option<&impl Serialize>,
     ) -> Result<()> {
-        audit::record(self, action, entity, key, before, after)
+        let audit_id = audit::record(self, action, entity, key, before, after)?;
+        self.entries.borrow_mut().push(Recorded {
+            audit_id,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            key: key.to_string(),
+        });
+        Ok(())
     }
 }
 
@@ -306,3 +345,5 @@ fn now() -> String {
 
 #[cfg(test)]
 mod busy_tests;
+#[cfg(test)]
+mod disk_tests;
