@@ -21,6 +21,7 @@ mod json_input;
 mod line_numbers;
 mod load;
 mod money;
+mod network_fs;
 mod output;
 mod parties;
 mod period;
@@ -317,6 +318,7 @@ pub fn run(cli: Cli) -> Result<()> {
         command => command,
     };
     let path = database_path(cli.db, cli.db_from_env)?;
+    network_fs::refuse_network_filesystem(&path)?;
     // A full disk or a damaged file met anywhere below is the ledger's, named here; a copy
     // written elsewhere (`backup FILE`) names its own file where it is written.
     let on_ledger = |e: Error| e.in_file(&path);
