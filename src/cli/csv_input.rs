@@ -185,16 +185,24 @@ impl CsvInput {
         let mut problems = Problems::default();
         let mut record = csv::StringRecord::new();
         let mut count = 0u64;
+        // Whether the row read last was refused: a quote it left open is the same row's fault.
+        let mut last_refused = false;
         loop {
             match self.reader.read_record(&mut record) {
                 Ok(false) => {
                     if let Some(line) = self.lines.unclosed_quote() {
-                        problems.add(Error::invalid(format!(
+                        let unclosed = Error::invalid(format!(
                             "{}:{line}: a quoted value opens here and is never closed, so \
                              every line after it would be read as part of it; close the quote \
                              (a quote inside a quoted value is written twice: \"\")",
                             self.label
-                        )));
+                        ));
+                        // The open quote swallowed the rest of the file into the last row: it
+                        // is that row's fault, and whatever else was wrong with it follows.
+                        match last_refused {
+                            true => problems.replace_last(unclosed),
+                            false => problems.add(unclosed),
+                        }
                     }
                     break;
                 }
@@ -207,10 +215,12 @@ impl CsvInput {
                         return Err(error);
                     }
                     problems.add(error);
+                    last_refused = true;
                     continue;
                 }
             }
             count += 1;
+            last_refused = true;
             let place = Place {
                 line: self.place_of(record.position(), count),
             };
@@ -227,6 +237,8 @@ impl CsvInput {
                     return Err(e);
                 }
                 problems.add(self.at(place.line, Some(&record), &e));
+            } else {
+                last_refused = false;
             }
             if count.is_multiple_of(PROGRESS_EVERY)
                 && let Some(bar) = &self.progress
