@@ -46,3 +46,53 @@ fn a_quote_left_open_is_counted_as_the_one_row_it_spoils() {
     assert!(!err.contains("values where the header has"), "{err}");
     assert_eq!(db.dump(), before);
 }
+
+/// Run grantbook on `db`, stopped after 60 s: a command that hangs fails the test instead of
+/// hanging it.
+fn run_timed(db: &TestDb, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("grantbook")
+        .unwrap()
+        .env_remove("GRANTBOOK_DB")
+        .env("NO_COLOR", "1")
+        .arg("--db")
+        .arg(&db.path)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn import_dir_refuses_a_named_pipe_or_a_directory_in_place_of_a_table_file() {
+    let demo = japan_grant();
+    let out = demo.dir.path().join("export");
+    demo.ok(&["export", "--all", "--out", arg(&out)]);
+    // A FIFO where receipts.csv was: opening it to read would wait for a writer forever.
+    fs::remove_file(out.join("receipts.csv")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(out.join("receipts.csv"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let copy = TestDb::new();
+    let before = copy.dump();
+    let ran = run_timed(&copy, &["import", arg(&out)]);
+    assert_eq!(ran.status.code(), Some(2), "{ran:?}");
+    let err = String::from_utf8(ran.stderr).unwrap();
+    assert!(
+        err.contains("receipts.csv is a named pipe (FIFO), not a regular file"),
+        "{err}"
+    );
+    assert_eq!(copy.dump(), before);
+
+    // A directory named like a table file.
+    fs::remove_file(out.join("receipts.csv")).unwrap();
+    fs::create_dir(out.join("receipts.csv")).unwrap();
+    let err = copy.fails(&["import", arg(&out)], 2);
+    assert!(
+        err.contains("receipts.csv is a directory, not a regular file"),
+        "{err}"
+    );
+    assert_eq!(copy.dump(), before);
+}

@@ -132,16 +132,54 @@ fn entity_of(table: &str) -> &'static str {
     }
 }
 
-/// The file `export --all` wrote for `table` in `dir`: TABLE.csv or TABLE.json, not both.
+/// The file `export --all` wrote for `table` in `dir`: TABLE.csv or TABLE.json, not both, and
+/// a regular file (a named pipe would wait for a writer forever, a device never end).
 pub(super) fn exported_file(dir: &Path, table: &str) -> Result<Option<PathBuf>> {
     let [csv, json] = ["csv", "json"].map(|ext| dir.join(format!("{table}.{ext}")));
-    match (csv.exists(), json.exists()) {
-        (true, true) => Err(Error::invalid(format!(
-            "{} holds both {table}.csv and {table}.json; keep the export you mean to load",
-            dir.display()
-        ))),
-        (true, false) => Ok(Some(csv)),
-        (false, true) => Ok(Some(json)),
-        (false, false) => Ok(None),
+    let found = match (csv.exists(), json.exists()) {
+        (true, true) => {
+            return Err(Error::invalid(format!(
+                "{} holds both {table}.csv and {table}.json; keep the export you mean to load",
+                dir.display()
+            )));
+        }
+        (true, false) => csv,
+        (false, true) => json,
+        (false, false) => return Ok(None),
+    };
+    let kind = std::fs::metadata(&found)
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", found.display())))?
+        .file_type();
+    if !kind.is_file() {
+        return Err(Error::invalid(format!(
+            "{} is {}, not a regular file; an export writes plain files: copy the export's \
+             {} file there, or load the directory `grantbook export --all --out DIR` wrote",
+            found.display(),
+            not_a_file(kind),
+            found.file_name().unwrap_or_default().to_string_lossy()
+        )));
+    }
+    Ok(Some(found))
+}
+
+/// What a directory entry is, when it is not a regular file.
+fn not_a_file(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "something else"
     }
 }
