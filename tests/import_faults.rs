@@ -96,3 +96,29 @@ fn import_dir_refuses_a_named_pipe_or_a_directory_in_place_of_a_table_file() {
     );
     assert_eq!(copy.dump(), before);
 }
+
+#[test]
+fn a_json_row_giving_a_key_twice_is_refused_naming_the_key_object_and_line() {
+    let db = japan_grant();
+    let out = db.dir.path().join("export");
+    db.ok(&["export", "--all", "--out", arg(&out), "--format", "json"]);
+    let receipts = out.join("receipts.json");
+    let text = fs::read_to_string(&receipts).unwrap();
+    // Which amount would count? A JSON reader keeps the last without a word.
+    let twice = text.replacen(
+        "\"amount\":\"123762.00\"",
+        "\"amount\":\"123762.00\",\"amount\":\"12376.20\"",
+        1,
+    );
+    assert_ne!(twice, text);
+    fs::write(&receipts, twice).unwrap();
+    let copy = TestDb::new();
+    let before = copy.dump();
+    let err = copy.fails(&["import", arg(&out)], 2);
+    assert!(
+        err.contains("receipts.json: not an exported table (object 1 gives \"amount\" twice"),
+        "{err}"
+    );
+    assert!(err.contains("the second at line 2 column"), "{err}");
+    assert_eq!(copy.dump(), before);
+}
