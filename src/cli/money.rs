@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
-use super::csv_input::{CsvRow, ImportArgs, import_all};
+use super::csv_input::{CsvRow, ImportArgs, Once, import_all};
 use super::input::{flag, given, past_date};
 use super::{Context, note};
 use crate::db::RateGuard;
@@ -189,11 +189,22 @@ pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::rates(&[stored.rate], "Recorded rate"))
         }
         FxCommand::Import { input, replace } => {
+            // With --replace, a pair and day given twice would leave the last row's rate.
+            let mut days = Once::default();
             let stored = import_all(
                 &mut ctx.ledger,
                 &input,
                 "fx_rate",
-                |ledger, row: RateArgs| ledger.set_rate(&row.parse()?, replace, row.guard()),
+                |ledger, row: RateArgs, place| {
+                    let rate = row.parse()?;
+                    let what = format_args!(
+                        "the rate {}/{} from {}",
+                        rate.base, rate.quote, rate.valid_from
+                    );
+                    let key = (rate.base.clone(), rate.quote.clone(), rate.valid_from);
+                    days.first(key, place, what).map_err(field("valid_from"))?;
+                    ledger.set_rate(&rate, replace, row.guard())
+                },
             )?;
             stored.iter().for_each(name_stale);
             let rates: Vec<FxRate> = stored.into_iter().map(|s| s.rate).collect();
@@ -260,7 +271,7 @@ pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
                 &mut ctx.ledger,
                 &input,
                 "receipt",
-                |ledger, row: ReceiptArgs| ledger.add_receipt(&row.parse()?),
+                |ledger, row: ReceiptArgs, _| ledger.add_receipt(&row.parse()?),
             )?;
             ctx.show(&listing::receipts(&stored, "Imported receipts"))
         }
