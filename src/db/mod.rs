@@ -35,7 +35,7 @@ use serde::Serialize;
 use crate::error::{Error, ErrorKind, Result};
 
 pub use budget::LineChange;
-pub use expense_import::{Added, ExpenseImport};
+pub use expense_import::ExpenseImport;
 pub use export::{table_columns, table_names, table_optional};
 pub use fx::RateGuard;
 pub use grants::GrantFilter;
@@ -262,6 +262,16 @@ fn retry_busy_for<T>(limit: Duration, mut attempt: impl FnMut() -> Result<T>) ->
             done => return done,
         }
     }
+}
+
+/// What became of one row of an import that keys its rows (an expense's voucher, a receipt's
+/// reference): recorded as `T`, or skipped (with `--skip-duplicates`) because an entry recorded
+/// before the import holds its key; `differs` says how that entry differs from the row, if it
+/// does.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Added<T = ()> {
+    Recorded(T),
+    Skipped { differs: Option<String> },
 }
 
 /// A change in progress inside a transaction, and who is making it.
