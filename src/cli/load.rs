@@ -170,9 +170,10 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     Ok(summary)
 }
 
-/// Receipts, each voided as soon as it is added when receipt_voids says so: a tranche entered
-/// wrongly and voided made room for the right one, which a void replayed only after every
-/// receipt would not. An export made before receipts could be voided has no receipt_voids.
+/// Receipts, each voided as it is added when receipt_voids says so: a tranche entered wrongly
+/// and voided made room for the right one (its money, its reference), which a void replayed
+/// only after every receipt would not. An export made before receipts could be voided has no
+/// receipt_voids.
 fn load_receipts(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRead>; 2]> {
     let mut voids: BTreeMap<u64, ReceiptVoidRow> = BTreeMap::new();
     let voids_read = tables.each("receipt_voids", |r: ReceiptVoidRow| {
@@ -192,12 +193,13 @@ fn load_receipts(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRea
         Ok(())
     })?;
     let mut row = 0;
+    let mut import = ledger.receipt_import(false)?;
     let receipts_read = tables.each("receipts", |r: ReceiptArgs| {
         row += 1;
-        let receipt = ledger.add_receipt(&r.parse()?)?;
+        let new = r.parse()?;
         match voids.remove(&row) {
-            Some(void) => void_loaded_receipt(ledger, &receipt, row, &void),
-            None => Ok(()),
+            Some(void) => load_voided_receipt(ledger, &new, row, &void),
+            None => ledger.import_receipt(&mut import, &new).map(drop),
         }
     })?;
     if let Some(extra) = voids.keys().next() {
@@ -209,11 +211,11 @@ fn load_receipts(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRea
     Ok([voids_read, receipts_read])
 }
 
-/// Void `receipt`, the `row`th of receipts, as `void` (a row of receipt_voids) says, once it
-/// is sure the row is the receipt meant.
-fn void_loaded_receipt(
+/// Record `receipt`, the `row`th of receipts, voided as `void` (a row of receipt_voids) says,
+/// once it is sure the row is the receipt meant.
+fn load_voided_receipt(
     ledger: &mut Ledger,
-    receipt: &crate::domain::Receipt,
+    receipt: &crate::domain::NewReceipt,
     row: u64,
     void: &ReceiptVoidRow,
 ) -> Result<()> {
@@ -229,13 +231,13 @@ fn void_loaded_receipt(
             void.amount.trim(),
             receipt.grant,
             receipt.date,
-            receipt.currency.plain(receipt.amount)
+            receipt.amount
         )));
     }
     let reason = text::required("reason", &void.reason, 500)?;
     let when = super::input::given_timestamp(&void.voided_at)?;
     ledger
-        .void_receipt(receipt.id, &reason, when.as_deref())
+        .import_voided_receipt(receipt, &reason, when.as_deref())
         .map(drop)
 }
 
