@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::csv_input::CsvRow;
+use super::csv_input::{CsvRow, Once};
 use super::expense::ExpenseArgs;
 use super::grant::GrantArgs;
 use super::money::{RateArgs, ReceiptArgs};
@@ -136,11 +136,12 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         }
         Ok(())
     })?);
-    read.push(tables.each("fx_rates", |r: RateArgs| {
+    let mut days = Once::default();
+    read.push(tables.each_at("fx_rates", |r: RateArgs, place| {
+        let rate = r.parse()?;
+        super::money::first_of_its_day(&mut days, &rate, place)?;
         // As stored: each rate passed the jump guard when first entered (see RateGuard).
-        ledger
-            .set_rate(&r.parse()?, false, RateGuard::Loaded)
-            .map(drop)
+        ledger.set_rate(&rate, false, RateGuard::Loaded).map(drop)
     })?);
     read.extend(load_receipts(ledger, tables)?);
     // Voids are read first and made as the expenses load: a corrected entry is voided just

@@ -1,5 +1,6 @@
 //! `fx` and `receipt` commands: rates between currencies, and money coming in.
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
@@ -190,6 +191,24 @@ impl ReceiptArgs {
     }
 }
 
+/// A pair's rate for one day, as a file gives it once.
+pub type RateDay = (String, String, NaiveDate);
+
+/// Refuse `rate` if an earlier row of the file gave its pair and day (with `--replace` the
+/// second would silently replace the first), else note it was given at `place`.
+pub fn first_of_its_day<P: std::fmt::Display>(
+    days: &mut Once<RateDay, P>,
+    rate: &FxRate,
+    place: P,
+) -> Result<()> {
+    let what = format!(
+        "the rate {}/{} from {}",
+        rate.base, rate.quote, rate.valid_from
+    );
+    let day = (rate.base.clone(), rate.quote.clone(), rate.valid_from);
+    days.first(day, place, what).map_err(field("valid_from"))
+}
+
 pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
     match command {
         FxCommand::Set { rate, replace } => {
@@ -206,12 +225,7 @@ pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
                 "fx_rate",
                 |ledger, row: RateArgs, place| {
                     let rate = row.parse()?;
-                    let what = format_args!(
-                        "the rate {}/{} from {}",
-                        rate.base, rate.quote, rate.valid_from
-                    );
-                    let key = (rate.base.clone(), rate.quote.clone(), rate.valid_from);
-                    days.first(key, place, what).map_err(field("valid_from"))?;
+                    first_of_its_day(&mut days, &rate, place)?;
                     ledger.set_rate(&rate, replace, row.guard())
                 },
             )?;
