@@ -174,7 +174,7 @@ fn every_refused_line_of_a_budget_file_names_its_file_line_and_column() {
         "lines.csv:4:1 (code = \"STAFF\"): budget line STAFF is given twice in this file \
          (first at line 2); give it once",
         "lines.csv:5:2 (name = \"\"): budget line TRAV: a new budget needs name and category",
-        "lines.csv:6:1 (code = \"MON\"): budget line MON is given with --line too; give it once",
+        "lines.csv:6:1 (code = \"MON\"): budget line MON is given on the command line too; give it once",
     ] {
         assert!(err.contains(expected), "{expected}\n{err}");
     }

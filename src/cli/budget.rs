@@ -152,7 +152,7 @@ enum Purpose {
 
 /// Lines from a CSV file for `grant`, each row checked as storing the budget will check it
 /// (so an error names the file, line and column): a row naming another grant, a line given
-/// twice or also with a `--line` flag (`flagged`), a line without the name and category a new
+/// twice or also on the command line (`flagged`), a line without the name and category a new
 /// budget needs, an amount the grant's currency cannot hold, a line the grant has not got or
 /// has under another name.
 fn file_lines(
@@ -182,7 +182,7 @@ fn file_lines(
             .map_err(field("code"))?;
         if flagged.contains(&code.as_str()) {
             return Err(Error::invalid(format!(
-                "budget line {code} is given with --line too; give it once"
+                "budget line {code} is given on the command line too; give it once"
             ))
             .in_field("code"));
         }
