@@ -541,3 +541,26 @@ CREATE TRIGGER amendment_no_delete BEFORE DELETE ON amendment
 BEGIN
     SELECT RAISE(ABORT, 'amendments are never deleted: record another one');
 END;
+
+-- migration 7: a receipt's reference is its key within its grant
+
+-- A tranche is known by the bank's or donor's reference: among a grant's live receipts (not
+-- voided) a reference is held once, so a receipts file imported twice cannot record the money
+-- twice. An empty reference is no key. A receipt voided gives its reference up.
+--
+-- A UNIQUE index would make this migration fail on a ledger that already holds such a pair
+-- (before this section nothing refused one), leaving it unopenable. So the rule is a trigger on
+-- new receipts, which every ledger takes; pairs recorded before it stay as they are, and
+-- `grantbook check` names them (receipt_references) until one of each is voided. A receipt is
+-- only ever changed by voiding it, which frees a reference and cannot make a pair. The index
+-- serves the trigger and grantbook's own lookup of who holds a reference.
+CREATE INDEX receipt_reference ON receipt (grant_id, reference)
+    WHERE voided_at IS NULL AND reference <> '';
+
+CREATE TRIGGER receipt_reference_held_once BEFORE INSERT ON receipt
+WHEN NEW.voided_at IS NULL AND NEW.reference <> '' AND EXISTS (
+    SELECT 1 FROM receipt r WHERE r.grant_id = NEW.grant_id AND r.reference = NEW.reference
+    AND r.voided_at IS NULL AND r.reference <> '')
+BEGIN
+    SELECT RAISE(ABORT, 'a live receipt of this grant already holds that reference');
+END;

@@ -148,3 +148,92 @@ fn a_budget_file_is_audited_with_its_sha256_in_the_same_change() {
     let entries = db.json(&["audit", "--entity", "budget", "--limit", "1"]);
     assert_eq!(entries[0]["action"], "revise");
 }
+
+#[test]
+fn every_refused_line_of_a_budget_file_names_its_file_line_and_column() {
+    let db = grant_without_budget();
+    let before = db.dump();
+    let file = write(
+        &db,
+        "lines.csv",
+        "code,name,category,amount\n\
+        STAFF,Staff,staff,6000.500\n\
+        TRAIN,Training,training,1.0001\n\
+        STAFF,Staff,staff,20\n\
+        TRAV,,,5\n\
+        MON,Monitoring,other,10\n",
+    );
+    let err = db.fails_sh(
+        &format!("budget set --grant {G} --file {file} --line MON:other:10:Monitoring"),
+        2,
+    );
+    for expected in [
+        "lines.csv: 4 of 5 rows refused, so nothing was written",
+        "lines.csv:3:4 (amount = \"1.0001\"): amount of budget line TRAIN 1.0001: TND has 3 \
+         decimals",
+        "lines.csv:4:1 (code = \"STAFF\"): budget line STAFF is given twice in this file \
+         (first at line 2); give it once",
+        "lines.csv:5:2 (name = \"\"): budget line TRAV: a new budget needs name and category",
+        "lines.csv:6:1 (code = \"MON\"): budget line MON is given on the command line too; give it once",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    assert_eq!(db.dump(), before);
+
+    db.ok_sh(&format!(
+        "budget set --grant {G} --line STAFF:staff:6000:Staff --line TRAIN:training:3000:Training"
+    ));
+    let before = db.dump();
+    let revision = write(
+        &db,
+        "revision.csv",
+        "code,amount,name,category\n\
+        STAF,5,,\n\
+        TRAIN,2500,Trainings,training\n\
+        STAFF,5000,,\n\
+        STAFF,5500,,\n",
+    );
+    let err = db.fails_sh(
+        &format!("budget revise --grant {G} --date 2023-06-01 --reason Review --file {revision}"),
+        2,
+    );
+    for expected in [
+        "revision.csv: 3 of 4 rows refused",
+        "revision.csv:2:1 (code = \"STAF\"): grant JP-MA-2023 has no budget line \"STAF\"",
+        "revision.csv:3:3 (name = \"Trainings\"): grant JP-MA-2023 already has a budget line \
+         \"TRAIN\" named \"Training\"",
+        "revision.csv:5:1 (code = \"STAFF\"): budget line STAFF is given twice in this file \
+         (first at line 4)",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    assert_eq!(db.dump(), before);
+}
+
+#[test]
+fn import_dir_names_the_row_that_gives_a_budget_line_twice() {
+    let db = grant_without_budget();
+    db.ok_sh(&format!(
+        "budget set --grant {G} --line STAFF:staff:6000:Staff --line TRAIN:training:3000:Training"
+    ));
+    let out = db.dir.path().join("export");
+    db.ok(&["export", "--all", "--out", out.to_str().unwrap()]);
+    let lines = out.join("budget_lines.csv");
+    let mut text = std::fs::read_to_string(&lines).unwrap();
+    let staff = text.lines().nth(1).unwrap().to_string();
+    text.push_str(&staff);
+    text.push('\n');
+    std::fs::write(&lines, text).unwrap();
+    let copy = TestDb::new();
+    let before = copy.dump();
+    let err = copy.fails(&["import", out.to_str().unwrap()], 2);
+    assert!(
+        err.contains(&format!(
+            "budget_lines.csv:4:2 (code = \"STAFF\"): line STAFF of grant {G} is given twice in \
+             this file (first at "
+        )),
+        "{err}"
+    );
+    assert!(err.contains("budget_lines.csv:2)"), "{err}");
+    assert_eq!(copy.dump(), before);
+}

@@ -118,6 +118,51 @@ fn fx_import_refuses_the_whole_file_for_one_jump_and_takes_force_rate() {
 }
 
 #[test]
+fn a_pair_and_day_given_twice_in_one_file_is_refused_with_or_without_replace() {
+    let db = eur_tnd();
+    // With --replace the second row would silently have replaced the first.
+    let file = write(
+        &db,
+        "twice.csv",
+        "from,to,rate,valid_from\nEUR,TND,3.40,2024-02-01\nEUR,TND,3.41,2024-02-01\n",
+    );
+    let path = file.to_str().unwrap();
+    for replace in ["", " --replace"] {
+        refused(
+            &db,
+            &format!("fx import {path}{replace}"),
+            &[
+                "twice.csv: 1 of 2 rows refused",
+                "twice.csv:3:4 (valid_from = \"2024-02-01\"): the rate EUR/TND from 2024-02-01 \
+                 is given twice in this file (first at line 2); give it once",
+            ],
+        );
+    }
+}
+
+#[test]
+fn import_dir_names_the_row_giving_a_pair_and_day_twice() {
+    let db = eur_tnd();
+    let out = db.dir.path().join("export");
+    db.ok(&["export", "--all", "--out", out.to_str().unwrap()]);
+    let rates = out.join("fx_rates.csv");
+    let mut text = std::fs::read_to_string(&rates).unwrap();
+    text.push_str("EUR,TND,3.5,2024-01-01,\n");
+    std::fs::write(&rates, text).unwrap();
+    let copy = TestDb::new();
+    let before = copy.dump();
+    let err = copy.fails(&["import", out.to_str().unwrap()], 2);
+    assert!(
+        err.contains(
+            "fx_rates.csv:3:4 (valid_from = \"2024-01-01\"): the rate EUR/TND from 2024-01-01 is \
+             given twice in this file (first at "
+        ) && err.contains("fx_rates.csv:2)"),
+        "{err}"
+    );
+    assert_eq!(copy.dump(), before);
+}
+
+#[test]
 fn replacing_a_rate_is_held_against_its_neighbour_not_the_typo_it_corrects() {
     let db = eur_tnd();
     db.ok_sh("fx set --from EUR --to TND --rate 34.12 --valid-from 2024-02-01 --force-rate");

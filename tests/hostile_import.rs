@@ -196,8 +196,25 @@ fn receipt_import() {
         text(1000, true),
     ];
     let s = (rows(columns), damage());
-    hostile_cases("receipt import", CASES, s, |(rows, tail)| {
+    hostile_cases("receipt import", CASES, s, |(mut rows, tail)| {
         let case = Case::new();
+        // A reference twice in the file (for one grant) is a clash for the ledger to judge, not
+        // the cell's syntax; an empty reference is no key.
+        let key = |r: &Vec<Val>| {
+            let k: Vec<String> = [&r[0], &r[4]]
+                .iter()
+                .map(|v| String::from_utf8_lossy(&v.bytes).trim().to_string())
+                .collect();
+            k
+        };
+        for i in 1..rows.len() {
+            if !key(&rows[i])[1].is_empty()
+                && rows[..i].iter().any(|r| key(r) == key(&rows[i]))
+                && rows[i][4].verdict == Verdict::Ok
+            {
+                rows[i][4].verdict = Verdict::Either;
+            }
+        }
         let (out, expect) = import(&case, &["receipt", "import"], &header, &rows, &tail);
         check(
             &case,

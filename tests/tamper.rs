@@ -46,6 +46,7 @@ fn a_ledger_grantbook_wrote_passes_every_check() {
         "line_grants",
         "conversion",
         "stored_rates",
+        "receipt_references",
         "closed_periods",
         "audit_totals",
         "audit_chain",

@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use serde::Deserialize;
 
-use super::csv_input::{CsvInput, CsvRow, ImportArgs};
+use super::csv_input::{CsvInput, CsvRow, ImportArgs, Once};
 use super::input::given;
 use super::{Context, note};
 use crate::db::Ledger;
@@ -141,20 +141,59 @@ fn parse_amount_change(spec: &str) -> Result<LineChange> {
     })
 }
 
-/// Lines from a CSV file, refusing rows that name another grant.
-fn file_lines(path: &str, grant: &str) -> Result<LinesFile> {
+/// What a budget file is read for.
+#[derive(Clone, Copy, PartialEq)]
+enum Purpose {
+    /// `budget set`: every line new, given in full.
+    Set,
+    /// `budget revise`: new amounts for the grant's lines, and new lines in full.
+    Revise,
+}
+
+/// Lines from a CSV file for `grant`, each row checked as storing the budget will check it
+/// (so an error names the file, line and column): a row naming another grant, a line given
+/// twice or also on the command line (`flagged`), a line without the name and category a new
+/// budget needs, an amount the grant's currency cannot hold, a line the grant has not got or
+/// has under another name.
+fn file_lines(
+    ledger: &Ledger,
+    path: &str,
+    grant: &str,
+    flagged: &[&str],
+    purpose: Purpose,
+) -> Result<LinesFile> {
+    ledger.grant(grant)?;
     let mut input = CsvInput::open(&ImportArgs {
         file: path.to_string(),
         delimiter: None,
     })?;
     let mut changes = Vec::new();
-    input.rows(|row: LineRow, _| {
+    let mut codes = Once::default();
+    input.rows(|row: LineRow, place| {
         if let Some(other) = given(&row.grant).filter(|g| *g != grant) {
             return Err(
                 Error::invalid(format!("row is for grant {other}, not {grant}")).in_field("grant"),
             );
         }
-        changes.push(row.parse()?);
+        let change = row.parse()?;
+        let code = change.code().to_string();
+        codes
+            .first(code.clone(), place, format_args!("budget line {code}"))
+            .map_err(field("code"))?;
+        if flagged.contains(&code.as_str()) {
+            return Err(Error::invalid(format!(
+                "budget line {code} is given on the command line too; give it once"
+            ))
+            .in_field("code"));
+        }
+        if let (Purpose::Set, LineChange::Amount { .. }) = (purpose, &change) {
+            return Err(Error::invalid(format!(
+                "budget line {code}: a new budget needs name and category for every line"
+            ))
+            .in_field("name"));
+        }
+        ledger.check_budget_line(grant, &change, purpose == Purpose::Revise)?;
+        changes.push(change);
         Ok(())
     })?;
     Ok(LinesFile {
@@ -198,20 +237,16 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
                 .iter()
                 .map(|s| parse_spec(s))
                 .collect::<Result<Vec<_>>>()?;
+            let flagged: Vec<&str> = new_lines.iter().map(|l| l.code.as_str()).collect();
             let read = file
-                .map(|f| file_lines(&f, &grant))
+                .map(|f| file_lines(&ctx.ledger, &f, &grant, &flagged, Purpose::Set))
                 .transpose()?
                 .unwrap_or_default();
-            for change in read.changes.iter().cloned() {
-                match change {
-                    LineChange::New(line) => new_lines.push(line),
-                    LineChange::Amount { code, .. } => {
-                        return Err(Error::invalid(format!(
-                            "budget line {code}: a new budget needs name and category for every line"
-                        )));
-                    }
-                }
-            }
+            new_lines.extend(read.changes.iter().filter_map(|change| match change {
+                LineChange::New(line) => Some(line.clone()),
+                // file_lines refused it for a new budget.
+                LineChange::Amount { .. } => None,
+            }));
             let budget = read.store(&mut ctx.ledger, |l| l.set_budget(&grant, &new_lines))?;
             report_stored(ctx, &budget)
         }
@@ -245,8 +280,9 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
             for spec in &new_lines {
                 changes.push(LineChange::New(parse_spec(spec)?));
             }
+            let flagged: Vec<&str> = changes.iter().map(LineChange::code).collect();
             let read = file
-                .map(|f| file_lines(&f, &grant))
+                .map(|f| file_lines(&ctx.ledger, &f, &grant, &flagged, Purpose::Revise))
                 .transpose()?
                 .unwrap_or_default();
             changes.extend(read.changes.iter().cloned());

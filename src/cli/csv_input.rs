@@ -4,7 +4,11 @@
 //! found by name in any order, and errors that give file, line, column, what is wrong and the
 //! value. Rows are read one at a time, so memory does not grow with the file.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt;
 use std::fs::File;
+use std::hash::Hash;
 use std::io::{BufReader, Cursor, IsTerminal, Read};
 use std::path::Path;
 
@@ -51,13 +55,13 @@ pub fn import_all<T: CsvRow, S>(
     ledger: &mut Ledger,
     args: &ImportArgs,
     entity: &str,
-    mut store: impl FnMut(&mut Ledger, T) -> Result<S>,
+    mut store: impl FnMut(&mut Ledger, T, Place) -> Result<S>,
 ) -> Result<Vec<S>> {
     let mut input = CsvInput::open(args)?;
     ledger.all_or_nothing(|ledger| {
         let mut stored = Vec::new();
-        input.rows(|row: T, _| {
-            stored.push(store(ledger, row)?);
+        input.rows(|row: T, place| {
+            stored.push(store(ledger, row, place)?);
             Ok(())
         })?;
         // Each row has its own audit entry; this one says which file brought them.
@@ -66,10 +70,48 @@ pub fn import_all<T: CsvRow, S>(
     })
 }
 
-/// Where a row is: its first line in the file (header = line 1).
+/// Where a row is: its first line in the file (header = line 1), or its number in a JSON
+/// table's array.
 #[derive(Debug, Clone, Copy)]
 pub struct Place {
     pub line: u64,
+    object: bool,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.object {
+            true => write!(f, "object {}", self.line),
+            false => write!(f, "line {}", self.line),
+        }
+    }
+}
+
+/// Keys a file may give only once (a budget line's code, a rate's pair and day, a receipt's
+/// reference), each with where it was first given.
+pub struct Once<K, P = Place>(HashMap<K, P>);
+
+impl<K, P> Default for Once<K, P> {
+    fn default() -> Self {
+        Once(HashMap::new())
+    }
+}
+
+impl<K: Eq + Hash, P: fmt::Display> Once<K, P> {
+    /// Note that `key` is given at `place`, or refuse it if the file gave it before: the
+    /// error says that `what` is given twice, and where first.
+    pub fn first(&mut self, key: K, place: P, what: impl fmt::Display) -> Result<()> {
+        match self.0.entry(key) {
+            Entry::Occupied(first) => Err(Error::invalid(format!(
+                "{what} is given twice in this file (first at {}); give it once",
+                first.get()
+            ))),
+            Entry::Vacant(slot) => {
+                slot.insert(place);
+                Ok(())
+            }
+        }
+    }
 }
 
 pub struct CsvInput {
@@ -185,16 +227,24 @@ impl CsvInput {
         let mut problems = Problems::default();
         let mut record = csv::StringRecord::new();
         let mut count = 0u64;
+        // Whether the row read last was refused: a quote it left open is the same row's fault.
+        let mut last_refused = false;
         loop {
             match self.reader.read_record(&mut record) {
                 Ok(false) => {
                     if let Some(line) = self.lines.unclosed_quote() {
-                        problems.add(Error::invalid(format!(
+                        let unclosed = Error::invalid(format!(
                             "{}:{line}: a quoted value opens here and is never closed, so \
                              every line after it would be read as part of it; close the quote \
                              (a quote inside a quoted value is written twice: \"\")",
                             self.label
-                        )));
+                        ));
+                        // The open quote swallowed the rest of the file into the last row: it
+                        // is that row's fault, and whatever else was wrong with it follows.
+                        match last_refused {
+                            true => problems.replace_last(unclosed),
+                            false => problems.add(unclosed),
+                        }
                     }
                     break;
                 }
@@ -207,12 +257,15 @@ impl CsvInput {
                         return Err(error);
                     }
                     problems.add(error);
+                    last_refused = true;
                     continue;
                 }
             }
             count += 1;
+            last_refused = true;
             let place = Place {
                 line: self.place_of(record.position(), count),
+                object: self.objects,
             };
             if let Some(unnamed) = self.value_without_header(&record, place.line) {
                 problems.add(unnamed);
@@ -227,6 +280,8 @@ impl CsvInput {
                     return Err(e);
                 }
                 problems.add(self.at(place.line, Some(&record), &e));
+            } else {
+                last_refused = false;
             }
             if count.is_multiple_of(PROGRESS_EVERY)
                 && let Some(bar) = &self.progress

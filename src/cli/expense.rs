@@ -3,9 +3,10 @@
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
-use super::csv_input::{CsvInput, CsvRow, ERRORS_SHOWN, ImportArgs};
+use super::Context;
+use super::csv_input::{CsvInput, CsvRow, ImportArgs};
+use super::duplicates::Skipped;
 use super::input::{flag, given, past_date};
-use super::{Context, note};
 use crate::db::Added;
 use crate::domain::money::{check_positive, parse_decimal};
 use crate::domain::{ExpenseFilter, ExpenseKind, ExpenseRef, NewExpense, parse_date, text};
@@ -362,9 +363,7 @@ fn import(
 ) -> Result<()> {
     let mut csv = CsvInput::open(input)?;
     let label = csv.label().to_string();
-    // The first rows that differ from what is recorded, and how many there are in all.
-    let mut differing = Vec::new();
-    let mut differing_count = 0usize;
+    let mut skipped = Skipped::new("voucher", "void and re-add an expense to change it");
     let mut already_recorded = 0;
     let summary = ctx
         .ledger
@@ -373,45 +372,15 @@ fn import(
                 if credits_as_refunds {
                     row.credit_as_refund();
                 }
-                if let Added::Skipped { differs: Some(how) } = import.add(&row.parse()?)? {
-                    differing_count += 1;
-                    if differing.len() < ERRORS_SHOWN {
-                        differing.push(format!("{label}:{}: {how}", place.line));
-                    }
+                if let Added::Skipped { differs } = import.add(&row.parse()?)? {
+                    skipped.row(&label, place, differs);
                 }
                 Ok(())
             });
             already_recorded = import.already_recorded();
             read.map(|_| Some(csv.sha256()))
         })
-        .map_err(|mut e| {
-            if already_recorded > 0 {
-                e.message.push_str(&format!(
-                    "\n{already_recorded} of the refused rows have vouchers the ledger already \
-                     holds: if this file was imported before, add --skip-duplicates to record \
-                     only its new rows."
-                ));
-            }
-            e
-        })?;
-    if summary.skipped > 0 {
-        note(&format!(
-            "skipped {} row{} whose voucher was already recorded",
-            summary.skipped,
-            if summary.skipped == 1 { "" } else { "s" }
-        ));
-    }
-    if differing_count > 0 {
-        note(&format!(
-            "{differing_count} of them differ from what is recorded; the ledger keeps its \
-             figures (void and re-add an expense to change it):"
-        ));
-        for how in &differing {
-            eprintln!("  {how}");
-        }
-        if differing_count > differing.len() {
-            eprintln!("  ... and {} more", differing_count - differing.len());
-        }
-    }
+        .map_err(|e| skipped.advise(e, already_recorded))?;
+    skipped.report();
     ctx.show(&imported(&summary))
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::thread::JoinHandle;
 
 use serde::Deserializer;
-use serde::de::{Error as _, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::fingerprint::Fingerprint;
@@ -98,7 +98,12 @@ impl<'de, W: Write> Visitor<'de> for &mut Rows<W> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
         let write = |e: csv::Error| A::Error::custom(e);
-        while let Some(object) = seq.next_element::<Map<String, Value>>()? {
+        let mut number = 0;
+        loop {
+            number += 1;
+            let Some(object) = seq.next_element_seed(Object { number })? else {
+                break;
+            };
             if let Some(unknown) = object.keys().find(|k| !self.header.contains(k)) {
                 return Err(A::Error::custom(format!(
                     "unknown key {unknown:?}; the keys are {}",
@@ -120,6 +125,52 @@ impl<'de, W: Write> Visitor<'de> for &mut Rows<W> {
             }
         }
         Ok(())
+    }
+}
+
+/// The `number`th object of the array (from 1), read into a map. A key given twice is refused:
+/// a JSON reader would keep one of the two values without a word.
+struct Object {
+    number: u64,
+}
+
+impl<'de> DeserializeSeed<'de> for Object {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Object {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "object {} of the array to be an object of text values",
+            self.number
+        )
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                // serde_json ends the message with where it is: just after the second key.
+                return Err(A::Error::custom(format!(
+                    "object {} gives {key:?} twice, so which value counts is unclear; remove \
+                     the one you do not mean: the first, or the second",
+                    self.number
+                )));
+            }
+            let value = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(object)
     }
 }
 
@@ -186,6 +237,18 @@ mod tests {
         );
         let error = converted(r#"{"code":"JP"}"#).unwrap_err();
         assert!(error.contains("an array of objects"), "{error}");
+        let error = converted(
+            "[{\"code\":\"JP\"},\n {\"code\":\"X\",\"amount\":\"1\",\n  \"amount\":\"2\"}]",
+        )
+        .unwrap_err();
+        assert!(
+            error.contains(
+                "table.json: not an exported table (object 2 gives \"amount\" twice, so which \
+                 value counts is unclear; remove the one you do not mean: the first, or the \
+                 second at line 3 column 11)"
+            ),
+            "{error}"
+        );
         let error = converted(r#"[{"code":"JP"},{"kode":"X"}]"#).unwrap_err();
         assert!(
             error.contains("unknown key \"kode\"; the keys are code, name, amount"),

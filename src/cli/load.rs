@@ -3,159 +3,24 @@
 //! checks of the command that would add it by hand, and the whole load is one transaction.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::csv_input::{CsvInput, CsvRow, ImportArgs};
+use super::csv_input::{CsvRow, Once};
 use super::expense::ExpenseArgs;
-use super::fingerprint::Fingerprint;
 use super::grant::GrantArgs;
-use super::json_input::json_as_csv;
 use super::money::{RateArgs, ReceiptArgs};
 use super::parties::{DonorArgs, ProjectArgs};
 use super::period::PeriodArgs;
-use crate::db::{Ledger, RateGuard, table_columns, table_optional};
+use crate::db::{Ledger, RateGuard, table_optional};
 use crate::domain::{GrantStatus, ImportSummary, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
 mod history;
+mod tables;
 
-/// A fixture file compiled into the binary (so the demo runs from any directory).
-macro_rules! fixture {
-    ($name:literal) => {
-        ($name, include_str!(concat!("../../fixtures/", $name)))
-    };
-}
-
-const FIXTURES: &[(&str, &str)] = &[
-    fixture!("donors.csv"),
-    fixture!("projects.csv"),
-    fixture!("grants.csv"),
-    fixture!("extensions.csv"),
-    fixture!("budget_lines.csv"),
-    fixture!("amendments.csv"),
-    fixture!("periods.csv"),
-    fixture!("fx_rates.csv"),
-    fixture!("receipts.csv"),
-    fixture!("expenses.csv"),
-    fixture!("voids.csv"),
-];
-
-/// Where the tables come from.
-pub enum Tables {
-    /// The bundled fixtures (the demo).
-    Fixtures,
-    /// A directory of `TABLE.csv` (or `TABLE.json`) files, as `export --all` writes them.
-    Dir(PathBuf),
-}
-
-impl Tables {
-    /// The file of `table`, if there is one (a ledger without extensions has no extensions.csv).
-    fn open(&self, table: &str) -> Result<Option<CsvInput>> {
-        let name = format!("{table}.csv");
-        match self {
-            Tables::Fixtures => FIXTURES
-                .iter()
-                .find(|(file, _)| *file == name)
-                .map(|(file, text)| {
-                    let source: Box<dyn Read> = Box::new(text.as_bytes());
-                    CsvInput::new(&format!("fixtures/{file}"), source, None, None)
-                })
-                .transpose(),
-            Tables::Dir(dir) => match exported_file(dir, table)? {
-                None => Ok(None),
-                Some(path) if path.extension().is_some_and(|e| e == "json") => {
-                    let fingerprint = Fingerprint::default();
-                    let rows = json_as_csv(&path, table_columns(table)?, &fingerprint)?;
-                    CsvInput::new(&path.display().to_string(), rows, Some(b','), None)
-                        .map(|input| Some(input.numbered_by_object().fingerprinted_by(fingerprint)))
-                }
-                Some(path) => CsvInput::open(&ImportArgs {
-                    file: path.display().to_string(),
-                    delimiter: None,
-                })
-                .map(Some),
-            },
-        }
-    }
-
-    /// Hand each row of `table` to `each`; no file, no rows. Returns the file read from a
-    /// directory (not the bundled fixtures), for the audit log.
-    fn each<T: CsvRow>(
-        &self,
-        table: &str,
-        mut each: impl FnMut(T) -> Result<()>,
-    ) -> Result<Option<FileRead>> {
-        self.each_at(table, |row, _| each(row))
-    }
-
-    /// [`Tables::each`], with each row's place in its file (`donors.csv:3`) for errors found
-    /// later.
-    fn each_at<T: CsvRow>(
-        &self,
-        table: &str,
-        mut each: impl FnMut(T, String) -> Result<()>,
-    ) -> Result<Option<FileRead>> {
-        let Some(mut input) = self.open(table)? else {
-            return Ok(None);
-        };
-        let label = input.label().to_string();
-        let mut rows = 0;
-        input.rows(|row: T, place| {
-            rows += 1;
-            each(row, format!("{label}:{}", place.line))
-        })?;
-        Ok(match self {
-            Tables::Fixtures => None,
-            Tables::Dir(_) => Some(FileRead {
-                entity: entity_of(table),
-                label,
-                rows,
-                sha256: input.sha256(),
-            }),
-        })
-    }
-}
-
-/// A table file `import DIR` read: its audit entry says which file, how many rows, and the
-/// file's SHA-256 (expenses have theirs from the expense import).
-struct FileRead {
-    entity: &'static str,
-    label: String,
-    rows: u64,
-    sha256: String,
-}
-
-/// The audit log's name for what a table holds.
-fn entity_of(table: &str) -> &'static str {
-    match table {
-        "donors" => "donor",
-        "projects" => "project",
-        "grants" | "extensions" => "grant",
-        "amendments" => "amendment",
-        "budget_lines" | "budget_revisions" => "budget",
-        "periods" => "period",
-        "fx_rates" => "fx_rate",
-        "receipts" | "receipt_voids" => "receipt",
-        _ => "expense",
-    }
-}
-
-/// The file `export --all` wrote for `table` in `dir`: TABLE.csv or TABLE.json, not both.
-fn exported_file(dir: &Path, table: &str) -> Result<Option<PathBuf>> {
-    let [csv, json] = ["csv", "json"].map(|ext| dir.join(format!("{table}.{ext}")));
-    match (csv.exists(), json.exists()) {
-        (true, true) => Err(Error::invalid(format!(
-            "{} holds both {table}.csv and {table}.json; keep the export you mean to load",
-            dir.display()
-        ))),
-        (true, false) => Ok(Some(csv)),
-        (false, true) => Ok(Some(json)),
-        (false, false) => Ok(None),
-    }
-}
+pub use tables::Tables;
+use tables::{FileRead, exported_file};
 
 // Rows list their fields rather than flatten the command's arguments: csv reads flattened
 // fields by guessing their type, so a code such as 2021 would arrive as a number.
@@ -271,11 +136,12 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         }
         Ok(())
     })?);
-    read.push(tables.each("fx_rates", |r: RateArgs| {
+    let mut days = Once::default();
+    read.push(tables.each_at("fx_rates", |r: RateArgs, place| {
+        let rate = r.parse()?;
+        super::money::first_of_its_day(&mut days, &rate, place)?;
         // As stored: each rate passed the jump guard when first entered (see RateGuard).
-        ledger
-            .set_rate(&r.parse()?, false, RateGuard::Loaded)
-            .map(drop)
+        ledger.set_rate(&rate, false, RateGuard::Loaded).map(drop)
     })?);
     read.extend(load_receipts(ledger, tables)?);
     // Voids are read first and made as the expenses load: a corrected entry is voided just
@@ -305,9 +171,10 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     Ok(summary)
 }
 
-/// Receipts, each voided as soon as it is added when receipt_voids says so: a tranche entered
-/// wrongly and voided made room for the right one, which a void replayed only after every
-/// receipt would not. An export made before receipts could be voided has no receipt_voids.
+/// Receipts, each voided as it is added when receipt_voids says so: a tranche entered wrongly
+/// and voided made room for the right one (its money, its reference), which a void replayed
+/// only after every receipt would not. An export made before receipts could be voided has no
+/// receipt_voids.
 fn load_receipts(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRead>; 2]> {
     let mut voids: BTreeMap<u64, ReceiptVoidRow> = BTreeMap::new();
     let voids_read = tables.each("receipt_voids", |r: ReceiptVoidRow| {
@@ -327,12 +194,13 @@ fn load_receipts(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRea
         Ok(())
     })?;
     let mut row = 0;
+    let mut import = ledger.receipt_import(false)?;
     let receipts_read = tables.each("receipts", |r: ReceiptArgs| {
         row += 1;
-        let receipt = ledger.add_receipt(&r.parse()?)?;
+        let new = r.parse()?;
         match voids.remove(&row) {
-            Some(void) => void_loaded_receipt(ledger, &receipt, row, &void),
-            None => Ok(()),
+            Some(void) => load_voided_receipt(ledger, &new, row, &void),
+            None => ledger.import_receipt(&mut import, &new).map(drop),
         }
     })?;
     if let Some(extra) = voids.keys().next() {
@@ -344,11 +212,11 @@ fn load_receipts(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRea
     Ok([voids_read, receipts_read])
 }
 
-/// Void `receipt`, the `row`th of receipts, as `void` (a row of receipt_voids) says, once it
-/// is sure the row is the receipt meant.
-fn void_loaded_receipt(
+/// Record `receipt`, the `row`th of receipts, voided as `void` (a row of receipt_voids) says,
+/// once it is sure the row is the receipt meant.
+fn load_voided_receipt(
     ledger: &mut Ledger,
-    receipt: &crate::domain::Receipt,
+    receipt: &crate::domain::NewReceipt,
     row: u64,
     void: &ReceiptVoidRow,
 ) -> Result<()> {
@@ -364,13 +232,13 @@ fn void_loaded_receipt(
             void.amount.trim(),
             receipt.grant,
             receipt.date,
-            receipt.currency.plain(receipt.amount)
+            receipt.amount
         )));
     }
     let reason = text::required("reason", &void.reason, 500)?;
     let when = super::input::given_timestamp(&void.voided_at)?;
     ledger
-        .void_receipt(receipt.id, &reason, when.as_deref())
+        .import_voided_receipt(receipt, &reason, when.as_deref())
         .map(drop)
 }
 

@@ -10,6 +10,7 @@ mod csv_input;
 mod database_file;
 mod demo;
 mod docs;
+mod duplicates;
 mod expense;
 mod expense_fix;
 mod export;

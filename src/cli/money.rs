@@ -1,16 +1,18 @@
 //! `fx` and `receipt` commands: rates between currencies, and money coming in.
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
-use super::csv_input::{CsvRow, ImportArgs, import_all};
+use super::csv_input::{CsvInput, CsvRow, ImportArgs, Once, import_all};
+use super::duplicates::Skipped;
 use super::input::{flag, given, past_date};
 use super::{Context, note};
-use crate::db::RateGuard;
+use crate::db::{Added, RateGuard};
 use crate::domain::fx::{StoredRate, stale_spans};
 use crate::domain::money::{check_positive, parse_decimal};
 use crate::domain::{FxRate, NewReceipt, parse_date, text};
-use crate::error::{Result, field};
+use crate::error::{Error, Result, field};
 use crate::report::listing;
 
 #[derive(Debug, Subcommand)]
@@ -107,9 +109,17 @@ pub enum ReceiptCommand {
     )]
     Add(ReceiptArgs),
     /// Import receipts from a CSV file (columns grant,date,amount and optionally currency,
-    /// reference,description), all or none
-    #[command(after_help = "Example:\n  grantbook receipt import tranches.csv")]
-    Import(ImportArgs),
+    /// reference,description), all or none; a reference the grant already holds is refused
+    #[command(after_help = "Example:\n  grantbook receipt import tranches.csv\n  \
+                            grantbook receipt import --skip-duplicates tranches-2024.csv")]
+    Import {
+        #[command(flatten)]
+        input: ImportArgs,
+        /// Skip rows whose reference the grant already holds (re-importing a file that has
+        /// grown), and say how many; every row then needs a reference
+        #[arg(long)]
+        skip_duplicates: bool,
+    },
     /// List receipts (voided ones only with --include-void)
     #[command(after_help = "Example:\n  grantbook receipt list --grant JP-MA-MHPSS-2021")]
     List {
@@ -146,7 +156,7 @@ pub struct ReceiptArgs {
     /// Must be the grant's currency if given
     #[arg(long)]
     pub currency: Option<String>,
-    /// The donor's or bank's reference
+    /// The bank's or donor's reference: held by one live receipt of the grant
     #[arg(long, default_value = "")]
     #[serde(default)]
     pub reference: String,
@@ -181,6 +191,24 @@ impl ReceiptArgs {
     }
 }
 
+/// A pair's rate for one day, as a file gives it once.
+pub type RateDay = (String, String, NaiveDate);
+
+/// Refuse `rate` if an earlier row of the file gave its pair and day (with `--replace` the
+/// second would silently replace the first), else note it was given at `place`.
+pub fn first_of_its_day<P: std::fmt::Display>(
+    days: &mut Once<RateDay, P>,
+    rate: &FxRate,
+    place: P,
+) -> Result<()> {
+    let what = format!(
+        "the rate {}/{} from {}",
+        rate.base, rate.quote, rate.valid_from
+    );
+    let day = (rate.base.clone(), rate.quote.clone(), rate.valid_from);
+    days.first(day, place, what).map_err(field("valid_from"))
+}
+
 pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
     match command {
         FxCommand::Set { rate, replace } => {
@@ -189,11 +217,17 @@ pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::rates(&[stored.rate], "Recorded rate"))
         }
         FxCommand::Import { input, replace } => {
+            // With --replace, a pair and day given twice would leave the last row's rate.
+            let mut days = Once::default();
             let stored = import_all(
                 &mut ctx.ledger,
                 &input,
                 "fx_rate",
-                |ledger, row: RateArgs| ledger.set_rate(&row.parse()?, replace, row.guard()),
+                |ledger, row: RateArgs, place| {
+                    let rate = row.parse()?;
+                    first_of_its_day(&mut days, &rate, place)?;
+                    ledger.set_rate(&rate, replace, row.guard())
+                },
             )?;
             stored.iter().for_each(name_stale);
             let rates: Vec<FxRate> = stored.into_iter().map(|s| s.rate).collect();
@@ -255,15 +289,10 @@ pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
             let stored = ctx.ledger.add_receipt(&args.parse()?)?;
             ctx.show(&listing::receipts(&[stored], "Recorded receipt"))
         }
-        ReceiptCommand::Import(input) => {
-            let stored = import_all(
-                &mut ctx.ledger,
-                &input,
-                "receipt",
-                |ledger, row: ReceiptArgs| ledger.add_receipt(&row.parse()?),
-            )?;
-            ctx.show(&listing::receipts(&stored, "Imported receipts"))
-        }
+        ReceiptCommand::Import {
+            input,
+            skip_duplicates,
+        } => import_receipts(&input, skip_duplicates, ctx),
         ReceiptCommand::List {
             grant,
             include_void,
@@ -278,4 +307,68 @@ pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&listing::receipt(&receipt, &title))
         }
     }
+}
+
+/// `receipt import`: every row checked as `receipt add` checks it, all recorded or none, the
+/// file audited with its SHA-256. A reference is the receipt's key: given twice in the file, or
+/// already held by the grant, it is refused (or, with `--skip-duplicates`, the latter skipped).
+/// A row without a reference cannot be told from the same tranche imported again: it is
+/// recorded with a warning, and refused with `--skip-duplicates`, which could not skip it.
+fn import_receipts(input: &ImportArgs, skip_duplicates: bool, ctx: &mut Context) -> Result<()> {
+    let mut csv = CsvInput::open(input)?;
+    let label = csv.label().to_string();
+    let mut skipped = Skipped::new("reference", "void and re-add a receipt to change it");
+    let mut unkeyed = Vec::new();
+    let stored = ctx.ledger.all_or_nothing(|ledger| {
+        let mut import = ledger.receipt_import(skip_duplicates)?;
+        let mut references = Once::default();
+        let mut stored = Vec::new();
+        let read = csv.rows(|row: ReceiptArgs, place| {
+            let new = row.parse()?;
+            if new.reference.is_empty() {
+                if skip_duplicates {
+                    return Err(Error::invalid(
+                        "no reference, so --skip-duplicates cannot tell whether this tranche is \
+                         already recorded; give its bank reference, or import the rows without \
+                         one separately, without --skip-duplicates",
+                    )
+                    .in_field("reference"));
+                }
+                unkeyed.push(place.line);
+            } else {
+                let what = format_args!("reference {:?} of grant {}", new.reference, new.grant);
+                references
+                    .first((new.grant.clone(), new.reference.clone()), place, what)
+                    .map_err(field("reference"))?;
+            }
+            match ledger.import_receipt(&mut import, &new)? {
+                Added::Recorded(receipt) => stored.push(receipt),
+                Added::Skipped { differs } => skipped.row(&label, place, differs),
+            }
+            Ok(())
+        });
+        read.map_err(|e| skipped.advise(e, import.already_recorded()))?;
+        if !stored.is_empty() {
+            ledger.record_import("receipt", &label, stored.len() as u64, &csv.sha256())?;
+        }
+        Ok(stored)
+    })?;
+    skipped.report();
+    if let Some(first) = unkeyed.first() {
+        let (rows, it) = match unkeyed.len() {
+            1 => (
+                format!("the receipt on line {first} has no reference"),
+                "it",
+            ),
+            n => (
+                format!("{n} receipts have no reference (the first on line {first})"),
+                "them",
+            ),
+        };
+        note(&format!(
+            "{rows}: nothing tells {it} from the same money imported again, so importing \
+             {label} a second time would record {it} twice; give each receipt its bank reference"
+        ));
+    }
+    ctx.show(&listing::receipts(&stored, "Imported receipts"))
 }

@@ -10,7 +10,7 @@ use super::lookup::{self, vocabulary};
 use super::periods::refuse_closed_from;
 use super::{Ledger, Writer};
 use crate::domain::{Budget, BudgetLine, Grant, LineCategory, NewLine, Revision};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, field};
 
 /// One line of a revision: a new amount for an existing line, or a new line in full.
 #[derive(Debug, Clone)]
@@ -20,10 +20,17 @@ pub enum LineChange {
 }
 
 impl LineChange {
-    fn code(&self) -> &str {
+    pub fn code(&self) -> &str {
         match self {
             LineChange::Amount { code, .. } => code,
             LineChange::New(line) => &line.code,
+        }
+    }
+
+    fn amount(&self) -> Decimal {
+        match self {
+            LineChange::Amount { amount, .. } => *amount,
+            LineChange::New(line) => line.amount,
         }
     }
 }
@@ -83,6 +90,19 @@ impl Ledger {
             refuse_closed_from(w.conn(), &grant, reaches, &doing)?;
             store_revision(w, &grant, current.number + 1, effective, reason, changes)
         })
+    }
+
+    /// Check one line of a budget about to be set (`revising` false) or revised, as storing it
+    /// will, so that a file's row can be refused with its place: its amount, and when
+    /// revising, its code and name against the grant's lines. Each error names its field.
+    pub fn check_budget_line(
+        &self,
+        reference: &str,
+        change: &LineChange,
+        revising: bool,
+    ) -> Result<()> {
+        let grant = lookup::grant(&self.conn, reference)?;
+        check_change(&self.conn, &grant, change, revising).map(drop)
     }
 
     /// A grant's budget at `revision`, or the latest one.
@@ -153,18 +173,12 @@ fn store_revision(
         }
     }
     for change in changes {
-        let line_id = match change {
-            LineChange::Amount { code, .. } => lookup::line_id(conn, grant, code)?,
-            LineChange::New(line) => line_for(conn, grant, line)?,
+        let line_id = match (check_change(conn, grant, change, true)?, change) {
+            (Some(id), _) => id,
+            (None, LineChange::New(line)) => insert_line(conn, grant, line)?,
+            (None, LineChange::Amount { code, .. }) => lookup::line_id(conn, grant, code)?,
         };
-        let amount = match change {
-            LineChange::Amount { amount, .. } => *amount,
-            LineChange::New(line) => line.amount,
-        };
-        grant
-            .currency
-            .check_amount(&format!("amount of budget line {}", change.code()), amount)?;
-        amounts.push((line_id, amount));
+        amounts.push((line_id, change.amount()));
     }
     let total: Decimal = amounts.iter().map(|(_, a)| *a).sum();
     // The lines must fit the grant on every day they are in force: its amount now, and any
@@ -211,9 +225,35 @@ fn store_revision(
     Ok(budget)
 }
 
-/// The id of a line given in full: a new line, or an existing one given again with the same
-/// name and category (a revision file may list every line).
-fn line_for(conn: &Connection, grant: &Grant, line: &NewLine) -> Result<i64> {
+/// What one line of a budget or a revision must be, checked before the whole is: an amount in
+/// the grant's currency; when `against_lines`, a line the grant has if only its amount is
+/// given, and one given in full (a revision file may list every line) with the name and
+/// category the grant's line of that code has. Returns the grant's line of that code, if any;
+/// each error names its field.
+fn check_change(
+    conn: &Connection,
+    grant: &Grant,
+    change: &LineChange,
+    against_lines: bool,
+) -> Result<Option<i64>> {
+    grant
+        .currency
+        .check_amount(
+            &format!("amount of budget line {}", change.code()),
+            change.amount(),
+        )
+        .map_err(field("amount"))?;
+    if !against_lines {
+        return Ok(None);
+    }
+    let line = match change {
+        LineChange::Amount { code, .. } => {
+            return lookup::line_id(conn, grant, code)
+                .map(Some)
+                .map_err(field("code"));
+        }
+        LineChange::New(line) => line,
+    };
     let existing: Option<(i64, String, String)> = conn
         .prepare_cached(
             "SELECT id, name, category FROM budget_line WHERE grant_id = ?1 AND code = ?2",
@@ -222,17 +262,26 @@ fn line_for(conn: &Connection, grant: &Grant, line: &NewLine) -> Result<i64> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
-    if let Some((id, name, category)) = existing {
-        if name != line.name || category != line.category.as_str() {
-            return Err(Error::invalid(format!(
+    match existing {
+        Some((_, name, category)) if name != line.name || category != line.category.as_str() => {
+            Err(Error::invalid(format!(
                 "grant {} already has a budget line {:?} named {name:?} ({category}); a revision \
                  changes amounts only, so give it with the same name and category or as \
                  CODE=AMOUNT",
                 grant.reference, line.code
-            )));
+            ))
+            .in_field(if name != line.name {
+                "name"
+            } else {
+                "category"
+            }))
         }
-        return Ok(id);
+        found => Ok(found.map(|(id, _, _)| id)),
     }
+}
+
+/// Add a line the grant does not have yet.
+fn insert_line(conn: &Connection, grant: &Grant, line: &NewLine) -> Result<i64> {
     conn.execute(
         "INSERT INTO budget_line (grant_id, code, name, category) VALUES (?1, ?2, ?3, ?4)",
         params![grant.id, line.code, line.name, line.category.as_str()],

@@ -30,6 +30,7 @@ impl Ledger {
                 ("line_grants", line_grants(conn)),
                 ("conversion", conversions(conn)),
                 ("stored_rates", rates::stored_rates(conn)),
+                ("receipt_references", receipts::receipt_references(conn)),
                 ("closed_periods", history::closed_periods(conn)),
                 ("audit_totals", history::audit_totals(conn)),
                 ("audit_chain", history::audit_chain(ledger)),
@@ -52,6 +53,7 @@ fn could_not_run(name: &'static str, why: &str) -> CheckOutcome {
 
 mod history;
 mod rates;
+mod receipts;
 
 fn count(conn: &Connection, sql: &str) -> Result<u64> {
     let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;

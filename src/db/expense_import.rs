@@ -6,22 +6,11 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 use rust_decimal::Decimal;
 
-use super::Ledger;
 use super::expense_book::ExpenseBook;
 use super::expenses::{expense_key, find_expense};
+use super::{Added, Ledger};
 use crate::domain::{Expense, ImportSummary, ImportedGrant, NewExpense};
 use crate::error::{Error, Result};
-
-/// What became of one row.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Added {
-    Recorded,
-    /// Its voucher was already in the ledger (with `--skip-duplicates`); `differs` says how the
-    /// recorded expense differs from the row, if it does.
-    Skipped {
-        differs: Option<String>,
-    },
-}
 
 /// An import in progress: hand it rows with [`ExpenseImport::add`].
 pub struct ExpenseImport<'c> {
@@ -124,7 +113,7 @@ impl ExpenseImport<'_> {
         self.summary.recorded += 1;
         self.summary.first_id.get_or_insert(id);
         self.summary.last_id = Some(id);
-        Ok(Added::Recorded)
+        Ok(Added::Recorded(()))
     }
 }
 

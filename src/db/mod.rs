@@ -36,7 +36,7 @@ use serde::Serialize;
 use crate::error::{Error, ErrorKind, Result};
 
 pub use budget::LineChange;
-pub use expense_import::{Added, ExpenseImport};
+pub use expense_import::ExpenseImport;
 pub use export::{table_columns, table_names, table_optional};
 pub use file::check_path_length;
 pub use fx::RateGuard;
@@ -284,6 +284,16 @@ fn retry_busy_for<T>(limit: Duration, mut attempt: impl FnMut() -> Result<T>) ->
             done => return done,
         }
     }
+}
+
+/// What became of one row of an import that keys its rows (an expense's voucher, a receipt's
+/// reference): recorded as `T`, or skipped (with `--skip-duplicates`) because an entry recorded
+/// before the import holds its key; `differs` says how that entry differs from the row, if it
+/// does.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Added<T = ()> {
+    Recorded(T),
+    Skipped { differs: Option<String> },
 }
 
 /// A change in progress inside a transaction, who is making it, and the audit entries it made.

@@ -1,71 +1,105 @@
 //! Tranches received from donors (IATI transaction type 1, Incoming Funds): recorded, listed,
-//! voided with a reason, never deleted.
+//! voided with a reason, never deleted. A receipt's reference (the bank's or donor's) is its key:
+//! among a grant's live receipts one holds it, so a file imported twice is refused or skipped
+//! row by row instead of doubling the money; an empty reference is no key.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::Ledger;
 use super::amendments::lowest_amount_from;
 use super::lookup;
 use super::periods::refuse_closed_period;
-use crate::domain::{Currency, NewReceipt, Receipt, Void};
-use crate::error::{Error, Result};
+use super::{Added, Ledger, Writer};
+use crate::domain::{Currency, Grant, NewReceipt, Receipt, Void};
+use crate::error::{Error, Result, field};
 
 const RECEIPT_SELECT: &str = "SELECT r.id, g.reference, r.date, r.amount_minor, g.currency,
         c.minor_units, r.reference, r.description, r.voided_at, r.void_reason
     FROM receipt r JOIN grant_agreement g ON g.id = r.grant_id
     JOIN currency c ON c.code = g.currency";
 
+/// A receipts import under way (`receipt import`, `import DIR`): which receipts the ledger held
+/// before it began, and what becomes of a row whose reference one of them holds.
+pub struct ReceiptImport {
+    /// Receipts with a larger id were recorded by this import.
+    last_id_before: i64,
+    skip_duplicates: bool,
+    already_recorded: u64,
+}
+
+impl ReceiptImport {
+    /// Rows refused so far because a receipt recorded before the import began holds their
+    /// reference (the rows `--skip-duplicates` would skip).
+    pub fn already_recorded(&self) -> u64 {
+        self.already_recorded
+    }
+}
+
 impl Ledger {
+    /// Record a tranche; a reference a live receipt of the grant holds is refused, naming it.
     pub fn add_receipt(&mut self, new: &NewReceipt) -> Result<Receipt> {
         self.write(|w| {
-            let conn = w.conn();
-            let grant = lookup::grant(conn, &new.grant)?;
-            if let Some(code) = new.currency.as_deref().filter(|c| *c != grant.currency.code) {
-                return Err(Error::invalid(format!(
-                    "receipt in {code}, but grant {} is in {}; record tranches in the grant's \
-                     currency as the donor's agreement states them",
-                    grant.reference, grant.currency.code
-                )));
+            let grant = lookup::grant(w.conn(), &new.grant)?;
+            if let Some(holder) = live_holder(w.conn(), &grant, &new.reference)? {
+                return Err(duplicate(&grant, &holder, false));
             }
-            grant.currency.check_amount("receipt amount", new.amount)?;
-            refuse_closed_period(conn, &grant, new.date, "record a receipt dated")?;
-            let received_minor: i64 = conn.query_row(
-                "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1 AND voided_at IS NULL",
-                [grant.id],
-                |r| r.get(0),
-            )?;
-            let received = grant.currency.from_minor(received_minor);
-            // Received money must fit the grant from the receipt's day on, before a top-up too.
-            let ceiling = lowest_amount_from(conn, &grant, new.date)?;
-            if received + new.amount > ceiling {
-                return Err(Error::invalid(format!(
-                    "receipts of grant {} would total {} {}, more than the grant's {}{}; check \
-                     the amount",
-                    grant.reference,
-                    grant.currency.plain(received + new.amount),
-                    grant.currency.code,
-                    grant.currency.plain(ceiling),
-                    if ceiling < grant.amount {
-                        format!(", its smallest amount from {} on", new.date)
-                    } else {
-                        String::new()
-                    }
-                )));
+            record(w, &grant, new, None)
+        })
+    }
+
+    /// Begin importing receipts, inside the import's transaction ([`Ledger::all_or_nothing`]);
+    /// with `skip_duplicates`, a row whose reference the grant held before is skipped.
+    pub fn receipt_import(&self, skip_duplicates: bool) -> Result<ReceiptImport> {
+        let last_id_before =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM receipt", [], |r| r.get(0))?;
+        Ok(ReceiptImport {
+            last_id_before,
+            skip_duplicates,
+            already_recorded: 0,
+        })
+    }
+
+    /// One row of `import`, checked as `receipt add` checks it. A reference an earlier row of
+    /// the import holds is refused; one a receipt recorded before holds is refused, or skipped
+    /// with `--skip-duplicates`.
+    pub fn import_receipt(
+        &mut self,
+        import: &mut ReceiptImport,
+        new: &NewReceipt,
+    ) -> Result<Added<Receipt>> {
+        self.write(|w| {
+            let grant = lookup::grant(w.conn(), &new.grant).map_err(field("grant"))?;
+            if let Some(holder) = live_holder(w.conn(), &grant, &new.reference)? {
+                let this_import = holder.id > import.last_id_before;
+                if import.skip_duplicates && !this_import {
+                    return Ok(Added::Skipped {
+                        differs: difference(new, &holder),
+                    });
+                }
+                import.already_recorded += u64::from(!this_import);
+                return Err(duplicate(&grant, &holder, this_import));
             }
-            conn.execute(
-                "INSERT INTO receipt (grant_id, date, amount_minor, reference, description)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    grant.id,
-                    new.date,
-                    grant.currency.to_minor(new.amount)?,
-                    new.reference,
-                    new.description
-                ],
-            )?;
-            let receipt = find_receipt(conn, conn.last_insert_rowid())?;
-            w.audit("add", "receipt", &receipt.id.to_string(), None::<&Receipt>, Some(&receipt))?;
-            Ok(receipt)
+            record(w, &grant, new, None).map(Added::Recorded)
+        })
+    }
+
+    /// Record a receipt that an exported ledger holds voided (its receipt_voids), voided with
+    /// `reason` now or at `when` (UTC, as [`Ledger::void_receipt`] takes it): checked as any
+    /// receipt, but a voided receipt holds no reference, so it may share one with a live
+    /// receipt (a tranche entered twice before references were keys, then voided).
+    pub fn import_voided_receipt(
+        &mut self,
+        new: &NewReceipt,
+        reason: &str,
+        when: Option<&str>,
+    ) -> Result<Receipt> {
+        self.write(|w| {
+            let grant = lookup::grant(w.conn(), &new.grant)?;
+            let void = Void {
+                at: when.unwrap_or(&w.at).to_string(),
+                reason: reason.to_string(),
+            };
+            record(w, &grant, new, Some(&void))
         })
     }
 
@@ -114,6 +148,138 @@ impl Ledger {
         let rows = stmt.query_map(params![reference, include_void], receipt_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Check and insert a receipt of `grant`, audited; `void` inserts it voided (as an export
+/// says it was), audited as added and then voided. The reference is the caller's to check.
+fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> Result<Receipt> {
+    let conn = w.conn();
+    if let Some(code) = new
+        .currency
+        .as_deref()
+        .filter(|c| *c != grant.currency.code)
+    {
+        return Err(Error::invalid(format!(
+            "receipt in {code}, but grant {} is in {}; record tranches in the grant's currency \
+             as the donor's agreement states them",
+            grant.reference, grant.currency.code
+        ))
+        .in_field("currency"));
+    }
+    grant
+        .currency
+        .check_amount("receipt amount", new.amount)
+        .map_err(field("amount"))?;
+    refuse_closed_period(conn, grant, new.date, "record a receipt dated").map_err(field("date"))?;
+    let received_minor: i64 = conn.query_row(
+        "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1 AND voided_at IS NULL",
+        [grant.id],
+        |r| r.get(0),
+    )?;
+    let received = grant.currency.from_minor(received_minor);
+    // Received money must fit the grant from the receipt's day on, before a top-up too.
+    let ceiling = lowest_amount_from(conn, grant, new.date)?;
+    if received + new.amount > ceiling {
+        return Err(Error::invalid(format!(
+            "receipts of grant {} would total {} {}, more than the grant's {}{}; check the amount",
+            grant.reference,
+            grant.currency.plain(received + new.amount),
+            grant.currency.code,
+            grant.currency.plain(ceiling),
+            if ceiling < grant.amount {
+                format!(", its smallest amount from {} on", new.date)
+            } else {
+                String::new()
+            }
+        ))
+        .in_field("amount"));
+    }
+    conn.execute(
+        "INSERT INTO receipt (grant_id, date, amount_minor, reference, description, voided_at,
+             void_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            grant.id,
+            new.date,
+            grant.currency.to_minor(new.amount)?,
+            new.reference,
+            new.description,
+            void.map(|v| &v.at),
+            void.map(|v| &v.reason)
+        ],
+    )?;
+    let receipt = find_receipt(conn, conn.last_insert_rowid())?;
+    let key = receipt.id.to_string();
+    let added = Receipt {
+        void: None,
+        ..receipt.clone()
+    };
+    w.audit("add", "receipt", &key, None::<&Receipt>, Some(&added))?;
+    if receipt.void.is_some() {
+        w.audit("void", "receipt", &key, Some(&added), Some(&receipt))?;
+    }
+    Ok(receipt)
+}
+
+/// The live receipt of `grant` holding `reference`, if any; an empty reference is no key.
+fn live_holder(conn: &Connection, grant: &Grant, reference: &str) -> Result<Option<Receipt>> {
+    if reference.is_empty() {
+        return Ok(None);
+    }
+    Ok(conn
+        .prepare_cached(&format!(
+            "{RECEIPT_SELECT} WHERE r.grant_id = ?1 AND r.reference = ?2 AND r.voided_at IS NULL
+             AND r.reference <> '' ORDER BY r.id LIMIT 1"
+        ))?
+        .query_row(params![grant.id, reference], receipt_from_row)
+        .optional()?)
+}
+
+/// The refusal of a receipt whose reference `holder` holds: recorded before, or an earlier row
+/// of the same import.
+fn duplicate(grant: &Grant, holder: &Receipt, this_import: bool) -> Error {
+    let (held_by, fix) = match this_import {
+        true => ("appears earlier in this import".to_string(), String::new()),
+        false => (
+            format!(
+                "is already recorded on grant {} as receipt #{}",
+                grant.reference, holder.id
+            ),
+            format!(
+                "; if that receipt is wrong, void it with `grantbook receipt void {} --reason \
+                 ...` (a voided receipt's reference can be used again)",
+                holder.id
+            ),
+        ),
+    };
+    Error::invalid(format!(
+        "reference {:?} {held_by} ({}, {} {}); a reference is held by one live receipt of a \
+         grant: check for a tranche entered twice{fix}",
+        holder.reference,
+        holder.date,
+        holder.currency.plain(holder.amount),
+        holder.currency.code
+    ))
+    .in_field("reference")
+}
+
+/// How a row whose reference is already recorded differs from the recorded receipt; None when
+/// they agree on date and amount.
+fn difference(new: &NewReceipt, recorded: &Receipt) -> Option<String> {
+    let currency = &recorded.currency;
+    (new.date != recorded.date || new.amount != recorded.amount).then(|| {
+        format!(
+            "reference {:?}: the file has {} {} {}, the ledger has receipt #{} of {} {} {}",
+            new.reference,
+            new.date,
+            new.amount,
+            currency.code,
+            recorded.id,
+            recorded.date,
+            currency.plain(recorded.amount),
+            currency.code
+        )
+    })
 }
 
 fn receipt_from_row(r: &rusqlite::Row) -> rusqlite::Result<Receipt> {

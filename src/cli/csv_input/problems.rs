@@ -150,6 +150,16 @@ impl Problems {
         }
     }
 
+    /// The row refused last is refused for `e` instead, a cause found only once the file
+    /// ended: it stays one refused row, shown with `e` even past the first few.
+    pub(super) fn replace_last(&mut self, e: Error) {
+        let last_shown = self.count == self.shown.len() as u64;
+        match self.shown.last_mut() {
+            Some(last) if last_shown => *last = e.message,
+            _ => self.shown.push(e.message),
+        }
+    }
+
     pub(super) fn into_result(self, label: &str, rows: u64) -> Result<u64> {
         if self.count == 0 {
             return Ok(rows);

@@ -145,3 +145,48 @@ fn the_bom_and_delimiter_are_found_however_a_pipe_delivers_the_header() {
         .unwrap();
     assert_eq!(rows, vec![("V-1".into(), "1,50".into(), 2)]);
 }
+
+#[test]
+fn a_quote_left_open_is_one_refused_row_with_whatever_else_it_broke() {
+    // The open quote swallows the next line, so the row also has too few values: one row.
+    let short = read("voucher_no,amount\n\"V-1,5\nV-2,6\n")
+        .unwrap_err()
+        .message;
+    let lines: Vec<&str> = short.lines().collect();
+    assert_eq!(
+        lines[0],
+        "test.csv: 1 of 1 row refused, so nothing was written"
+    );
+    assert!(
+        lines[1]
+            .trim_start()
+            .starts_with("test.csv:2: a quoted value opens here and is never closed"),
+        "{short}"
+    );
+    assert_eq!(lines.len(), 3, "{short}");
+    // A row read whole before the quote opened is not refused for it.
+    let later = read("voucher_no,amount\nV-1,5\nV-2,\"6\n")
+        .unwrap_err()
+        .message;
+    assert!(
+        later.starts_with("test.csv: 1 of 2 rows refused")
+            && later.contains("test.csv:3: a quoted"),
+        "{later}"
+    );
+    // Past the first twenty refused rows, the open quote is still shown, and counted once.
+    let mut text = String::from("voucher_no,amount\n");
+    for i in 0..25 {
+        text.push_str(&format!("V-{i},{i},extra\n"));
+    }
+    text.push_str("\"V-25,1\n");
+    let many = read(text.leak()).unwrap_err().message;
+    assert!(
+        many.starts_with("test.csv: 26 of 26 rows refused"),
+        "{many}"
+    );
+    assert!(
+        many.contains("test.csv:27: a quoted value opens here"),
+        "{many}"
+    );
+    assert!(many.contains("... and 5 more"), "{many}");
+}

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::super::amend::AmendmentRow;
 use super::super::budget::LineRow;
-use super::super::csv_input::CsvRow;
+use super::super::csv_input::{CsvRow, Once};
 use super::super::grant::{ExtendArgs, extend};
 use super::{FileRead, Tables};
 use crate::db::{Ledger, LineChange};
@@ -80,10 +80,20 @@ pub(super) fn load_history(
         Ok(())
     })?);
     let mut lines: BTreeMap<String, (String, Vec<NewLine>)> = BTreeMap::new();
+    let mut codes = Once::default();
     read.push(tables.each_at("budget_lines", |r: LineRow, place| {
         let grant =
             text::code("grant", r.grant.as_deref().unwrap_or_default()).map_err(field("grant"))?;
-        match r.parse()? {
+        let change = r.parse()?;
+        let what = format!("line {} of grant {grant}", change.code());
+        codes
+            .first(
+                (grant.clone(), change.code().to_string()),
+                place.clone(),
+                what,
+            )
+            .map_err(field("code"))?;
+        match change {
             LineChange::New(line) => lines
                 .entry(grant)
                 .or_insert((place, Vec::new()))
@@ -139,11 +149,17 @@ pub(super) fn load_history(
 fn read_revisions(tables: &Tables, dated: &mut Vec<Dated>) -> Result<Option<FileRead>> {
     type Revision = (String, NaiveDate, String, Vec<LineChange>);
     let mut revisions: BTreeMap<(String, i64), Revision> = BTreeMap::new();
+    let mut codes = Once::default();
     let read = tables.each_at("budget_revisions", |r: RevisionRow, place| {
         let number: i64 = r.revision.trim().parse().map_err(|_| {
             Error::invalid(format!("revision {:?} is not a number", r.revision))
                 .in_field("revision")
         })?;
+        let (grant, code) = (r.grant.trim().to_string(), r.code.trim().to_string());
+        let what = format!("line {code} of revision {number} of grant {grant}");
+        codes
+            .first((grant, number, code), place.clone(), what)
+            .map_err(field("code"))?;
         let date = parse_date("revision date", &r.date).map_err(field("date"))?;
         let reason = text::required("reason", &r.reason, 500).map_err(field("reason"))?;
         let entry = revisions
