@@ -22,6 +22,7 @@ use super::fingerprint::Fingerprint;
 use super::line_numbers::{Lines, counted};
 use crate::db::Ledger;
 use crate::error::{Error, ErrorKind, Result};
+use crate::render::from_spreadsheet_safe;
 
 /// How many refused rows an import lists before it only counts the rest.
 pub const ERRORS_SHOWN: usize = 20;
@@ -270,6 +271,14 @@ impl CsvInput {
             if let Some(unnamed) = self.value_without_header(&record, place.line) {
                 problems.add(unnamed);
                 continue;
+            }
+            // A CSV cell a spreadsheet would run as a formula was written with a leading '
+            // (by grantbook's exports and listings, or a careful user): read the text it
+            // stands for. A JSON table's values are as they were.
+            if !self.objects && record.iter().any(|f| f.starts_with('\'')) {
+                let position = record.position().cloned();
+                record = record.iter().map(from_spreadsheet_safe).collect();
+                record.set_position(position);
             }
             let outcome = record
                 .deserialize::<T>(Some(&self.headers))

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::note;
-use super::output::{Readers, create_new_atomically};
+use super::output::create_new_atomically;
 use crate::db::{Ledger, check_path_length};
 use crate::error::{Error, Result};
 
@@ -72,7 +72,7 @@ pub fn create(path: &Path) -> Result<()> {
     }
     check_path_length(path)?;
     let bytes = Ledger::new_file()?;
-    create_new_atomically(path, &exists, Readers::OwnerOnly, |_, file| {
+    create_new_atomically(path, &exists, |_, file| {
         file.write_all(&bytes).map_err(Error::writing)
     })
     .map_err(|e| e.in_file(path))

@@ -12,17 +12,20 @@ use super::{Context, note};
 use crate::db::{GrantFilter, Ledger, table_columns, table_names};
 use crate::error::{Error, Result};
 use crate::render::Format;
+use crate::render::spreadsheet_safe;
 use crate::report::imported::imported;
 
 pub const EXPORT_HELP: &str = "\
-Tables: donors, projects, grants, extensions, budget_lines, budget_revisions, periods,
-fx_rates, receipts, receipt_voids, expenses, voids. Columns are those `import` and the fixtures use
-(fixtures/README.md); amounts are exact decimals in their currency.
+Tables: donors, projects, grants, extensions, budget_lines, budget_revisions, amendments,
+periods, fx_rates, receipts, receipt_voids, expenses, voids. Columns are those `import` and the
+fixtures use (fixtures/README.md); amounts are exact decimals in their currency. In CSV, text a
+spreadsheet would run as a formula starts with ', which every import takes off again.
 
 Examples:
   grantbook export --table expenses > expenses.csv
   grantbook export --table receipts --format json
   grantbook export --all --out backup-2024-06/
+  grantbook export --table expenses --bom > for-excel.csv   # accents right on double-click
   grantbook --db copy.db init && grantbook --db copy.db import backup-2024-06/
   grantbook export iati --all --out iati-activities.xml   # IATI activity XML (2.03)";
 
@@ -45,6 +48,10 @@ pub struct ExportArgs {
     /// Replace files of the same name already in the directory
     #[arg(long, requires = "out")]
     force: bool,
+    /// Begin each CSV file with a UTF-8 byte-order mark, so that a spreadsheet opened by
+    /// double-click (Excel) reads accents right ("Fès", not "FÃ¨s")
+    #[arg(long)]
+    bom: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,7 +103,7 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
     let Some(dir) = &args.out else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
-        write_table(&ctx.ledger, tables[0], kind, &mut out)?;
+        write_table(&ctx.ledger, tables[0], kind, args.bom, &mut out)?;
         out.flush()?;
         return Ok(());
     };
@@ -117,7 +124,7 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
     let counts = ctx.ledger.snapshot(|ledger| {
         let mut counts = Vec::new();
         for (table, target) in tables.iter().zip(&targets) {
-            let rows = write_file(ledger, table, kind, target, args.force)?;
+            let rows = write_file(ledger, table, kind, args, target)?;
             counts.push(format!("{table} {rows}"));
         }
         Ok(counts)
@@ -132,17 +139,41 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
 
 /// Write one table whole or not at all (`output::write_atomically`), so a crash never leaves a
 /// half-written file under the name an import would read.
-fn write_file(ledger: &Ledger, table: &str, kind: Kind, target: &Path, force: bool) -> Result<u64> {
-    write_atomically(target, force, |out| write_table(ledger, table, kind, out))
+fn write_file(
+    ledger: &Ledger,
+    table: &str,
+    kind: Kind,
+    args: &ExportArgs,
+    target: &Path,
+) -> Result<u64> {
+    write_atomically(target, args.force, |out| {
+        write_table(ledger, table, kind, args.bom, out)
+    })
 }
 
-fn write_table(ledger: &Ledger, table: &str, kind: Kind, out: &mut dyn Write) -> Result<u64> {
+fn write_table(
+    ledger: &Ledger,
+    table: &str,
+    kind: Kind,
+    bom: bool,
+    out: &mut dyn Write,
+) -> Result<u64> {
     let columns = table_columns(table)?;
     match kind {
         Kind::Csv => {
+            if bom {
+                out.write_all("\u{feff}".as_bytes())?;
+            }
+            // Text a spreadsheet would run as a formula gets a leading ', which every CSV
+            // import takes off again, so the export still reads back exactly.
             let mut csv = csv::Writer::from_writer(out);
             csv.write_record(columns)?;
-            let rows = ledger.export_rows(table, |row| Ok(csv.write_record(row)?))?;
+            let rows = ledger.export_rows(table, |row| {
+                for value in row {
+                    csv.write_field(spreadsheet_safe(value).as_bytes())?;
+                }
+                Ok(csv.write_record(std::iter::empty::<&[u8]>())?)
+            })?;
             csv.flush()?;
             Ok(rows)
         }

@@ -17,7 +17,7 @@ pub fn write_atomically<T>(
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
     let shown = target.display();
-    create_atomically(target, force, Readers::AsUmaskAllows, |_, file| {
+    create_atomically(target, force, |_, file| {
         let mut out = BufWriter::new(file);
         let value = write(&mut out)?;
         out.flush()
@@ -26,21 +26,11 @@ pub fn write_atomically<T>(
     })
 }
 
-/// Who may read a file grantbook creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Readers {
-    /// As `File::create` would: others too, unless the umask says otherwise (reports).
-    AsUmaskAllows,
-    /// Its owner only (0600): copies of the ledger.
-    OwnerOnly,
-}
-
 /// Make `target` all or nothing: `fill` is given a new temporary file (its path and the open
 /// file) in the same directory to fill, which is then renamed into place.
 pub fn create_atomically<T>(
     target: &Path,
     force: bool,
-    readers: Readers,
     fill: impl FnOnce(&Path, &mut File) -> Result<T>,
 ) -> Result<T> {
     let exists = || {
@@ -49,7 +39,7 @@ pub fn create_atomically<T>(
             target.display()
         ))
     };
-    create(target, force, &exists, readers, fill)
+    create(target, force, &exists, fill)
 }
 
 /// [`create_atomically`] for a file that is never replaced: when `target` exists, or appears
@@ -57,17 +47,15 @@ pub fn create_atomically<T>(
 pub fn create_new_atomically<T>(
     target: &Path,
     exists: &dyn Fn() -> Error,
-    readers: Readers,
     fill: impl FnOnce(&Path, &mut File) -> Result<T>,
 ) -> Result<T> {
-    create(target, false, exists, readers, fill)
+    create(target, false, exists, fill)
 }
 
 fn create<T>(
     target: &Path,
     force: bool,
     exists: &dyn Fn() -> Error,
-    readers: Readers,
     fill: impl FnOnce(&Path, &mut File) -> Result<T>,
 ) -> Result<T> {
     let shown = target.display();
@@ -104,12 +92,8 @@ fn create<T>(
     );
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
-    // tempfile's own default is 0600, the owner only.
-    #[cfg(unix)]
-    if readers == Readers::AsUmaskAllows {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
+    // tempfile's own mode, 0600: every file grantbook writes (ledgers, backups, exports,
+    // reports) holds staff names and amounts, readable by its owner only.
     let mut temp = builder
         .tempfile_in(dir)
         .map_err(|e| Error::invalid(format!("cannot write {shown}: {e}")))?;
@@ -200,7 +184,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("ledger.db");
         let exists = || Error::invalid("there already");
-        let e = create_new_atomically(&target, &exists, Readers::OwnerOnly, |_, file| {
+        let e = create_new_atomically(&target, &exists, |_, file| {
             file.write_all(b"new")?;
             std::fs::write(&target, "theirs")?;
             Ok(())

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::fingerprint::sha256_file;
-use super::output::{Readers, create_atomically};
+use super::output::create_atomically;
 use super::{Context, database_file, note, refuse_database};
 use crate::db::{Ledger, check_path_length};
 use crate::domain::seal::ChainBreak;
@@ -110,10 +110,8 @@ pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
     }
     check_path_length(file)?;
     // A full disk there is the copy's disk, said with its name (the ledger is not touched).
-    let summary = create_atomically(file, force, Readers::OwnerOnly, |path, _| {
-        ctx.ledger.backup_into(path)
-    })
-    .map_err(|e| e.in_file(file))?;
+    let summary = create_atomically(file, force, |path, _| ctx.ledger.backup_into(path))
+        .map_err(|e| e.in_file(file))?;
     note(&format!("backed up to {}", file.display()));
     ctx.show(&safety::copied("backup", file, &summary, None))
 }
@@ -240,9 +238,7 @@ fn keep_current(ledger: &Ledger, db: &Path, force: bool) -> Result<Option<PathBu
         })
         .find(|name| !name.exists())
         .unwrap_or_default();
-    create_atomically(&kept, false, Readers::OwnerOnly, |path, _| {
-        ledger.backup_into(path)
-    })?;
+    create_atomically(&kept, false, |path, _| ledger.backup_into(path))?;
     Ok(Some(kept))
 }
 

@@ -32,14 +32,37 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// The cell's text, with a leading `'` where a spreadsheet would otherwise read text as a
-/// formula (`=`, `+`, `-`, `@`, tab, carriage return). Numbers pass unchanged.
+/// The cell's text as [`spreadsheet_safe`] writes it; numbers pass unchanged.
 fn safe(cell: &Cell) -> String {
     let text = cell.plain();
     match cell {
-        Cell::Text(_) if is_formula_like(&text) => format!("'{text}"),
+        Cell::Text(_) => spreadsheet_safe(&text).into_owned(),
         _ => text,
     }
+}
+
+/// Text as a CSV cell a spreadsheet opens without running it: a leading `'` where the text
+/// would otherwise be read as a formula (`=`, `+`, `-`, `@`, tab or carriage return first, and
+/// not a number), and where it starts with `'` before such text, so that
+/// [`from_spreadsheet_safe`] gives back exactly what was written.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if needs_quote(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// The text [`spreadsheet_safe`] was given: its leading `'` removed where it added one.
+pub fn from_spreadsheet_safe(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote(rest) => rest,
+        _ => cell,
+    }
+}
+
+fn needs_quote(text: &str) -> bool {
+    is_formula_like(text) || text.strip_prefix('\'').is_some_and(needs_quote)
 }
 
 fn is_formula_like(text: &str) -> bool {
@@ -69,5 +92,26 @@ mod tests {
             "Traiteur Al Baraka"
         );
         assert_eq!(safe(&Cell::text("a=b")), "a=b");
+    }
+
+    #[test]
+    fn what_is_made_safe_comes_back_exactly() {
+        for text in [
+            "=1+1",
+            "'=1+1",
+            "''=1+1",
+            "'s-Hertogenbosch",
+            "''",
+            "'",
+            "-12.50",
+            "-x",
+            "plain",
+            "",
+        ] {
+            let cell = spreadsheet_safe(text);
+            assert_eq!(from_spreadsheet_safe(&cell), text, "{text:?} as {cell:?}");
+        }
+        assert_eq!(spreadsheet_safe("'=1+1"), "''=1+1");
+        assert_eq!(spreadsheet_safe("'s-Hertogenbosch"), "'s-Hertogenbosch");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod bar;
 mod csv_out;
+pub use csv_out::{from_spreadsheet_safe, spreadsheet_safe};
 mod html_out;
 pub mod iati;
 mod json_out;

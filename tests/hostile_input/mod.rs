@@ -59,6 +59,15 @@ impl Val {
         }
     }
 
+    /// The value as a CSV import stores it: a leading ' that marks a formula-like cell taken
+    /// off (render::from_spreadsheet_safe, as every CSV import does), then trimmed.
+    pub fn imported(&self) -> String {
+        let raw = std::str::from_utf8(&self.bytes).expect("only UTF-8 values are stored");
+        grantbook::render::from_spreadsheet_safe(raw)
+            .trim()
+            .to_string()
+    }
+
     /// The value as grantbook documents storing it: trimmed (text.rs trims every field).
     pub fn trimmed(&self) -> String {
         std::str::from_utf8(&self.bytes)
