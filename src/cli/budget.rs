@@ -26,6 +26,7 @@ pub enum BudgetCommand {
         grantbook budget set --grant JP-MA-MHPSS-2021 --file lines.csv   # columns code,name,category,amount"
     )]
     Set {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
         /// A line as CODE:CATEGORY:AMOUNT:NAME (category: staff, activities, training,
@@ -41,6 +42,7 @@ pub enum BudgetCommand {
         after_help = "Example:\n  grantbook budget list --grant JP-MA-MHPSS-2021 --revisions"
     )]
     List {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
         /// Show this revision instead of the latest
@@ -56,6 +58,7 @@ pub enum BudgetCommand {
         \\\n      --reason 'Donor-approved reallocation' --line TRAIN=19500.00 --line SERV=24000.00"
     )]
     Revise {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
         /// Why the budget changes, e.g. the donor's approval

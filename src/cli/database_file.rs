@@ -26,6 +26,13 @@ pub fn database_path(given: Option<PathBuf>, from_env: bool) -> Result<PathBuf> 
         false => ("--db", "give the database file's path, e.g. --db office.db"),
     };
     let text = path.to_string_lossy();
+    if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+        return Err(Error::invalid(format!(
+            "{source} names a PostgreSQL server ({}), which this grantbook cannot use yet \
+             (docs/storage-seam.md); give the path of a ledger file",
+            text.split_once('@').map_or(&*text, |(_, host)| host)
+        )));
+    }
     let what = if text.trim().is_empty() {
         format!("is {}", if text.is_empty() { "empty" } else { "blank" })
     } else if text == "-" {

@@ -54,6 +54,7 @@ pub enum ExpenseCommand {
     )]
     Void {
         id: i64,
+        /// Why, in a few words; kept in the audit log
         #[arg(long)]
         reason: String,
     },
@@ -276,6 +277,7 @@ impl ExpenseArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Grant reference, e.g. JP-MA-MHPSS-2021
     #[arg(long)]
     grant: Option<String>,
     /// Only this budget line (needs --grant)

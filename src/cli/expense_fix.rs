@@ -225,6 +225,7 @@ Example:
 
 #[derive(Debug, Args)]
 pub struct RepriceArgs {
+    /// Grant reference, e.g. JP-MA-MHPSS-2021
     #[arg(long)]
     grant: String,
     /// From this date, YYYY-MM-DD [default: the grant's start]

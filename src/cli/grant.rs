@@ -141,9 +141,14 @@ impl GrantArgs {
 
 #[derive(Debug, Args, Deserialize)]
 pub struct ExtendArgs {
-    /// The grant's reference
+    /// The grant's reference (or --grant, as other commands take it)
+    #[arg(required_unless_present = "grant", value_name = "GRANT")]
     #[serde(rename = "grant")]
-    pub reference: String,
+    pub reference: Option<String>,
+    /// Grant reference, e.g. JP-MA-MHPSS-2021
+    #[arg(long, conflicts_with = "reference")]
+    #[serde(skip)]
+    pub grant: Option<String>,
     /// The new end date, YYYY-MM-DD
     #[arg(long)]
     #[serde(rename = "new_end")]
@@ -174,7 +179,9 @@ pub fn extend(
         ),
         None => undated,
     };
-    ledger.extend_grant(args.reference.trim(), end, &reason, decided)
+    let reference = args.reference.as_deref().or(args.grant.as_deref());
+    let reference = reference.ok_or_else(|| Error::invalid("say which grant with --grant"))?;
+    ledger.extend_grant(reference.trim(), end, &reason, decided)
 }
 
 pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {

@@ -213,7 +213,8 @@ pub enum Command {
                             grantbook demo --as-of 2023-06-30   # the regional grant mid-way"
     )]
     Demo {
-        /// Where to build it; must not exist yet [default: a new file in the temporary directory]
+        /// Where to build it, or --db; must not exist yet [default: a new file in the temporary
+        /// directory]
         path: Option<PathBuf>,
         /// Report as of this day (YYYY-MM-DD) [default: today, when both grants have ended]
         #[arg(long, value_name = "DATE")]
@@ -313,9 +314,23 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
     }
-    // The demo builds a database of its own, wherever --db points.
+    // The demo builds a database of its own: where its PATH or an explicit --db says, else a
+    // temporary one (never the GRANTBOOK_DB ledger an officer works in).
     let command = match cli.command {
-        Command::Demo { path, as_of } => return demo::run(path, as_of, cli.format),
+        Command::Demo { path, as_of } => {
+            let given = match (path, cli.db.filter(|_| !cli.db_from_env)) {
+                (Some(a), Some(b)) if a != b => {
+                    return Err(Error::invalid(format!(
+                        "the demo was given two places to build in, {} and --db {}; give one",
+                        a.display(),
+                        b.display()
+                    )));
+                }
+                (Some(path), _) => Some(path),
+                (None, db) => db.map(|db| database_path(Some(db), false)).transpose()?,
+            };
+            return demo::run(given, as_of, cli.format);
+        }
         command => command,
     };
     let path = database_path(cli.db, cli.db_from_env)?;

@@ -123,6 +123,7 @@ pub enum ReceiptCommand {
     /// List receipts (voided ones only with --include-void)
     #[command(after_help = "Example:\n  grantbook receipt list --grant JP-MA-MHPSS-2021")]
     List {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: Option<String>,
         /// Show voided receipts too
@@ -145,6 +146,7 @@ pub enum ReceiptCommand {
 
 #[derive(Debug, Args, Deserialize)]
 pub struct ReceiptArgs {
+    /// Grant reference, e.g. JP-MA-MHPSS-2021
     #[arg(long)]
     pub grant: String,
     /// Date received, YYYY-MM-DD

@@ -4,6 +4,7 @@ use clap::{Subcommand, ValueEnum};
 use serde::Deserialize;
 
 use super::{Context, note};
+use crate::db::GrantFilter;
 use crate::db::Ledger;
 use crate::domain::{DateRange, Every, PeriodStatus, parse_date, text};
 use crate::error::Result;
@@ -28,20 +29,23 @@ pub enum PeriodCommand {
         after_help = "Example:\n  grantbook period generate --grant JP-MA-MHPSS-2021 --every quarter"
     )]
     Generate {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
         #[arg(long, value_enum)]
         every: Frequency,
     },
-    /// List a grant's periods
+    /// List a grant's periods, or every grant's
     #[command(after_help = "Example:\n  grantbook period list --grant JP-MA-MHPSS-2021")]
     List {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021 [default: every grant]
         #[arg(long)]
-        grant: String,
+        grant: Option<String>,
     },
     /// Close a period: expenses dated inside it are refused until it is reopened
     #[command(after_help = "Example:\n  grantbook period close --grant JP-MA-MHPSS-2021 2021-Q2")]
     Close {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
         code: String,
@@ -52,9 +56,11 @@ pub enum PeriodCommand {
                             --reason 'Late invoice from the printer'"
     )]
     Reopen {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
         code: String,
+        /// Why, in a few words; kept in the audit log
         #[arg(long)]
         reason: String,
     },
@@ -62,6 +68,7 @@ pub enum PeriodCommand {
 
 #[derive(Debug, clap::Args, Deserialize)]
 pub struct PeriodArgs {
+    /// Grant reference, e.g. JP-MA-MHPSS-2021
     #[arg(long)]
     pub grant: String,
     /// The period's code, e.g. 2021-Q2
@@ -102,7 +109,20 @@ pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
             ctx.show(&grants::periods(&made, "Added or stretched periods"))
         }
         PeriodCommand::List { grant } => {
-            ctx.show(&grants::periods(&ctx.ledger.periods(&grant)?, ""))
+            let references = match grant {
+                Some(reference) => vec![reference],
+                None => ctx
+                    .ledger
+                    .grants(&GrantFilter::default())?
+                    .into_iter()
+                    .map(|g| g.reference)
+                    .collect(),
+            };
+            let mut periods = Vec::new();
+            for reference in &references {
+                periods.extend(ctx.ledger.periods(reference)?);
+            }
+            ctx.show(&grants::periods(&periods, ""))
         }
         PeriodCommand::Close { grant, code } => {
             let period = ctx

@@ -77,6 +77,7 @@ pub enum ReportCommand {
                             grantbook report burn --format xlsx --out burn.xlsx"
     )]
     Burn {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: Option<String>,
         #[arg(long)]
@@ -100,6 +101,7 @@ pub enum ReportCommand {
                             --from 2023-01-01 --to 2023-06-30"
     )]
     Budget {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
         /// A reporting period of the grant (see `period list`)
@@ -123,8 +125,10 @@ pub enum ReportCommand {
                             --format html --out q3.html"
     )]
     Donor {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
+        /// Reporting period code, e.g. 2021-Q3 (`grantbook period list` shows them)
         #[arg(long)]
         period: String,
         #[command(flatten)]
@@ -136,6 +140,7 @@ pub enum ReportCommand {
                             --format csv > burndown.csv"
     )]
     Monthly {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: String,
         #[command(flatten)]

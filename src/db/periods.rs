@@ -74,14 +74,15 @@ impl Ledger {
             let before = find_period(w.conn(), &grant, code)?;
             if before.status == status {
                 return Err(Error::invalid(format!(
-                    "period {code} of grant {reference} is already {status}"
+                    "period {} of grant {reference} is already {status}",
+                    before.code
                 )));
             }
             w.conn().execute(
                 "UPDATE period SET status = ?1 WHERE grant_id = ?2 AND code = ?3",
-                params![status.as_str(), grant.id, code],
+                params![status.as_str(), grant.id, before.code],
             )?;
-            let after = find_period(w.conn(), &grant, code)?;
+            let after = find_period(w.conn(), &grant, &before.code)?;
             let action = match status {
                 PeriodStatus::Closed => "close",
                 PeriodStatus::Open => "reopen",
@@ -183,7 +184,11 @@ fn grant_periods(conn: &Connection, grant: &Grant) -> Result<Vec<Period>> {
 }
 
 pub(super) fn find_period(conn: &Connection, grant: &Grant, code: &str) -> Result<Period> {
-    let sql = format!("SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND code = ?2");
+    // Codes are matched whatever their case (2024-q1 is 2024-Q1), the exact spelling first.
+    let sql = format!(
+        "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND code = ?2 COLLATE NOCASE
+         ORDER BY code = ?2 DESC LIMIT 1"
+    );
     conn.prepare_cached(&sql)?
         .query_row(params![grant.id, code], |r| period_from_row(grant, r))
         .optional()?
