@@ -101,3 +101,41 @@ fn grant_period_and_reason_are_explained_in_every_help() {
         }
     }
 }
+
+#[test]
+fn an_expense_is_shown_by_its_voucher_and_listed_by_voucher_or_payee() {
+    let db = japan_grant();
+    for (voucher, payee) in [
+        ("MA-2021-0101", "Hôtel Rabat"),
+        ("MA-2021-0102", "Taxi Oujda"),
+    ] {
+        db.ok(&[
+            "expense",
+            "add",
+            "--grant",
+            G,
+            "--line",
+            "TRAV",
+            "--date",
+            "2021-04-15",
+            "--amount",
+            "10.00",
+            "--payee",
+            payee,
+            "--voucher",
+            voucher,
+        ]);
+    }
+    let shown = db.json_sh("expense show MA-2021-0102");
+    assert_eq!(shown["payee"], "Taxi Oujda");
+    let shown = db.json_sh(&format!("expense show MA-2021-0101 --grant {G}"));
+    assert_eq!(shown["id"], "1");
+    let err = db.fails_sh("expense show TN-2024-0019", 2);
+    assert!(err.contains("no expense has the id or voucher"), "{err}");
+
+    let by_voucher = db.csv_sh("expense list --voucher MA-2021-0102");
+    assert_eq!(by_voucher.len(), 1);
+    let by_payee = db.csv_sh("expense list --payee rabat");
+    assert_eq!(by_payee.len(), 1);
+    assert_eq!(field(&by_payee[0], "voucher"), "MA-2021-0101");
+}

@@ -46,8 +46,16 @@ pub enum ExpenseCommand {
         credits_as_refunds: bool,
     },
     /// Show one expense in full, with the rate it was converted at
-    #[command(after_help = "Example:\n  grantbook expense show 42")]
-    Show { id: i64 },
+    #[command(
+        after_help = "Examples:\n  grantbook expense show 42\n  grantbook expense show MA-2021-0101"
+    )]
+    Show {
+        /// The expense's id, or its voucher
+        entry: String,
+        /// The grant whose voucher it is, when several grants have one so named
+        #[arg(long)]
+        grant: Option<String>,
+    },
     /// Void an expense: it stays in the ledger, marked void with the reason, and stops counting
     #[command(
         after_help = "Example:\n  grantbook expense void 42 --reason 'Duplicate of voucher MA-2021-0022'"
@@ -295,6 +303,12 @@ pub struct ListArgs {
     /// Only expenses in this country
     #[arg(long)]
     country: Option<String>,
+    /// Only the entries with this voucher (a corrected one's voided entry with --include-void)
+    #[arg(long)]
+    voucher: Option<String>,
+    /// Only payees whose name contains this, whatever its case
+    #[arg(long)]
+    payee: Option<String>,
     /// Show voided expenses too
     #[arg(long)]
     include_void: bool,
@@ -324,6 +338,8 @@ impl ListArgs {
             from,
             to,
             country: self.country.as_deref().map(text::country).transpose()?,
+            voucher: self.voucher.as_deref().map(str::trim).map(str::to_string),
+            payee: self.payee.as_deref().map(str::trim).map(str::to_string),
             include_void: self.include_void,
         })
     }
@@ -344,7 +360,14 @@ pub fn run(command: ExpenseCommand, ctx: &mut Context) -> Result<()> {
             skip_duplicates,
             credits_as_refunds,
         } => import(&input, skip_duplicates, credits_as_refunds, ctx),
-        ExpenseCommand::Show { id } => ctx.show(&listing::expense(&ctx.ledger.expense(id)?, "")),
+        ExpenseCommand::Show { entry, grant } => {
+            let expense = match (entry.trim().parse::<i64>(), grant) {
+                (Ok(id), None) => ctx.ledger.expense(id)?,
+                (_, Some(grant)) => ctx.ledger.expense_by_voucher(grant.trim(), entry.trim())?,
+                (Err(_), None) => ctx.ledger.expense_by_voucher_anywhere(entry.trim())?,
+            };
+            ctx.show(&listing::expense(&expense, ""))
+        }
         ExpenseCommand::Void { id, reason } => {
             let reason = text::required("reason", &reason, 500)?;
             let expense = ctx.ledger.void_expense(id, &reason, None)?;

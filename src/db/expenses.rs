@@ -61,6 +61,30 @@ impl Ledger {
         find_expense(&self.conn, id)
     }
 
+    /// The expense holding `voucher` on whichever grant has one: its live entry, else the latest
+    /// voided one. Several grants with the voucher are an error that names them.
+    pub fn expense_by_voucher_anywhere(&self, voucher: &str) -> Result<Expense> {
+        let grants: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT g.reference FROM expense e
+                 JOIN grant_agreement g ON g.id = e.grant_id WHERE e.voucher = ?1
+                 ORDER BY g.reference",
+            )?
+            .query_map([voucher], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match grants.as_slice() {
+            [] => Err(Error::invalid(format!(
+                "no expense has the id or voucher {voucher:?}; `grantbook expense list` shows them"
+            ))),
+            [grant] => self.expense_by_voucher(grant, voucher),
+            several => Err(Error::invalid(format!(
+                "voucher {voucher:?} is on grants {}; say which with --grant",
+                several.join(", ")
+            ))),
+        }
+    }
+
     /// Void an expense now, or at `when` (UTC, `YYYY-MM-DDTHH:MM:SSZ`) when an import restores
     /// a void made earlier.
     pub fn void_expense(&mut self, id: i64, reason: &str, when: Option<&str>) -> Result<Expense> {
@@ -118,6 +142,8 @@ impl Ledger {
              WHERE (?1 IS NULL OR e.grant_id = ?1) AND (?2 IS NULL OR e.line_id = ?2)
                AND (?3 IS NULL OR e.date >= ?3) AND (?4 IS NULL OR e.date <= ?4)
                AND (?5 IS NULL OR e.country = ?5) AND (?6 OR e.voided_at IS NULL)
+               AND (?7 IS NULL OR e.voucher = ?7)
+               AND (?8 IS NULL OR instr(lower(e.payee), lower(?8)) > 0)
              ORDER BY g.reference, e.date, e.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -128,7 +154,9 @@ impl Ledger {
                 from,
                 to,
                 filter.country,
-                filter.include_void
+                filter.include_void,
+                filter.voucher,
+                filter.payee
             ],
             expense_from_row,
         )?;

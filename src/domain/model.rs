@@ -263,6 +263,9 @@ pub struct ExpenseFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub country: Option<String>,
+    pub voucher: Option<String>,
+    /// Part of the payee's name, whatever its case.
+    pub payee: Option<String>,
     pub include_void: bool,
 }
 
