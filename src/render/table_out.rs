@@ -30,8 +30,13 @@ pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
     let grid = new_grid();
     let look = Look {
         colour,
-        // A pseudo-terminal may report no size at all (0 columns): lay out for paper then too.
-        width: grid.width().filter(|w| *w >= 40).unwrap_or(PRINT_WIDTH),
+        // COLUMNS, when set, says how wide the screen is (tmux panes, scripts, `COLUMNS=120`);
+        // else the terminal's own size. A pseudo-terminal may report no size at all (0
+        // columns): lay out for paper then too.
+        width: columns_from_env()
+            .or(grid.width())
+            .filter(|w| *w >= 40)
+            .unwrap_or(PRINT_WIDTH),
         glyphs: if grid.is_tty() {
             Glyphs::Unicode
         } else {
@@ -39,6 +44,10 @@ pub fn write(doc: &Document, colour: bool, out: &mut dyn Write) -> Result<()> {
         },
     };
     write_with(doc, look, out)
+}
+
+fn columns_from_env() -> Option<u16> {
+    std::env::var("COLUMNS").ok()?.trim().parse().ok()
 }
 
 fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
