@@ -187,8 +187,8 @@ impl ExpenseArgs {
             ))
             .in_field("amount"));
         }
-        let amount = parse_decimal(&format!("{kind} amount"), &self.amount)
-            .and_then(|a| check_positive(&format!("{kind} amount"), a).map(|()| a))
+        let amount = parse_decimal(kind.amount_label(), &self.amount)
+            .and_then(|a| check_positive(kind.amount_label(), a).map(|()| a))
             .map_err(field("amount"))?;
         let rate = given(&self.rate)
             .map(|r| parse_decimal("rate", r))
@@ -241,7 +241,7 @@ impl ExpenseArgs {
             grant: text::code("grant reference", &self.grant).map_err(field("grant"))?,
             line,
             kind,
-            date: past_date(&format!("{kind} date"), &self.date).map_err(field("date"))?,
+            date: past_date(kind.date_label(), &self.date).map_err(field("date"))?,
             amount,
             currency: given(&self.currency)
                 .map(text::currency)
