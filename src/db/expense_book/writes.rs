@@ -77,6 +77,12 @@ impl<'c> ExpenseBook<'c> {
         Ok(())
     }
 
+    /// How many expenses the ledger held when the book opened (none is ever deleted, so the
+    /// largest id is the count).
+    pub fn rows_before(&self) -> u64 {
+        self.last_id_before.unsigned_abs()
+    }
+
     /// Whether `expense` was written by this book (an earlier row of the same import).
     pub fn is_new(&self, expense: &Expense) -> bool {
         expense.id > self.last_id_before
