@@ -369,11 +369,14 @@ fn import(
     let summary = ctx
         .ledger
         .import_expenses(&label, skip_duplicates, |import| {
-            let read = csv.rows(|mut row: ExpenseArgs, place| {
+            let parse = |mut row: ExpenseArgs| {
                 if credits_as_refunds {
                     row.credit_as_refund();
                 }
-                if let Added::Skipped { differs: Some(how) } = import.add(&row.parse()?)? {
+                row.parse()
+            };
+            let read = csv.rows_parsed(parse, |new, place| {
+                if let Added::Skipped { differs: Some(how) } = import.add(new)? {
                     differing_count += 1;
                     if differing.len() < ERRORS_SHOWN {
                         differing.push(format!("{label}:{}: {how}", place.line));

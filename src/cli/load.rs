@@ -3,12 +3,11 @@
 //! checks of the command that would add it by hand, and the whole load is one transaction.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::csv_input::{CsvInput, CsvRow, ImportArgs};
+use super::csv_input::{CsvInput, CsvRow, ImportArgs, Source};
 use super::expense::ExpenseArgs;
 use super::fingerprint::Fingerprint;
 use super::grant::GrantArgs;
@@ -60,7 +59,7 @@ impl Tables {
                 .iter()
                 .find(|(file, _)| *file == name)
                 .map(|(file, text)| {
-                    let source: Box<dyn Read> = Box::new(text.as_bytes());
+                    let source: Source = Box::new(text.as_bytes());
                     CsvInput::new(&format!("fixtures/{file}"), source, None, None)
                 })
                 .transpose(),
