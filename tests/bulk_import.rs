@@ -46,7 +46,7 @@ fn path_arg(path: &Path) -> String {
 /// What every report and listing says, and the schema.
 fn figures(db: &TestDb) -> Vec<String> {
     let mut out: Vec<String> = [
-        format!("report burn --as-of 2022-06-30 --format csv"),
+        "report burn --as-of 2022-06-30 --format csv".to_string(),
         format!("report budget --grant {JAPAN} --as-of 2022-06-30 --format csv"),
         format!("report monthly --grant {JAPAN} --as-of 2022-06-30 --format csv"),
         format!("report donor --grant {JAPAN} --period 2021-Q4 --format csv"),

@@ -231,7 +231,7 @@ impl ExpenseArgs {
         }
         let line = match self.line.trim() {
             "" if linked => String::new(),
-            line => text::code("budget line code", line).map_err(field("line"))?,
+            _ => text::code("budget line code", &self.line).map_err(field("line"))?,
         };
         let payee = match self.payee.trim() {
             "" if linked => String::new(),

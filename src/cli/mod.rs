@@ -316,6 +316,11 @@ pub fn note(message: &str) {
     eprintln!("grantbook: {message}");
 }
 
+/// The command line; a refusal is printed and exits as clap does, what was typed escaped.
+pub fn parse() -> Cli {
+    Cli::try_parse().unwrap_or_else(|e| input::typed_escaped(e).exit())
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     // These describe the program and need no database.
     match &cli.command {
