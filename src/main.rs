@@ -1,3 +1,5 @@
+use grantbook::domain::text::escaped_lines;
+
 fn main() {
     let cli = grantbook::cli::parse();
     let result = grantbook::cli::run(cli);
@@ -9,7 +11,8 @@ fn main() {
     }
     if let Err(e) = result {
         if e.exit_code() != 0 {
-            eprintln!("grantbook: error: {e}");
+            // Messages quote what was typed with `{:?}`; this catches any that does not.
+            eprintln!("grantbook: error: {}", escaped_lines(&e.message));
         }
         std::process::exit(e.exit_code());
     }

@@ -11,6 +11,7 @@ use std::fs::File;
 use std::hash::Hash;
 use std::io::{BufReader, Cursor, IsTerminal, Read};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -29,6 +30,9 @@ pub const ERRORS_SHOWN: usize = 20;
 
 /// Rows between two updates of the progress bar.
 const PROGRESS_EVERY: u64 = 4096;
+
+/// What an import reads from: `Send`, so that rows can be read on a second thread.
+pub type Source = Box<dyn Read + Send>;
 
 /// A row type an import reads: its columns by name.
 pub trait CsvRow: DeserializeOwned {
@@ -117,7 +121,8 @@ impl<K: Eq + Hash, P: fmt::Display> Once<K, P> {
 
 pub struct CsvInput {
     label: String,
-    reader: csv::Reader<Box<dyn Read>>,
+    /// Locked by whichever thread reads the rows, for as long as it reads them.
+    reader: Mutex<csv::Reader<Source>>,
     lines: Lines,
     /// The rows are a JSON table's objects: places are object numbers, not lines.
     objects: bool,
@@ -132,7 +137,7 @@ impl CsvInput {
     /// Open a file, or standard input for `-`.
     pub fn open(args: &ImportArgs) -> Result<CsvInput> {
         if args.file == "-" {
-            let stdin: Box<dyn Read> = Box::new(std::io::stdin().lock());
+            let stdin: Source = Box::new(std::io::stdin());
             return CsvInput::new("<stdin>", stdin, args.delimiter, Some(None));
         }
         let path = Path::new(&args.file);
@@ -156,12 +161,12 @@ impl CsvInput {
     /// to show a progress bar when stderr is a terminal.
     pub fn new(
         label: &str,
-        source: Box<dyn Read>,
+        source: Source,
         delimiter: Option<u8>,
         progress: Option<Option<u64>>,
     ) -> Result<CsvInput> {
         let fingerprint = Fingerprint::default();
-        let source: Box<dyn Read> = Box::new(fingerprint.reader(source));
+        let source: Source = Box::new(fingerprint.reader(source));
         let (start, rest) = header_line(source)?;
         let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&start));
         let start = match start.strip_prefix(b"\xEF\xBB\xBF") {
@@ -172,7 +177,7 @@ impl CsvInput {
         let (counted, lines) = counted(buffered, delimiter);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
-            .from_reader(Box::new(counted) as Box<dyn Read>);
+            .from_reader(Box::new(counted) as Source);
         let raw = reader.headers().map_err(|e| at_line(label, &e, 1))?.clone();
         if raw.is_empty() || raw.iter().all(|h| h.trim().is_empty()) {
             return Err(Error::invalid(format!(
@@ -187,7 +192,7 @@ impl CsvInput {
         let progress = progress.and_then(progress_bar);
         Ok(CsvInput {
             label: label.to_string(),
-            reader,
+            reader: Mutex::new(reader),
             lines,
             objects: false,
             has_unnamed_columns: headers.iter().any(str::is_empty),
@@ -226,28 +231,72 @@ impl CsvInput {
     pub fn rows<T: CsvRow>(&mut self, mut each: impl FnMut(T, Place) -> Result<()>) -> Result<u64> {
         self.check_columns(T::REQUIRED, T::OPTIONAL)?;
         let mut problems = Problems::default();
+        let count = self.read_rows(|read: RowRead<T>| match read {
+            RowRead::Refused(e) => {
+                problems.add(e);
+                Ok(())
+            }
+            RowRead::Unclosed(e) => {
+                problems.unclosed(e);
+                Ok(())
+            }
+            RowRead::Row(place, record, value) => {
+                let outcome = value.and_then(|value| each(value, place));
+                self.settle(&mut problems, place, record, outcome)
+            }
+        })?;
+        self.finish(problems, count)
+    }
+
+    /// Count a row's failure among the problems, placed in the file; a failure of the
+    /// machine is returned, to stop the import.
+    fn settle(
+        &self,
+        problems: &mut Problems,
+        place: Place,
+        record: &csv::StringRecord,
+        outcome: Result<()>,
+    ) -> Result<()> {
+        match outcome {
+            Err(e) if e.kind != ErrorKind::Invalid => Err(e),
+            Err(e) => {
+                problems.add(self.at(place.line, Some(record), &e));
+                Ok(())
+            }
+            Ok(()) => {
+                problems.row_taken();
+                Ok(())
+            }
+        }
+    }
+
+    /// After the last row: every problem found, or the number of rows.
+    fn finish(&mut self, problems: Problems, count: u64) -> Result<u64> {
+        if let Some(bar) = self.progress.take() {
+            bar.finish_and_clear();
+        }
+        problems.into_result(&self.label, count)
+    }
+
+    /// Read the rows in order, handing `each` every one with its place, its cells and its
+    /// values read as `T` (or why they are not one), or a row refused before its values could
+    /// be read; `each` failing stops the reading. Returns how many rows there were.
+    fn read_rows<T: CsvRow>(&self, mut each: impl FnMut(RowRead<T>) -> Result<()>) -> Result<u64> {
+        let mut reader = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
         let mut record = csv::StringRecord::new();
         let mut count = 0u64;
-        // Whether the row read last was refused: a quote it left open is the same row's fault.
-        let mut last_refused = false;
         loop {
-            match self.reader.read_record(&mut record) {
+            match reader.read_record(&mut record) {
                 Ok(false) => {
                     if let Some(line) = self.lines.unclosed_quote() {
-                        let unclosed = Error::invalid(format!(
+                        each(RowRead::Unclosed(Error::invalid(format!(
                             "{}:{line}: a quoted value opens here and is never closed, so \
                              every line after it would be read as part of it; close the quote \
                              (a quote inside a quoted value is written twice: \"\")",
                             self.label
-                        ));
-                        // The open quote swallowed the rest of the file into the last row: it
-                        // is that row's fault, and whatever else was wrong with it follows.
-                        match last_refused {
-                            true => problems.replace_last(unclosed),
-                            false => problems.add(unclosed),
-                        }
+                        ))))?;
                     }
-                    break;
+                    return Ok(count);
                 }
                 Ok(true) => {}
                 Err(e) => {
@@ -257,40 +306,31 @@ impl CsvInput {
                     if error.kind != ErrorKind::Invalid {
                         return Err(error);
                     }
-                    problems.add(error);
-                    last_refused = true;
+                    each(RowRead::Refused(error))?;
                     continue;
                 }
             }
             count += 1;
-            last_refused = true;
             let place = Place {
                 line: self.place_of(record.position(), count),
                 object: self.objects,
             };
-            if let Some(unnamed) = self.value_without_header(&record, place.line) {
-                problems.add(unnamed);
-                continue;
-            }
-            // A CSV cell a spreadsheet would run as a formula was written with a leading '
-            // (by grantbook's exports and listings, or a careful user): read the text it
-            // stands for. A JSON table's values are as they were.
-            if !self.objects && record.iter().any(|f| f.starts_with('\'')) {
-                let position = record.position().cloned();
-                record = record.iter().map(from_spreadsheet_safe).collect();
-                record.set_position(position);
-            }
-            let outcome = record
-                .deserialize::<T>(Some(&self.headers))
-                .map_err(|e| self.deserialize_error::<T>(&e))
-                .and_then(|row| each(row, place));
-            if let Err(e) = outcome {
-                if e.kind != ErrorKind::Invalid {
-                    return Err(e);
+            match self.value_without_header(&record, place.line) {
+                Some(unnamed) => each(RowRead::Refused(unnamed))?,
+                None => {
+                    // A CSV cell a spreadsheet would run as a formula was written with a
+                    // leading ' (by grantbook's exports and listings, or a careful user): read
+                    // the text it stands for. A JSON table's values are as they were.
+                    if !self.objects && record.iter().any(|f| f.starts_with('\'')) {
+                        let position = record.position().cloned();
+                        record = record.iter().map(from_spreadsheet_safe).collect();
+                        record.set_position(position);
+                    }
+                    let value = record
+                        .deserialize::<T>(Some(&self.headers))
+                        .map_err(|e| self.deserialize_error::<T>(&e));
+                    each(RowRead::Row(place, &record, value))?;
                 }
-                problems.add(self.at(place.line, Some(&record), &e));
-            } else {
-                last_refused = false;
             }
             if count.is_multiple_of(PROGRESS_EVERY)
                 && let Some(bar) = &self.progress
@@ -299,10 +339,6 @@ impl CsvInput {
                 bar.set_message(format!("{count} rows"));
             }
         }
-        if let Some(bar) = self.progress.take() {
-            bar.finish_and_clear();
-        }
-        problems.into_result(&self.label, count)
     }
 
     /// Refuse a file whose header lacks a required column or has one grantbook does not know
@@ -353,6 +389,18 @@ impl CsvInput {
     }
 }
 
+/// A row as [`CsvInput::read_rows`] hands it over.
+enum RowRead<'r, T> {
+    /// A row, its cells, and its values as `T` or what kept them from being one (an error
+    /// that names its field, not yet its place).
+    Row(Place, &'r csv::StringRecord, Result<T>),
+    /// A row refused before its values could be read, its place in the message.
+    Refused(Error),
+    /// A quote left open at the end of the file: the fault of the row it swallowed the rest
+    /// of the file into, the last one.
+    Unclosed(Error),
+}
+
 /// A progress bar on stderr, only when a person is watching it.
 fn progress_bar(size: Option<u64>) -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
@@ -369,6 +417,7 @@ fn progress_bar(size: Option<u64>) -> Option<ProgressBar> {
 }
 
 mod dialect;
+mod parallel;
 mod problems;
 #[cfg(test)]
 mod tests;

@@ -197,8 +197,8 @@ impl ExpenseArgs {
             ))
             .in_field("amount"));
         }
-        let amount = parse_decimal(&format!("{kind} amount"), &self.amount)
-            .and_then(|a| check_positive(&format!("{kind} amount"), a).map(|()| a))
+        let amount = parse_decimal(kind.amount_label(), &self.amount)
+            .and_then(|a| check_positive(kind.amount_label(), a).map(|()| a))
             .map_err(field("amount"))?;
         let rate = given(&self.rate)
             .map(|r| parse_decimal("rate", r))
@@ -241,7 +241,7 @@ impl ExpenseArgs {
         }
         let line = match self.line.trim() {
             "" if linked => String::new(),
-            line => text::code("budget line code", line).map_err(field("line"))?,
+            _ => text::code("budget line code", &self.line).map_err(field("line"))?,
         };
         let payee = match self.payee.trim() {
             "" if linked => String::new(),
@@ -251,7 +251,7 @@ impl ExpenseArgs {
             grant: text::code("grant reference", &self.grant).map_err(field("grant"))?,
             line,
             kind,
-            date: past_date(&format!("{kind} date"), &self.date).map_err(field("date"))?,
+            date: past_date(kind.date_label(), &self.date).map_err(field("date"))?,
             amount,
             currency: given(&self.currency)
                 .map(text::currency)
@@ -393,11 +393,14 @@ fn import(
     let summary = ctx
         .ledger
         .import_expenses(&label, skip_duplicates, |import| {
-            let read = csv.rows(|mut row: ExpenseArgs, place| {
+            let parse = |mut row: ExpenseArgs| {
                 if credits_as_refunds {
                     row.credit_as_refund();
                 }
-                if let Added::Skipped { differs } = import.add(&row.parse()?)? {
+                row.parse()
+            };
+            let read = csv.rows_parsed(parse, |new, place| {
+                if let Added::Skipped { differs } = import.add(new)? {
                     skipped.row(&label, place, differs);
                 }
                 Ok(())

@@ -6,7 +6,25 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::dates::{not_after, parse_date};
+use crate::domain::text;
 use crate::error::{Error, Result};
+
+/// clap's own refusal of an argument, with what was typed in it (a value, an unknown flag or
+/// subcommand) escaped as grantbook's own messages show it: clap quotes it as typed.
+pub fn typed_escaped(mut error: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue};
+    for kind in [
+        ContextKind::InvalidValue,
+        ContextKind::InvalidArg,
+        ContextKind::InvalidSubcommand,
+    ] {
+        if let Some(ContextValue::String(typed)) = error.get(kind) {
+            let shown = text::escaped(typed);
+            error.insert(kind, ContextValue::String(shown));
+        }
+    }
+    error
+}
 
 /// The value of an optional field, treating an empty CSV cell like an absent flag.
 pub fn given(value: &Option<String>) -> Option<&str> {

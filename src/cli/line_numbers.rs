@@ -5,17 +5,16 @@
 //! inside a quoted field (the crate takes the rest of the file as that field's value, so one
 //! missing quote would swallow every row after it without a word).
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, Read};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Reads through to `inner`, noting where every `\r` and `\n` is and where quoted fields
 /// open and close; [`Lines`] answers from that.
 pub struct Counted<R> {
     inner: R,
     delimiter: u8,
-    breaks: Rc<RefCell<Breaks>>,
+    breaks: Arc<Mutex<Breaks>>,
 }
 
 /// Where the reader is in the CSV grammar, as far as quotes go (RFC 4180, read as the csv
@@ -32,7 +31,8 @@ enum Field {
 }
 
 /// Asks [`Counted`] which line a byte offset is on.
-pub struct Lines(Rc<RefCell<Breaks>>);
+/// Shared (the reader may run on a second thread), but only ever by that one reader's thread.
+pub struct Lines(Arc<Mutex<Breaks>>);
 
 #[derive(Default)]
 struct Breaks {
@@ -46,8 +46,8 @@ struct Breaks {
 }
 
 pub fn counted<R: Read>(inner: R, delimiter: u8) -> (Counted<R>, Lines) {
-    let breaks = Rc::new(RefCell::new(Breaks::default()));
-    let lines = Lines(Rc::clone(&breaks));
+    let breaks = Arc::new(Mutex::new(Breaks::default()));
+    let lines = Lines(Arc::clone(&breaks));
     (
         Counted {
             inner,
@@ -61,7 +61,7 @@ pub fn counted<R: Read>(inner: R, delimiter: u8) -> (Counted<R>, Lines) {
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut breaks = self.breaks.borrow_mut();
+        let mut breaks = lock(&self.breaks);
         let start = breaks.read;
         for i in memchr::memchr2_iter(b'\r', b'\n', &buf[..n]) {
             breaks.ahead.push_back((start + i as u64, buf[i]));
@@ -70,6 +70,10 @@ impl<R: Read> Read for Counted<R> {
         breaks.read += n as u64;
         Ok(n)
     }
+}
+
+fn lock(breaks: &Mutex<Breaks>) -> MutexGuard<'_, Breaks> {
+    breaks.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The quote state after `bytes` (which start at offset `start`), from `field` before them.
@@ -99,7 +103,7 @@ fn follow_quotes(mut field: Field, bytes: &[u8], start: u64, delimiter: u8) -> F
 impl Lines {
     /// After the last record: the line of a quoted field the file opened and never closed.
     pub fn unclosed_quote(&self) -> Option<u64> {
-        let opened = match self.0.borrow().field {
+        let opened = match lock(&self.0).field {
             Field::Quoted(opened) => opened,
             _ => return None,
         };
@@ -109,7 +113,7 @@ impl Lines {
     /// The line (from 1) of the first byte at or after `offset` that is not a line break:
     /// where a record reported at `offset` really starts. Offsets must be asked in order.
     pub fn at(&self, offset: u64) -> u64 {
-        let mut breaks = self.0.borrow_mut();
+        let mut breaks = lock(&self.0);
         while let Some(&(at, byte)) = breaks.ahead.front() {
             if at >= offset {
                 break;

@@ -282,10 +282,14 @@ impl ReportArgs {
     }
 }
 
-/// The command line as clap parses it (exiting on a usage error), and where `--db` came from.
+/// The command line as clap parses it, and where `--db` came from; a refusal is printed and
+/// exits as clap does, what was typed escaped.
 pub fn parse() -> Cli {
-    let matches = Cli::command().get_matches();
-    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    fn refused<T>(e: clap::Error) -> T {
+        input::typed_escaped(e).exit()
+    }
+    let matches = Cli::command().try_get_matches().unwrap_or_else(refused);
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(refused);
     cli.db_from_env = matches.value_source("db") == Some(ValueSource::EnvVariable);
     cli
 }

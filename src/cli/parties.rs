@@ -10,7 +10,7 @@ use crate::db::GrantFilter;
 use crate::domain::{
     Amendment, DateRange, Donor, DonorKind, Entity, Project, ProjectStatus, parse_date, text,
 };
-use crate::error::Result;
+use crate::error::{Result, field};
 use crate::render::Document;
 use crate::report::grants;
 use crate::report::listing;
@@ -134,12 +134,8 @@ impl CsvRow for ProjectArgs {
 
 impl ProjectArgs {
     pub fn parse(&self) -> Result<Project> {
-        let mut countries = self
-            .countries
-            .split([';', ','])
-            .filter(|c| !c.trim().is_empty())
-            .map(text::country)
-            .collect::<Result<Vec<_>>>()?;
+        let mut countries =
+            text::countries("countries", &self.countries).map_err(field("countries"))?;
         countries.sort();
         countries.dedup();
         if countries.is_empty() {

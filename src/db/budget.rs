@@ -35,6 +35,37 @@ impl LineChange {
     }
 }
 
+/// The largest of the lines a revision sets, as a refusal names them (`new line NEWL of
+/// 20210203.00`), so that the one typed wrong can be found among them.
+fn largest_changes(changes: &[LineChange], grant: &Grant) -> String {
+    const SHOWN: usize = 3;
+    let amount = |c: &LineChange| match c {
+        LineChange::Amount { amount, .. } => *amount,
+        LineChange::New(line) => line.amount,
+    };
+    let mut largest: Vec<&LineChange> = changes.iter().collect();
+    largest.sort_by_key(|c| std::cmp::Reverse(amount(c)));
+    let mut shown: Vec<String> = largest
+        .iter()
+        .take(SHOWN)
+        .map(|c| {
+            let amount = grant.currency.plain(amount(c));
+            match c {
+                LineChange::Amount { code, .. } => format!("line {code:?} at {amount}"),
+                LineChange::New(line) => format!("new line {:?} of {amount}", line.code),
+            }
+        })
+        .collect();
+    if changes.len() > SHOWN {
+        shown.push(format!("{} more", changes.len() - SHOWN));
+    }
+    match shown.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 impl Ledger {
     /// The original budget of a grant (revision 1).
     pub fn set_budget(&mut self, reference: &str, lines: &[NewLine]) -> Result<Budget> {
@@ -191,8 +222,9 @@ fn store_revision(
             String::new()
         };
         return Err(Error::invalid(format!(
-            "the budget lines total {} {}, more than grant {}{when} ({} {}); lower the lines by \
-             {}",
+            "with {}, the budget lines would total {} {}, more than grant {}{when} ({} {}); \
+             lower the lines by {}",
+            largest_changes(changes, grant),
             grant.currency.plain(total),
             grant.currency.code,
             grant.reference,

@@ -4,26 +4,25 @@
 //! import pays for a lookup once per grant or currency pair instead of once per row. Nothing
 //! else changes while the book is open: it lives inside one write transaction.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rusqlite::{Connection, Statement};
 use rust_decimal::Decimal;
 
-use super::expenses::{EXPENSE_SELECT, expense_from_row};
 use super::fx::RateTable;
 use super::lookup;
 use super::parties::project_countries;
 use super::periods::{closed_periods, closed_refusal};
 use crate::domain::fx::{check_against_stored, convert};
-use crate::domain::money::check_within_limit;
-use crate::domain::{
-    Currency, Expense, ExpenseKind, FxRate, Grant, GrantStatus, NewExpense, Period, Quote,
-};
+use crate::domain::money::{check_within_limit, within_limit};
+use crate::domain::{Currency, ExpenseKind, FxRate, Grant, GrantStatus, NewExpense, Period, Quote};
 use crate::error::{Error, Result, field};
 
 mod refunds;
+mod writes;
 
 use refunds::{at_its_rate, check_refund_within};
 
@@ -43,8 +42,8 @@ pub(super) struct Checked<'n> {
     pub grant_amount: Decimal,
     /// Where `quote` came from: "stored" (the rate table) or "given" (typed with the entry).
     pub fx_source: Option<&'static str>,
-    pub country: String,
-    pub payee: String,
+    pub country: Cow<'n, str>,
+    pub payee: Cow<'n, str>,
     /// The expense a refund reverses.
     pub refund_of: Option<i64>,
     /// The voided entry this one corrects.
@@ -55,12 +54,14 @@ pub(super) struct Checked<'n> {
 pub(super) struct ExpenseBook<'c> {
     conn: &'c Connection,
     grants: HashMap<String, Rc<OpenGrant>>,
-    lines: HashMap<(i64, String), i64>,
+    /// Line ids by grant id, then code.
+    lines: HashMap<i64, HashMap<String, i64>>,
     currencies: HashMap<String, Currency>,
     countries: HashSet<String>,
     rates: RateTable<'c>,
     /// Expenses with a larger id were written by this book, not found in the ledger.
     last_id_before: i64,
+    insert: Option<Statement<'c>>,
 }
 
 impl<'c> ExpenseBook<'c> {
@@ -75,6 +76,7 @@ impl<'c> ExpenseBook<'c> {
             countries: HashSet::new(),
             rates: RateTable::new(conn),
             last_id_before,
+            insert: None,
         })
     }
 
@@ -138,17 +140,17 @@ impl<'c> ExpenseBook<'c> {
             (None, None) => grant.currency.clone(),
         };
         currency
-            .check_amount(&format!("{} amount", new.kind), new.amount)
+            .check_amount(new.kind.amount_label(), new.amount)
             .map_err(field("amount"))?;
         let country = match (&new.country, original) {
-            (None, Some(o)) => o.country.clone(),
+            (None, Some(o)) => Cow::Owned(o.country.clone()),
             (given, _) => self
                 .country(&open, given.as_deref())
                 .map_err(field("country"))?,
         };
         let payee = match (new.payee.is_empty(), original) {
-            (true, Some(o)) => o.payee.clone(),
-            _ => new.payee.clone(),
+            (true, Some(o)) => Cow::Owned(o.payee.clone()),
+            _ => Cow::Borrowed(new.payee.as_str()),
         };
         // Money that comes back in the currency it was paid in comes back at the rate it was
         // paid at, so a refund of the whole expense takes back exactly what it counted.
@@ -199,111 +201,13 @@ impl<'c> ExpenseBook<'c> {
         })
     }
 
-    /// Insert a checked expense; a voucher the grant already has is refused, naming the expense
-    /// that holds it. Returns the new expense's id.
-    pub fn insert(&self, c: &Checked, recorded_at: &str) -> Result<i64> {
-        let grant = &c.grant.grant;
-        let inserted = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO expense (grant_id, line_id, kind, date, currency, amount_minor,
-                     fx_base, fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
-                     description, recorded_at, fx_source, refund_of, corrects)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                         ?17, ?18)",
-            )?
-            .execute(params![
-                grant.id,
-                c.line_id,
-                c.new.kind.as_str(),
-                c.new.date,
-                c.currency.code,
-                c.currency.to_minor(c.new.amount)?,
-                c.quote.as_ref().map(|q| &q.base),
-                c.quote.as_ref().map(|q| &q.quote),
-                c.quote.as_ref().map(|q| q.rate.to_string()),
-                grant.currency.to_minor(c.grant_amount)?,
-                c.payee,
-                c.new.voucher,
-                c.country,
-                c.new.description,
-                recorded_at,
-                c.fx_source,
-                c.refund_of,
-                c.corrects,
-            ]);
-        match inserted {
-            Ok(_) => Ok(self.conn.last_insert_rowid()),
-            Err(e) if is_unique_violation(&e) => {
-                let other = self
-                    .recorded(grant, &c.new.voucher)?
-                    .ok_or_else(|| Error::from(e))?;
-                Err(self.duplicate(grant, &other).in_field("voucher"))
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// The expense already holding `voucher` on `grant`, if any.
-    pub fn recorded(&self, grant: &Grant, voucher: &str) -> Result<Option<Expense>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
-                "{EXPENSE_SELECT} WHERE e.grant_id = ?1 AND e.voucher = ?2 AND e.live_key = 0"
-            ))?
-            .query_row(params![grant.id, voucher], expense_from_row)
-            .optional()?)
-    }
-
-    /// Mark expense `id` void as of `at`: the one change the schema lets an expense have.
-    pub fn void(&self, id: i64, reason: &str, at: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE expense SET voided_at = ?1, void_reason = ?2 WHERE id = ?3")?
-            .execute(params![at, reason, id])?;
-        Ok(())
-    }
-
-    /// Whether `expense` was written by this book (an earlier row of the same import).
-    pub fn is_new(&self, expense: &Expense) -> bool {
-        expense.id > self.last_id_before
-    }
-
-    pub fn duplicate(&self, grant: &Grant, other: &Expense) -> Error {
-        let held_by = if self.is_new(other) {
-            "appears earlier in this import".to_string()
-        } else {
-            format!(
-                "is already recorded on grant {} as expense #{}",
-                grant.reference, other.id
-            )
-        };
-        let fix = if self.is_new(other) {
-            String::new()
-        } else {
-            format!(
-                "; if that expense is wrong, correct it with `grantbook expense correct {} \
-                 --amount ... --reason ...` (a voided entry's voucher can be used again)",
-                other.id
-            )
-        };
-        Error::invalid(format!(
-            "voucher {:?} {held_by} ({}, {} {}, {}); vouchers are unique per grant: check for \
-             a double entry{fix}",
-            other.voucher,
-            other.date,
-            other.currency.plain(other.amount),
-            other.currency.code,
-            other.payee
-        ))
-    }
-
     fn line(&mut self, grant: &Grant, code: &str) -> Result<i64> {
-        let key = (grant.id, code.to_string());
-        if let Some(id) = self.lines.get(&key) {
+        let lines = self.lines.entry(grant.id).or_default();
+        if let Some(id) = lines.get(code) {
             return Ok(*id);
         }
         let id = lookup::line_id(self.conn, grant, code)?;
-        self.lines.insert(key, id);
+        lines.insert(code.to_string(), id);
         Ok(id)
     }
 
@@ -319,7 +223,7 @@ impl<'c> ExpenseBook<'c> {
     /// The expense's country: as given, or the project's if it works in only one. It must be
     /// one of the project's countries, which catches a mistyped code that happens to exist (MA
     /// for MR).
-    fn country(&mut self, open: &OpenGrant, given: Option<&str>) -> Result<String> {
+    fn country<'n>(&mut self, open: &OpenGrant, given: Option<&'n str>) -> Result<Cow<'n, str>> {
         let (grant, countries) = (&open.grant, &open.countries);
         match given {
             Some(code) => {
@@ -337,10 +241,10 @@ impl<'c> ExpenseBook<'c> {
                         grant.project
                     )));
                 }
-                Ok(code.to_string())
+                Ok(Cow::Borrowed(code))
             }
             None => match countries.as_slice() {
-                [only] => Ok(only.clone()),
+                [only] => Ok(Cow::Owned(only.clone())),
                 _ => Err(Error::invalid(format!(
                     "project {} works in {}; say which with --country (in a file, a country column)",
                     grant.project,
@@ -430,26 +334,26 @@ fn check_date(open: &OpenGrant, date: NaiveDate) -> Result<()> {
 /// The amount in grant currency, refused when it rounds to nothing or grows past the limit.
 fn converted(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> Result<Decimal> {
     let result = convert(amount, from, quote, to)?;
-    let what = format!(
-        "{} {} at {}",
-        from.plain(amount),
-        from.code,
-        quote.describe()
-    );
+    // Said only when refused: an import converts a million amounts that pass.
+    let what = || {
+        format!(
+            "{} {} at {}",
+            from.plain(amount),
+            from.code,
+            quote.describe()
+        )
+    };
     if result.is_zero() {
         return Err(Error::invalid(format!(
-            "{what} is less than the smallest amount of {} ({}); record it together with \
+            "{} is less than the smallest amount of {} ({}); record it together with \
              other costs",
+            what(),
             to.code,
             to.plain(to.from_minor(1))
         )));
     }
-    check_within_limit(&format!("{what} in {}:", to.code), result)?;
+    if !within_limit(result) {
+        check_within_limit(&format!("{} in {}:", what(), to.code), result)?;
+    }
     Ok(result)
-}
-
-fn is_unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.code == ErrorCode::ConstraintViolation
-            && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }

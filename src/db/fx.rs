@@ -1,7 +1,5 @@
 //! Exchange rates: a quote per currency pair, valid from a date until the next one.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -167,27 +165,33 @@ fn stale_conversions(
 /// check of a million expenses looks up instead of querying once per row.
 pub(super) struct RateTable<'c> {
     conn: &'c Connection,
-    /// Every stored rate of a pair (asked as from → to), oldest first.
-    pairs: HashMap<(String, String), Vec<FxRate>>,
+    /// Every stored rate of a pair (asked as from → to), oldest first. A ledger converts
+    /// between a handful of pairs, so a list searched in place beats hashing two new strings
+    /// for every row of an import.
+    pairs: Vec<(String, String, Vec<FxRate>)>,
 }
 
 impl<'c> RateTable<'c> {
     pub fn new(conn: &'c Connection) -> Self {
         RateTable {
             conn,
-            pairs: HashMap::new(),
+            pairs: Vec::new(),
         }
     }
 
     /// The stored rate between two currencies in force on `date`, as [`rate_on`] finds it: the
     /// latest valid from on or before the date, the pair as asked winning a tie.
     pub fn in_force(&mut self, from: &str, to: &str, date: NaiveDate) -> Result<Option<&FxRate>> {
-        let key = (from.to_string(), to.to_string());
-        if !self.pairs.contains_key(&key) {
-            let history = pair_history(self.conn, from, to)?;
-            self.pairs.insert(key.clone(), history);
-        }
-        let history = &self.pairs[&key];
+        let known = self.pairs.iter().position(|(f, t, _)| f == from && t == to);
+        let at = match known {
+            Some(at) => at,
+            None => {
+                let history = pair_history(self.conn, from, to)?;
+                self.pairs.push((from.to_string(), to.to_string(), history));
+                self.pairs.len() - 1
+            }
+        };
+        let history = &self.pairs[at].2;
         let in_force = history.partition_point(|r| r.valid_from <= date);
         Ok(in_force.checked_sub(1).map(|i| &history[i]))
     }

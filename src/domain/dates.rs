@@ -25,7 +25,15 @@ pub fn parse_date(what: &str, text: &str) -> Result<NaiveDate> {
             "{what} {text:?}: write dates as YYYY-MM-DD, e.g. 2021-03-01"
         )));
     }
-    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+    // The shape is checked, so the parts are digits: read them directly (chrono's format
+    // parser costs an import more than the rest of the row's date handling).
+    let number = |range: std::ops::Range<usize>| {
+        s.as_bytes()[range]
+            .iter()
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'))
+    };
+    let date = NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10));
+    let date = date.ok_or_else(|| {
         Error::invalid(format!(
             "{what} {text:?} is not a calendar date (check the day of the month)"
         ))

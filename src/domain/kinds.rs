@@ -20,16 +20,18 @@ macro_rules! vocabulary {
                 }
             }
 
+            /// The word in any case; compared in place, as an import parses one per row.
             pub fn parse(text: &str) -> Result<Self> {
-                match text.trim().to_ascii_lowercase().as_str() {
-                    $($word => Ok($name::$variant),)+
-                    _ => Err(Error::invalid(format!(
-                        "{} {:?}: must be one of {}",
-                        $what,
-                        text,
-                        Self::WORDS.join(", ")
-                    ))),
-                }
+                let word = text.trim();
+                $(if word.eq_ignore_ascii_case($word) {
+                    return Ok($name::$variant);
+                })+
+                Err(Error::invalid(format!(
+                    "{} {:?}: must be one of {}",
+                    $what,
+                    text,
+                    Self::WORDS.join(", ")
+                )))
             }
         }
 
@@ -100,6 +102,25 @@ impl ExpenseKind {
             _ => rust_decimal::Decimal::ONE,
         }
     }
+
+    /// "refund amount": how messages name the entry's amount (constant, so an import row
+    /// does not format it).
+    pub fn amount_label(self) -> &'static str {
+        match self {
+            ExpenseKind::Expenditure => "expenditure amount",
+            ExpenseKind::Disbursement => "disbursement amount",
+            ExpenseKind::Refund => "refund amount",
+        }
+    }
+
+    /// "refund date", as [`ExpenseKind::amount_label`].
+    pub fn date_label(self) -> &'static str {
+        match self {
+            ExpenseKind::Expenditure => "expenditure date",
+            ExpenseKind::Disbursement => "disbursement date",
+            ExpenseKind::Refund => "refund date",
+        }
+    }
 }
 
 vocabulary!(PeriodStatus, "period status" {
@@ -122,6 +143,14 @@ mod tests {
             ExpenseKind::parse(" Disbursement ")?,
             ExpenseKind::Disbursement
         );
+        for kind in [
+            ExpenseKind::Expenditure,
+            ExpenseKind::Disbursement,
+            ExpenseKind::Refund,
+        ] {
+            assert_eq!(kind.amount_label(), format!("{kind} amount"));
+            assert_eq!(kind.date_label(), format!("{kind} date"));
+        }
         let err = DonorKind::parse("goverment").unwrap_err();
         assert!(
             err.message.contains("government, multilateral"),

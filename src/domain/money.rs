@@ -165,14 +165,18 @@ pub fn parse_amount(what: &str, text: &str, currency: &Currency) -> Result<Decim
 /// Refuse an amount of more than [`MAX_INTEGER_DIGITS`] digits before the point, typed or
 /// computed (a conversion at a mistyped rate can grow an amount a thousandfold).
 pub fn check_within_limit(what: &str, amount: Decimal) -> Result<()> {
-    let limit = Decimal::from(10_i64.pow(MAX_INTEGER_DIGITS as u32));
-    if amount.abs() >= limit {
+    if !within_limit(amount) {
         return Err(Error::invalid(format!(
             "{what} {amount} is too large (at most {MAX_INTEGER_DIGITS} digits before the \
              decimal point); check the amount and the rate"
         )));
     }
     Ok(())
+}
+
+/// Whether `amount` has at most [`MAX_INTEGER_DIGITS`] digits before the decimal point.
+pub fn within_limit(amount: Decimal) -> bool {
+    amount.abs() < Decimal::from(10_i64.pow(MAX_INTEGER_DIGITS as u32))
 }
 
 pub fn check_positive(what: &str, amount: Decimal) -> Result<()> {

@@ -4,8 +4,10 @@ use crate::error::{Error, Result};
 
 /// A short identifier: donor, project and line codes, grant references, period codes.
 /// Letters, digits and `. _ - /`, starting with a letter or digit, at most 60 characters.
+/// Spaces around it are dropped; any other character is refused, wherever it is, so a code
+/// is stored as typed or not at all (a tab or vertical tab at its end is not quietly cut off).
 pub fn code(what: &str, text: &str) -> Result<String> {
-    let s = text.trim();
+    let s = text.trim_matches(' ');
     let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');
     let valid = !s.is_empty()
         && s.len() <= 60
@@ -83,6 +85,35 @@ fn bounded(what: &str, text: &str, max: usize, multiline: bool) -> Result<String
     Ok(s.to_string())
 }
 
+/// `text` as a message shows what was typed: every character `{:?}` escapes (control
+/// characters such as tab, carriage return, form feed and NEL, line and paragraph separators,
+/// the right-to-left override and the other invisible format characters) escaped as it
+/// escapes them, quotes and backslashes left alone, so that a value quoted by whoever wrote
+/// the message is not quoted twice. A raw control character in a terminal can move the cursor
+/// or turn the rest of the line round, so that the message no longer says what it says.
+pub fn escaped(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['\\', '\'', '"']) {
+        shown.extend(rest[..at].escape_debug());
+        shown.push_str(&rest[at..at + 1]);
+        rest = &rest[at + 1..];
+    }
+    shown.extend(rest.escape_debug());
+    shown
+}
+
+/// A message of several lines as [`escaped`] shows text: its line breaks kept, every other
+/// character escaped that `{:?}` escapes. The last guard before a message reaches the
+/// terminal, whatever it quotes and however.
+pub fn escaped_lines(message: &str) -> String {
+    message
+        .split('\n')
+        .map(escaped)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// An ISO 3166-1 alpha-2 country code, upper-cased (`ma` -> `MA`). Whether the code exists is
 /// the database's country table's call.
 pub fn country(text: &str) -> Result<String> {
@@ -93,6 +124,22 @@ pub fn country(text: &str) -> Result<String> {
         )));
     }
     Ok(s)
+}
+
+/// A list of country codes separated by `;` or `,` (`MA;TN`), each as [`country`] reads it;
+/// a code that is not one is refused naming the list, `what` it is, and the code.
+pub fn countries(what: &str, text: &str) -> Result<Vec<String>> {
+    text.split([';', ','])
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| {
+            country(c).map_err(|_| {
+                Error::invalid(format!(
+                    "{what} {text:?}: {c:?} is not a country code; give two-letter ISO 3166 \
+                     codes separated by ';' or ',', e.g. MA;TN"
+                ))
+            })
+        })
+        .collect()
 }
 
 /// An ISO 4217 currency code, upper-cased.
@@ -120,6 +167,11 @@ mod tests {
         assert!(code("grant", "a b").is_err());
         assert!(code("grant", "x'; DROP TABLE expense; --").is_err());
         assert!(code("grant", &"a".repeat(61)).is_err());
+        for invisible in [
+            "vt\x0b", "\tvt", "vt\x0c", "vt\u{85}", "vt\u{a0}", "vt\r", "vt\n",
+        ] {
+            assert!(code("donor code", invisible).is_err(), "{invisible:?}");
+        }
         Ok(())
     }
 
@@ -140,8 +192,27 @@ mod tests {
     }
 
     #[test]
+    fn what_was_typed_is_shown_with_its_invisible_characters_escaped() {
+        assert_eq!(
+            escaped("q\u{202e}uarter\t\r\u{c}\u{85}"),
+            "q\\u{202e}uarter\\t\\r\\u{c}\\u{85}"
+        );
+        assert_eq!(escaped("l'été \"中\" \\ 😀"), "l'été \"中\" \\ 😀");
+        assert_eq!(
+            escaped_lines("a\u{1b}[2J\n  b\u{2028}c"),
+            "a\\u{1b}[2J\n  b\\u{2028}c"
+        );
+    }
+
+    #[test]
     fn country_and_currency_codes() -> TestResult {
         assert_eq!(country("ma")?, "MA");
+        assert_eq!(countries("countries", "ma; TN,,eg")?, ["MA", "TN", "EG"]);
+        let refused = countries("countries", "1,000.00.0").unwrap_err().message;
+        assert!(
+            refused.starts_with("countries \"1,000.00.0\": \"1\" is not"),
+            "{refused}"
+        );
         assert!(country("MAR").is_err());
         assert_eq!(currency("mad")?, "MAD");
         assert!(currency("US$").is_err());

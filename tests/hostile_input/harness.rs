@@ -166,6 +166,11 @@ pub fn check(
             story
         );
         prop_assert!(
+            !stderr.chars().any(|c| c != '\n' && invisible(c)),
+            "a control or invisible character printed raw: {}",
+            story.escape_debug()
+        );
+        prop_assert!(
             case.dump() == pristine().dump,
             "refused but changed: {}",
             story
@@ -196,6 +201,15 @@ pub fn check(
         "other tables changed"
     );
     Ok(Outcome::Stored)
+}
+
+/// A character that a terminal does not show as itself: a control character (tab, carriage
+/// return, escape...), a line or paragraph separator, or an invisible format character such
+/// as the right-to-left override. Messages show them escaped (`\u{202e}`).
+pub fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}')
+        || matches!(c, '\u{feff}' | '\u{61c}' | '\u{180e}')
 }
 
 fn count_in(db: &TestDb, table: &str) -> i64 {

@@ -68,7 +68,8 @@ impl Val {
             .to_string()
     }
 
-    /// The value as grantbook documents storing it: trimmed (text.rs trims every field).
+    /// The value as grantbook documents storing it: trimmed (text.rs trims every field; a
+    /// code that is stored has nothing but spaces around it, so this is its trim too).
     pub fn trimmed(&self) -> String {
         std::str::from_utf8(&self.bytes)
             .expect("only UTF-8 values are stored")
@@ -80,7 +81,8 @@ impl Val {
 /// The kind of a field, deciding which hostile values it must refuse.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
-    /// `text::code`: 1-60 of letters, digits, `. _ - /`, starting with a letter or digit.
+    /// `text::code`: 1-60 of letters, digits, `. _ - /`, starting with a letter or digit,
+    /// with spaces (only) around it.
     Code,
     /// `text::required` / `text::optional`.
     Text {
@@ -106,7 +108,11 @@ pub fn classify(kind: Kind, bytes: &[u8]) -> Verdict {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Verdict::Refuse;
     };
-    let s = text.trim();
+    // A code loses only the spaces around it: any other white space is refused with it.
+    let s = match kind {
+        Kind::Code => text.trim_matches(' '),
+        _ => text.trim(),
+    };
     let fits = match kind {
         Kind::Code => {
             let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');

@@ -1,7 +1,6 @@
 //! The shape of a CSV file as people save it: a byte-order mark or not, and which delimiter.
 
-use std::io::Read;
-
+use super::Source;
 use crate::error::Result;
 
 pub(super) fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
@@ -18,7 +17,7 @@ pub(super) fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
 
 /// The first line of `source` (all of it, however a pipe delivers it, up to 64 KiB), for the
 /// byte-order mark and the delimiter to be found in; and the rest of `source`.
-pub(super) fn header_line(mut source: Box<dyn Read>) -> Result<(Vec<u8>, Box<dyn Read>)> {
+pub(super) fn header_line(mut source: Source) -> Result<(Vec<u8>, Source)> {
     let mut start = Vec::new();
     let mut chunk = [0u8; 8192];
     while !start.contains(&b'\n') && start.len() < 1 << 16 {

@@ -140,19 +140,36 @@ pub(super) fn shown_value(value: &str) -> String {
 pub(super) struct Problems {
     shown: Vec<String>,
     count: u64,
+    /// Whether the row read last was refused: a quote it left open is that row's fault too.
+    last_refused: bool,
 }
 
 impl Problems {
     pub(super) fn add(&mut self, e: Error) {
         self.count += 1;
+        self.last_refused = true;
         if self.shown.len() < ERRORS_SHOWN {
             self.shown.push(e.message);
         }
     }
 
+    /// A row was taken whole.
+    pub(super) fn row_taken(&mut self) {
+        self.last_refused = false;
+    }
+
+    /// The open quote swallowed the rest of the file into the last row: it is that row's
+    /// fault, and whatever else was wrong with the row follows from it.
+    pub(super) fn unclosed(&mut self, e: Error) {
+        match self.last_refused {
+            true => self.replace_last(e),
+            false => self.add(e),
+        }
+    }
+
     /// The row refused last is refused for `e` instead, a cause found only once the file
     /// ended: it stays one refused row, shown with `e` even past the first few.
-    pub(super) fn replace_last(&mut self, e: Error) {
+    fn replace_last(&mut self, e: Error) {
         let last_shown = self.count == self.shown.len() as u64;
         match self.shown.last_mut() {
             Some(last) if last_shown => *last = e.message,

@@ -190,3 +190,83 @@ fn a_quote_left_open_is_one_refused_row_with_whatever_else_it_broke() {
     );
     assert!(many.contains("... and 5 more"), "{many}");
 }
+
+/// Rows through [`CsvInput::rows_parsed`], refused on the reading thread when `amount` is
+/// "parse" and on this one when it is "each": the rows taken, and the error.
+fn read_in_parallel(text: &'static str) -> (Vec<(String, u64)>, Result<u64>) {
+    let mut rows = Vec::new();
+    let parse = |row: Row| match row.amount.as_str() {
+        "parse" => Err(Error::invalid("refused while read").in_field("amount")),
+        _ => Ok(row),
+    };
+    let read = input(text).unwrap().rows_parsed(parse, |row, place| {
+        if row.amount == "each" {
+            return Err(Error::invalid("refused when taken").in_field("voucher_no"));
+        }
+        rows.push((row.voucher_no.clone(), place.line));
+        Ok(())
+    });
+    (rows, read)
+}
+
+#[test]
+fn rows_parsed_on_a_second_thread_come_in_order_and_are_refused_as_rows_refuses_them() {
+    let mut text = String::from("voucher_no,amount\n");
+    for i in 0..1300 {
+        let amount = match i {
+            7 => "parse",
+            600 => "each",
+            _ => "1",
+        };
+        text.push_str(&format!("V-{i},{amount}\n"));
+        if i == 1000 {
+            text.push_str("too,many,values\n");
+        }
+    }
+    let (rows, read) = read_in_parallel(text.leak());
+    assert_eq!(rows.len(), 1298);
+    assert!(rows.iter().zip(&rows[1..]).all(|(a, b)| a.1 < b.1));
+    assert_eq!(rows[0], ("V-0".to_string(), 2));
+    assert_eq!(rows[1297], ("V-1299".to_string(), 1302));
+    let message = read.unwrap_err().message;
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "test.csv: 3 of 1301 rows refused, so nothing was written",
+            "  test.csv:9:2 (amount = \"parse\"): refused while read",
+            "  test.csv:602:1 (voucher_no = \"V-600\"): refused when taken",
+            "  test.csv:1003: the row has 3 values where the header has 2 columns; a value \
+             holding the delimiter must be in double quotes",
+        ]
+    );
+    let (rows, read) = read_in_parallel("voucher_no,amount\nV-1,1\nV-2,2\n");
+    assert_eq!(rows, [("V-1".to_string(), 2), ("V-2".to_string(), 3)]);
+    assert_eq!(read.unwrap(), 2);
+}
+
+#[test]
+fn a_failure_of_the_machine_stops_the_reading_thread_too() {
+    let mut text = String::from("voucher_no\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("V-{i}\n"));
+    }
+    let mut seen = 0;
+    let error = input(text.leak())
+        .unwrap()
+        .rows_parsed(Ok, |_: &Row, _| {
+            seen += 1;
+            Err(Error::runtime("disk full"))
+        })
+        .unwrap_err();
+    assert_eq!(seen, 1);
+    assert_eq!(error.message, "disk full");
+    let error = input("voucher_no\nV-1\nV-2\n")
+        .unwrap()
+        .rows_parsed(
+            |_: Row| Err::<Row, _>(Error::runtime("no memory")),
+            |_, _| Ok(()),
+        )
+        .unwrap_err();
+    assert_eq!(error.message, "no memory");
+}

@@ -2,10 +2,9 @@
 //! binary, or the files `export --all` wrote in a directory (CSV or JSON), each read through the
 //! one CSV reader.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::super::csv_input::{CsvInput, CsvRow, ImportArgs};
+use super::super::csv_input::{CsvInput, CsvRow, ImportArgs, Source};
 use super::super::fingerprint::Fingerprint;
 use super::super::json_input::json_as_csv;
 use crate::db::table_columns;
@@ -49,7 +48,7 @@ impl Tables {
                 .iter()
                 .find(|(file, _)| *file == name)
                 .map(|(file, text)| {
-                    let source: Box<dyn Read> = Box::new(text.as_bytes());
+                    let source: Source = Box::new(text.as_bytes());
                     CsvInput::new(&format!("fixtures/{file}"), source, None, None)
                 })
                 .transpose(),

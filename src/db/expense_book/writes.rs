@@ -1,0 +1,165 @@
+//! What an [`ExpenseBook`] writes: a checked expense, and the one change an expense may have
+//! (being voided), and what a refused voucher is told.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{ErrorCode, OptionalExtension, params};
+
+use super::super::expenses::{EXPENSE_SELECT, expense_from_row};
+use super::{Checked, ExpenseBook};
+use crate::domain::{Expense, Grant};
+use crate::error::{Error, Result};
+
+const INSERT: &str = "INSERT INTO expense (grant_id, line_id, kind, date, currency,
+        amount_minor, fx_base, fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
+        description, recorded_at, fx_source, refund_of, corrects)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+
+impl<'c> ExpenseBook<'c> {
+    /// Insert a checked expense; a voucher the grant already has is refused, naming the expense
+    /// that holds it. Returns the new expense's id.
+    pub fn insert(&mut self, c: &Checked, recorded_at: &str) -> Result<i64> {
+        let grant = &c.grant.grant;
+        // The statement is the book's own, prepared once: the statement cache would hash its
+        // text again for every row of an import.
+        let insert = match &mut self.insert {
+            Some(statement) => statement,
+            None => self.insert.insert(self.conn.prepare(INSERT)?),
+        };
+        let inserted = insert.execute(params![
+            grant.id,
+            c.line_id,
+            c.new.kind.as_str(),
+            IsoDate::of(c.new.date),
+            c.currency.code,
+            c.currency.to_minor(c.new.amount)?,
+            c.quote.as_ref().map(|q| &q.base),
+            c.quote.as_ref().map(|q| &q.quote),
+            c.quote.as_ref().map(|q| q.rate.to_string()),
+            grant.currency.to_minor(c.grant_amount)?,
+            c.payee,
+            c.new.voucher,
+            c.country,
+            c.new.description,
+            recorded_at,
+            c.fx_source,
+            c.refund_of,
+            c.corrects,
+        ]);
+        match inserted {
+            Ok(_) => Ok(self.conn.last_insert_rowid()),
+            Err(e) if is_unique_violation(&e) => {
+                let other = self
+                    .recorded(grant, &c.new.voucher)?
+                    .ok_or_else(|| Error::from(e))?;
+                Err(self.duplicate(grant, &other).in_field("voucher"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The expense already holding `voucher` on `grant`, if any.
+    pub fn recorded(&self, grant: &Grant, voucher: &str) -> Result<Option<Expense>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "{EXPENSE_SELECT} WHERE e.grant_id = ?1 AND e.voucher = ?2 AND e.live_key = 0"
+            ))?
+            .query_row(params![grant.id, voucher], expense_from_row)
+            .optional()?)
+    }
+
+    /// Mark expense `id` void as of `at`: the one change the schema lets an expense have.
+    pub fn void(&self, id: i64, reason: &str, at: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE expense SET voided_at = ?1, void_reason = ?2 WHERE id = ?3")?
+            .execute(params![at, reason, id])?;
+        Ok(())
+    }
+
+    /// How many expenses the ledger held when the book opened (none is ever deleted, so the
+    /// largest id is the count).
+    pub fn rows_before(&self) -> u64 {
+        self.last_id_before.unsigned_abs()
+    }
+
+    /// Whether `expense` was written by this book (an earlier row of the same import).
+    pub fn is_new(&self, expense: &Expense) -> bool {
+        expense.id > self.last_id_before
+    }
+
+    pub fn duplicate(&self, grant: &Grant, other: &Expense) -> Error {
+        let held_by = if self.is_new(other) {
+            "appears earlier in this import".to_string()
+        } else {
+            format!(
+                "is already recorded on grant {} as expense #{}",
+                grant.reference, other.id
+            )
+        };
+        let fix = if self.is_new(other) {
+            String::new()
+        } else {
+            format!(
+                "; if that expense is wrong, correct it with `grantbook expense correct {} \
+                 --amount ... --reason ...` (a voided entry's voucher can be used again)",
+                other.id
+            )
+        };
+        Error::invalid(format!(
+            "voucher {:?} {held_by} ({}, {} {}, {}); vouchers are unique per grant: check for \
+             a double entry{fix}",
+            other.voucher,
+            other.date,
+            other.currency.plain(other.amount),
+            other.currency.code,
+            other.payee
+        ))
+    }
+}
+
+/// A date as the schema stores it, `YYYY-MM-DD`, written without chrono's format machinery,
+/// which cost an import more than the rest of binding its row. Dates are checked to fall in
+/// four-digit years before they get here.
+struct IsoDate([u8; 10]);
+
+impl IsoDate {
+    fn of(date: NaiveDate) -> IsoDate {
+        let mut text = *b"0000-00-00";
+        let mut put = |at: usize, digits: usize, mut n: u32| {
+            for i in (at..at + digits).rev() {
+                text[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        put(0, 4, date.year().unsigned_abs());
+        put(5, 2, date.month());
+        put(8, 2, date.day());
+        IsoDate(text)
+    }
+}
+
+impl ToSql for IsoDate {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Text(&self.0)))
+    }
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.code == ErrorCode::ConstraintViolation
+            && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        for (y, m, d) in [(1950, 1, 1), (2021, 3, 9), (2024, 2, 29), (2199, 12, 31)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(IsoDate::of(date).0, *date.to_string().as_bytes());
+        }
+    }
+}
