@@ -186,3 +186,73 @@ fn an_init_that_fails_on_a_full_disk_leaves_nothing_behind() {
     assert_eq!(disk.names(), ["ledger.db"]);
     db.ok(&["grant", "list"]);
 }
+
+/// What a command that writes a copy (a backup, an export, a report) leaves on a full disk:
+/// exit 1 with one line saying the disk is full, and nothing under the names it was given.
+#[test]
+fn copies_written_to_a_full_disk_leave_no_file_behind() {
+    let Some(disk) = SmallDisk::mount() else {
+        return;
+    };
+    let db = japan_grant();
+    for n in 0..200 {
+        db.ok_sh(&format!(
+            "expense add --grant {JAPAN} --line TRAIN --date 2021-04-15 --amount 10.00 \
+             --currency MAD --payee 'Payee number {n}' --voucher COPY-{n:04}"
+        ));
+    }
+    disk.fill(8 * 1024);
+    let before = db.dump();
+    let backup = disk.path("copy.db");
+    let export = disk.path("export");
+    let report = disk.path("burn.html");
+    for args in [
+        vec!["backup", backup.to_str().unwrap()],
+        vec!["export", "--all", "--out", export.to_str().unwrap()],
+        vec![
+            "report",
+            "burn",
+            "--format",
+            "html",
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    ] {
+        let err = db.fails(&args, 1);
+        assert!(
+            err.contains("full") || err.contains("No space left"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        let left: Vec<String> = disk
+            .names()
+            .into_iter()
+            .filter(|n| n != "pad" && n != "export")
+            .collect();
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+        assert_eq!(db.dump(), before, "{args:?} changed the ledger");
+    }
+    // An export that could not write all its tables leaves none of them half written.
+    if export.exists() {
+        for file in std::fs::read_dir(&export).unwrap() {
+            let name = file.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.ends_with(".tmp"), "a temporary file stayed: {name}");
+        }
+    }
+
+    // A restore onto a ledger on the full disk: exit 1, the ledger as it was.
+    disk.empty();
+    let elsewhere = db.dir.path().join("whole.db");
+    db.ok(&["backup", elsewhere.to_str().unwrap()]);
+    let small = ledger_on(&disk);
+    let small_before = small.dump();
+    disk.fill(4 * 1024);
+    let err = small.fails(&["restore", elsewhere.to_str().unwrap(), "--force"], 1);
+    assert!(err.contains("full"), "{err}");
+    disk.empty();
+    assert_eq!(
+        small.dump(),
+        small_before,
+        "the restore left the ledger as it was"
+    );
+}
