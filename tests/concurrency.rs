@@ -1,6 +1,8 @@
 //! Several `grantbook` processes writing one database at once, with readers alongside: every
 //! expense lands exactly once with its one audit entry, no command fails because another held
-//! the database, and the file stays sound.
+//! the database, and the file stays sound. `cargo test` runs 8 writers of 250 `expense add`
+//! each; `GRANTBOOK_CONCURRENCY=8x1000` (bench/concurrency.sh) runs the issue's 8 x 1,000, and
+//! each prints how long the writers waited for the write lock.
 
 mod common;
 
@@ -15,12 +17,26 @@ use std::time::Instant;
 use common::TestDb;
 use rusqlite::Connection;
 
-/// Writer processes running at once, and `expense add` commands each runs one after another.
-const WRITERS: usize = 4;
-const ADDS: usize = 500;
+/// Writer processes running at once, and `expense add` commands each runs one after another,
+/// unless `GRANTBOOK_CONCURRENCY` says otherwise (`8x1000`).
+const WRITERS: usize = 8;
+const ADDS: usize = 250;
 
-/// What a command says on stderr, with `GRANTBOOK_TRACE_BUSY` set, when it had to try again.
+/// What a command says on stderr, with `GRANTBOOK_TRACE_BUSY` set, when it had to try again,
+/// and how long it waited for the write lock.
 const RETRIES: &str = "grantbook: busy retries: ";
+const WAITED: &str = "grantbook: waited for the write lock: ";
+
+/// (writers, adds each): `GRANTBOOK_CONCURRENCY=WxN`, else [`WRITERS`] x [`ADDS`].
+fn size() -> (usize, usize) {
+    std::env::var("GRANTBOOK_CONCURRENCY")
+        .ok()
+        .and_then(|s| {
+            let (w, n) = s.split_once('x')?;
+            Some((w.trim().parse().ok()?, n.trim().parse().ok()?))
+        })
+        .unwrap_or((WRITERS, ADDS))
+}
 
 const LINES: [&str; 3] = ["STAFF", "TRAV", "ACT"];
 
@@ -37,7 +53,7 @@ impl Run {
     fn failed(&self) -> bool {
         let said = format!("{}{}", self.stdout, self.stderr)
             .lines()
-            .filter(|l| !l.starts_with(RETRIES))
+            .filter(|l| !l.starts_with(RETRIES) && !l.starts_with(WAITED))
             .collect::<Vec<_>>()
             .join("\n")
             .to_lowercase();
@@ -61,6 +77,16 @@ impl Run {
             .filter_map(|l| l.strip_prefix(RETRIES))
             .filter_map(|n| n.trim().parse::<usize>().ok())
             .sum()
+    }
+
+    /// How long the command said it waited for the write lock, in seconds.
+    fn waited(&self) -> f64 {
+        self.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix(WAITED)?.strip_suffix(" ms"))
+            .filter_map(|ms| ms.trim().parse::<f64>().ok())
+            .sum::<f64>()
+            / 1000.0
     }
 }
 
@@ -139,13 +165,14 @@ fn writers_at_once_store_every_expense_exactly_once_and_readers_never_fail() {
         )
     };
 
+    let (writers, adds) = size();
     let writing = Arc::new(AtomicBool::new(true));
     let started = Instant::now();
-    let writers: Vec<_> = (0..WRITERS)
+    let writer_threads: Vec<_> = (0..writers)
         .map(|w| {
             let path = path.clone();
             thread::spawn(move || {
-                (0..ADDS)
+                (0..adds)
                     .map(|i| run(&path, add_args(w, i)))
                     .collect::<Vec<Run>>()
             })
@@ -173,11 +200,23 @@ fn writers_at_once_store_every_expense_exactly_once_and_readers_never_fail() {
     })
     .collect();
 
-    let written: Vec<Run> = writers
+    let by_writer: Vec<Vec<Run>> = writer_threads
         .into_iter()
-        .flat_map(|t| t.join().expect("writer thread"))
+        .map(|t| t.join().expect("writer thread"))
         .collect();
     let wall = started.elapsed();
+    // The writer that waited longest for the others, in all and at once.
+    let waits: Vec<f64> = by_writer
+        .iter()
+        .map(|runs| runs.iter().map(Run::waited).sum())
+        .collect();
+    let slowest = waits.iter().copied().fold(0.0, f64::max);
+    let longest = by_writer
+        .iter()
+        .flatten()
+        .map(Run::waited)
+        .fold(0.0, f64::max);
+    let written: Vec<Run> = by_writer.into_iter().flatten().collect();
     writing.store(false, Ordering::Relaxed);
     let read: Vec<Run> = readers
         .into_iter()
@@ -187,15 +226,19 @@ fn writers_at_once_store_every_expense_exactly_once_and_readers_never_fail() {
     let failed_writes: Vec<&Run> = written.iter().filter(|r| r.failed()).collect();
     let failed_reads: Vec<&Run> = read.iter().filter(|r| r.failed()).collect();
     let retries: usize = written.iter().chain(&read).map(Run::retries).sum();
-    let rows = WRITERS * ADDS;
+    let rows = writers * adds;
     eprintln!(
-        "concurrency: {WRITERS} writers x {ADDS} adds = {rows} rows in {:.1} s ({:.0} rows/s), \
-         {} reads alongside; {} failed writes, {} failed reads, {retries} busy retries",
+        "concurrency: {writers} writers x {adds} adds = {rows} rows in {:.1} s ({:.0} rows/s), \
+         {} reads alongside; {} failed writes, {} failed reads, {retries} busy retries; the \
+         slowest writer waited {slowest:.1} s in all for the write lock ({:.0} % of the run), \
+         the longest wait of one add was {:.0} ms",
         wall.as_secs_f64(),
         rows as f64 / wall.as_secs_f64(),
         read.len(),
         failed_writes.len(),
         failed_reads.len(),
+        100.0 * slowest / wall.as_secs_f64(),
+        longest * 1000.0,
     );
     assert!(
         failed_writes.is_empty() && failed_reads.is_empty(),
@@ -226,8 +269,8 @@ fn writers_at_once_store_every_expense_exactly_once_and_readers_never_fail() {
         .map(Result::unwrap)
         .collect();
     let mut missing = Vec::new();
-    for w in 0..WRITERS {
-        for i in 0..ADDS {
+    for w in 0..writers {
+        for i in 0..adds {
             match counts.get(&voucher(w, i)) {
                 Some(1) => {}
                 other => missing.push(format!("{}: {other:?}", voucher(w, i))),

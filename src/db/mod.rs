@@ -60,6 +60,15 @@ pub fn busy_retries() -> u64 {
     BUSY_RETRIES.load(Ordering::Relaxed)
 }
 
+/// Microseconds this process has spent waiting for the write lock (SQLite's busy handler and
+/// [`retry_busy`] together), for the same diagnostics: how long a writer waited for others.
+static LOCK_WAIT_MICROS: AtomicU64 = AtomicU64::new(0);
+
+/// How long this process has waited for the write lock, in all.
+pub fn lock_wait() -> Duration {
+    Duration::from_micros(LOCK_WAIT_MICROS.load(Ordering::Relaxed))
+}
+
 pub struct Ledger {
     conn: Connection,
     actor: String,
@@ -232,7 +241,11 @@ fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
 
 /// Start a write transaction, holding the write lock from its first statement.
 fn begin_immediate(conn: &Connection) -> Result<()> {
-    retry_busy(|| Ok(conn.execute_batch("BEGIN IMMEDIATE")?))
+    let asked = Instant::now();
+    let begun = retry_busy(|| Ok(conn.execute_batch("BEGIN IMMEDIATE")?));
+    let waited = u64::try_from(asked.elapsed().as_micros()).unwrap_or(u64::MAX);
+    LOCK_WAIT_MICROS.fetch_add(waited, Ordering::Relaxed);
+    begun
 }
 
 /// End the transaction [`begin_immediate`] started: commit it if `out` is a success, else roll

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use crate::common::TestDb;
+use crate::common::{TestDb, field, parse_csv};
 use crate::timeless::timeless_dump;
 
 /// How often a running command is looked at (its CPU time, its WAL's size).
@@ -61,6 +61,9 @@ struct Run {
 /// The command under test, run on copies of one pristine database.
 pub struct Scenario {
     pub name: &'static str,
+    /// How many points to kill it at, at least (see [`kill_points`]); the environment's
+    /// `GRANTBOOK_CRASH_POINTS` raises it for a denser sweep.
+    pub points: usize,
     /// Holds the pristine database and any input file the command reads.
     pub pristine: TestDb,
     pub args: Vec<String>,
@@ -74,10 +77,32 @@ struct States {
     before: Vec<String>,
     after: Vec<String>,
     audit_before: i64,
-    /// One entry more, or two for a budget from a file (the budget, and the file it came from).
+    /// One entry more or several (a budget from a file: the budget and the file; a reprice:
+    /// one per expense converted again).
     audit_after: i64,
     measure_before: i64,
     measure_after: i64,
+    /// What `grantbook check` says of each: nothing for most, but the ledger a reprice starts
+    /// from holds the expenses it converts again, which `check` lists.
+    check_before: Checked,
+    check_after: Checked,
+}
+
+/// `grantbook check`'s exit code, each check's result (not the counts examined, which follow
+/// the file's pages) and the findings, each a line of CSV.
+type Checked = (Option<i32>, Vec<String>);
+
+fn checked(db: &TestDb) -> Checked {
+    let out = db.run(&["check", "--format", "csv"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The checks, then (after a blank line) the findings if there are any.
+    let (checks, findings) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let results = parse_csv(checks)
+        .iter()
+        .map(|r| format!("{}: {}", field(r, "check"), field(r, "result")))
+        .chain(findings.lines().map(String::from))
+        .collect();
+    (out.status.code(), results)
 }
 
 impl Scenario {
@@ -95,9 +120,18 @@ impl Scenario {
             audit_after: reference.count("audit_log"),
             measure_before: self.measure(&self.pristine.path),
             measure_after: self.measure(&reference.path),
+            check_before: checked(&self.pristine),
+            check_after: checked(&reference),
         };
+        assert_eq!(
+            states.check_after.0,
+            Some(0),
+            "{}: check after the command: {:?}",
+            self.name,
+            states.check_after.1
+        );
         assert!(
-            (1..=2).contains(&(states.audit_after - states.audit_before)),
+            states.audit_after > states.audit_before,
             "{}: {} audit entries before, {} after",
             self.name,
             states.audit_before,
@@ -109,7 +143,8 @@ impl Scenario {
             self.measure
         );
 
-        let points = kill_points(&run);
+        let wanted = self.points.max(sweep());
+        let points = kill_points(&run, wanted);
         eprintln!(
             "crash {}: uninterrupted run {} ms; the commit starts at {} ms, after {} CPU ticks, \
              and writes {} bytes of WAL; {:?} goes from {} to {}; {} kill points",
@@ -179,8 +214,8 @@ impl Scenario {
             count(Outcome::Exited)
         );
         assert!(
-            outcomes.len() >= 20,
-            "{}: at least 20 kill points",
+            outcomes.len() >= wanted,
+            "{}: at least {wanted} kill points",
             self.name
         );
         assert!(
@@ -262,7 +297,14 @@ impl Scenario {
                 Outcome::Exited
             }
         };
-        // And grantbook itself opens it and reads every grant's figures.
+        // And grantbook itself opens it, `check` says of it what it says of that state (nothing
+        // wrong, but for what a reprice is there to convert again), and it reads every
+        // grant's figures.
+        let want = match outcome {
+            Outcome::NoneStored => &states.check_before,
+            _ => &states.check_after,
+        };
+        assert_eq!(&checked(db), want, "{}: check after the kill", self.name);
         db.ok(&["report", "burn", "--as-of", "2022-03-31"]);
         (outcome, measured)
     }
@@ -342,29 +384,48 @@ fn cpu_ticks(pid: u32) -> u64 {
     field(11) + field(12)
 }
 
-/// Where to kill: twice while the command starts (loading, opening the database); at eleven
-/// points of its work before the commit, by CPU time when that is long enough to measure in
-/// ticks, else by the clock; at seven points of the WAL filling up during the commit (from
-/// its first byte to its full size); halfway from the commit to the exit (syncing, printing);
-/// as the checkpoint starts writing the database file; once after the exit.
-fn kill_points(run: &Run) -> Vec<KillWhen> {
+/// Kill points asked for by the environment (`GRANTBOOK_CRASH_POINTS=300` for a denser sweep
+/// than `cargo test`'s, bench/crash-sweep.sh), else 0.
+fn sweep() -> usize {
+    std::env::var("GRANTBOOK_CRASH_POINTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Where to kill, `n` points or a few more: twice while the command starts (loading, opening
+/// the database); at n/2 points of its work before the commit, by CPU time when that is long
+/// enough to measure in ticks, else by the clock; at n/4 points of the WAL filling up during
+/// the commit (from its first byte to its full size); at n/5 points from the commit to the exit
+/// (syncing, printing); as the checkpoint starts writing the database file; once after the
+/// exit.
+fn kill_points(run: &Run, n: usize) -> Vec<KillWhen> {
     use KillWhen::{After, CpuTicks, DbWritten, WalBytes};
-    let fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.97, 0.99];
+    let (work, wal, closing) = (n / 2, n / 4, n / 5);
+    // Evenly to just before the commit, where a kill is most telling.
+    let fractions: Vec<f64> = (1..=work).map(|i| 0.99 * i as f64 / work as f64).collect();
     let mut points = vec![
         After(Duration::from_millis(1)),
         After(Duration::from_millis(5)),
     ];
     if run.commit.cpu_ticks >= 20 {
         let ticks = run.commit.cpu_ticks as f64;
-        points.extend(fractions.map(|f| CpuTicks((ticks * f) as u64)));
+        points.extend(fractions.iter().map(|f| CpuTicks((ticks * f) as u64)));
     } else {
-        points.extend(fractions.map(|f| After(run.commit.elapsed.mul_f64(f))));
+        points.extend(
+            fractions
+                .iter()
+                .map(|f| After(run.commit.elapsed.mul_f64(*f))),
+        );
     }
     points.push(WalBytes(1));
-    points.extend((1..=6).map(|k| WalBytes(run.wal_max * k / 6)));
-    let closing = run.took.saturating_sub(run.commit.elapsed);
-    points.extend([After(run.commit.elapsed + closing / 2), DbWritten]);
-    points.push(After(run.took.mul_f64(1.5)));
+    points.extend((1..=wal as u64).map(|k| WalBytes(run.wal_max * k / wal as u64)));
+    let after_commit = run.took.saturating_sub(run.commit.elapsed);
+    points.extend(
+        (1..=closing as u32)
+            .map(|k| After(run.commit.elapsed + after_commit * k / (closing as u32 + 1))),
+    );
+    points.extend([DbWritten, After(run.took.mul_f64(1.5))]);
     points
 }
 
