@@ -6,7 +6,7 @@
 //! close`, an `expense refund`, an `expense correct` (a void and an insert), an `expense
 //! reprice` (a void and an insert per expense), a `grant amend` and a `receipt void`. Each is
 //! killed at 100 points or more while it starts, across its work, inside its commit, after the
-//! commit and after the exit (see `kill::kill_points`); `GRANTBOOK_CRASH_POINTS=300` (or any
+//! commit and after the exit (see `points::kill_points`); `GRANTBOOK_CRASH_POINTS=300` (or any
 //! number) sweeps more densely (bench/crash-sweep.sh).
 //!
 //! Kill points follow the command's progress, not the clock alone, so that a busy machine
@@ -19,6 +19,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod kill;
+mod points;
 mod timeless;
 
 use std::fs;
