@@ -4,11 +4,8 @@
 //! found by name in any order, and errors that give file, line, column, what is wrong and the
 //! value. Rows are read one at a time, so memory does not grow with the file.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::fmt;
 use std::fs::File;
-use std::hash::Hash;
 use std::io::{BufReader, Cursor, IsTerminal, Read};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -18,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::de::DeserializeOwned;
 
 use self::dialect::{detect_delimiter, header_line, parse_delimiter};
+pub use self::once::Once;
 use self::problems::{Problems, at_line};
 use super::fingerprint::Fingerprint;
 use super::line_numbers::{Lines, counted};
@@ -88,33 +86,6 @@ impl fmt::Display for Place {
         match self.object {
             true => write!(f, "object {}", self.line),
             false => write!(f, "line {}", self.line),
-        }
-    }
-}
-
-/// Keys a file may give only once (a budget line's code, a rate's pair and day, a receipt's
-/// reference), each with where it was first given.
-pub struct Once<K, P = Place>(HashMap<K, P>);
-
-impl<K, P> Default for Once<K, P> {
-    fn default() -> Self {
-        Once(HashMap::new())
-    }
-}
-
-impl<K: Eq + Hash, P: fmt::Display> Once<K, P> {
-    /// Note that `key` is given at `place`, or refuse it if the file gave it before: the
-    /// error says that `what` is given twice, and where first.
-    pub fn first(&mut self, key: K, place: P, what: impl fmt::Display) -> Result<()> {
-        match self.0.entry(key) {
-            Entry::Occupied(first) => Err(Error::invalid(format!(
-                "{what} is given twice in this file (first at {}); give it once",
-                first.get()
-            ))),
-            Entry::Vacant(slot) => {
-                slot.insert(place);
-                Ok(())
-            }
         }
     }
 }
@@ -417,6 +388,7 @@ fn progress_bar(size: Option<u64>) -> Option<ProgressBar> {
 }
 
 mod dialect;
+mod once;
 mod parallel;
 mod problems;
 #[cfg(test)]
