@@ -158,19 +158,34 @@ fn expenditure() -> String {
     ExpenseKind::Expenditure.as_str().to_string()
 }
 
+/// The optional columns of `expense import`.
+const OPTIONAL_COLUMNS: [&str; 8] = [
+    "currency",
+    "rate",
+    "rate_base",
+    "force_rate",
+    "country",
+    "description",
+    "kind",
+    "refund_of",
+];
+
+/// Those of an exported ledger's expenses, which also mark corrections.
+pub const LEDGER_OPTIONAL_COLUMNS: [&str; 9] = {
+    let mut columns = [""; 9];
+    let mut i = 0;
+    while i < OPTIONAL_COLUMNS.len() {
+        columns[i] = OPTIONAL_COLUMNS[i];
+        i += 1;
+    }
+    columns[8] = "corrects";
+    columns
+};
+
 impl CsvRow for ExpenseArgs {
     const REQUIRED: &'static [&'static str] =
         &["grant", "line", "date", "amount", "payee", "voucher"];
-    const OPTIONAL: &'static [&'static str] = &[
-        "currency",
-        "rate",
-        "rate_base",
-        "force_rate",
-        "country",
-        "description",
-        "kind",
-        "refund_of",
-    ];
+    const OPTIONAL: &'static [&'static str] = &OPTIONAL_COLUMNS;
 }
 
 impl ExpenseArgs {

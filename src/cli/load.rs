@@ -258,17 +258,7 @@ struct LedgerExpense(ExpenseArgs);
 
 impl CsvRow for LedgerExpense {
     const REQUIRED: &'static [&'static str] = ExpenseArgs::REQUIRED;
-    const OPTIONAL: &'static [&'static str] = &[
-        "currency",
-        "rate",
-        "rate_base",
-        "force_rate",
-        "country",
-        "description",
-        "kind",
-        "refund_of",
-        "corrects",
-    ];
+    const OPTIONAL: &'static [&'static str] = &super::expense::LEDGER_OPTIONAL_COLUMNS;
 }
 
 fn load_expenses(

@@ -15,12 +15,11 @@ fn donor(n: usize) -> Donor {
     }
 }
 
-#[test]
-fn a_write_past_the_last_page_is_a_disk_failure_that_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+/// A new ledger that may grow by two pages only, as on a disk about to be full.
+fn nearly_full(dir: &tempfile::TempDir) -> (std::path::PathBuf, Ledger) {
     let path = dir.path().join("small.db");
     std::fs::write(&path, Ledger::new_file().unwrap()).unwrap();
-    let mut ledger = Ledger::open(&path).unwrap();
+    let ledger = Ledger::open(&path).unwrap();
     let pages: i64 = ledger
         .conn
         .query_row("PRAGMA page_count", [], |r| r.get(0))
@@ -29,6 +28,13 @@ fn a_write_past_the_last_page_is_a_disk_failure_that_writes_nothing() {
         .conn
         .pragma_update(None, "max_page_count", pages + 2)
         .unwrap();
+    (path, ledger)
+}
+
+#[test]
+fn a_write_past_the_last_page_is_a_disk_failure_that_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut ledger) = nearly_full(&dir);
 
     let mut added = 0;
     let failure = loop {
@@ -75,17 +81,7 @@ fn a_write_past_the_last_page_is_a_disk_failure_that_writes_nothing() {
 #[test]
 fn a_batch_that_fills_the_ledger_records_none_of_its_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("small.db");
-    std::fs::write(&path, Ledger::new_file().unwrap()).unwrap();
-    let mut ledger = Ledger::open(&path).unwrap();
-    let pages: i64 = ledger
-        .conn
-        .query_row("PRAGMA page_count", [], |r| r.get(0))
-        .unwrap();
-    ledger
-        .conn
-        .pragma_update(None, "max_page_count", pages + 2)
-        .unwrap();
+    let (_, mut ledger) = nearly_full(&dir);
     let e = ledger
         .all_or_nothing(|l| (0..1000).try_for_each(|n| l.add_donor(&donor(n)).map(drop)))
         .unwrap_err();
