@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::load::{Tables, load};
 use super::{Context, database_file, note};
 use crate::db::{GrantFilter, Ledger};
-use crate::domain::{Entity, ExpenseFilter};
+use crate::domain::Entity;
 use crate::error::Result;
 use crate::render::{Block, Format};
 use crate::report::burn::DEFAULT_THRESHOLD;
@@ -82,16 +82,7 @@ fn history(ledger: &Ledger, burns: &[GrantBurn]) -> Result<crate::render::Table>
     for b in burns {
         let grant = &b.grant;
         refunds.extend(ledger.refunds(grant, grant.dates())?);
-        let entries = ledger.expenses(&ExpenseFilter {
-            grant: Some(grant.reference.clone()),
-            include_void: true,
-            ..Default::default()
-        })?;
-        for new in entries.iter().filter(|e| e.corrects.is_some()) {
-            if let Some(old) = entries.iter().find(|e| Some(e.id) == new.corrects) {
-                corrections.push((old.clone(), new.clone()));
-            }
-        }
+        corrections.extend(ledger.corrections(grant)?);
         amendments.extend(ledger.amendments(Entity::Grant, &grant.reference)?);
     }
     Ok(listing::history(&refunds, &corrections, &amendments))

@@ -52,6 +52,24 @@ impl Ledger {
         })
     }
 
+    /// Each correction of `grant`'s entries: the voided entry beside the one that replaced it,
+    /// in the order they were made (read through the corrections' own index).
+    pub fn corrections(&self, grant: &Grant) -> Result<Vec<(Expense, Expense)>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{EXPENSE_SELECT} WHERE e.corrects IS NOT NULL AND e.grant_id = ?1 ORDER BY e.id"
+        ))?;
+        let corrected = stmt
+            .query_map([grant.id], expense_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        corrected
+            .into_iter()
+            .map(|new| {
+                let old = find_expense(&self.conn, new.corrects.unwrap_or(new.id))?;
+                Ok((old, new))
+            })
+            .collect()
+    }
+
     /// The entry that corrected voided expense `id`, if one did.
     pub fn corrected_by(&self, id: i64) -> Result<Option<i64>> {
         corrected_by(&self.conn, id)
