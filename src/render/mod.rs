@@ -10,6 +10,7 @@ pub mod iati;
 mod json_out;
 mod svg;
 mod table_out;
+pub use table_out::group_thousands;
 mod xlsx_out;
 
 pub use svg::BurnChart;

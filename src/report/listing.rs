@@ -3,7 +3,7 @@
 
 use crate::domain::{Amendment, AuditEntry, Donor, Expense, FxRate, Project, Receipt};
 use crate::render::Block;
-use crate::render::{Cell, Document, Record, Table, col, detail, prose};
+use crate::render::{Cell, Document, Record, Table, col, detail, group_thousands, prose};
 
 pub fn donors(donors: &[Donor]) -> Document {
     let mut t = Table::new(&[
@@ -328,6 +328,14 @@ pub fn history(
         col("entry", "Entry"),
         prose("detail", "Detail"),
     ]);
+    // Amounts as people read them in a sentence: thousands grouped, the currency after.
+    let money = |amount: rust_decimal::Decimal, currency: &crate::domain::Currency| {
+        format!(
+            "{} {}",
+            group_thousands(&currency.plain(amount)),
+            currency.code
+        )
+    };
     let mut rows: Vec<(chrono::NaiveDate, Vec<Cell>)> = Vec::new();
     for (e, of) in refunds {
         let of = of.as_deref().map_or(String::new(), |v| format!(" on {v}"));
@@ -338,11 +346,9 @@ pub fn history(
                 Cell::text("refund"),
                 Cell::text(&e.voucher),
                 Cell::text(format!(
-                    "{} {} back{of} ({} {} from {})",
-                    e.grant_currency.plain(e.grant_amount),
-                    e.grant_currency.code,
-                    e.currency.plain(e.amount),
-                    e.currency.code,
+                    "{} back{of} ({} from {})",
+                    money(e.grant_amount, &e.grant_currency),
+                    money(e.amount, &e.currency),
                     e.payee
                 )),
             ],
@@ -356,13 +362,11 @@ pub fn history(
                 Cell::text("correction"),
                 Cell::text(&new.voucher),
                 Cell::text(format!(
-                    "#{} {} {} voided for #{} {} {}: {}",
+                    "#{} {} voided for #{} {}: {}",
                     old.id,
-                    old.currency.plain(old.amount),
-                    old.currency.code,
+                    money(old.amount, &old.currency),
                     new.id,
-                    new.currency.plain(new.amount),
-                    new.currency.code,
+                    money(new.amount, &new.currency),
                     old.void
                         .as_ref()
                         .map_or("", |v| v.reason.trim_start_matches("corrected: "))
@@ -384,7 +388,9 @@ pub fn history(
                 Cell::text(format!("{} {}", a.entity.as_str(), a.code)),
                 Cell::text(format!(
                     "{}: {before} -> {} ({})",
-                    a.field, a.after, a.reason
+                    a.field.replace('_', " "),
+                    a.after,
+                    a.reason
                 )),
             ],
         ));
