@@ -157,6 +157,45 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        let Some(db) = e.as_db_error() else {
+            return Error::runtime(format!(
+                "lost the PostgreSQL server: {}; check that it runs and try again",
+                crate::db::describe_pg_error(&e)
+            ));
+        };
+        let code = db.code().code();
+        let kind = |kind, message| Error {
+            kind,
+            message,
+            field: None,
+        };
+        match code {
+            // Another transaction's writes conflicted with this one's: worth trying again.
+            "40001" | "40P01" | "55P03" => kind(
+                ErrorKind::Busy,
+                format!("database error: {}", db.message()),
+            ),
+            // As SQLite's constraints: a value slipped past grantbook's own validation.
+            _ if code.starts_with("23") => Error::invalid(format!(
+                "the database refused the change: {}",
+                db.message()
+            )),
+            "42501" => Error::invalid(format!(
+                "the database refused: {} (your database role may not do this; ask a manager)",
+                db.message()
+            )),
+            "53100" => disk(format!("the server's disk is full ({})", db.message())),
+            "XX001" | "XX002" => kind(
+                ErrorKind::Damaged,
+                format!("the database is damaged ({})", db.message()),
+            ),
+            _ => Error::runtime(format!("database error: {}", db.message())),
+        }
+    }
+}
+
 /// A disk failure: what happened, that nothing was written, and what to free.
 fn disk(what: String) -> Error {
     Error {

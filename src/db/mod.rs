@@ -22,8 +22,10 @@ mod lookup;
 pub mod migrate;
 mod parties;
 mod periods;
+mod pg;
 mod receipts;
 mod reports;
+pub mod sql;
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -31,6 +33,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
+use sql::Conn;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -41,6 +44,7 @@ pub use export::{table_columns, table_names, table_optional};
 pub use file::check_path_length;
 pub use fx::RateGuard;
 pub use grants::GrantFilter;
+pub use pg::describe as describe_pg_error;
 
 /// How long a command waits for another process's transaction before giving up: SQLite's own
 /// busy handler waits this long for a lock, and [`retry_busy`] tries again for this long in all
@@ -70,7 +74,7 @@ pub fn lock_wait() -> Duration {
 }
 
 pub struct Ledger {
-    conn: Connection,
+    conn: Conn,
     actor: String,
     /// The changes this process has committed, as the audit log names them.
     recorded: Vec<Recorded>,
@@ -91,7 +95,11 @@ pub struct Recorded {
 impl Ledger {
     /// The database file, for commands that must not write over it.
     pub fn file(&self) -> Option<&Path> {
-        self.conn.path().filter(|p| !p.is_empty()).map(Path::new)
+        self.conn
+            .as_sqlite()?
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(Path::new)
     }
 
     /// The changes committed through this ledger since it was opened, oldest first.
@@ -140,7 +148,7 @@ impl Ledger {
         // schema; the losers may be told busy at once, without SQLite's busy handler waiting.
         retry_busy(|| prepare(&mut conn, path))?;
         Ok(Ledger {
-            conn,
+            conn: Conn::sqlite(conn),
             actor: os_user(),
             recorded: Vec::new(),
             pending: Vec::new(),
@@ -157,20 +165,32 @@ impl Ledger {
     fn write<T>(&mut self, change: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
         let actor = self.actor.as_str();
         if self.conn.is_autocommit() {
-            begin_immediate(&self.conn)?;
+            begin_write(&self.conn)?;
             // Timed once the lock is held, so the audit log's times follow its order.
             let writer = Writer::new(&self.conn, actor);
             let out = finish(&self.conn, change(&writer))?;
             self.recorded.extend(writer.entries.into_inner());
             Ok(out)
         } else {
-            let savepoint = self.conn.savepoint()?;
-            let writer = Writer::new(&savepoint, actor);
-            let out = change(&writer)?;
-            let entries = writer.entries.into_inner();
-            savepoint.commit()?;
-            self.pending.extend(entries);
-            Ok(out)
+            self.conn.execute_batch("SAVEPOINT change")?;
+            let writer = Writer::new(&self.conn, actor);
+            let out = change(&writer).and_then(|out| {
+                self.conn.execute_batch("RELEASE change")?;
+                Ok(out)
+            });
+            match out {
+                Ok(out) => {
+                    self.pending.extend(writer.entries.into_inner());
+                    Ok(out)
+                }
+                Err(e) => {
+                    // The refused change's own error is the one to report.
+                    let _ = self
+                        .conn
+                        .execute_batch("ROLLBACK TO change; RELEASE change");
+                    Err(e)
+                }
+            }
         }
     }
 
@@ -178,10 +198,10 @@ impl Ledger {
     /// was when the first one ran, whatever other processes write meanwhile (WAL readers do
     /// not block writers). A whole-ledger export reads this way, so it is consistent.
     pub fn snapshot<T>(&self, read: impl FnOnce(&Ledger) -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("BEGIN DEFERRED")?;
+        self.conn.begin_read()?;
         let out = read(self);
         // A read transaction has nothing to keep: end it the same way on success or failure.
-        let ended = self.conn.execute_batch("COMMIT");
+        let ended = self.conn.commit();
         let out = out?;
         ended?;
         Ok(out)
@@ -190,7 +210,7 @@ impl Ledger {
     /// Run `batch`, which may make many changes, as one transaction: if it fails, none of its
     /// changes is stored. Imports use it so that a bad row anywhere leaves the ledger as it was.
     pub fn all_or_nothing<T>(&mut self, batch: impl FnOnce(&mut Ledger) -> Result<T>) -> Result<T> {
-        begin_immediate(&self.conn)?;
+        begin_write(&self.conn)?;
         let out = batch(self);
         let out = finish(&self.conn, out);
         let entries = std::mem::take(&mut self.pending);
@@ -240,26 +260,26 @@ fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
 }
 
 /// Start a write transaction, holding the write lock from its first statement.
-fn begin_immediate(conn: &Connection) -> Result<()> {
+fn begin_write(conn: &Conn) -> Result<()> {
     let asked = Instant::now();
-    let begun = retry_busy(|| Ok(conn.execute_batch("BEGIN IMMEDIATE")?));
+    let begun = retry_busy(|| conn.begin_write());
     let waited = u64::try_from(asked.elapsed().as_micros()).unwrap_or(u64::MAX);
     LOCK_WAIT_MICROS.fetch_add(waited, Ordering::Relaxed);
     begun
 }
 
-/// End the transaction [`begin_immediate`] started: commit it if `out` is a success, else roll
+/// End the transaction [`begin_write`] started: commit it if `out` is a success, else roll
 /// it back. A COMMIT refused as busy leaves the transaction open and uncommitted, so it is
 /// simply tried again.
-fn finish<T>(conn: &Connection, out: Result<T>) -> Result<T> {
+fn finish<T>(conn: &Conn, out: Result<T>) -> Result<T> {
     let out = out.and_then(|value| {
-        retry_busy(|| Ok(conn.execute_batch("COMMIT")?))?;
+        retry_busy(|| conn.commit())?;
         Ok(value)
     });
     if out.is_err() && !conn.is_autocommit() {
         // The error that stopped the change is the one to report, not a failed rollback
         // (SQLite rolls back an unfinished transaction when the connection closes).
-        let _ = conn.execute_batch("ROLLBACK");
+        let _ = conn.rollback();
     }
     out
 }
@@ -311,14 +331,14 @@ pub enum Added<T = ()> {
 
 /// A change in progress inside a transaction, who is making it, and the audit entries it made.
 struct Writer<'a> {
-    conn: &'a Connection,
+    conn: &'a Conn,
     actor: &'a str,
     at: String,
     entries: RefCell<Vec<Recorded>>,
 }
 
 impl<'a> Writer<'a> {
-    fn new(conn: &'a Connection, actor: &'a str) -> Self {
+    fn new(conn: &'a Conn, actor: &'a str) -> Self {
         Writer {
             conn,
             actor,
@@ -327,7 +347,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn conn(&self) -> &Connection {
+    fn conn(&self) -> &Conn {
         self.conn
     }
 

@@ -1,0 +1,260 @@
+//! The PostgreSQL half of the executor (`sql.rs`): statements prepared once per connection, `?N`
+//! placeholders turned into `$N`, parameters typed by the server, and result columns read back as
+//! the same [`CellValue`]s SQLite gives.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, NoTls, Statement};
+use rust_decimal::Decimal;
+
+use super::sql::{CellValue, Value};
+use crate::error::{Error, Result};
+
+/// SQLSTATE of "could not determine data type of parameter $N".
+const INDETERMINATE_DATATYPE: &str = "42P18";
+
+pub struct PgClient {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl PgClient {
+    pub fn connect(url: &str) -> Result<PgClient> {
+        let client = Client::connect(url, NoTls).map_err(|e| {
+            Error::runtime(format!(
+                "cannot reach the PostgreSQL ledger at {}: {}; check that the server runs and \
+                 that the URL's user, password and database are right",
+                redact(url),
+                super::pg::describe(&e)
+            ))
+        })?;
+        Ok(PgClient {
+            client,
+            statements: HashMap::new(),
+        })
+    }
+
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    pub fn batch(&mut self, sql: &str) -> Result<()> {
+        Ok(self.client.batch_execute(sql)?)
+    }
+
+    /// The prepared statement for `sql`, prepared on first use. The server infers each
+    /// parameter's type from where it stands; where nothing tells it (`?1 IS NULL` alone), the
+    /// values' own types decide.
+    fn statement(&mut self, sql: &str, values: &[Value]) -> Result<Statement> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let text = dollar_placeholders(sql);
+        let statement = match self.client.prepare(&text) {
+            Ok(statement) => statement,
+            Err(e) if e.code().map(|c| c.code()) == Some(INDETERMINATE_DATATYPE) => {
+                let types: Vec<Type> = values
+                    .iter()
+                    .map(|v| match v {
+                        Value::Int(_) => Type::INT8,
+                        Value::Real(_) => Type::FLOAT8,
+                        Value::Text(_) | Value::Null => Type::TEXT,
+                    })
+                    .collect();
+                self.client.prepare_typed(&text, &types)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.statements.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+
+    pub fn execute(&mut self, sql: &str, values: &[Value]) -> Result<usize> {
+        let statement = self.statement(sql, values)?;
+        let params: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        let changed = self.client.execute(&statement, &params)?;
+        Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+    }
+
+    pub fn for_each(
+        &mut self,
+        sql: &str,
+        values: &[Value],
+        mut read: impl FnMut(&postgres::Row) -> Result<()>,
+    ) -> Result<()> {
+        let statement = self.statement(sql, values)?;
+        let mut rows = self.client.query_raw(&statement, values.iter())?;
+        while let Some(row) = rows.next()? {
+            read(&row)?;
+        }
+        Ok(())
+    }
+}
+
+/// `?N` becomes `$N`, outside quoted text and comments.
+fn dollar_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                out.push(c);
+                for inner in chars.by_ref() {
+                    out.push(inner);
+                    if inner == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                out.push(c);
+                for inner in chars.by_ref() {
+                    out.push(inner);
+                    if inner == '\n' {
+                        break;
+                    }
+                }
+            }
+            '?' if chars.peek().is_some_and(|d| d.is_ascii_digit()) => out.push('$'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A URL with its password hidden, to be shown in messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// What the server said, without the crate's "db error:" prefix.
+pub fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None => match e.source() {
+            Some(source) => format!("{e}: {source}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+/// A result column as a [`CellValue`], whatever its PostgreSQL type.
+pub fn cell(row: &postgres::Row, index: usize) -> Result<CellValue<'_>> {
+    let ty = row
+        .columns()
+        .get(index)
+        .ok_or_else(|| Error::runtime(format!("database error: no column {index}")))?
+        .type_()
+        .clone();
+    let unexpected =
+        |e: postgres::Error| Error::runtime(format!("database error: column {index}: {e}"));
+    let cell = match ty {
+        Type::INT8 => int(row.try_get::<_, Option<i64>>(index).map_err(unexpected)?),
+        Type::INT4 => int(row.try_get::<_, Option<i32>>(index).map_err(unexpected)?),
+        Type::INT2 => int(row.try_get::<_, Option<i16>>(index).map_err(unexpected)?),
+        Type::BOOL => int(row.try_get::<_, Option<bool>>(index).map_err(unexpected)?),
+        Type::NUMERIC => match row.try_get::<_, Option<Decimal>>(index).map_err(unexpected)? {
+            None => CellValue::Null,
+            Some(d) if d.fract().is_zero() => CellValue::Int(i64::try_from(d).map_err(|e| {
+                Error::runtime(format!("database error: column {index}: {e}"))
+            })?),
+            Some(d) => {
+                return Err(Error::runtime(format!(
+                    "database error: column {index} holds {d}, not a whole number"
+                )));
+            }
+        },
+        Type::FLOAT8 => match row.try_get::<_, Option<f64>>(index).map_err(unexpected)? {
+            None => CellValue::Null,
+            Some(x) => CellValue::Real(x),
+        },
+        Type::BYTEA => match row.try_get::<_, Option<&[u8]>>(index).map_err(unexpected)? {
+            None => CellValue::Null,
+            Some(b) => CellValue::Blob(b),
+        },
+        _ => match row.try_get::<_, Option<&str>>(index).map_err(unexpected)? {
+            None => CellValue::Null,
+            Some(t) => CellValue::Text(t),
+        },
+    };
+    Ok(cell)
+}
+
+fn int<T: Into<i64>>(value: Option<T>) -> CellValue<'static> {
+    value.map_or(CellValue::Null, |v| CellValue::Int(v.into()))
+}
+
+/// Our values take the type the server gave their placeholder, as SQLite's affinity would.
+impl ToSql for Value<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        let whole = |n: i64, out: &mut bytes::BytesMut| match *ty {
+            Type::INT8 => n.to_sql(ty, out),
+            Type::INT4 => i32::try_from(n)?.to_sql(ty, out),
+            Type::INT2 => i16::try_from(n)?.to_sql(ty, out),
+            Type::BOOL => (n != 0).to_sql(ty, out),
+            Type::NUMERIC => Decimal::from(n).to_sql(ty, out),
+            Type::FLOAT8 => (n as f64).to_sql(ty, out),
+            _ => n.to_string().as_str().to_sql(&Type::TEXT, out),
+        };
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(n) => whole(*n, out),
+            Value::Real(x) => match *ty {
+                Type::FLOAT8 => x.to_sql(ty, out),
+                _ => x.to_string().as_str().to_sql(&Type::TEXT, out),
+            },
+            Value::Text(t) => match *ty {
+                Type::INT8 | Type::INT4 | Type::INT2 | Type::BOOL | Type::NUMERIC => {
+                    whole(t.trim().parse::<i64>()?, out)
+                }
+                Type::BYTEA => t.as_bytes().to_sql(ty, out),
+                _ => t.as_ref().to_sql(&Type::TEXT, out),
+            },
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_outside_quotes_and_comments() {
+        assert_eq!(
+            dollar_placeholders("SELECT '?1', \"a?2\" -- ?3\n FROM t WHERE a = ?1 AND b = ?12"),
+            "SELECT '?1', \"a?2\" -- ?3\n FROM t WHERE a = $1 AND b = $12"
+        );
+    }
+
+    #[test]
+    fn a_password_is_never_shown() {
+        assert_eq!(
+            redact("postgres://amina:s3cret@db.example.org/ledger"),
+            "postgres://amina:***@db.example.org/ledger"
+        );
+        assert_eq!(redact("postgres://amina@h/l"), "postgres://amina@h/l");
+    }
+}

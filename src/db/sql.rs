@@ -1,0 +1,534 @@
+//! The executor every query goes through: one SQL text, run on SQLite or on PostgreSQL.
+//!
+//! Queries are written once, in the SQL both dialects share, with `?N` placeholders; values
+//! cross the seam as [`Value`]s and come back as [`Row`]s read by index into Rust types. The
+//! PostgreSQL side rewrites `?N` to `$N` and leaves each parameter's type to the server, which
+//! infers it from where the parameter stands, so an integer bound where a text column is compared
+//! arrives as text, as SQLite's column affinity would have made it (see `pg.rs`).
+
+use std::cell::{Cell, RefCell};
+
+use crate::error::{Error, Result};
+
+pub use super::pg::PgClient;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Int(i64),
+    Text(std::borrow::Cow<'a, str>),
+    Real(f64),
+}
+
+/// A value read from a result column, borrowed from the row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellValue<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+/// Something that can be bound to a placeholder.
+pub trait Param {
+    fn value(&self) -> Value<'_>;
+}
+
+impl<T: Param + ?Sized> Param for &T {
+    fn value(&self) -> Value<'_> {
+        (**self).value()
+    }
+}
+
+impl<T: Param> Param for Option<T> {
+    fn value(&self) -> Value<'_> {
+        match self {
+            Some(v) => v.value(),
+            None => Value::Null,
+        }
+    }
+}
+
+macro_rules! int_param {
+    ($($t:ty),*) => {$(
+        impl Param for $t {
+            fn value(&self) -> Value<'_> {
+                Value::Int(*self as i64)
+            }
+        }
+    )*};
+}
+int_param!(i64, i32, u32, u16, u8, usize, u64);
+
+impl Param for bool {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+
+impl Param for str {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self.into())
+    }
+}
+
+impl Param for String {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self.as_str().into())
+    }
+}
+
+impl Param for chrono::NaiveDate {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self.format("%Y-%m-%d").to_string().into())
+    }
+}
+
+impl Param for Value<'_> {
+    fn value(&self) -> Value<'_> {
+        self.clone()
+    }
+}
+
+/// The values of one statement's placeholders, `?1` first.
+pub trait Params {
+    fn values(&self) -> Vec<Value<'_>>;
+}
+
+impl<T: Param> Params for &[T] {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.iter().map(|p| p.value()).collect()
+    }
+}
+
+impl<T: Param, const N: usize> Params for &[T; N] {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.iter().map(|p| p.value()).collect()
+    }
+}
+
+/// `[]`: no parameters.
+impl Params for [&dyn Param; 0] {
+    fn values(&self) -> Vec<Value<'_>> {
+        Vec::new()
+    }
+}
+
+macro_rules! array_params {
+    ($($n:literal)*) => {$(
+        impl<T: Param> Params for [T; $n] {
+            fn values(&self) -> Vec<Value<'_>> {
+                self.iter().map(|p| p.value()).collect()
+            }
+        }
+    )*};
+}
+array_params!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+
+/// Values gathered at run time ([`params_from_iter`]).
+pub struct ParamList<'a>(Vec<Value<'a>>);
+
+impl Params for ParamList<'_> {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.0.clone()
+    }
+}
+
+pub fn params_from_iter<'a, T: Param + 'a>(values: impl IntoIterator<Item = T>) -> ParamList<'a> {
+    ParamList(
+        values
+            .into_iter()
+            .map(|v| match v.value() {
+                Value::Null => Value::Null,
+                Value::Int(n) => Value::Int(n),
+                Value::Real(x) => Value::Real(x),
+                Value::Text(t) => Value::Text(t.into_owned().into()),
+            })
+            .collect(),
+    )
+}
+
+/// `params![a, b]`: the placeholders' values, in order, as rusqlite's macro of the same name.
+#[macro_export]
+macro_rules! params {
+    () => { &[] as &[&dyn $crate::db::sql::Param] };
+    ($($value:expr),+ $(,)?) => {
+        &[$(&$value as &dyn $crate::db::sql::Param),+] as &[&dyn $crate::db::sql::Param]
+    };
+}
+pub use params;
+
+/// A column of a result, read into a Rust type.
+pub trait FromColumn: Sized {
+    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String>;
+}
+
+impl FromColumn for i64 {
+    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
+        match cell {
+            CellValue::Int(n) => Ok(n),
+            CellValue::Text(t) => t.parse().map_err(|_| format!("{t:?} is not a whole number")),
+            other => Err(format!("expected a whole number, found {other:?}")),
+        }
+    }
+}
+
+macro_rules! narrow_int_column {
+    ($($t:ty),*) => {$(
+        impl FromColumn for $t {
+            fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
+                let n = i64::from_cell(cell)?;
+                <$t>::try_from(n).map_err(|_| format!("{n} is out of range"))
+            }
+        }
+    )*};
+}
+narrow_int_column!(i32, u32, u16, u8, usize, u64);
+
+impl FromColumn for bool {
+    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
+        Ok(i64::from_cell(cell)? != 0)
+    }
+}
+
+impl FromColumn for f64 {
+    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
+        match cell {
+            CellValue::Real(x) => Ok(x),
+            CellValue::Int(n) => Ok(n as f64),
+            other => Err(format!("expected a number, found {other:?}")),
+        }
+    }
+}
+
+impl FromColumn for String {
+    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
+        match cell {
+            CellValue::Text(t) => Ok(t.to_string()),
+            CellValue::Int(n) => Ok(n.to_string()),
+            CellValue::Blob(b) => String::from_utf8(b.to_vec()).map_err(|e| e.to_string()),
+            other => Err(format!("expected text, found {other:?}")),
+        }
+    }
+}
+
+impl FromColumn for chrono::NaiveDate {
+    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
+        let text = String::from_cell(cell)?;
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|e| format!("{text:?} is not a date: {e}"))
+    }
+}
+
+impl FromColumn for Vec<u8> {
+    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
+        match cell {
+            CellValue::Blob(b) => Ok(b.to_vec()),
+            CellValue::Text(t) => Ok(t.as_bytes().to_vec()),
+            other => Err(format!("expected bytes, found {other:?}")),
+        }
+    }
+}
+
+impl<T: FromColumn> FromColumn for Option<T> {
+    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
+        match cell {
+            CellValue::Null => Ok(None),
+            other => T::from_cell(other).map(Some),
+        }
+    }
+}
+
+/// A column's position in a row. (A trait, as rusqlite's, so `r.get::<_, T>(i)` reads the same.)
+pub trait ColumnIndex: Copy + std::fmt::Display {
+    fn index(self) -> usize;
+}
+
+impl ColumnIndex for usize {
+    fn index(self) -> usize {
+        self
+    }
+}
+
+/// One row of a result.
+pub enum Row<'a> {
+    Sqlite(&'a rusqlite::Row<'a>),
+    Postgres(&'a postgres::Row),
+}
+
+impl Row<'_> {
+    pub fn get<I: ColumnIndex, T: FromColumn>(&self, index: I) -> Result<T> {
+        let cell = self.cell(index.index())?;
+        T::from_cell(cell).map_err(|why| {
+            Error::runtime(format!("database error: column {index} of a result: {why}"))
+        })
+    }
+
+    /// The column as the database holds it, for readers that take any type (an export).
+    pub fn cell(&self, index: usize) -> Result<CellValue<'_>> {
+        match self {
+            Row::Sqlite(row) => {
+                use rusqlite::types::ValueRef;
+                Ok(match row.get_ref(index)? {
+                    ValueRef::Null => CellValue::Null,
+                    ValueRef::Integer(n) => CellValue::Int(n),
+                    ValueRef::Real(x) => CellValue::Real(x),
+                    ValueRef::Text(t) => CellValue::Text(std::str::from_utf8(t).map_err(|e| {
+                        Error::runtime(format!("database error: text is not UTF-8: {e}"))
+                    })?),
+                    ValueRef::Blob(b) => CellValue::Blob(b),
+                })
+            }
+            Row::Postgres(row) => super::pg::cell(row, index),
+        }
+    }
+
+    pub fn column_count(&self) -> usize {
+        match self {
+            Row::Sqlite(row) => row.as_ref().column_count(),
+            Row::Postgres(row) => row.len(),
+        }
+    }
+}
+
+/// The key of the advisory lock that PostgreSQL writers take ("GBK1", as SQLite's application id).
+const WRITE_LOCK: i64 = 0x4742_4B31;
+
+/// Which SQL a connection speaks, for the few fragments that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection to the ledger's database, on either backend.
+pub struct Conn {
+    backend: Backend,
+    /// Whether a transaction this program began is open (PostgreSQL does not say).
+    in_transaction: Cell<bool>,
+}
+
+enum Backend {
+    Sqlite(rusqlite::Connection),
+    Postgres(RefCell<PgClient>),
+}
+
+impl Conn {
+    pub fn sqlite(conn: rusqlite::Connection) -> Self {
+        Conn {
+            backend: Backend::Sqlite(conn),
+            in_transaction: Cell::new(false),
+        }
+    }
+
+    pub fn postgres(client: PgClient) -> Self {
+        Conn {
+            backend: Backend::Postgres(RefCell::new(client)),
+            in_transaction: Cell::new(false),
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// The SQLite connection, for what only SQLite has (its backup API, pragmas, the import's
+    /// prepared statements); `None` on PostgreSQL.
+    pub fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
+        match &self.backend {
+            Backend::Sqlite(conn) => Some(conn),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    pub fn as_sqlite_mut(&mut self) -> Option<&mut rusqlite::Connection> {
+        match &mut self.backend {
+            Backend::Sqlite(conn) => Some(conn),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL client, for what only it has (COPY); `None` on SQLite.
+    pub fn as_postgres(&self) -> Option<std::cell::RefMut<'_, PgClient>> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(client) => Some(client.borrow_mut()),
+        }
+    }
+
+    /// Whether no transaction is open.
+    pub fn is_autocommit(&self) -> bool {
+        match &self.backend {
+            Backend::Sqlite(conn) => conn.is_autocommit(),
+            Backend::Postgres(_) => !self.in_transaction.get(),
+        }
+    }
+
+    /// Begin a transaction that writes: it holds the ledger's one write lock from its start, so
+    /// writers queue as SQLite's do, and nothing they read can change under them. On PostgreSQL
+    /// the lock is an advisory one held until the transaction ends; readers never wait for it.
+    pub fn begin_write(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(conn) => conn.execute_batch("BEGIN IMMEDIATE")?,
+            Backend::Postgres(client) => {
+                client.borrow_mut().batch(&format!(
+                    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+                ))?;
+                self.in_transaction.set(true);
+            }
+        }
+        Ok(())
+    }
+
+    /// Begin a transaction that only reads, all of it from one snapshot.
+    pub fn begin_read(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(conn) => conn.execute_batch("BEGIN DEFERRED")?,
+            Backend::Postgres(client) => {
+                client
+                    .borrow_mut()
+                    .batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+                self.in_transaction.set(true);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn commit(&self) -> Result<()> {
+        let done = self.execute_batch("COMMIT");
+        // PostgreSQL ends a transaction whose COMMIT failed; SQLite may keep it open (busy).
+        if self.dialect() == Dialect::Postgres {
+            self.in_transaction.set(false);
+        }
+        done
+    }
+
+    pub fn rollback(&self) -> Result<()> {
+        let done = self.execute_batch("ROLLBACK");
+        self.in_transaction.set(false);
+        done
+    }
+
+    /// Run statements without parameters, one after another.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(conn) => Ok(conn.execute_batch(sql)?),
+            Backend::Postgres(client) => client.borrow_mut().batch(sql),
+        }
+    }
+
+    /// Run one statement; the number of rows it changed.
+    pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
+        let values = params.values();
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let mut stmt = conn.prepare_cached(sql)?;
+                Ok(stmt.execute(rusqlite::params_from_iter(values.iter()))?)
+            }
+            Backend::Postgres(client) => client.borrow_mut().execute(sql, &values),
+        }
+    }
+
+    /// Run an `INSERT` into a table whose key is `id`; the new row's id.
+    pub fn insert<P: Params>(&self, sql: &str, params: P) -> Result<i64> {
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                self.execute(sql, params)?;
+                Ok(conn.last_insert_rowid())
+            }
+            Backend::Postgres(_) => self.one(&format!("{sql} RETURNING id"), params),
+        }
+    }
+
+    /// Every row `sql` returns, each read by `read`, streamed: the rows are never all in memory.
+    pub fn for_each<P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        mut read: impl FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
+        let values = params.values();
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+                while let Some(row) = rows.next()? {
+                    read(&Row::Sqlite(row))?;
+                }
+                Ok(())
+            }
+            Backend::Postgres(client) => {
+                client
+                    .borrow_mut()
+                    .for_each(sql, &values, |row| read(&Row::Postgres(row)))
+            }
+        }
+    }
+
+    /// Every row `sql` returns, each read by `read`.
+    pub fn query_map<T, P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        mut read: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.for_each(sql, params, |row| {
+            out.push(read(row)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The first row `sql` returns, or `None` if it returns none.
+    pub fn query_opt<T, P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        read: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut read = Some(read);
+        let mut out = None;
+        self.for_each(sql, params, |row| {
+            if let Some(read) = read.take() {
+                out = Some(read(row)?);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The first row `sql` returns; an error if it returns none.
+    pub fn query_row<T, P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        read: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<T> {
+        self.query_opt(sql, params, read)?
+            .ok_or_else(|| Error::runtime("database error: a query returned no rows"))
+    }
+
+    /// One value.
+    pub fn one<T: FromColumn, P: Params>(&self, sql: &str, params: P) -> Result<T> {
+        self.query_row(sql, params, |r| r.get(0))
+    }
+}
+
+/// rusqlite binds our values without copying them.
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(n) => ValueRef::Integer(*n),
+            Value::Real(x) => ValueRef::Real(*x),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+        }))
+    }
+}
