@@ -173,15 +173,13 @@ impl From<postgres::Error> for Error {
         };
         match code {
             // Another transaction's writes conflicted with this one's: worth trying again.
-            "40001" | "40P01" | "55P03" => kind(
-                ErrorKind::Busy,
-                format!("database error: {}", db.message()),
-            ),
+            "40001" | "40P01" | "55P03" => {
+                kind(ErrorKind::Busy, format!("database error: {}", db.message()))
+            }
             // As SQLite's constraints: a value slipped past grantbook's own validation.
-            _ if code.starts_with("23") => Error::invalid(format!(
-                "the database refused the change: {}",
-                db.message()
-            )),
+            _ if code.starts_with("23") => {
+                Error::invalid(format!("the database refused the change: {}", db.message()))
+            }
             "42501" => Error::invalid(format!(
                 "the database refused: {} (your database role may not do this; ask a manager)",
                 db.message()

@@ -308,13 +308,15 @@ fn processes_opening_an_old_database_at_once_upgrade_it_once() {
     let mut retries = 0;
     for round in 0..ROUNDS {
         let db = TestDb::uninitialised();
-        let mut conn = Connection::open(&db.path).unwrap();
-        grantbook::db::migrate::migrate_to(&mut conn, 1).unwrap();
+        let conn = Connection::open(&db.path).unwrap();
+        let ledger = grantbook::db::sql::Conn::sqlite(conn);
+        grantbook::db::migrate::migrate_to(&ledger, 1).unwrap();
+        let conn = ledger.as_sqlite().unwrap();
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "delete");
-        drop(conn);
+        drop(ledger);
         let barrier = Arc::new(std::sync::Barrier::new(PROCESSES));
         let runs: Vec<Run> = (0..PROCESSES)
             .map(|p| {

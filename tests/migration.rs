@@ -5,14 +5,15 @@ mod common;
 
 use common::{TestDb, field};
 use grantbook::db::migrate;
+use grantbook::db::sql::Conn;
 use rusqlite::Connection;
 
 #[test]
 fn a_version_1_database_is_upgraded_with_its_data_intact() {
     let db = TestDb::uninitialised();
-    let mut conn = Connection::open(&db.path).unwrap();
-    migrate::migrate_to(&mut conn, 1).unwrap();
-    assert_eq!(migrate::version(&conn).unwrap(), 1);
+    let conn = Conn::sqlite(Connection::open(&db.path).unwrap());
+    migrate::migrate_to(&conn, 1).unwrap();
+    assert_eq!(migrate::version_of(&conn).unwrap(), 1);
     // Rows as a version-1 grantbook would have written them.
     conn.execute_batch(
         "INSERT INTO donor (code, name, kind, country) VALUES ('JP-GOV', 'Government of Japan', 'government', 'JP');
@@ -74,8 +75,8 @@ fn a_version_1_database_is_upgraded_with_its_data_intact() {
 #[test]
 fn a_backup_made_by_a_version_1_grantbook_restores_upgraded_and_checks_clean() {
     let old = TestDb::uninitialised();
-    let mut conn = Connection::open(&old.path).unwrap();
-    migrate::migrate_to(&mut conn, 1).unwrap();
+    let conn = Conn::sqlite(Connection::open(&old.path).unwrap());
+    migrate::migrate_to(&conn, 1).unwrap();
     conn.execute_batch(
         "INSERT INTO donor (code, name, kind, country) VALUES ('JP-GOV', 'Government of Japan', 'government', 'JP');
          INSERT INTO audit_log (at, actor, action, entity, entity_key, before, after)

@@ -246,8 +246,8 @@ fn a_receipt_without_a_reference_is_no_key_and_its_import_says_so() {
 /// reference T2 (#2 and #3), and a third receipt, T3.
 fn ledger_with_a_pair() -> TestDb {
     let db = TestDb::uninitialised();
-    let mut conn = Connection::open(&db.path).unwrap();
-    migrate::migrate_to(&mut conn, 6).unwrap();
+    let conn = grantbook::db::sql::Conn::sqlite(Connection::open(&db.path).unwrap());
+    migrate::migrate_to(&conn, 6).unwrap();
     conn.execute_batch(
         "INSERT INTO donor (code, name, kind, country) VALUES ('EU', 'European Union', 'multilateral', 'BE');
          INSERT INTO project (code, title, organisation, start_date, end_date, status)

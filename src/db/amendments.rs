@@ -5,13 +5,13 @@
 mod records;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 
 use super::grants::grant_extensions;
 use super::lookup;
 use super::periods::refuse_closed_from;
 use super::{Ledger, Writer};
+use crate::db::sql::{Conn, params};
 use crate::domain::amend::{self, differences};
 use crate::domain::{
     Amendable, Amendment, Dated, Donor, DonorChanges, Entity, Grant, GrantChanges, Project,
@@ -97,11 +97,7 @@ impl Ledger {
 /// The smallest amount `grant` has from `day` on: its amount now, and each amount that an
 /// amendment effective after that day replaced. Budget lines in force from `day`, and money
 /// received by then, must fit in it.
-pub(super) fn lowest_amount_from(
-    conn: &Connection,
-    grant: &Grant,
-    day: NaiveDate,
-) -> Result<Decimal> {
+pub(super) fn lowest_amount_from(conn: &Conn, grant: &Grant, day: NaiveDate) -> Result<Decimal> {
     let mut lowest = grant.amount;
     for a in amendments_of(conn, Entity::Grant, grant.id, &grant.reference, Some(day))? {
         if a.field == "amount" {
@@ -113,7 +109,7 @@ pub(super) fn lowest_amount_from(
     Ok(lowest)
 }
 
-fn as_of<T: Stored>(conn: &Connection, code: &str, day: NaiveDate) -> Result<T> {
+fn as_of<T: Stored>(conn: &Conn, code: &str, day: NaiveDate) -> Result<T> {
     let (id, now) = T::load(conn, code)?;
     let later = amendments_of(conn, T::ENTITY, id, code, Some(day))?;
     amend::as_of(&now, &later, day)
@@ -121,18 +117,16 @@ fn as_of<T: Stored>(conn: &Connection, code: &str, day: NaiveDate) -> Result<T> 
 
 /// The amendments of one record, oldest first; only those effective after `after` if given.
 fn amendments_of(
-    conn: &Connection,
+    conn: &Conn,
     entity: Entity,
     id: i64,
     code: &str,
     after: Option<NaiveDate>,
 ) -> Result<Vec<Amendment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT field, effective_date, before, after, reason, recorded_at FROM amendment
+    let sql = "SELECT field, effective_date, before, after, reason, recorded_at FROM amendment
          WHERE entity = ?1 AND entity_id = ?2 AND (?3 IS NULL OR effective_date > ?3)
-         ORDER BY id",
-    )?;
-    let rows = stmt.query_map(params![entity.as_str(), id, after], |r| {
+         ORDER BY id";
+    let rows = conn.query_map(sql, params![entity.as_str(), id, after], |r| {
         Ok(Amendment {
             entity,
             code: code.to_string(),
@@ -144,7 +138,7 @@ fn amendments_of(
             recorded_at: r.get(5)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows)
 }
 
 /// Store `after` in place of `before` (the record with row `id`) as an amendment effective on
@@ -163,12 +157,12 @@ fn amend<T: Stored>(w: &Writer, id: i64, before: &T, after: &T, dated: &Dated) -
         )));
     }
     for (field, _, _) in &changed {
-        let last: Option<NaiveDate> = conn
-            .prepare_cached(
-                "SELECT max(effective_date) FROM amendment
+        let last: Option<NaiveDate> = conn.query_row(
+            "SELECT max(effective_date) FROM amendment
                  WHERE entity = ?1 AND entity_id = ?2 AND field = ?3",
-            )?
-            .query_row(params![entity, id, field], |r| r.get(0))?;
+            params![entity, id, field],
+            |r| r.get(0),
+        )?;
         if let Some(last) = last.filter(|last| *last > day) {
             return Err(Error::invalid(format!(
                 "{entity} {code}'s {field} was already amended with effect from {last}; a later \
@@ -186,22 +180,15 @@ fn amend<T: Stored>(w: &Writer, id: i64, before: &T, after: &T, dated: &Dated) -
     }
     T::check(conn, id, before, after, day)?;
     T::store(conn, id, after)?;
-    let mut insert = conn.prepare_cached(
+    let insert_sql =
         "INSERT INTO amendment (entity, entity_id, field, effective_date, before, after, reason,
              recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     for (field, was, now) in &changed {
-        insert.execute(params![
-            entity,
-            id,
-            field,
-            day,
-            was,
-            now,
-            dated.reason,
-            w.at
-        ])?;
+        conn.execute(
+            insert_sql,
+            params![entity, id, field, day, was, now, dated.reason, w.at],
+        )?;
     }
     let (_, stored) = T::load(conn, code)?;
     let note = serde_json::json!({

@@ -1,10 +1,10 @@
 //! The audit log: every change with its time, its author and the values before and after, each
 //! entry sealed into a hash chain ([`crate::domain::seal`]).
 
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Ledger, Writer};
+use crate::db::sql::{Conn, Row, params};
 use crate::domain::AuditEntry;
 use crate::domain::seal::{ChainReport, ChainWalk, GENESIS, Sealed};
 use crate::error::{Error, Result};
@@ -42,47 +42,48 @@ pub(super) fn record(
         after: after.as_deref(),
     };
     let seal = entry.seal(last_seal.as_deref().unwrap_or(GENESIS));
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO audit_log (id, at, actor, action, entity, entity_key, before, after, seal)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        entry.id,
-        entry.at,
-        entry.actor,
-        action,
-        entity,
-        key,
-        entry.before,
-        entry.after,
-        seal
-    ])?;
+        params![
+            entry.id,
+            entry.at,
+            entry.actor,
+            action,
+            entity,
+            key,
+            entry.before,
+            entry.after,
+            seal
+        ],
+    )?;
     Ok(id)
 }
 
 /// The newest entry's number and seal.
-pub(super) fn head(conn: &Connection) -> Result<Option<(i64, Option<String>)>> {
-    Ok(conn
-        .prepare_cached("SELECT id, seal FROM audit_log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+pub(super) fn head(conn: &Conn) -> Result<Option<(i64, Option<String>)>> {
+    Ok(conn.query_opt(
+        "SELECT id, seal FROM audit_log ORDER BY id DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }
 
 /// Seal, in order, the entries written before the log had seals (schema migration 5).
-pub(super) fn seal_unsealed(conn: &Connection) -> Result<()> {
+pub(super) fn seal_unsealed(conn: &Conn) -> Result<()> {
     let mut previous = GENESIS.to_string();
-    let mut select = conn.prepare(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"
-    ))?;
-    let mut update = conn.prepare("UPDATE audit_log SET seal = ?1 WHERE id = ?2")?;
-    let mut rows = select.query([])?;
-    while let Some(row) = rows.next()? {
-        let entry = entry_from_row(row)?;
+    let entries = conn.query_map(
+        &format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"),
+        [],
+        entry_from_row,
+    )?;
+    let update_sql = "UPDATE audit_log SET seal = ?1 WHERE id = ?2";
+    for entry in entries {
         let seal = match entry.seal.clone() {
             Some(seal) => seal,
             None => {
                 let seal = entry.sealed().seal(&previous);
-                update.execute(params![seal, entry.id])?;
+                conn.execute(update_sql, params![seal, entry.id])?;
                 seal
             }
         };
@@ -93,7 +94,7 @@ pub(super) fn seal_unsealed(conn: &Connection) -> Result<()> {
 
 const ENTRY_COLUMNS: &str = "id, at, actor, action, entity, entity_key, before, after, seal";
 
-fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+fn entry_from_row(r: &Row) -> Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -110,24 +111,27 @@ fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
 impl Ledger {
     /// The newest `limit` entries, newest first, optionally for one entity kind.
     pub fn audit_log(&self, entity: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let sql = &format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log
              WHERE ?1 IS NULL OR entity = ?1 ORDER BY id DESC LIMIT ?2"
-        ))?;
-        let rows = stmt.query_map(params![entity, limit], entry_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        );
+        let rows = self
+            .conn
+            .query_map(sql, params![entity, limit], entry_from_row)?;
+        Ok(rows)
     }
 
     /// Walk the whole log in order and check every entry against its seal.
     pub fn verify_audit(&self) -> Result<ChainReport> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"
-        ))?;
-        let mut rows = stmt.query([])?;
         let mut walk = ChainWalk::default();
-        while let Some(row) = rows.next()? {
-            walk.step(&entry_from_row(row)?);
-        }
+        self.conn.for_each(
+            &format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"),
+            [],
+            |row| {
+                walk.step(&entry_from_row(row)?);
+                Ok(())
+            },
+        )?;
         Ok(walk.finish())
     }
 }
@@ -137,10 +141,9 @@ impl Ledger {
     pub fn audit_seal(&self, id: i64) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT seal FROM audit_log WHERE id = ?1", [id], |r| {
+            .query_opt("SELECT seal FROM audit_log WHERE id = ?1", [id], |r| {
                 r.get::<_, Option<String>>(0)
-            })
-            .optional()?
+            })?
             .flatten())
     }
 }

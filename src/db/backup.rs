@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
+use super::sql::{Conn, Dialect};
 use super::{BUSY_TIMEOUT, Ledger, check_path_length, migrate};
 use crate::domain::check::CopySummary;
 use crate::error::{Error, Result};
@@ -43,13 +44,17 @@ fn settle(copy: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn summary(conn: &Connection) -> Result<CopySummary> {
+fn summary(conn: &Conn) -> Result<CopySummary> {
     // The ledger's size in pages, not the file's: after a restore the pages may still be in
     // the -wal beside it, and the file alone would show a few kilobytes.
-    let bytes: i64 = conn.query_row(
-        "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+    let bytes: i64 = conn.one(
+        match conn.dialect() {
+            Dialect::Sqlite => {
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+            }
+            Dialect::Postgres => "SELECT pg_database_size(current_database())",
+        },
         [],
-        |r| r.get(0),
     )?;
     let (expenses, audit_entries): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM expense), (SELECT count(*) FROM audit_log)",
@@ -71,7 +76,7 @@ impl Ledger {
     pub fn backup_into(&self, file: &Path) -> Result<CopySummary> {
         check_path_length(file)?;
         let mut copy = Connection::open(file)?;
-        copy_pages(&self.conn, &mut copy)?;
+        copy_pages(self.sqlite()?, &mut copy)?;
         settle(&copy)?;
         let verdict: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         if verdict != "ok" {
@@ -80,7 +85,7 @@ impl Ledger {
                 file.display()
             )));
         }
-        summary(&copy)
+        summary(&Conn::sqlite(copy))
     }
 
     /// Replace this ledger's content with the grantbook database in `file`, page by page inside
@@ -98,10 +103,10 @@ impl Ledger {
         // Read-write, so that closing it, the last connection to the scratch copy, removes
         // its -wal and -shm files.
         let scratch = Connection::open(file)?;
-        copy_pages(&scratch, &mut self.conn)?;
+        copy_pages(&scratch, self.sqlite_mut()?)?;
         drop(scratch);
         // The restored pages may be an older schema: bring it up to this grantbook's.
-        migrate::migrate(&mut self.conn)?;
+        migrate::migrate(&self.conn)?;
         let details = serde_json::json!({
             "file": source,
             "sha256": sha256,

@@ -2,13 +2,13 @@
 //! amount for every line, so any revision can be read back whole.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
 use super::amendments::lowest_amount_from;
 use super::lookup::{self, vocabulary};
 use super::periods::refuse_closed_from;
 use super::{Ledger, Writer};
+use crate::db::sql::{Conn, Row, params};
 use crate::domain::{Budget, BudgetLine, Grant, LineCategory, NewLine, Revision};
 use crate::error::{Error, Result, field};
 
@@ -154,12 +154,10 @@ impl Ledger {
 
     pub fn revisions(&self, reference: &str) -> Result<Vec<Revision>> {
         let grant = lookup::grant(&self.conn, reference)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT number, effective_date, reason, recorded_at FROM budget_revision
-             WHERE grant_id = ?1 ORDER BY number",
-        )?;
-        let rows = stmt.query_map([grant.id], revision_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = "SELECT number, effective_date, reason, recorded_at FROM budget_revision
+             WHERE grant_id = ?1 ORDER BY number";
+        let rows = self.conn.query_map(sql, [grant.id], revision_from_row)?;
+        Ok(rows)
     }
 }
 
@@ -190,12 +188,11 @@ fn store_revision(
     } else {
         None
     };
-    conn.execute(
+    let revision_id = conn.insert(
         "INSERT INTO budget_revision (grant_id, number, effective_date, reason, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![grant.id, number, effective, reason, w.at],
     )?;
-    let revision_id = conn.last_insert_rowid();
     // Every line of the previous revision carries over unless changed.
     let mut amounts: Vec<(i64, Decimal)> = Vec::new();
     for line in previous.iter().flat_map(|b| &b.lines) {
@@ -233,17 +230,18 @@ fn store_revision(
             grant.currency.plain(total - ceiling)
         )));
     }
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO budget_amount (revision_id, line_id, grant_id, amount_minor)
-         VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    let insert_sql = "INSERT INTO budget_amount (revision_id, line_id, grant_id, amount_minor)
+         VALUES (?1, ?2, ?3, ?4)";
     for (line_id, amount) in &amounts {
-        insert.execute(params![
-            revision_id,
-            line_id,
-            grant.id,
-            grant.currency.to_minor(*amount)?
-        ])?;
+        conn.execute(
+            insert_sql,
+            params![
+                revision_id,
+                line_id,
+                grant.id,
+                grant.currency.to_minor(*amount)?
+            ],
+        )?;
     }
     let budget = load_budget(conn, grant, number)?;
     let action = if number == 1 { "set" } else { "revise" };
@@ -263,7 +261,7 @@ fn store_revision(
 /// category the grant's line of that code has. Returns the grant's line of that code, if any;
 /// each error names its field.
 fn check_change(
-    conn: &Connection,
+    conn: &Conn,
     grant: &Grant,
     change: &LineChange,
     against_lines: bool,
@@ -286,14 +284,11 @@ fn check_change(
         }
         LineChange::New(line) => line,
     };
-    let existing: Option<(i64, String, String)> = conn
-        .prepare_cached(
-            "SELECT id, name, category FROM budget_line WHERE grant_id = ?1 AND code = ?2",
-        )?
-        .query_row(params![grant.id, line.code], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
+    let existing: Option<(i64, String, String)> = conn.query_opt(
+        "SELECT id, name, category FROM budget_line WHERE grant_id = ?1 AND code = ?2",
+        params![grant.id, line.code],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     match existing {
         Some((_, name, category)) if name != line.name || category != line.category.as_str() => {
             Err(Error::invalid(format!(
@@ -313,25 +308,23 @@ fn check_change(
 }
 
 /// Add a line the grant does not have yet.
-fn insert_line(conn: &Connection, grant: &Grant, line: &NewLine) -> Result<i64> {
-    conn.execute(
+fn insert_line(conn: &Conn, grant: &Grant, line: &NewLine) -> Result<i64> {
+    conn.insert(
         "INSERT INTO budget_line (grant_id, code, name, category) VALUES (?1, ?2, ?3, ?4)",
         params![grant.id, line.code, line.name, line.category.as_str()],
-    )?;
-    Ok(conn.last_insert_rowid())
+    )
 }
 
-fn latest_revision(conn: &Connection, grant: &Grant) -> Result<Option<Revision>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT number, effective_date, reason, recorded_at FROM budget_revision
+fn latest_revision(conn: &Conn, grant: &Grant) -> Result<Option<Revision>> {
+    Ok(conn.query_opt(
+        "SELECT number, effective_date, reason, recorded_at FROM budget_revision
              WHERE grant_id = ?1 ORDER BY number DESC LIMIT 1",
-        )?
-        .query_row([grant.id], revision_from_row)
-        .optional()?)
+        [grant.id],
+        revision_from_row,
+    )?)
 }
 
-fn revision_from_row(r: &rusqlite::Row) -> rusqlite::Result<Revision> {
+fn revision_from_row(r: &Row) -> Result<Revision> {
     Ok(Revision {
         number: r.get(0)?,
         effective_date: r.get(1)?,
@@ -340,14 +333,14 @@ fn revision_from_row(r: &rusqlite::Row) -> rusqlite::Result<Revision> {
     })
 }
 
-fn load_budget(conn: &Connection, grant: &Grant, number: i64) -> Result<Budget> {
+fn load_budget(conn: &Conn, grant: &Grant, number: i64) -> Result<Budget> {
     let revision = conn
-        .prepare_cached(
+        .query_opt(
             "SELECT number, effective_date, reason, recorded_at FROM budget_revision
              WHERE grant_id = ?1 AND number = ?2",
+            params![grant.id, number],
+            revision_from_row,
         )?
-        .query_row(params![grant.id, number], revision_from_row)
-        .optional()?
         .ok_or_else(|| {
             Error::invalid(format!(
                 "grant {} has no budget revision {number}; `grantbook budget list --grant {} \
@@ -355,28 +348,24 @@ fn load_budget(conn: &Connection, grant: &Grant, number: i64) -> Result<Budget> 
                 grant.reference, grant.reference
             ))
         })?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.code, l.name, l.category, a.amount_minor,
+    let sql = "SELECT l.code, l.name, l.category, a.amount_minor,
             (SELECT coalesce(sum(e.spend_minor), 0) FROM expense e
               WHERE e.grant_id = r.grant_id AND e.line_id = l.id AND e.voided_at IS NULL)
          FROM budget_amount a
          JOIN budget_revision r ON r.id = a.revision_id
          JOIN budget_line l ON l.id = a.line_id
          WHERE r.grant_id = ?1 AND r.number = ?2
-         ORDER BY l.id",
-    )?;
+         ORDER BY l.id";
     let currency = &grant.currency;
-    let lines = stmt
-        .query_map(params![grant.id, number], |r| {
-            Ok(BudgetLine {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                category: vocabulary(r, 2, LineCategory::parse)?,
-                amount: currency.from_minor(r.get(3)?),
-                spent: currency.from_minor(r.get(4)?),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let lines = conn.query_map(sql, params![grant.id, number], |r| {
+        Ok(BudgetLine {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            category: vocabulary(r, 2, LineCategory::parse)?,
+            amount: currency.from_minor(r.get(3)?),
+            spent: currency.from_minor(r.get(4)?),
+        })
+    })?;
     Ok(Budget {
         grant: grant.reference.clone(),
         currency: grant.currency.clone(),

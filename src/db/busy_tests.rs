@@ -22,7 +22,7 @@ fn impatient_ledger()
     let path = dir.path().join("busy.db");
     std::fs::write(&path, Ledger::new_file()?)?;
     let ledger = Ledger::open(&path)?;
-    ledger.conn.busy_timeout(Duration::ZERO)?;
+    ledger.sqlite()?.busy_timeout(Duration::ZERO)?;
     Ok((dir, path, ledger))
 }
 
@@ -73,10 +73,10 @@ fn a_write_refused_as_busy_goes_through_once_the_other_process_lets_go() -> Test
         busy_retries() > before,
         "the write never found the database busy"
     );
-    assert_eq!(count(&ledger.conn, "SELECT count(*) FROM donor")?, 2);
+    assert_eq!(count(ledger.sqlite()?, "SELECT count(*) FROM donor")?, 2);
     assert_eq!(
         count(
-            &ledger.conn,
+            ledger.sqlite()?,
             "SELECT count(*) FROM audit_log WHERE entity = 'donor' AND action = 'add'"
         )?,
         1
@@ -93,7 +93,7 @@ fn a_batch_refused_as_busy_goes_through_once_the_other_process_lets_go() -> Test
         l.add_donor(&donor("D2"))
     })?;
     holder.join().expect("holder thread")?;
-    assert_eq!(count(&ledger.conn, "SELECT count(*) FROM donor")?, 2);
+    assert_eq!(count(ledger.sqlite()?, "SELECT count(*) FROM donor")?, 2);
     Ok(())
 }
 
@@ -101,7 +101,9 @@ fn a_batch_refused_as_busy_goes_through_once_the_other_process_lets_go() -> Test
 fn a_commit_refused_while_a_reader_holds_the_file_is_tried_again() -> TestResult {
     let (_dir, path, mut ledger) = impatient_ledger()?;
     // With a rollback journal, COMMIT needs every reader gone; WAL never makes a writer wait.
-    ledger.conn.pragma_update(None, "journal_mode", "DELETE")?;
+    ledger
+        .sqlite()?
+        .pragma_update(None, "journal_mode", "DELETE")?;
     let before = busy_retries();
     let holder = hold(&path, "BEGIN; SELECT count(*) FROM donor");
     ledger.add_donor(&donor("D1"))?;
@@ -111,7 +113,7 @@ fn a_commit_refused_while_a_reader_holds_the_file_is_tried_again() -> TestResult
         "the commit never found the database busy"
     );
     assert!(ledger.conn.is_autocommit(), "the transaction was left open");
-    assert_eq!(count(&ledger.conn, "SELECT count(*) FROM donor")?, 1);
+    assert_eq!(count(ledger.sqlite()?, "SELECT count(*) FROM donor")?, 1);
     Ok(())
 }
 

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use rusqlite::Connection;
 use rust_decimal::Decimal;
 
 use super::{Ledger, migrate};
+use crate::db::sql::Conn;
 use crate::domain::check::{CheckOutcome, CheckReport};
 use crate::domain::{Currency, Quote, fx};
 use crate::error::Result;
@@ -55,39 +55,38 @@ mod history;
 mod rates;
 mod receipts;
 
-fn count(conn: &Connection, sql: &str) -> Result<u64> {
+fn count(conn: &Conn, sql: &str) -> Result<u64> {
     let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
     Ok(n.unsigned_abs())
 }
 
-fn integrity(conn: &Connection, quick: bool) -> Result<CheckOutcome> {
+fn integrity(conn: &Conn, quick: bool) -> Result<CheckOutcome> {
     let mut out = match quick {
         false => CheckOutcome::new("integrity", "SQLite's integrity check of every page"),
         true => CheckOutcome::new("integrity", "SQLite's quick check (indexes not matched)"),
     };
     out.examined = count(conn, "PRAGMA page_count")?;
-    let mut stmt = conn.prepare(match quick {
+    let sql = match quick {
         false => "PRAGMA integrity_check",
         true => "PRAGMA quick_check",
-    })?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
+    };
+    conn.for_each(sql, [], |row| {
         let message: String = row.get(0)?;
         if message != "ok" {
             out.add("database file", message);
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
-fn foreign_keys(conn: &Connection) -> Result<CheckOutcome> {
+fn foreign_keys(conn: &Conn) -> Result<CheckOutcome> {
     let mut out = CheckOutcome::new(
         "foreign_keys",
         "every reference points at a row that exists",
     );
-    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
+    let sql = "PRAGMA foreign_key_check";
+    conn.for_each(sql, [], |row| {
         let table: String = row.get(0)?;
         let rowid: Option<i64> = row.get(1)?;
         let parent: String = row.get(2)?;
@@ -99,7 +98,8 @@ fn foreign_keys(conn: &Connection) -> Result<CheckOutcome> {
             place,
             format!("refers to a {parent} row that does not exist"),
         );
-    }
+        Ok(())
+    })?;
     out.examined = count(
         conn,
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
@@ -109,13 +109,13 @@ fn foreign_keys(conn: &Connection) -> Result<CheckOutcome> {
 
 /// Tables, indexes and triggers exactly as grantbook's migrations made them: a dropped trigger
 /// would let an expense into a closed period or an edit into the audit log.
-fn schema(conn: &Connection) -> Result<CheckOutcome> {
+fn schema(conn: &Conn) -> Result<CheckOutcome> {
     let mut out = CheckOutcome::new(
         "schema",
         "tables, indexes and triggers as grantbook made them",
     );
-    let mut expected_db = Connection::open_in_memory()?;
-    migrate::migrate_to(&mut expected_db, migrate::version(conn)?)?;
+    let expected_db = Conn::sqlite(rusqlite::Connection::open_in_memory()?);
+    migrate::migrate_to(&expected_db, migrate::version_of(conn)?)?;
     let expected = schema_objects(&expected_db)?;
     let actual = schema_objects(conn)?;
     out.examined = expected.len() as u64;
@@ -139,46 +139,40 @@ fn schema(conn: &Connection) -> Result<CheckOutcome> {
 
 type SchemaObjects = BTreeMap<(String, String), Option<String>>;
 
-fn schema_objects(conn: &Connection) -> Result<SchemaObjects> {
-    let mut stmt = conn.prepare(
-        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
-    )?;
-    let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn schema_objects(conn: &Conn) -> Result<SchemaObjects> {
+    let sql =
+        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
+    let rows = conn.query_map(sql, [], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.into_iter().collect())
 }
 
-fn grant_dates(conn: &Connection) -> Result<CheckOutcome> {
+fn grant_dates(conn: &Conn) -> Result<CheckOutcome> {
     let mut out = CheckOutcome::new("grant_dates", "every expense is dated within its grant");
     out.examined = count(conn, "SELECT count(*) FROM expense")?;
-    let mut stmt = conn.prepare(
-        "SELECT e.id, e.date, g.reference, g.start_date, g.end_date
+    let sql = "SELECT e.id, e.date, g.reference, g.start_date, g.end_date
          FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
-         WHERE e.date < g.start_date OR e.date > g.end_date ORDER BY e.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+         WHERE e.date < g.start_date OR e.date > g.end_date ORDER BY e.id";
+    conn.for_each(sql, [], |r| {
         let (id, date, grant, start, end): (i64, String, String, String, String) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
         out.add(
             format!("expense #{id}"),
             format!("dated {date}, outside grant {grant} ({start} to {end})"),
         );
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
-fn line_grants(conn: &Connection) -> Result<CheckOutcome> {
+fn line_grants(conn: &Conn) -> Result<CheckOutcome> {
     let mut out = CheckOutcome::new("line_grants", "every expense is on a line of its own grant");
     out.examined = count(conn, "SELECT count(*) FROM expense")?;
-    let mut stmt = conn.prepare(
-        "SELECT e.id, g.reference, l.code, lg.reference
+    let sql = "SELECT e.id, g.reference, l.code, lg.reference
          FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
          LEFT JOIN budget_line l ON l.id = e.line_id
          LEFT JOIN grant_agreement lg ON lg.id = l.grant_id
-         WHERE l.grant_id IS NOT e.grant_id ORDER BY e.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+         WHERE l.grant_id IS NOT e.grant_id ORDER BY e.id";
+    conn.for_each(sql, [], |r| {
         let (id, grant, line, line_grant): (i64, String, Option<String>, Option<String>) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         let problem = match (line, line_grant) {
@@ -188,7 +182,8 @@ fn line_grants(conn: &Connection) -> Result<CheckOutcome> {
             _ => format!("charged to grant {grant} on a budget line that does not exist"),
         };
         out.add(format!("expense #{id}"), problem);
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -197,13 +192,12 @@ fn line_grants(conn: &Connection) -> Result<CheckOutcome> {
 /// that brings back the last of an expense in the money it was paid in: it takes back exactly
 /// what is left in the grant's currency, so the expense nets to zero whatever the rounding of
 /// the refunds before it.
-fn conversions(conn: &Connection) -> Result<CheckOutcome> {
+fn conversions(conn: &Conn) -> Result<CheckOutcome> {
     let mut out = CheckOutcome::new(
         "conversion",
         "grant-currency amounts equal amount x stored rate, rounded",
     );
-    let mut stmt = conn.prepare(
-        "SELECT e.id, e.currency, ec.minor_units, e.amount_minor, e.fx_base, e.fx_quote,
+    let sql = "SELECT e.id, e.currency, ec.minor_units, e.amount_minor, e.fx_base, e.fx_quote,
                 e.fx_rate, g.currency, gc.minor_units, e.grant_amount_minor,
                 CASE WHEN e.refund_of IS NOT NULL AND e.voided_at IS NULL THEN
                   (SELECT o.grant_amount_minor - coalesce(sum(x.grant_amount_minor), 0)
@@ -213,9 +207,7 @@ fn conversions(conn: &Connection) -> Result<CheckOutcome> {
                    HAVING o.amount_minor = e.amount_minor + coalesce(sum(x.amount_minor), 0))
                 END
          FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
-         JOIN currency ec ON ec.code = e.currency JOIN currency gc ON gc.code = g.currency",
-    )?;
-    let mut rows = stmt.query([])?;
+         JOIN currency ec ON ec.code = e.currency JOIN currency gc ON gc.code = g.currency";
     let mut currencies: BTreeMap<(String, u32), Currency> = BTreeMap::new();
     let mut currency = |code: String, minor_units: u32| {
         currencies
@@ -223,7 +215,7 @@ fn conversions(conn: &Connection) -> Result<CheckOutcome> {
             .or_insert_with(|| Currency::new(&code, minor_units))
             .clone()
     };
-    while let Some(r) = rows.next()? {
+    conn.for_each(sql, [], |r| {
         out.examined += 1;
         let id: i64 = r.get(0)?;
         let from = currency(r.get(1)?, r.get(2)?);
@@ -239,13 +231,13 @@ fn conversions(conn: &Connection) -> Result<CheckOutcome> {
                         format!("expense #{id}"),
                         format!("stored rate {rate:?} is not a number"),
                     );
-                    continue;
+                    return Ok(());
                 };
                 match fx::convert(amount, &from, &Quote { base, quote, rate }, &to) {
                     Ok(converted) => converted,
                     Err(e) => {
                         out.add(format!("expense #{id}"), e.message);
-                        continue;
+                        return Ok(());
                     }
                 }
             }
@@ -258,7 +250,7 @@ fn conversions(conn: &Connection) -> Result<CheckOutcome> {
                         from.code, to.code
                     ),
                 );
-                continue;
+                return Ok(());
             }
         };
         let remainder: Option<i64> = r.get(10)?;
@@ -276,6 +268,7 @@ fn conversions(conn: &Connection) -> Result<CheckOutcome> {
                 ),
             );
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }

@@ -4,8 +4,6 @@
 //! reprice` is corrections in bulk: entries converted at a stored rate since replaced,
 //! converted again at the rate the table now holds.
 
-use rusqlite::{Connection, OptionalExtension};
-
 use super::expense_book::ExpenseBook;
 use super::expenses::refuse_with_live_refunds;
 use super::expenses::{EXPENSE_SELECT, expense_from_row, expense_key, find_expense};
@@ -13,6 +11,7 @@ use super::fx::RateTable;
 use super::lookup;
 use super::periods::refuse_closed_period;
 use super::{Ledger, Writer};
+use crate::db::sql::{Conn, params};
 use crate::domain::{DateRange, Expense, ExpenseRef, Grant, NewExpense};
 use crate::error::{Error, Result};
 
@@ -55,12 +54,10 @@ impl Ledger {
     /// Each correction of `grant`'s entries: the voided entry beside the one that replaced it,
     /// in the order they were made (read through the corrections' own index).
     pub fn corrections(&self, grant: &Grant) -> Result<Vec<(Expense, Expense)>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let sql = &format!(
             "{EXPENSE_SELECT} WHERE e.corrects IS NOT NULL AND e.grant_id = ?1 ORDER BY e.id"
-        ))?;
-        let corrected = stmt
-            .query_map([grant.id], expense_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        );
+        let corrected = self.conn.query_map(sql, [grant.id], expense_from_row)?;
         corrected
             .into_iter()
             .map(|new| {
@@ -137,21 +134,21 @@ fn correct(
 
 /// Live expenses of `grant` inside `window` converted at a stored rate that is not the rate
 /// the table holds in force on their date (compared either way round, as `check` does).
-fn stale_quotes(conn: &Connection, grant: &Grant, window: DateRange) -> Result<Vec<Expense>> {
-    let mut stmt = conn.prepare(&format!(
+fn stale_quotes(conn: &Conn, grant: &Grant, window: DateRange) -> Result<Vec<Expense>> {
+    let sql = &format!(
         "{EXPENSE_SELECT}
          WHERE e.grant_id = ?1 AND e.voided_at IS NULL AND e.fx_source = 'stored'
            AND e.date BETWEEN ?2 AND ?3
          ORDER BY e.date, e.id"
-    ))?;
-    let rows = stmt.query_map(
-        rusqlite::params![grant.id, window.start, window.end],
+    );
+    let rows = conn.query_map(
+        sql,
+        params![grant.id, window.start, window.end],
         expense_from_row,
     )?;
     let mut table = RateTable::new(conn);
     let mut stale = Vec::new();
     for e in rows {
-        let e = e?;
         let in_force = table.in_force(&e.currency.code, &e.grant_currency.code, e.date)?;
         let current = match (&e.rate, in_force) {
             (Some(used), Some(t)) => used.same_rate(&t.quote()),
@@ -184,11 +181,12 @@ fn at_todays_table(e: &Expense) -> NewExpense {
     }
 }
 
-fn corrected_by(conn: &Connection, id: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM expense WHERE corrects = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?)
+fn corrected_by(conn: &Conn, id: i64) -> Result<Option<i64>> {
+    Ok(
+        conn.query_opt("SELECT id FROM expense WHERE corrects = ?1", [id], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Whether a correction recorded what was already there, field for field.

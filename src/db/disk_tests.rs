@@ -25,7 +25,8 @@ fn nearly_full(dir: &tempfile::TempDir) -> (std::path::PathBuf, Ledger) {
         .query_row("PRAGMA page_count", [], |r| r.get(0))
         .unwrap();
     ledger
-        .conn
+        .sqlite()
+        .unwrap()
         .pragma_update(None, "max_page_count", pages + 2)
         .unwrap();
     (path, ledger)

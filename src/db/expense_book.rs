@@ -9,13 +9,13 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Statement};
 use rust_decimal::Decimal;
 
 use super::fx::RateTable;
 use super::lookup;
 use super::parties::project_countries;
 use super::periods::{closed_periods, closed_refusal};
+use crate::db::sql::Conn;
 use crate::domain::fx::{check_against_stored, convert};
 use crate::domain::money::{check_within_limit, within_limit};
 use crate::domain::{Currency, ExpenseKind, FxRate, Grant, GrantStatus, NewExpense, Period, Quote};
@@ -52,7 +52,7 @@ pub(super) struct Checked<'n> {
 }
 
 pub(super) struct ExpenseBook<'c> {
-    conn: &'c Connection,
+    conn: &'c Conn,
     grants: HashMap<String, Rc<OpenGrant>>,
     /// Line ids by grant id, then code.
     lines: HashMap<i64, HashMap<String, i64>>,
@@ -61,11 +61,12 @@ pub(super) struct ExpenseBook<'c> {
     rates: RateTable<'c>,
     /// Expenses with a larger id were written by this book, not found in the ledger.
     last_id_before: i64,
-    insert: Option<Statement<'c>>,
+    /// The insert statement, prepared once (SQLite; PostgreSQL's client keeps its own).
+    insert: Option<rusqlite::Statement<'c>>,
 }
 
 impl<'c> ExpenseBook<'c> {
-    pub fn new(conn: &'c Connection) -> Result<Self> {
+    pub fn new(conn: &'c Conn) -> Result<Self> {
         let last_id_before =
             conn.query_row("SELECT coalesce(max(id), 0) FROM expense", [], |r| r.get(0))?;
         Ok(ExpenseBook {

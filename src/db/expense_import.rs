@@ -3,18 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use super::expense_book::ExpenseBook;
 use super::expenses::{expense_key, find_expense};
 use super::{Added, Ledger};
+use crate::db::sql::Conn;
 use crate::domain::{Expense, ImportSummary, ImportedGrant, NewExpense};
 use crate::error::{Error, Result};
 
 /// An import in progress: hand it rows with [`ExpenseImport::add`].
 pub struct ExpenseImport<'c> {
-    conn: &'c Connection,
+    conn: &'c Conn,
     book: ExpenseBook<'c>,
     at: String,
     skip_duplicates: bool,
@@ -246,14 +246,12 @@ const SUSPENDED_TRIGGERS: &[(&str, &str)] = &[
 /// Drop a trigger or index, given by its name and the statement that drops it, for the rest of
 /// the transaction, and return the statement that makes it again, exactly as stored. A
 /// rollback brings it back with everything else.
-fn suspend(conn: &Connection, (name, drop): (&str, &str)) -> Result<String> {
-    let sql: Option<String> = conn
-        .query_row(
-            "SELECT sql FROM sqlite_schema WHERE name = ?1",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?;
+fn suspend(conn: &Conn, (name, drop): (&str, &str)) -> Result<String> {
+    let sql: Option<String> = conn.query_opt(
+        "SELECT sql FROM sqlite_schema WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )?;
     let sql = sql.ok_or_else(|| {
         Error::runtime(format!(
             "the database lacks {name}; `grantbook check` names what else is missing"
@@ -320,7 +318,7 @@ mod tests {
     }
 
     /// (foreign_keys, temp_store, threads) as the connection has them.
-    fn settings_of(conn: &Connection) -> (i64, i64, i64) {
+    fn settings_of(conn: &Conn) -> (i64, i64, i64) {
         let get = |pragma: &str| -> i64 { conn.query_row(pragma, [], |r| r.get(0)).unwrap() };
         (
             get("PRAGMA foreign_keys"),

@@ -1,11 +1,10 @@
 //! Expenses: recorded with the rate they used, listed, voided with a reason, never deleted.
 
-use rusqlite::{Connection, OptionalExtension, params};
-
 use super::Ledger;
 use super::expense_book::ExpenseBook;
 use super::lookup::{self, optional_decimal, vocabulary};
 use super::periods::{find_period, refuse_closed_period};
+use crate::db::sql::{Conn, Row, params};
 use crate::domain::{Currency, Expense, ExpenseFilter, ExpenseKind, NewExpense, Quote, Void};
 use crate::error::{Error, Result};
 
@@ -45,14 +44,12 @@ impl Ledger {
 
     pub fn expense_by_voucher(&self, reference: &str, voucher: &str) -> Result<Expense> {
         let grant = lookup::grant(&self.conn, reference)?;
-        let id: Option<i64> = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM expense WHERE grant_id = ?1 AND voucher = ?2
+        let id: Option<i64> = self.conn.query_opt(
+            "SELECT id FROM expense WHERE grant_id = ?1 AND voucher = ?2
                  ORDER BY live_key = 0 DESC, id DESC LIMIT 1",
-            )?
-            .query_row(params![grant.id, voucher], |r| r.get(0))
-            .optional()?;
+            params![grant.id, voucher],
+            |r| r.get(0),
+        )?;
         let id = id.ok_or_else(|| {
             Error::invalid(format!(
                 "grant {reference} has no expense with voucher {voucher:?}"
@@ -64,15 +61,13 @@ impl Ledger {
     /// The expense holding `voucher` on whichever grant has one: its live entry, else the latest
     /// voided one. Several grants with the voucher are an error that names them.
     pub fn expense_by_voucher_anywhere(&self, voucher: &str) -> Result<Expense> {
-        let grants: Vec<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT DISTINCT g.reference FROM expense e
+        let grants: Vec<String> = self.conn.query_map(
+            "SELECT DISTINCT g.reference FROM expense e
                  JOIN grant_agreement g ON g.id = e.grant_id WHERE e.voucher = ?1
                  ORDER BY g.reference",
-            )?
-            .query_map([voucher], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            [voucher],
+            |r| r.get(0),
+        )?;
         match grants.as_slice() {
             [] => Err(Error::invalid(format!(
                 "no expense has the id or voucher {voucher:?}; `grantbook expense list` shows them"
@@ -146,8 +141,9 @@ impl Ledger {
                AND (?8 IS NULL OR instr(lower(e.payee), lower(?8)) > 0)
              ORDER BY g.reference, e.date, e.id"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(
+        let sql = &sql;
+        let rows = self.conn.query_map(
+            sql,
             params![
                 grant.map(|g| g.id),
                 line_id,
@@ -160,19 +156,18 @@ impl Ledger {
             ],
             expense_from_row,
         )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 }
 
 /// An expense that money has come back on cannot be voided or corrected under its refunds:
 /// they would reverse an entry that no longer counts.
-pub(super) fn refuse_with_live_refunds(conn: &Connection, e: &Expense, what: &str) -> Result<()> {
-    let refunds: Vec<i64> = conn
-        .prepare_cached(
-            "SELECT id FROM expense WHERE refund_of = ?1 AND voided_at IS NULL ORDER BY id",
-        )?
-        .query_map([e.id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+pub(super) fn refuse_with_live_refunds(conn: &Conn, e: &Expense, what: &str) -> Result<()> {
+    let refunds: Vec<i64> = conn.query_map(
+        "SELECT id FROM expense WHERE refund_of = ?1 AND voided_at IS NULL ORDER BY id",
+        [e.id],
+        |r| r.get(0),
+    )?;
     if refunds.is_empty() {
         return Ok(());
     }
@@ -193,18 +188,20 @@ pub(super) fn expense_key(e: &Expense) -> String {
     format!("#{} {} {}", e.id, e.grant, e.voucher)
 }
 
-pub(super) fn find_expense(conn: &Connection, id: i64) -> Result<Expense> {
-    conn.prepare_cached(&format!("{EXPENSE_SELECT} WHERE e.id = ?1"))?
-        .query_row([id], expense_from_row)
-        .optional()?
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "no expense #{id}; `grantbook expense list` shows the ids"
-            ))
-        })
+pub(super) fn find_expense(conn: &Conn, id: i64) -> Result<Expense> {
+    conn.query_opt(
+        &format!("{EXPENSE_SELECT} WHERE e.id = ?1"),
+        [id],
+        expense_from_row,
+    )?
+    .ok_or_else(|| {
+        Error::invalid(format!(
+            "no expense #{id}; `grantbook expense list` shows the ids"
+        ))
+    })
 }
 
-pub(super) fn expense_from_row(r: &rusqlite::Row) -> rusqlite::Result<Expense> {
+pub(super) fn expense_from_row(r: &Row) -> Result<Expense> {
     let currency = Currency::new(&r.get::<_, String>(5)?, r.get(6)?);
     let grant_currency = Currency::new(&r.get::<_, String>(12)?, r.get(13)?);
     let rate = match (

@@ -2,10 +2,10 @@
 //! fixtures/README.md). Rows are handed out as they are read, so an export of a million
 //! expenses holds one row in memory at a time.
 
-use rusqlite::types::ValueRef;
 use rust_decimal::Decimal;
 
 use super::Ledger;
+use crate::db::sql::CellValue;
 use crate::domain::Currency;
 use crate::error::{Error, Result};
 
@@ -306,11 +306,10 @@ impl Ledger {
         mut each: impl FnMut(&[String]) -> Result<()>,
     ) -> Result<u64> {
         let spec = spec(table)?;
-        let mut stmt = self.conn.prepare(spec.sql)?;
-        let mut rows = stmt.query([])?;
+        let sql = spec.sql;
         let mut values = vec![String::new(); spec.columns.len()];
         let mut count = 0;
-        while let Some(row) = rows.next()? {
+        self.conn.for_each(sql, [], |row| {
             let mut source = 0;
             for (i, value) in values.iter_mut().enumerate() {
                 value.clear();
@@ -320,24 +319,25 @@ impl Ledger {
                     value.push_str(&Currency::new("", units).plain(Decimal::new(minor, units)));
                     source += 2;
                 } else {
-                    push_text(value, row.get_ref(source)?)?;
+                    push_text(value, row.cell(source)?)?;
                     source += 1;
                 }
             }
             each(&values)?;
             count += 1;
-        }
+            Ok(())
+        })?;
         Ok(count)
     }
 }
 
-fn push_text(out: &mut String, value: ValueRef) -> Result<()> {
+fn push_text(out: &mut String, value: CellValue) -> Result<()> {
     match value {
-        ValueRef::Null => {}
-        ValueRef::Integer(n) => out.push_str(&n.to_string()),
-        ValueRef::Text(t) => out.push_str(&String::from_utf8_lossy(t)),
+        CellValue::Null => {}
+        CellValue::Int(n) => out.push_str(&n.to_string()),
+        CellValue::Text(t) => out.push_str(t),
         // Money and rates are stored as integers and exact text; a float here would be a bug.
-        ValueRef::Real(_) | ValueRef::Blob(_) => {
+        CellValue::Real(_) | CellValue::Blob(_) => {
             return Err(Error::runtime(
                 "an exported column holds a float or a blob; the schema allows neither",
             ));

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, MAIN_DB};
 
+use super::sql::Conn;
 use super::{Ledger, prepare};
 use crate::error::{Error, Result};
 
@@ -46,9 +47,12 @@ impl Ledger {
     /// writes them where they belong, so that a failed `init` leaves no file of SQLite's
     /// making behind (the command line writes them under a temporary name and renames it).
     pub fn new_file() -> Result<Vec<u8>> {
-        let mut conn = Connection::open_in_memory()?;
-        prepare(&mut conn, Path::new(":memory:"))?;
-        Ok(conn.serialize(MAIN_DB)?.to_vec())
+        let mut conn = Conn::sqlite(Connection::open_in_memory()?);
+        prepare(&conn, Path::new(":memory:"))?;
+        let sqlite = conn
+            .as_sqlite_mut()
+            .ok_or_else(|| Error::runtime("not SQLite"))?;
+        Ok(sqlite.serialize(MAIN_DB)?.to_vec())
     }
 }
 

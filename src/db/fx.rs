@@ -1,11 +1,11 @@
 //! Exchange rates: a quote per currency pair, valid from a date until the next one.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Ledger;
 use super::expenses::{EXPENSE_SELECT, expense_from_row};
 use super::lookup::{self, decimal};
+use crate::db::sql::{Conn, Row, params};
 use crate::domain::FxRate;
 use crate::domain::fx::{
     StaleConversion, StoredRate, check_against_stored, convert, inverse, neighbour,
@@ -113,38 +113,36 @@ impl Ledger {
 
     /// Rates, optionally only those involving `currency`, by pair then date.
     pub fn rates(&self, currency: Option<&str>) -> Result<Vec<FxRate>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT base, quote, valid_from, rate, source FROM fx_rate
+        let sql = "SELECT base, quote, valid_from, rate, source FROM fx_rate
              WHERE ?1 IS NULL OR base = ?1 OR quote = ?1
-             ORDER BY base, quote, valid_from",
-        )?;
-        let rows = stmt.query_map([currency], rate_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+             ORDER BY base, quote, valid_from";
+        let rows = self.conn.query_map(sql, [currency], rate_from_row)?;
+        Ok(rows)
     }
 }
 
 /// Live expenses converted from the rate table at `old` (its pair and rate, dated from it until
 /// `until`, the pair's next rate), with what `new` gives them, by date.
 fn stale_conversions(
-    conn: &Connection,
+    conn: &Conn,
     old: &FxRate,
     until: Option<NaiveDate>,
     new: &FxRate,
 ) -> Result<Vec<StaleConversion>> {
-    let mut stmt = conn.prepare_cached(&format!(
+    let sql = &format!(
         "{EXPENSE_SELECT}
          WHERE e.voided_at IS NULL AND e.fx_source = 'stored' AND e.fx_base = ?1
            AND e.fx_quote = ?2 AND e.date >= ?3 AND (?4 IS NULL OR e.date < ?4)
          ORDER BY e.date, e.id"
-    ))?;
-    let rows = stmt.query_map(
+    );
+    let rows = conn.query_map(
+        sql,
         params![old.base, old.quote, old.valid_from, until],
         expense_from_row,
     )?;
     let (old_quote, new_quote) = (old.quote(), new.quote());
     let mut stale = Vec::new();
-    for expense in rows {
-        let e = expense?;
+    for e in rows {
         if !e.rate.as_ref().is_some_and(|q| q.same_rate(&old_quote)) {
             continue;
         }
@@ -164,7 +162,7 @@ fn stale_conversions(
 /// Every stored rate of the currency pairs asked about, read once per pair: what an import or a
 /// check of a million expenses looks up instead of querying once per row.
 pub(super) struct RateTable<'c> {
-    conn: &'c Connection,
+    conn: &'c Conn,
     /// Every stored rate of a pair (asked as from → to), oldest first. A ledger converts
     /// between a handful of pairs, so a list searched in place beats hashing two new strings
     /// for every row of an import.
@@ -172,7 +170,7 @@ pub(super) struct RateTable<'c> {
 }
 
 impl<'c> RateTable<'c> {
-    pub fn new(conn: &'c Connection) -> Self {
+    pub fn new(conn: &'c Conn) -> Self {
         RateTable {
             conn,
             pairs: Vec::new(),
@@ -200,15 +198,14 @@ impl<'c> RateTable<'c> {
 /// A pair's rates are quoted one way round, so that "the latest rate" means one thing and a
 /// rate typed upside down is caught here rather than in a report. A direction that already has
 /// rates stays open (a database may hold both from before this rule).
-fn refuse_reversed_pair(conn: &Connection, rate: &FxRate) -> Result<()> {
+fn refuse_reversed_pair(conn: &Conn, rate: &FxRate) -> Result<()> {
     let latest = |base: &str, quote: &str| -> Result<Option<FxRate>> {
-        Ok(conn
-            .prepare_cached(
-                "SELECT base, quote, valid_from, rate, source FROM fx_rate
+        Ok(conn.query_opt(
+            "SELECT base, quote, valid_from, rate, source FROM fx_rate
                  WHERE base = ?1 AND quote = ?2 ORDER BY valid_from DESC LIMIT 1",
-            )?
-            .query_row(params![base, quote], rate_from_row)
-            .optional()?)
+            params![base, quote],
+            rate_from_row,
+        )?)
     };
     if latest(&rate.base, &rate.quote)?.is_some() {
         return Ok(());
@@ -231,7 +228,7 @@ fn refuse_reversed_pair(conn: &Connection, rate: &FxRate) -> Result<()> {
     Ok(())
 }
 
-fn rate_from_row(r: &rusqlite::Row) -> rusqlite::Result<FxRate> {
+fn rate_from_row(r: &Row) -> Result<FxRate> {
     Ok(FxRate {
         base: r.get(0)?,
         quote: r.get(1)?,
@@ -241,40 +238,31 @@ fn rate_from_row(r: &rusqlite::Row) -> rusqlite::Result<FxRate> {
     })
 }
 
-fn find(
-    conn: &Connection,
-    base: &str,
-    quote: &str,
-    valid_from: NaiveDate,
-) -> Result<Option<FxRate>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT base, quote, valid_from, rate, source FROM fx_rate
+fn find(conn: &Conn, base: &str, quote: &str, valid_from: NaiveDate) -> Result<Option<FxRate>> {
+    Ok(conn.query_opt(
+        "SELECT base, quote, valid_from, rate, source FROM fx_rate
              WHERE base = ?1 AND quote = ?2 AND valid_from = ?3",
-        )?
-        .query_row(params![base, quote, valid_from], rate_from_row)
-        .optional()?)
+        params![base, quote, valid_from],
+        rate_from_row,
+    )?)
 }
 
 /// Every stored rate between two currencies, quoted either way round, oldest first; on the same
 /// date the pair as asked (from → to) comes last, as `rate_on` prefers it.
-fn pair_history(conn: &Connection, from: &str, to: &str) -> Result<Vec<FxRate>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT base, quote, valid_from, rate, source FROM fx_rate
+fn pair_history(conn: &Conn, from: &str, to: &str) -> Result<Vec<FxRate>> {
+    let sql = "SELECT base, quote, valid_from, rate, source FROM fx_rate
          WHERE (base = ?1 AND quote = ?2) OR (base = ?2 AND quote = ?1)
-         ORDER BY valid_from, base = ?1",
-    )?;
-    let rows = stmt.query_map(params![from, to], rate_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         ORDER BY valid_from, base = ?1";
+    let rows = conn.query_map(sql, params![from, to], rate_from_row)?;
+    Ok(rows)
 }
 
-fn rate_on(conn: &Connection, from: &str, to: &str, date: NaiveDate) -> Result<Option<FxRate>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT base, quote, valid_from, rate, source FROM fx_rate
+fn rate_on(conn: &Conn, from: &str, to: &str, date: NaiveDate) -> Result<Option<FxRate>> {
+    Ok(conn.query_opt(
+        "SELECT base, quote, valid_from, rate, source FROM fx_rate
              WHERE ((base = ?1 AND quote = ?2) OR (base = ?2 AND quote = ?1)) AND valid_from <= ?3
              ORDER BY valid_from DESC, base = ?1 DESC LIMIT 1",
-        )?
-        .query_row(params![from, to, date], rate_from_row)
-        .optional()?)
+        params![from, to, date],
+        rate_from_row,
+    )?)
 }

@@ -1,12 +1,12 @@
 //! Grants, their no-cost extensions, and their totals.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 
 use super::Ledger;
 use super::lookup::{self, GRANT_COLUMN_COUNT, GRANT_COLUMNS, GRANT_JOINS, grant_from_row};
 use super::parties::refuse_existing;
 use super::periods::refuse_closed_from;
+use crate::db::sql::{Conn, params, params_from_iter};
 use crate::domain::{DateRange, Extension, Grant, GrantStatus, GrantTotals, NewGrant};
 use crate::error::{Error, Result};
 
@@ -102,19 +102,21 @@ impl Ledger {
              WHERE {GRANT_FILTER}
              ORDER BY g.reference"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(filter.bind()), |r| {
-            let grant = grant_from_row(r)?;
-            let n = GRANT_COLUMN_COUNT;
-            Ok(GrantTotals {
-                received: grant.currency.from_minor(r.get(n)?),
-                spent: grant.currency.from_minor(r.get(n + 1)?),
-                expenses: r.get(n + 2)?,
-                voided: r.get(n + 3)?,
-                grant,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = &sql;
+        let rows = self
+            .conn
+            .query_map(sql, params_from_iter(filter.bind()), |r| {
+                let grant = grant_from_row(r)?;
+                let n = GRANT_COLUMN_COUNT;
+                Ok(GrantTotals {
+                    received: grant.currency.from_minor(r.get(n)?),
+                    spent: grant.currency.from_minor(r.get(n + 1)?),
+                    expenses: r.get(n + 2)?,
+                    voided: r.get(n + 3)?,
+                    grant,
+                })
+            })?;
+        Ok(rows)
     }
 
     /// Move a grant's end date later (a no-cost extension) as decided on `decided`, keeping the
@@ -201,12 +203,10 @@ impl Ledger {
     }
 }
 
-pub(super) fn grant_extensions(conn: &Connection, grant: &Grant) -> Result<Vec<Extension>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT previous_end, new_end, reason, recorded_at, decided_on FROM grant_extension
-         WHERE grant_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([grant.id], |r| {
+pub(super) fn grant_extensions(conn: &Conn, grant: &Grant) -> Result<Vec<Extension>> {
+    let sql = "SELECT previous_end, new_end, reason, recorded_at, decided_on FROM grant_extension
+         WHERE grant_id = ?1 ORDER BY id";
+    let rows = conn.query_map(sql, [grant.id], |r| {
         Ok(Extension {
             previous_end: r.get(0)?,
             new_end: r.get(1)?,
@@ -215,7 +215,7 @@ pub(super) fn grant_extensions(conn: &Connection, grant: &Grant) -> Result<Vec<E
             decided: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows)
 }
 
 /// Refuse a date outside the grant's dates (its end as extended), saying which ones.

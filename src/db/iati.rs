@@ -18,8 +18,14 @@ impl Ledger {
         filter: &GrantFilter,
         as_of: NaiveDate,
     ) -> Result<Vec<GrantRecord>> {
-        // A deferred read transaction: SQLite keeps one snapshot until it ends.
-        let tx = self.conn.unchecked_transaction()?;
+        self.snapshot(|ledger| ledger.grant_records_now(filter, as_of))
+    }
+
+    fn grant_records_now(
+        &self,
+        filter: &GrantFilter,
+        as_of: NaiveDate,
+    ) -> Result<Vec<GrantRecord>> {
         let mut records = Vec::new();
         for grant in self.grants(filter)? {
             let reference = grant.reference.clone();
@@ -45,7 +51,6 @@ impl Ledger {
                 expenses,
             });
         }
-        tx.finish()?;
         Ok(records)
     }
 }

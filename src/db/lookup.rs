@@ -2,28 +2,32 @@
 
 use std::str::FromStr;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
+use crate::db::sql::{Conn, Row, params};
 use crate::domain::{Currency, Grant, GrantStatus};
 use crate::error::{Error, Result};
 
-pub fn currency(conn: &Connection, code: &str) -> Result<Currency> {
-    conn.prepare_cached("SELECT minor_units FROM currency WHERE code = ?1")?
-        .query_row([code], |r| r.get::<_, u32>(0))
-        .optional()?
-        .map(|units| Currency::new(code, units))
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "unknown currency {code:?}; use an ISO 4217 code such as USD, EUR, MAD, TND or EGP"
-            ))
-        })
+pub fn currency(conn: &Conn, code: &str) -> Result<Currency> {
+    conn.query_opt(
+        "SELECT minor_units FROM currency WHERE code = ?1",
+        [code],
+        |r| r.get::<_, u32>(0),
+    )?
+    .map(|units| Currency::new(code, units))
+    .ok_or_else(|| {
+        Error::invalid(format!(
+            "unknown currency {code:?}; use an ISO 4217 code such as USD, EUR, MAD, TND or EGP"
+        ))
+    })
 }
 
-pub fn country(conn: &Connection, code: &str) -> Result<()> {
-    let known: bool = conn
-        .prepare_cached("SELECT count(*) > 0 FROM country WHERE code = ?1")?
-        .query_row([code], |r| r.get(0))?;
+pub fn country(conn: &Conn, code: &str) -> Result<()> {
+    let known: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM country WHERE code = ?1",
+        [code],
+        |r| r.get(0),
+    )?;
     if !known {
         return Err(Error::invalid(format!(
             "unknown country {code:?}; use an ISO 3166 two-letter code, e.g. MA, TN, LY, EG, SD, YE"
@@ -32,7 +36,7 @@ pub fn country(conn: &Connection, code: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn donor_id(conn: &Connection, code: &str) -> Result<i64> {
+pub fn donor_id(conn: &Conn, code: &str) -> Result<i64> {
     id_of(conn, "SELECT id FROM donor WHERE code = ?1", code).and_then(|id| {
         id.ok_or_else(|| {
             Error::invalid(format!(
@@ -42,7 +46,7 @@ pub fn donor_id(conn: &Connection, code: &str) -> Result<i64> {
     })
 }
 
-pub fn project_id(conn: &Connection, code: &str) -> Result<i64> {
+pub fn project_id(conn: &Conn, code: &str) -> Result<i64> {
     id_of(conn, "SELECT id FROM project WHERE code = ?1", code).and_then(|id| {
         id.ok_or_else(|| {
             Error::invalid(format!(
@@ -52,24 +56,23 @@ pub fn project_id(conn: &Connection, code: &str) -> Result<i64> {
     })
 }
 
-pub fn line_id(conn: &Connection, grant: &Grant, code: &str) -> Result<i64> {
-    conn.prepare_cached("SELECT id FROM budget_line WHERE grant_id = ?1 AND code = ?2")?
-        .query_row(params![grant.id, code], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "grant {} has no budget line {code:?}; `grantbook budget list --grant {}` shows \
+pub fn line_id(conn: &Conn, grant: &Grant, code: &str) -> Result<i64> {
+    conn.query_opt(
+        "SELECT id FROM budget_line WHERE grant_id = ?1 AND code = ?2",
+        params![grant.id, code],
+        |r| r.get(0),
+    )?
+    .ok_or_else(|| {
+        Error::invalid(format!(
+            "grant {} has no budget line {code:?}; `grantbook budget list --grant {}` shows \
                  its lines",
-                grant.reference, grant.reference
-            ))
-        })
+            grant.reference, grant.reference
+        ))
+    })
 }
 
-fn id_of(conn: &Connection, sql: &str, code: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached(sql)?
-        .query_row([code], |r| r.get(0))
-        .optional()?)
+fn id_of(conn: &Conn, sql: &str, code: &str) -> Result<Option<i64>> {
+    Ok(conn.query_opt(sql, [code], |r| r.get(0))?)
 }
 
 pub const GRANT_COLUMNS: &str = "g.id, g.reference, d.code, p.code, g.currency, c.minor_units, \
@@ -81,7 +84,7 @@ pub const GRANT_COLUMN_COUNT: usize = 12;
 pub const GRANT_JOINS: &str = "grant_agreement g JOIN donor d ON d.id = g.donor_id \
      JOIN project p ON p.id = g.project_id JOIN currency c ON c.code = g.currency";
 
-pub fn grant_from_row(row: &Row) -> rusqlite::Result<Grant> {
+pub fn grant_from_row(row: &Row) -> Result<Grant> {
     let currency = Currency::new(&row.get::<_, String>(4)?, row.get(5)?);
     Ok(Grant {
         id: row.get(0)?,
@@ -98,11 +101,9 @@ pub fn grant_from_row(row: &Row) -> rusqlite::Result<Grant> {
     })
 }
 
-pub fn grant(conn: &Connection, reference: &str) -> Result<Grant> {
+pub fn grant(conn: &Conn, reference: &str) -> Result<Grant> {
     let sql = format!("SELECT {GRANT_COLUMNS} FROM {GRANT_JOINS} WHERE g.reference = ?1");
-    conn.prepare_cached(&sql)?
-        .query_row([reference], grant_from_row)
-        .optional()?
+    conn.query_opt(&sql, [reference], grant_from_row)?
         .ok_or_else(|| {
             Error::invalid(format!(
                 "unknown grant {reference:?}; `grantbook grant list` shows the references"
@@ -111,23 +112,23 @@ pub fn grant(conn: &Connection, reference: &str) -> Result<Grant> {
 }
 
 /// A decimal stored as text (rates, percentages).
-pub fn decimal(row: &Row, index: usize) -> rusqlite::Result<Decimal> {
+pub fn decimal(row: &Row, index: usize) -> Result<Decimal> {
     let text: String = row.get(index)?;
     Decimal::from_str(&text).map_err(|e| bad_column(index, e))
 }
 
-pub fn optional_decimal(row: &Row, index: usize) -> rusqlite::Result<Option<Decimal>> {
+pub fn optional_decimal(row: &Row, index: usize) -> Result<Option<Decimal>> {
     let text: Option<String> = row.get(index)?;
     text.map(|t| Decimal::from_str(&t).map_err(|e| bad_column(index, e)))
         .transpose()
 }
 
 /// A word of one of the domain's vocabularies (status, kind, category).
-pub fn vocabulary<T>(row: &Row, index: usize, parse: fn(&str) -> Result<T>) -> rusqlite::Result<T> {
+pub fn vocabulary<T>(row: &Row, index: usize, parse: fn(&str) -> Result<T>) -> Result<T> {
     let text: String = row.get(index)?;
     parse(&text).map_err(|e| bad_column(index, e))
 }
 
-fn bad_column(index: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+fn bad_column(index: usize, e: impl std::fmt::Display) -> Error {
+    Error::runtime(format!("database error: column {index} of a result: {e}"))
 }

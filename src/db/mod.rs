@@ -33,8 +33,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
-use sql::Conn;
 use serde::Serialize;
+use sql::Conn;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -102,6 +102,16 @@ impl Ledger {
             .map(Path::new)
     }
 
+    /// The SQLite connection, for what only SQLite does (its backup API); on PostgreSQL, an
+    /// error that says so.
+    fn sqlite(&self) -> Result<&Connection> {
+        self.conn.as_sqlite().ok_or_else(not_on_postgres)
+    }
+
+    fn sqlite_mut(&mut self) -> Result<&mut Connection> {
+        self.conn.as_sqlite_mut().ok_or_else(not_on_postgres)
+    }
+
     /// The changes committed through this ledger since it was opened, oldest first.
     pub fn recorded(&self) -> &[Recorded] {
         &self.recorded
@@ -137,18 +147,19 @@ impl Ledger {
     fn connect(path: &Path) -> Result<Ledger> {
         check_path_length(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| {
             Error::runtime(format!(
                 "cannot open {}: {e}; check that you may read and write it",
                 path.display()
             ))
         })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        let conn = Conn::sqlite(conn);
         // Processes started together on one file race to switch it to WAL and to upgrade its
         // schema; the losers may be told busy at once, without SQLite's busy handler waiting.
-        retry_busy(|| prepare(&mut conn, path))?;
+        retry_busy(|| prepare(&conn, path))?;
         Ok(Ledger {
-            conn: Conn::sqlite(conn),
+            conn,
             actor: os_user(),
             recorded: Vec::new(),
             pending: Vec::new(),
@@ -224,7 +235,10 @@ impl Ledger {
 /// Check that `conn` holds a grantbook database (or nothing yet), set the pragmas and upgrade
 /// the schema. It may run again whole when SQLite says busy: the checks only read, the pragmas
 /// can be repeated, and an upgrade is one transaction that commits all or nothing.
-fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
+fn prepare(ledger: &Conn, path: &Path) -> Result<()> {
+    let Some(conn) = ledger.as_sqlite() else {
+        return migrate::migrate(ledger);
+    };
     // Only a file SQLite does not recognise is the wrong file; a full disk, an I/O error or a
     // damaged ledger is a failure of the machine, said as such (error.rs).
     let not_ours = |e: rusqlite::Error| {
@@ -256,7 +270,7 @@ fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
     // Statement journals and sorts stay off the disk. Set here, before any transaction: SQLite
     // refuses to change it once a transaction has used temporary storage.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    migrate::migrate(conn)
+    migrate::migrate(ledger)
 }
 
 /// Start a write transaction, holding the write lock from its first statement.
@@ -369,6 +383,12 @@ impl<'a> Writer<'a> {
         });
         Ok(())
     }
+}
+
+fn not_on_postgres() -> Error {
+    Error::invalid(
+        "this works on a ledger file only; for a PostgreSQL ledger use `grantbook copy --to FILE`",
+    )
 }
 
 /// The operating-system user, as the audit log's "who": the login name the session gives, or

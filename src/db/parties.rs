@@ -1,9 +1,8 @@
 //! Donors and projects.
 
-use rusqlite::{Connection, Row, params};
-
 use super::Ledger;
 use super::lookup::{self, vocabulary};
+use crate::db::sql::{Conn, Row, params};
 use crate::domain::{Donor, DonorKind, Project, ProjectStatus};
 use crate::error::{Error, Result};
 
@@ -29,11 +28,11 @@ impl Ledger {
     }
 
     pub fn donors(&self) -> Result<Vec<Donor>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT code, name, kind, country FROM donor ORDER BY code")?;
-        let rows = stmt.query_map([], donor_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.query_map(
+            "SELECT code, name, kind, country FROM donor ORDER BY code",
+            [],
+            donor_from_row,
+        )
     }
 
     pub fn donor(&self, code: &str) -> Result<Donor> {
@@ -51,7 +50,7 @@ impl Ledger {
                 "project",
                 &project.code,
             )?;
-            w.conn().execute(
+            let id = w.conn().insert(
                 "INSERT INTO project (code, title, organisation, start_date, end_date, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
@@ -63,7 +62,6 @@ impl Ledger {
                     project.status.as_str()
                 ],
             )?;
-            let id = w.conn().last_insert_rowid();
             for country in &project.countries {
                 w.conn().execute(
                     "INSERT INTO project_country (project_id, country) VALUES (?1, ?2)",
@@ -82,11 +80,11 @@ impl Ledger {
     }
 
     pub fn projects(&self) -> Result<Vec<Project>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("{PROJECT_SELECT} GROUP BY p.id ORDER BY p.code"))?;
-        let rows = stmt.query_map([], project_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.conn.query_map(
+            &format!("{PROJECT_SELECT} GROUP BY p.id ORDER BY p.code"),
+            [],
+            project_from_row,
+        )
     }
 
     pub fn project(&self, code: &str) -> Result<Project> {
@@ -95,8 +93,8 @@ impl Ledger {
 }
 
 /// Refuse a code that is already taken, naming it, before the UNIQUE constraint has to.
-pub(super) fn refuse_existing(conn: &Connection, sql: &str, what: &str, code: &str) -> Result<()> {
-    let taken: i64 = conn.prepare_cached(sql)?.query_row([code], |r| r.get(0))?;
+pub(super) fn refuse_existing(conn: &Conn, sql: &str, what: &str, code: &str) -> Result<()> {
+    let taken: i64 = conn.query_row(sql, [code], |r| r.get(0))?;
     if taken > 0 {
         return Err(Error::invalid(format!(
             "a {what} {code:?} already exists; choose another code, or `grantbook {what} show {code}`"
@@ -105,7 +103,7 @@ pub(super) fn refuse_existing(conn: &Connection, sql: &str, what: &str, code: &s
     Ok(())
 }
 
-fn donor_from_row(r: &Row) -> rusqlite::Result<Donor> {
+fn donor_from_row(r: &Row) -> Result<Donor> {
     Ok(Donor {
         code: r.get(0)?,
         name: r.get(1)?,
@@ -114,7 +112,7 @@ fn donor_from_row(r: &Row) -> rusqlite::Result<Donor> {
     })
 }
 
-pub(super) fn find_donor(conn: &Connection, code: &str) -> Result<Donor> {
+pub(super) fn find_donor(conn: &Conn, code: &str) -> Result<Donor> {
     lookup::donor_id(conn, code)?;
     Ok(conn.query_row(
         "SELECT code, name, kind, country FROM donor WHERE code = ?1",
@@ -129,7 +127,7 @@ const PROJECT_SELECT: &str = "SELECT p.code, p.title, p.organisation, p.start_da
         p.status, group_concat(pc.country, ',' ORDER BY pc.country)
     FROM project p LEFT JOIN project_country pc ON pc.project_id = p.id";
 
-fn project_from_row(r: &Row) -> rusqlite::Result<Project> {
+fn project_from_row(r: &Row) -> Result<Project> {
     let countries: Option<String> = r.get(6)?;
     Ok(Project {
         code: r.get(0)?,
@@ -144,14 +142,16 @@ fn project_from_row(r: &Row) -> rusqlite::Result<Project> {
     })
 }
 
-pub(super) fn find_project(conn: &Connection, code: &str) -> Result<Project> {
+pub(super) fn find_project(conn: &Conn, code: &str) -> Result<Project> {
     lookup::project_id(conn, code)?;
-    Ok(conn
-        .prepare_cached(&format!("{PROJECT_SELECT} WHERE p.code = ?1 GROUP BY p.id"))?
-        .query_row([code], project_from_row)?)
+    Ok(conn.query_row(
+        &format!("{PROJECT_SELECT} WHERE p.code = ?1 GROUP BY p.id"),
+        [code],
+        project_from_row,
+    )?)
 }
 
 /// The countries a project works in, for checking an expense's country.
-pub(super) fn project_countries(conn: &Connection, project_code: &str) -> Result<Vec<String>> {
+pub(super) fn project_countries(conn: &Conn, project_code: &str) -> Result<Vec<String>> {
     Ok(find_project(conn, project_code)?.countries)
 }

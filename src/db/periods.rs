@@ -1,9 +1,8 @@
 //! Reporting periods: created, closed (no more expenses dated inside) and reopened.
 
-use rusqlite::{Connection, OptionalExtension, params};
-
 use super::lookup::{self, vocabulary};
 use super::{Ledger, Writer};
+use crate::db::sql::{Conn, Row, params};
 use crate::domain::dates::calendar_periods;
 use crate::domain::{DateRange, Every, Grant, Period, PeriodStatus};
 use crate::error::{Error, Result};
@@ -165,7 +164,7 @@ fn stretch_period(
 
 const PERIOD_COLUMNS: &str = "code, start_date, end_date, status";
 
-fn period_from_row(grant: &Grant, r: &rusqlite::Row) -> rusqlite::Result<Period> {
+fn period_from_row(grant: &Grant, r: &Row) -> Result<Period> {
     Ok(Period {
         grant: grant.reference.clone(),
         code: r.get(0)?,
@@ -175,23 +174,21 @@ fn period_from_row(grant: &Grant, r: &rusqlite::Row) -> rusqlite::Result<Period>
     })
 }
 
-fn grant_periods(conn: &Connection, grant: &Grant) -> Result<Vec<Period>> {
+fn grant_periods(conn: &Conn, grant: &Grant) -> Result<Vec<Period>> {
     let sql =
         format!("SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 ORDER BY start_date");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([grant.id], |r| period_from_row(grant, r))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let sql = &sql;
+    let rows = conn.query_map(sql, [grant.id], |r| period_from_row(grant, r))?;
+    Ok(rows)
 }
 
-pub(super) fn find_period(conn: &Connection, grant: &Grant, code: &str) -> Result<Period> {
+pub(super) fn find_period(conn: &Conn, grant: &Grant, code: &str) -> Result<Period> {
     // Codes are matched whatever their case (2024-q1 is 2024-Q1), the exact spelling first.
     let sql = format!(
         "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND code = ?2 COLLATE NOCASE
          ORDER BY code = ?2 DESC LIMIT 1"
     );
-    conn.prepare_cached(&sql)?
-        .query_row(params![grant.id, code], |r| period_from_row(grant, r))
-        .optional()?
+    conn.query_opt(&sql, params![grant.id, code], |r| period_from_row(grant, r))?
         .ok_or_else(|| {
             Error::invalid(format!(
                 "grant {} has no period {code:?}; `grantbook period list --grant {}` shows them",
@@ -202,7 +199,7 @@ pub(super) fn find_period(conn: &Connection, grant: &Grant, code: &str) -> Resul
 
 /// Refuse to `doing` (e.g. "record an expense dated") on `date` inside a closed period.
 pub(super) fn refuse_closed_period(
-    conn: &Connection,
+    conn: &Conn,
     grant: &Grant,
     date: chrono::NaiveDate,
     doing: &str,
@@ -214,14 +211,14 @@ pub(super) fn refuse_closed_period(
 }
 
 /// A grant's closed periods, for checking many dates against them without a query each.
-pub(super) fn closed_periods(conn: &Connection, grant: &Grant) -> Result<Vec<Period>> {
+pub(super) fn closed_periods(conn: &Conn, grant: &Grant) -> Result<Vec<Period>> {
     let sql = format!(
         "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND status = 'closed'
          ORDER BY start_date"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([grant.id], |r| period_from_row(grant, r))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let sql = &sql;
+    let rows = conn.query_map(sql, [grant.id], |r| period_from_row(grant, r))?;
+    Ok(rows)
 }
 
 /// Why `doing` something dated `date` is refused: `period` is closed.
@@ -242,7 +239,7 @@ pub(super) fn closed_refusal(
 /// effect from `date`, while a period ending on or after it is closed: the closed period's
 /// report would change under it.
 pub(super) fn refuse_closed_from(
-    conn: &Connection,
+    conn: &Conn,
     grant: &Grant,
     date: chrono::NaiveDate,
     doing: &str,
@@ -251,10 +248,7 @@ pub(super) fn refuse_closed_from(
         "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND status = 'closed'
          AND end_date >= ?2 ORDER BY end_date DESC LIMIT 1"
     );
-    let closed = conn
-        .prepare_cached(&sql)?
-        .query_row(params![grant.id, date], |r| period_from_row(grant, r))
-        .optional()?;
+    let closed = conn.query_opt(&sql, params![grant.id, date], |r| period_from_row(grant, r))?;
     if let Some(period) = closed {
         return Err(Error::invalid(format!(
             "cannot {doing}: period {} ({} to {}) of grant {} is closed and its report would \
@@ -273,17 +267,10 @@ pub(super) fn refuse_closed_from(
 }
 
 /// The closed period containing `date`, if any.
-fn closed_period_on(
-    conn: &Connection,
-    grant: &Grant,
-    date: chrono::NaiveDate,
-) -> Result<Option<Period>> {
+fn closed_period_on(conn: &Conn, grant: &Grant, date: chrono::NaiveDate) -> Result<Option<Period>> {
     let sql = format!(
         "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND status = 'closed'
          AND ?2 BETWEEN start_date AND end_date"
     );
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(params![grant.id, date], |r| period_from_row(grant, r))
-        .optional()?)
+    Ok(conn.query_opt(&sql, params![grant.id, date], |r| period_from_row(grant, r))?)
 }

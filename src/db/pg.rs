@@ -166,11 +166,15 @@ pub fn cell(row: &postgres::Row, index: usize) -> Result<CellValue<'_>> {
         Type::INT4 => int(row.try_get::<_, Option<i32>>(index).map_err(unexpected)?),
         Type::INT2 => int(row.try_get::<_, Option<i16>>(index).map_err(unexpected)?),
         Type::BOOL => int(row.try_get::<_, Option<bool>>(index).map_err(unexpected)?),
-        Type::NUMERIC => match row.try_get::<_, Option<Decimal>>(index).map_err(unexpected)? {
+        Type::NUMERIC => match row
+            .try_get::<_, Option<Decimal>>(index)
+            .map_err(unexpected)?
+        {
             None => CellValue::Null,
-            Some(d) if d.fract().is_zero() => CellValue::Int(i64::try_from(d).map_err(|e| {
-                Error::runtime(format!("database error: column {index}: {e}"))
-            })?),
+            Some(d) if d.fract().is_zero() => CellValue::Int(
+                i64::try_from(d)
+                    .map_err(|e| Error::runtime(format!("database error: column {index}: {e}")))?,
+            ),
             Some(d) => {
                 return Err(Error::runtime(format!(
                     "database error: column {index} holds {d}, not a whole number"

@@ -3,12 +3,11 @@
 //! among a grant's live receipts one holds it, so a file imported twice is refused or skipped
 //! row by row instead of doubling the money; an empty reference is no key.
 
-use rusqlite::{Connection, OptionalExtension, params};
-
 use super::amendments::lowest_amount_from;
 use super::lookup;
 use super::periods::refuse_closed_period;
 use super::{Added, Ledger, Writer};
+use crate::db::sql::{Conn, Row, params};
 use crate::domain::{Currency, Grant, NewReceipt, Receipt, Void};
 use crate::error::{Error, Result, field};
 
@@ -144,9 +143,11 @@ impl Ledger {
              WHERE (?1 IS NULL OR g.reference = ?1) AND (?2 OR r.voided_at IS NULL)
              ORDER BY g.reference, r.date, r.id"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params![reference, include_void], receipt_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = &sql;
+        let rows = self
+            .conn
+            .query_map(sql, params![reference, include_void], receipt_from_row)?;
+        Ok(rows)
     }
 }
 
@@ -194,7 +195,7 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
         ))
         .in_field("amount"));
     }
-    conn.execute(
+    let id = conn.insert(
         "INSERT INTO receipt (grant_id, date, amount_minor, reference, description, voided_at,
              void_reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -208,7 +209,7 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
             void.map(|v| &v.reason)
         ],
     )?;
-    let receipt = find_receipt(conn, conn.last_insert_rowid())?;
+    let receipt = find_receipt(conn, id)?;
     let key = receipt.id.to_string();
     let added = Receipt {
         void: None,
@@ -222,17 +223,18 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
 }
 
 /// The live receipt of `grant` holding `reference`, if any; an empty reference is no key.
-fn live_holder(conn: &Connection, grant: &Grant, reference: &str) -> Result<Option<Receipt>> {
+fn live_holder(conn: &Conn, grant: &Grant, reference: &str) -> Result<Option<Receipt>> {
     if reference.is_empty() {
         return Ok(None);
     }
-    Ok(conn
-        .prepare_cached(&format!(
+    Ok(conn.query_opt(
+        &format!(
             "{RECEIPT_SELECT} WHERE r.grant_id = ?1 AND r.reference = ?2 AND r.voided_at IS NULL
              AND r.reference <> '' ORDER BY r.id LIMIT 1"
-        ))?
-        .query_row(params![grant.id, reference], receipt_from_row)
-        .optional()?)
+        ),
+        params![grant.id, reference],
+        receipt_from_row,
+    )?)
 }
 
 /// The refusal of a receipt whose reference `holder` holds: recorded before, or an earlier row
@@ -282,7 +284,7 @@ fn difference(new: &NewReceipt, recorded: &Receipt) -> Option<String> {
     })
 }
 
-fn receipt_from_row(r: &rusqlite::Row) -> rusqlite::Result<Receipt> {
+fn receipt_from_row(r: &Row) -> Result<Receipt> {
     let currency = Currency::new(&r.get::<_, String>(4)?, r.get(5)?);
     let voided_at: Option<String> = r.get(8)?;
     Ok(Receipt {
@@ -303,14 +305,16 @@ fn receipt_from_row(r: &rusqlite::Row) -> rusqlite::Result<Receipt> {
     })
 }
 
-fn find_receipt(conn: &Connection, id: i64) -> Result<Receipt> {
-    conn.prepare_cached(&format!("{RECEIPT_SELECT} WHERE r.id = ?1"))?
-        .query_row([id], receipt_from_row)
-        .optional()?
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "no receipt #{id}; `grantbook receipt list --include-void` shows them with \
+fn find_receipt(conn: &Conn, id: i64) -> Result<Receipt> {
+    conn.query_opt(
+        &format!("{RECEIPT_SELECT} WHERE r.id = ?1"),
+        [id],
+        receipt_from_row,
+    )?
+    .ok_or_else(|| {
+        Error::invalid(format!(
+            "no receipt #{id}; `grantbook receipt list --include-void` shows them with \
                  their ids"
-            ))
-        })
+        ))
+    })
 }

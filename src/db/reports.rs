@@ -3,12 +3,12 @@
 //! whatever the number of rows.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
 
 use super::Ledger;
 use super::expenses::{EXPENSE_SELECT, expense_from_row};
 use super::grants::{GRANT_FILTER, GrantFilter};
 use super::lookup::{self, GRANT_COLUMNS, GRANT_JOINS, grant_from_row, vocabulary};
+use crate::db::sql::{Value, params, params_from_iter};
 use crate::domain::{Budget, DateRange, Expense, Grant, LineCategory, LineSpend, MonthSpend};
 use crate::error::{Error, Result};
 
@@ -36,9 +36,11 @@ impl Ledger {
         let sql = format!(
             "SELECT {GRANT_COLUMNS} FROM {GRANT_JOINS} WHERE {GRANT_FILTER} ORDER BY g.reference"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(filter.bind()), grant_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = &sql;
+        let rows = self
+            .conn
+            .query_map(sql, params_from_iter(filter.bind()), grant_from_row)?;
+        Ok(rows)
     }
 
     /// Each budget line of `grant` (every line it ever had, in the order they were added) with
@@ -67,42 +69,40 @@ impl Ledger {
              WHERE l.grant_id = ?1
              ORDER BY l.id"
         );
-        let mut bound: Vec<rusqlite::types::Value> = vec![grant.id.into()];
+        let mut bound = vec![Value::Int(grant.id)];
         for r in ranges {
-            bound.push(r.start.to_string().into());
-            bound.push(r.end.to_string().into());
+            bound.push(Value::Text(r.start.to_string().into()));
+            bound.push(Value::Text(r.end.to_string().into()));
         }
-        let mut stmt = self.conn.prepare(&sql)?;
+        let sql = &sql;
         let currency = &grant.currency;
-        let rows = stmt.query_map(rusqlite::params_from_iter(bound), |r| {
+        let rows = self.conn.query_map(sql, params_from_iter(bound), |r| {
             Ok(LineSpend {
                 code: r.get(0)?,
                 name: r.get(1)?,
                 category: vocabulary(r, 2, LineCategory::parse)?,
                 amounts: (0..ranges.len())
                     .map(|i| Ok(currency.from_minor(r.get(3 + i)?)))
-                    .collect::<rusqlite::Result<_>>()?,
+                    .collect::<Result<_>>()?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// Non-void spend of `grant` per calendar month and line, up to `through`.
     pub fn monthly_spend(&self, grant: &Grant, through: NaiveDate) -> Result<Vec<MonthSpend>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT substr(e.date, 1, 7), l.code, sum(e.spend_minor)
+        let sql = "SELECT substr(e.date, 1, 7), l.code, sum(e.spend_minor)
              FROM expense e JOIN budget_line l ON l.id = e.line_id
              WHERE e.grant_id = ?1 AND e.voided_at IS NULL AND e.date <= ?2
-             GROUP BY 1, l.id ORDER BY 1, l.id",
-        )?;
-        let rows = stmt.query_map(params![grant.id, through], |r| {
+             GROUP BY 1, l.id ORDER BY 1, l.id";
+        let rows = self.conn.query_map(sql, params![grant.id, through], |r| {
             Ok(MonthSpend {
                 month: r.get(0)?,
                 line: r.get(1)?,
                 amount: grant.currency.from_minor(r.get(2)?),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// Non-void spend of `grant` up to `through`, per country it was spent in.
@@ -111,15 +111,13 @@ impl Ledger {
         grant: &Grant,
         through: NaiveDate,
     ) -> Result<Vec<(String, rust_decimal::Decimal)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT country, sum(spend_minor) FROM expense
+        let sql = "SELECT country, sum(spend_minor) FROM expense
              WHERE grant_id = ?1 AND voided_at IS NULL AND date <= ?2
-             GROUP BY country ORDER BY country",
-        )?;
-        let rows = stmt.query_map(params![grant.id, through], |r| {
+             GROUP BY country ORDER BY country";
+        let rows = self.conn.query_map(sql, params![grant.id, through], |r| {
             Ok((r.get(0)?, grant.currency.from_minor(r.get(1)?)))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// What the donor had paid into `grant` by the end of `through`.
@@ -138,15 +136,14 @@ impl Ledger {
     pub fn budget_on(&self, grant: &Grant, date: NaiveDate) -> Result<Budget> {
         let number: Option<i64> = self
             .conn
-            .query_row(
+            .query_opt(
                 "SELECT coalesce(
                     (SELECT max(number) FROM budget_revision WHERE grant_id = ?1
                        AND effective_date <= ?2),
                     (SELECT min(number) FROM budget_revision WHERE grant_id = ?1))",
                 params![grant.id, date],
                 |r| r.get(0),
-            )
-            .optional()?
+            )?
             .flatten();
         let number = number.ok_or_else(|| {
             Error::invalid(format!(
@@ -186,12 +183,13 @@ impl Ledger {
                AND (e.date BETWEEN ?2 AND ?3 OR substr(e.voided_at, 1, 10) BETWEEN ?2 AND ?3)
              ORDER BY e.date, e.id"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(
+        let sql = &sql;
+        let rows = self.conn.query_map(
+            sql,
             params![grant.id, window.start, window.end],
             expense_from_row,
         )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows)
     }
 
     /// Live refunds of `grant` dated inside `window`, each with the voucher of the expense it
@@ -207,22 +205,19 @@ impl Ledger {
                AND e.date BETWEEN ?2 AND ?3
              ORDER BY e.date, e.id"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let refunds = stmt
-            .query_map(
-                params![grant.id, window.start, window.end],
-                expense_from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut of_voucher = self
-            .conn
-            .prepare_cached("SELECT voucher FROM expense WHERE id = ?1")?;
+        let sql = &sql;
+        let refunds = self.conn.query_map(
+            sql,
+            params![grant.id, window.start, window.end],
+            expense_from_row,
+        )?;
+        let of_voucher = "SELECT voucher FROM expense WHERE id = ?1";
         refunds
             .into_iter()
             .map(|e| {
                 let of = e
                     .refund_of
-                    .map(|id| of_voucher.query_row([id], |r| r.get(0)))
+                    .map(|id| self.conn.one(of_voucher, [id]))
                     .transpose()?;
                 Ok((e, of))
             })
@@ -231,11 +226,11 @@ impl Ledger {
 
     /// Currencies other than the grant's own that its expenses (void or not) were paid in.
     pub fn expense_currencies(&self, grant: &Grant) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT currency FROM expense WHERE grant_id = ?1 AND currency <> ?2
-             ORDER BY currency",
-        )?;
-        let rows = stmt.query_map(params![grant.id, grant.currency.code], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = "SELECT DISTINCT currency FROM expense WHERE grant_id = ?1 AND currency <> ?2
+             ORDER BY currency";
+        let rows = self
+            .conn
+            .query_map(sql, params![grant.id, grant.currency.code], |r| r.get(0))?;
+        Ok(rows)
     }
 }

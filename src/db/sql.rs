@@ -74,6 +74,12 @@ impl Param for str {
     }
 }
 
+impl Param for std::borrow::Cow<'_, str> {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self.as_ref().into())
+    }
+}
+
 impl Param for String {
     fn value(&self) -> Value<'_> {
         Value::Text(self.as_str().into())
@@ -169,7 +175,9 @@ impl FromColumn for i64 {
     fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
         match cell {
             CellValue::Int(n) => Ok(n),
-            CellValue::Text(t) => t.parse().map_err(|_| format!("{t:?} is not a whole number")),
+            CellValue::Text(t) => t
+                .parse()
+                .map_err(|_| format!("{t:?} is not a whole number")),
             other => Err(format!("expected a whole number, found {other:?}")),
         }
     }
@@ -463,9 +471,12 @@ impl Conn {
                 Ok(())
             }
             Backend::Postgres(client) => {
-                client
-                    .borrow_mut()
-                    .for_each(sql, &values, |row| read(&Row::Postgres(row)))
+                // PostgreSQL streams a result over the connection, which can run nothing else
+                // meanwhile: a reader that queries again must collect its rows first.
+                let mut client = client.try_borrow_mut().map_err(|_| {
+                    Error::runtime("internal error: a query was run while another streamed")
+                })?;
+                client.for_each(sql, &values, |row| read(&Row::Postgres(row)))
             }
         }
     }

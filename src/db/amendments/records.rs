@@ -3,31 +3,30 @@
 //! dates against its grants'.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
 use super::super::lookup::{self, GRANT_COLUMNS, GRANT_JOINS, grant_from_row};
 use super::super::parties::{find_donor, find_project};
+use crate::db::sql::{Conn, params};
 use crate::domain::{Amendable, Donor, Grant, Project};
 use crate::error::{Error, Result};
 
 /// How an amendable record is read, written and checked.
 pub(super) trait Stored: Amendable {
     /// Its row id and the record as it is now.
-    fn load(conn: &Connection, code: &str) -> Result<(i64, Self)>;
-    fn store(conn: &Connection, id: i64, record: &Self) -> Result<()>;
+    fn load(conn: &Conn, code: &str) -> Result<(i64, Self)>;
+    fn store(conn: &Conn, id: i64, record: &Self) -> Result<()>;
     /// The grants whose reports show the record, so whose closed periods it must not change.
-    fn grants(conn: &Connection, id: i64) -> Result<Vec<Grant>>;
+    fn grants(conn: &Conn, id: i64) -> Result<Vec<Grant>>;
     /// The record's own rules for a change effective on `day`.
-    fn check(conn: &Connection, id: i64, before: &Self, after: &Self, day: NaiveDate)
-    -> Result<()>;
+    fn check(conn: &Conn, id: i64, before: &Self, after: &Self, day: NaiveDate) -> Result<()>;
 }
 
 /// The grants `sql` selects with `id` bound as ?1.
-fn grants_where(conn: &Connection, sql: &str, id: i64) -> Result<Vec<Grant>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([id], grant_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn grants_where(conn: &Conn, sql: &str, id: i64) -> Result<Vec<Grant>> {
+    let sql = sql;
+    let rows = conn.query_map(sql, [id], grant_from_row)?;
+    Ok(rows)
 }
 
 /// Refuse an amendment dated before the record began.
@@ -42,12 +41,12 @@ fn refuse_before(what: &str, day: NaiveDate, start: NaiveDate) -> Result<()> {
 }
 
 impl Stored for Grant {
-    fn load(conn: &Connection, code: &str) -> Result<(i64, Grant)> {
+    fn load(conn: &Conn, code: &str) -> Result<(i64, Grant)> {
         let grant = lookup::grant(conn, code)?;
         Ok((grant.id, grant))
     }
 
-    fn store(conn: &Connection, id: i64, g: &Grant) -> Result<()> {
+    fn store(conn: &Conn, id: i64, g: &Grant) -> Result<()> {
         conn.execute(
             "UPDATE grant_agreement SET amount_minor = ?1, indirect_rate = ?2,
                  donor_reference = ?3 WHERE id = ?4",
@@ -61,18 +60,12 @@ impl Stored for Grant {
         Ok(())
     }
 
-    fn grants(conn: &Connection, id: i64) -> Result<Vec<Grant>> {
+    fn grants(conn: &Conn, id: i64) -> Result<Vec<Grant>> {
         let sql = format!("SELECT {GRANT_COLUMNS} FROM {GRANT_JOINS} WHERE g.id = ?1");
         grants_where(conn, &sql, id)
     }
 
-    fn check(
-        conn: &Connection,
-        id: i64,
-        before: &Grant,
-        after: &Grant,
-        day: NaiveDate,
-    ) -> Result<()> {
+    fn check(conn: &Conn, id: i64, before: &Grant, after: &Grant, day: NaiveDate) -> Result<()> {
         let what = format!("grant {}", before.reference);
         refuse_before(&what, day, before.start)?;
         if after.indirect_rate < Decimal::ZERO || after.indirect_rate > Decimal::ONE_HUNDRED {
@@ -104,19 +97,17 @@ impl Stored for Grant {
             )));
         }
         // Every budget revision in force on the day or after it must still fit.
-        let over: Option<(i64, NaiveDate, i64)> = conn
-            .query_row(
-                "SELECT r.number, r.effective_date, sum(a.amount_minor) AS total
+        let over: Option<(i64, NaiveDate, i64)> = conn.query_opt(
+            "SELECT r.number, r.effective_date, sum(a.amount_minor) AS total
                  FROM budget_revision r JOIN budget_amount a ON a.revision_id = r.id
                  WHERE r.grant_id = ?1 AND r.number >= coalesce(
                      (SELECT max(number) FROM budget_revision
                        WHERE grant_id = ?1 AND effective_date <= ?2),
                      (SELECT min(number) FROM budget_revision WHERE grant_id = ?1))
                  GROUP BY r.id HAVING total > ?3 ORDER BY r.number LIMIT 1",
-                params![id, day, c.to_minor(after.amount)?],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+            params![id, day, c.to_minor(after.amount)?],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         if let Some((number, from, total)) = over {
             return Err(Error::invalid(format!(
                 "budget revision {number} of {what} (in force from {from}) totals {} {}, more \
@@ -131,11 +122,11 @@ impl Stored for Grant {
 }
 
 impl Stored for Project {
-    fn load(conn: &Connection, code: &str) -> Result<(i64, Project)> {
+    fn load(conn: &Conn, code: &str) -> Result<(i64, Project)> {
         Ok((lookup::project_id(conn, code)?, find_project(conn, code)?))
     }
 
-    fn store(conn: &Connection, id: i64, p: &Project) -> Result<()> {
+    fn store(conn: &Conn, id: i64, p: &Project) -> Result<()> {
         conn.execute(
             "UPDATE project SET title = ?1, start_date = ?2, end_date = ?3 WHERE id = ?4",
             params![p.title, p.start, p.end, id],
@@ -150,7 +141,7 @@ impl Stored for Project {
         Ok(())
     }
 
-    fn grants(conn: &Connection, id: i64) -> Result<Vec<Grant>> {
+    fn grants(conn: &Conn, id: i64) -> Result<Vec<Grant>> {
         let sql = format!(
             "SELECT {GRANT_COLUMNS} FROM {GRANT_JOINS} WHERE g.project_id = ?1 ORDER BY g.id"
         );
@@ -158,7 +149,7 @@ impl Stored for Project {
     }
 
     fn check(
-        conn: &Connection,
+        conn: &Conn,
         id: i64,
         before: &Project,
         after: &Project,
@@ -178,9 +169,8 @@ impl Stored for Project {
             .iter()
             .filter(|c| !after.countries.contains(c))
         {
-            let used: Option<(i64, String, String, NaiveDate)> = conn
-                .query_row(
-                    "SELECT (SELECT count(*) FROM expense x JOIN grant_agreement xg
+            let used: Option<(i64, String, String, NaiveDate)> = conn.query_opt(
+                "SELECT (SELECT count(*) FROM expense x JOIN grant_agreement xg
                                 ON xg.id = x.grant_id
                              WHERE xg.project_id = ?1 AND x.country = ?2
                                AND x.voided_at IS NULL),
@@ -188,10 +178,9 @@ impl Stored for Project {
                      FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
                      WHERE g.project_id = ?1 AND e.country = ?2 AND e.voided_at IS NULL
                      ORDER BY e.date, e.id LIMIT 1",
-                    params![id, country],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?;
+                params![id, country],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
             if let Some((count, grant, voucher, date)) = used {
                 return Err(Error::invalid(format!(
                     "cannot remove {country} from {what}: {count} expense(s) of its grants were \
@@ -217,11 +206,11 @@ impl Stored for Project {
 }
 
 impl Stored for Donor {
-    fn load(conn: &Connection, code: &str) -> Result<(i64, Donor)> {
+    fn load(conn: &Conn, code: &str) -> Result<(i64, Donor)> {
         Ok((lookup::donor_id(conn, code)?, find_donor(conn, code)?))
     }
 
-    fn store(conn: &Connection, id: i64, d: &Donor) -> Result<()> {
+    fn store(conn: &Conn, id: i64, d: &Donor) -> Result<()> {
         conn.execute(
             "UPDATE donor SET name = ?1, kind = ?2, country = ?3 WHERE id = ?4",
             params![d.name, d.kind.as_str(), d.country, id],
@@ -229,14 +218,14 @@ impl Stored for Donor {
         Ok(())
     }
 
-    fn grants(conn: &Connection, id: i64) -> Result<Vec<Grant>> {
+    fn grants(conn: &Conn, id: i64) -> Result<Vec<Grant>> {
         let sql = format!(
             "SELECT {GRANT_COLUMNS} FROM {GRANT_JOINS} WHERE g.donor_id = ?1 ORDER BY g.id"
         );
         grants_where(conn, &sql, id)
     }
 
-    fn check(conn: &Connection, _: i64, _: &Donor, after: &Donor, _: NaiveDate) -> Result<()> {
+    fn check(conn: &Conn, _: i64, _: &Donor, after: &Donor, _: NaiveDate) -> Result<()> {
         if let Some(country) = &after.country {
             lookup::country(conn, country)?;
         }

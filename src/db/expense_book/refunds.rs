@@ -1,10 +1,10 @@
 //! What a refund is checked against: the expense it reverses and what of it is left.
 
-use rusqlite::params;
 use rust_decimal::Decimal;
 
 use super::super::expenses::find_expense;
 use super::ExpenseBook;
+use crate::db::sql::params;
 use crate::domain::{Currency, Expense, ExpenseKind, ExpenseRef, Grant, NewExpense};
 use crate::error::{Error, Result};
 
@@ -50,16 +50,13 @@ impl ExpenseBook<'_> {
                 expense.refund_of.unwrap_or(expense.id)
             )));
         }
-        let (back, back_paid): (i64, i64) = self
-            .conn
-            .prepare_cached(
-                "SELECT coalesce(sum(grant_amount_minor), 0),
+        let (back, back_paid): (i64, i64) = self.conn.query_row(
+            "SELECT coalesce(sum(grant_amount_minor), 0),
                         coalesce(sum(CASE WHEN currency = ?2 THEN amount_minor END), 0)
                  FROM expense WHERE refund_of = ?1 AND voided_at IS NULL",
-            )?
-            .query_row(params![expense.id, expense.currency.code], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            params![expense.id, expense.currency.code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         Ok(Reversed {
             left: expense.grant_amount - expense.grant_currency.from_minor(back),
             left_paid: expense.amount - expense.currency.from_minor(back_paid),

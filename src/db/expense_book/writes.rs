@@ -2,11 +2,10 @@
 //! (being voided), and what a refused voucher is told.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
-use rusqlite::{ErrorCode, OptionalExtension, params};
 
 use super::super::expenses::{EXPENSE_SELECT, expense_from_row};
 use super::{Checked, ExpenseBook};
+use crate::db::sql::params;
 use crate::domain::{Expense, Grant};
 use crate::error::{Error, Result};
 
@@ -20,17 +19,12 @@ impl<'c> ExpenseBook<'c> {
     /// that holds it. Returns the new expense's id.
     pub fn insert(&mut self, c: &Checked, recorded_at: &str) -> Result<i64> {
         let grant = &c.grant.grant;
-        // The statement is the book's own, prepared once: the statement cache would hash its
-        // text again for every row of an import.
-        let insert = match &mut self.insert {
-            Some(statement) => statement,
-            None => self.insert.insert(self.conn.prepare(INSERT)?),
-        };
-        let inserted = insert.execute(params![
+        let date = IsoDate::of(c.new.date);
+        let values = params![
             grant.id,
             c.line_id,
             c.new.kind.as_str(),
-            IsoDate::of(c.new.date),
+            date.as_str(),
             c.currency.code,
             c.currency.to_minor(c.new.amount)?,
             c.quote.as_ref().map(|q| &q.base),
@@ -45,9 +39,24 @@ impl<'c> ExpenseBook<'c> {
             c.fx_source,
             c.refund_of,
             c.corrects,
-        ]);
-        match inserted {
-            Ok(_) => Ok(self.conn.last_insert_rowid()),
+        ];
+        let Some(sqlite) = self.conn.as_sqlite() else {
+            // A refused statement ends a PostgreSQL transaction, so the voucher is looked up
+            // first (writers hold the write lock, so nobody takes it in between).
+            if let Some(other) = self.recorded(grant, &c.new.voucher)? {
+                return Err(self.duplicate(grant, &other).in_field("voucher"));
+            }
+            return self.conn.insert(INSERT, values);
+        };
+        // The statement is the book's own, prepared once: the statement cache would hash its
+        // text again for every row of an import.
+        let insert = match &mut self.insert {
+            Some(statement) => statement,
+            None => self.insert.insert(sqlite.prepare(INSERT)?),
+        };
+        let bound = values.iter().map(|v| v.value());
+        match insert.execute(rusqlite::params_from_iter(bound)) {
+            Ok(_) => Ok(sqlite.last_insert_rowid()),
             Err(e) if is_unique_violation(&e) => {
                 let other = self
                     .recorded(grant, &c.new.voucher)?
@@ -60,20 +69,21 @@ impl<'c> ExpenseBook<'c> {
 
     /// The expense already holding `voucher` on `grant`, if any.
     pub fn recorded(&self, grant: &Grant, voucher: &str) -> Result<Option<Expense>> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!(
+        Ok(self.conn.query_opt(
+            &format!(
                 "{EXPENSE_SELECT} WHERE e.grant_id = ?1 AND e.voucher = ?2 AND e.live_key = 0"
-            ))?
-            .query_row(params![grant.id, voucher], expense_from_row)
-            .optional()?)
+            ),
+            params![grant.id, voucher],
+            expense_from_row,
+        )?)
     }
 
     /// Mark expense `id` void as of `at`: the one change the schema lets an expense have.
     pub fn void(&self, id: i64, reason: &str, at: &str) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE expense SET voided_at = ?1, void_reason = ?2 WHERE id = ?3")?
-            .execute(params![at, reason, id])?;
+        self.conn.execute(
+            "UPDATE expense SET voided_at = ?1, void_reason = ?2 WHERE id = ?3",
+            params![at, reason, id],
+        )?;
         Ok(())
     }
 
@@ -139,15 +149,16 @@ impl IsoDate {
     }
 }
 
-impl ToSql for IsoDate {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::Borrowed(ValueRef::Text(&self.0)))
+impl IsoDate {
+    fn as_str(&self) -> &str {
+        // Only ASCII digits and dashes are ever written into it.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.code == ErrorCode::ConstraintViolation
+        if f.code == rusqlite::ErrorCode::ConstraintViolation
             && f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
