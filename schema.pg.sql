@@ -28,7 +28,8 @@
 
 -- The few SQLite functions grantbook's queries use, so that one SQL text serves both backends:
 -- group_concat(x, separator [ORDER BY ...]) is string_agg by SQLite's name, and instr(a, b) is
--- strpos.
+-- strpos. NOCASE compares text ignoring case, as SQLite's collation of that name.
+CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 CREATE FUNCTION group_concat_step(acc TEXT, value TEXT, separator TEXT) RETURNS TEXT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::note;
 use super::output::create_new_atomically;
-use crate::db::{Ledger, check_path_length};
+use crate::db::{Ledger, check_path_length, redact_url};
 use crate::error::{Error, Result};
 
 /// The database's path: `given` by `--db` or by `GRANTBOOK_DB` (`from_env`), else the default.
@@ -26,11 +26,11 @@ pub fn database_path(given: Option<PathBuf>, from_env: bool) -> Result<PathBuf> 
         false => ("--db", "give the database file's path, e.g. --db office.db"),
     };
     let text = path.to_string_lossy();
-    if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+    if server_url(&path).is_some() {
         return Err(Error::invalid(format!(
-            "{source} names a PostgreSQL server ({}), which this grantbook cannot use yet \
-             (docs/storage-seam.md); give the path of a ledger file",
-            text.split_once('@').map_or(&*text, |(_, host)| host)
+            "{source} names a PostgreSQL server ({}), but this needs a ledger file; give the \
+             path of one",
+            redact_url(&text)
         )));
     }
     let what = if text.trim().is_empty() {
@@ -41,6 +41,13 @@ pub fn database_path(given: Option<PathBuf>, from_env: bool) -> Result<PathBuf> 
         return Ok(path);
     };
     Err(Error::invalid(format!("{source} {what}; {fix}")))
+}
+
+/// The PostgreSQL URL `given` names, if it names a server rather than a file.
+pub fn server_url(given: &Path) -> Option<&str> {
+    given
+        .to_str()
+        .filter(|text| text.starts_with("postgres://") || text.starts_with("postgresql://"))
 }
 
 /// `init`: the directories on the way to `path` (the default one is in the data directory),

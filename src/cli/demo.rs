@@ -1,7 +1,7 @@
 //! `demo`: a fresh database built from the bundled fixtures, through the same validation as
 //! every command, then the grants and their budgets printed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -22,29 +22,33 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>, format: Format) -> Resu
         Some(text) => crate::domain::parse_date("--as-of", &text)?,
         None => chrono::Local::now().date_naive(),
     };
+    if let Some(url) = path.as_deref().and_then(database_file::server_url) {
+        let ledger = Ledger::create_on_server(url)?;
+        return build(ledger, &crate::db::redact_url(url), as_of, format);
+    }
     let path = path.unwrap_or_else(|| {
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
         std::env::temp_dir().join(format!("grantbook-demo-{stamp}-{}.db", std::process::id()))
     });
-    build(&path, as_of, format).map_err(|e| e.in_file(&path))
+    let in_file = |e: crate::error::Error| e.in_file(&path);
+    database_file::create(&path).map_err(in_file)?;
+    let ledger = Ledger::open(&path).map_err(in_file)?;
+    build(ledger, &path.display().to_string(), as_of, format).map_err(in_file)
 }
 
-/// Build the demo database at `path` and show it.
-fn build(path: &Path, as_of: NaiveDate, format: Format) -> Result<()> {
-    database_file::create(path)?;
+/// Build the demo ledger in `ledger`, a new one found at `place`, and show it.
+fn build(ledger: Ledger, place: &str, as_of: NaiveDate, format: Format) -> Result<()> {
     let mut ctx = Context {
-        ledger: Ledger::open(path)?,
+        ledger,
         format,
         out: None,
     };
     note(&format!(
-        "building the demo database from the fixtures at {}",
-        path.display()
+        "building the demo database from the fixtures at {place}"
     ));
     note(&format!(
-        "explore it afterwards, e.g.: grantbook --db {} report donor --grant JP-MA-MHPSS-2021 \
-         --period 2021-Q3",
-        path.display()
+        "explore it afterwards, e.g.: grantbook --db {place} report donor --grant JP-MA-MHPSS-2021 \
+         --period 2021-Q3"
     ));
     load(&mut ctx.ledger, &Tables::Fixtures)?;
     let threshold = DEFAULT_THRESHOLD;

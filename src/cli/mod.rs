@@ -35,7 +35,7 @@ use clap::builder::{OsStringValueParser, TypedValueParser};
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::db::Ledger;
+use crate::db::{Ledger, redact_url};
 use crate::error::{Error, Result};
 use crate::render::Format;
 use crate::report::listing;
@@ -331,12 +331,16 @@ pub fn run(cli: Cli) -> Result<()> {
                     )));
                 }
                 (Some(path), _) => Some(path),
+                (None, Some(db)) if database_file::server_url(&db).is_some() => Some(db),
                 (None, db) => db.map(|db| database_path(Some(db), false)).transpose()?,
             };
             return demo::run(given, as_of, cli.format);
         }
         command => command,
     };
+    if let Some(url) = cli.db.as_deref().and_then(database_file::server_url) {
+        return on_server(url, command, cli.format);
+    }
     let path = database_path(cli.db, cli.db_from_env)?;
     network_fs::refuse_network_filesystem(&path)?;
     // A full disk or a damaged file met anywhere below is the ledger's, named here; a copy
@@ -357,6 +361,30 @@ pub fn run(cli: Cli) -> Result<()> {
             dispatch(command, &mut ctx).map_err(on_ledger)
         }
     }
+}
+
+/// A command on a ledger held by a PostgreSQL server.
+fn on_server(url: &str, command: Command, format: Format) -> Result<()> {
+    let ledger = match command {
+        Command::Init => {
+            Ledger::create_on_server(url)?;
+            note(&format!("created a ledger in {}", redact_url(url)));
+            return Ok(());
+        }
+        Command::Restore { .. } => {
+            return Err(Error::invalid(
+                "restore writes a ledger file; to bring a backup onto the server, run \
+                 `grantbook --db BACKUP copy --to URL`",
+            ));
+        }
+        _ => Ledger::open_server(url)?,
+    };
+    let mut ctx = Context {
+        ledger,
+        format,
+        out: None,
+    };
+    dispatch(command, &mut ctx)
 }
 
 fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {

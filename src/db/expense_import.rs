@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::expense_book::ExpenseBook;
 use super::expenses::{expense_key, find_expense};
 use super::{Added, Ledger};
-use crate::db::sql::Conn;
+use crate::db::sql::{Conn, Dialect};
 use crate::domain::{Expense, ImportSummary, ImportedGrant, NewExpense};
 use crate::error::{Error, Result};
 
@@ -138,11 +138,16 @@ impl Ledger {
     ) -> Result<ImportSummary> {
         // Settings SQLite takes only between transactions: an import that is a transaction of
         // its own (not one table of `import DIR`) has them, and may build the index anew.
-        let own = self.conn.is_autocommit();
-        self.conn
-            .execute_batch(if own { IMPORT_SETTINGS } else { LOAD_SETTINGS })?;
+        // They, and what follows on triggers and the index, are SQLite's tuning alone.
+        let sqlite = self.conn.dialect() == Dialect::Sqlite;
+        let own = self.conn.is_autocommit() && sqlite;
+        if sqlite {
+            self.conn
+                .execute_batch(if own { IMPORT_SETTINGS } else { LOAD_SETTINGS })?;
+        }
         let imported = self.write(|w| {
-            let guards = SUSPENDED_TRIGGERS
+            let suspended = if sqlite { SUSPENDED_TRIGGERS } else { &[] };
+            let guards = suspended
                 .iter()
                 .map(|trigger| suspend(w.conn(), *trigger))
                 .collect::<Result<Vec<_>>>()?;

@@ -44,7 +44,7 @@ pub use export::{table_columns, table_names, table_optional};
 pub use file::check_path_length;
 pub use fx::RateGuard;
 pub use grants::GrantFilter;
-pub use pg::describe as describe_pg_error;
+pub use pg::{describe as describe_pg_error, redact as redact_url};
 
 /// How long a command waits for another process's transaction before giving up: SQLite's own
 /// busy handler waits this long for a lock, and [`retry_busy`] tries again for this long in all
@@ -161,6 +161,49 @@ impl Ledger {
         Ok(Ledger {
             conn,
             actor: os_user(),
+            recorded: Vec::new(),
+            pending: Vec::new(),
+        })
+    }
+
+    /// Open the ledger held by a PostgreSQL database (`postgres://user@host/dbname`),
+    /// upgrading its schema if it is older. The audit log names the database role.
+    pub fn open_server(url: &str) -> Result<Ledger> {
+        let conn = Conn::postgres(pg::PgClient::connect(url)?);
+        if migrate::version_of(&conn)? == 0 {
+            return Err(Error::invalid(format!(
+                "the PostgreSQL database {} holds no grantbook ledger; create one with \
+                 `grantbook --db URL init`, or move a ledger file there with \
+                 `grantbook --db FILE copy --to URL`",
+                pg::redact(url)
+            )));
+        }
+        Self::serve(conn)
+    }
+
+    /// Make a new, empty ledger in a PostgreSQL database that holds no tables yet.
+    pub fn create_on_server(url: &str) -> Result<Ledger> {
+        let conn = Conn::postgres(pg::PgClient::connect(url)?);
+        let tables: i64 = conn.one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+            [],
+        )?;
+        if tables > 0 {
+            return Err(Error::invalid(format!(
+                "the PostgreSQL database {} already holds {tables} tables; grantbook makes its \
+                 ledger only in an empty database (createdb a new one for it)",
+                pg::redact(url)
+            )));
+        }
+        Self::serve(conn)
+    }
+
+    fn serve(conn: Conn) -> Result<Ledger> {
+        migrate::migrate(&conn)?;
+        let actor = conn.one("SELECT current_user", [])?;
+        Ok(Ledger {
+            conn,
+            actor,
             recorded: Vec::new(),
             pending: Vec::new(),
         })

@@ -13,12 +13,14 @@ use rust_decimal::Decimal;
 use super::sql::{CellValue, Value};
 use crate::error::{Error, Result};
 
-/// SQLSTATE of "could not determine data type of parameter $N".
-const INDETERMINATE_DATATYPE: &str = "42P18";
+/// SQLSTATEs of "could not determine data type of parameter $N" (the server gives either).
+const UNTYPED_PARAMETER: [&str; 2] = ["42P18", "42P08"];
 
 pub struct PgClient {
     client: Client,
     statements: HashMap<String, Statement>,
+    /// Whether a transaction is open (see [`super::sql::Conn::begin_write`]).
+    pub in_transaction: bool,
 }
 
 impl PgClient {
@@ -34,6 +36,7 @@ impl PgClient {
         Ok(PgClient {
             client,
             statements: HashMap::new(),
+            in_transaction: false,
         })
     }
 
@@ -52,10 +55,23 @@ impl PgClient {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let text = dollar_placeholders(sql);
+        let text = postgres_text(sql);
+        // A statement the server refuses to prepare ends the transaction it was prepared in,
+        // so inside one the first try is made under a savepoint.
+        let guarded = self.in_transaction;
+        if guarded {
+            self.client.batch_execute("SAVEPOINT grantbook_prepare")?;
+        }
         let statement = match self.client.prepare(&text) {
             Ok(statement) => statement,
-            Err(e) if e.code().map(|c| c.code()) == Some(INDETERMINATE_DATATYPE) => {
+            Err(e)
+                if e.code()
+                    .is_some_and(|c| UNTYPED_PARAMETER.contains(&c.code())) =>
+            {
+                if guarded {
+                    self.client
+                        .batch_execute("ROLLBACK TO SAVEPOINT grantbook_prepare")?;
+                }
                 let types: Vec<Type> = values
                     .iter()
                     .map(|v| match v {
@@ -68,6 +84,10 @@ impl PgClient {
             }
             Err(e) => return Err(e.into()),
         };
+        if guarded {
+            self.client
+                .batch_execute("RELEASE SAVEPOINT grantbook_prepare")?;
+        }
         self.statements.insert(sql.to_string(), statement.clone());
         Ok(statement)
     }
@@ -93,6 +113,11 @@ impl PgClient {
         }
         Ok(())
     }
+}
+
+/// The statement as PostgreSQL reads it: `$N` placeholders, and no SQLite planner hints.
+fn postgres_text(sql: &str) -> String {
+    dollar_placeholders(sql).replace(" NOT INDEXED", "")
 }
 
 /// `?N` becomes `$N`, outside quoted text and comments.

@@ -6,7 +6,7 @@
 //! infers it from where the parameter stands, so an integer bound where a text column is compared
 //! arrives as text, as SQLite's column affinity would have made it (see `pg.rs`).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use crate::error::{Error, Result};
 
@@ -314,8 +314,6 @@ pub enum Dialect {
 /// A connection to the ledger's database, on either backend.
 pub struct Conn {
     backend: Backend,
-    /// Whether a transaction this program began is open (PostgreSQL does not say).
-    in_transaction: Cell<bool>,
 }
 
 enum Backend {
@@ -327,14 +325,12 @@ impl Conn {
     pub fn sqlite(conn: rusqlite::Connection) -> Self {
         Conn {
             backend: Backend::Sqlite(conn),
-            in_transaction: Cell::new(false),
         }
     }
 
     pub fn postgres(client: PgClient) -> Self {
         Conn {
             backend: Backend::Postgres(RefCell::new(client)),
-            in_transaction: Cell::new(false),
         }
     }
 
@@ -373,7 +369,7 @@ impl Conn {
     pub fn is_autocommit(&self) -> bool {
         match &self.backend {
             Backend::Sqlite(conn) => conn.is_autocommit(),
-            Backend::Postgres(_) => !self.in_transaction.get(),
+            Backend::Postgres(client) => !client.borrow().in_transaction,
         }
     }
 
@@ -384,10 +380,11 @@ impl Conn {
         match &self.backend {
             Backend::Sqlite(conn) => conn.execute_batch("BEGIN IMMEDIATE")?,
             Backend::Postgres(client) => {
-                client.borrow_mut().batch(&format!(
+                let mut client = client.borrow_mut();
+                client.batch(&format!(
                     "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
                 ))?;
-                self.in_transaction.set(true);
+                client.in_transaction = true;
             }
         }
         Ok(())
@@ -398,27 +395,28 @@ impl Conn {
         match &self.backend {
             Backend::Sqlite(conn) => conn.execute_batch("BEGIN DEFERRED")?,
             Backend::Postgres(client) => {
-                client
-                    .borrow_mut()
-                    .batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
-                self.in_transaction.set(true);
+                let mut client = client.borrow_mut();
+                client.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+                client.in_transaction = true;
             }
         }
         Ok(())
     }
 
     pub fn commit(&self) -> Result<()> {
-        let done = self.execute_batch("COMMIT");
-        // PostgreSQL ends a transaction whose COMMIT failed; SQLite may keep it open (busy).
-        if self.dialect() == Dialect::Postgres {
-            self.in_transaction.set(false);
-        }
-        done
+        self.end("COMMIT")
     }
 
     pub fn rollback(&self) -> Result<()> {
-        let done = self.execute_batch("ROLLBACK");
-        self.in_transaction.set(false);
+        self.end("ROLLBACK")
+    }
+
+    fn end(&self, how: &str) -> Result<()> {
+        let done = self.execute_batch(how);
+        // PostgreSQL ends a transaction whose COMMIT failed; SQLite may keep it open (busy).
+        if let Backend::Postgres(client) = &self.backend {
+            client.borrow_mut().in_transaction = false;
+        }
         done
     }
 
