@@ -28,7 +28,10 @@
 
 -- The few SQLite functions grantbook's queries use, so that one SQL text serves both backends:
 -- group_concat(x, separator [ORDER BY ...]) is string_agg by SQLite's name, and instr(a, b) is
--- strpos. NOCASE compares text ignoring case, as SQLite's collation of that name.
+-- strpos. json_extract(doc, '$.a.b') reads a member of a JSON document as text, and
+-- json_each(doc, '$.list') the elements of a list in it (as `value`), as SQLite's JSON
+-- functions do for the audit log's records. NOCASE compares text ignoring case, as SQLite's
+-- collation of that name.
 CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 CREATE FUNCTION group_concat_step(acc TEXT, value TEXT, separator TEXT) RETURNS TEXT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -38,6 +41,16 @@ AS $$
                 ELSE acc || separator || value END
 $$;
 CREATE AGGREGATE group_concat(TEXT, TEXT) (SFUNC = group_concat_step, STYPE = TEXT);
+CREATE FUNCTION json_extract(doc TEXT, path TEXT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT doc::jsonb #>> string_to_array(substr(path, 3), '.') $$;
+CREATE FUNCTION json_each(doc TEXT, path TEXT) RETURNS TABLE (key BIGINT, value TEXT)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT ordinality - 1, element::TEXT
+    FROM jsonb_array_elements(doc::jsonb #> string_to_array(substr(path, 3), '.'))
+         WITH ORDINALITY AS list (element, ordinality)
+$$;
 CREATE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS BIGINT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ SELECT strpos(haystack, needle)::BIGINT $$;

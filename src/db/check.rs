@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{Ledger, migrate};
+use super::Ledger;
 use crate::db::sql::Conn;
 use crate::domain::check::{CheckOutcome, CheckReport};
 use crate::domain::{Currency, Quote, fx};
@@ -23,17 +23,23 @@ impl Ledger {
             // A check that cannot run (a table dropped behind grantbook's back, a page that
             // does not read) is itself a finding: the others still run and are shown.
             let runs = [
-                ("integrity", integrity(conn, quick)),
-                ("foreign_keys", foreign_keys(conn)),
-                ("schema", schema(conn)),
-                ("grant_dates", grant_dates(conn)),
-                ("line_grants", line_grants(conn)),
-                ("conversion", conversions(conn)),
-                ("stored_rates", rates::stored_rates(conn)),
-                ("receipt_references", receipts::receipt_references(conn)),
-                ("closed_periods", history::closed_periods(conn)),
-                ("audit_totals", history::audit_totals(conn)),
-                ("audit_chain", history::audit_chain(ledger)),
+                ("integrity", conn.attempt(|| store::integrity(conn, quick))),
+                ("foreign_keys", conn.attempt(|| store::foreign_keys(conn))),
+                ("schema", conn.attempt(|| store::schema(conn))),
+                ("grant_dates", conn.attempt(|| grant_dates(conn))),
+                ("line_grants", conn.attempt(|| line_grants(conn))),
+                ("conversion", conn.attempt(|| conversions(conn))),
+                ("stored_rates", conn.attempt(|| rates::stored_rates(conn))),
+                (
+                    "receipt_references",
+                    conn.attempt(|| receipts::receipt_references(conn)),
+                ),
+                (
+                    "closed_periods",
+                    conn.attempt(|| history::closed_periods(conn)),
+                ),
+                ("audit_totals", conn.attempt(|| history::audit_totals(conn))),
+                ("audit_chain", conn.attempt(|| history::audit_chain(ledger))),
             ];
             Ok(CheckReport {
                 checks: runs
@@ -54,96 +60,11 @@ fn could_not_run(name: &'static str, why: &str) -> CheckOutcome {
 mod history;
 mod rates;
 mod receipts;
+mod store;
 
-fn count(conn: &Conn, sql: &str) -> Result<u64> {
+pub(super) fn count(conn: &Conn, sql: &str) -> Result<u64> {
     let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
     Ok(n.unsigned_abs())
-}
-
-fn integrity(conn: &Conn, quick: bool) -> Result<CheckOutcome> {
-    let mut out = match quick {
-        false => CheckOutcome::new("integrity", "SQLite's integrity check of every page"),
-        true => CheckOutcome::new("integrity", "SQLite's quick check (indexes not matched)"),
-    };
-    out.examined = count(conn, "PRAGMA page_count")?;
-    let sql = match quick {
-        false => "PRAGMA integrity_check",
-        true => "PRAGMA quick_check",
-    };
-    conn.for_each(sql, [], |row| {
-        let message: String = row.get(0)?;
-        if message != "ok" {
-            out.add("database file", message);
-        }
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-fn foreign_keys(conn: &Conn) -> Result<CheckOutcome> {
-    let mut out = CheckOutcome::new(
-        "foreign_keys",
-        "every reference points at a row that exists",
-    );
-    let sql = "PRAGMA foreign_key_check";
-    conn.for_each(sql, [], |row| {
-        let table: String = row.get(0)?;
-        let rowid: Option<i64> = row.get(1)?;
-        let parent: String = row.get(2)?;
-        let place = match rowid {
-            Some(id) => format!("{table} #{id}"),
-            None => table,
-        };
-        out.add(
-            place,
-            format!("refers to a {parent} row that does not exist"),
-        );
-        Ok(())
-    })?;
-    out.examined = count(
-        conn,
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-    )?;
-    Ok(out)
-}
-
-/// Tables, indexes and triggers exactly as grantbook's migrations made them: a dropped trigger
-/// would let an expense into a closed period or an edit into the audit log.
-fn schema(conn: &Conn) -> Result<CheckOutcome> {
-    let mut out = CheckOutcome::new(
-        "schema",
-        "tables, indexes and triggers as grantbook made them",
-    );
-    let expected_db = Conn::sqlite(rusqlite::Connection::open_in_memory()?);
-    migrate::migrate_to(&expected_db, migrate::version_of(conn)?)?;
-    let expected = schema_objects(&expected_db)?;
-    let actual = schema_objects(conn)?;
-    out.examined = expected.len() as u64;
-    for ((kind, name), sql) in &expected {
-        match actual.get(&(kind.clone(), name.clone())) {
-            None => out.add(format!("{kind} {name}"), "is missing"),
-            Some(found) if found != sql => out.add(
-                format!("{kind} {name}"),
-                "differs from the definition grantbook made",
-            ),
-            Some(_) => {}
-        }
-    }
-    for (kind, name) in actual.keys() {
-        if !expected.contains_key(&(kind.clone(), name.clone())) {
-            out.add(format!("{kind} {name}"), "was not made by grantbook");
-        }
-    }
-    Ok(out)
-}
-
-type SchemaObjects = BTreeMap<(String, String), Option<String>>;
-
-fn schema_objects(conn: &Conn) -> Result<SchemaObjects> {
-    let sql =
-        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
-    let rows = conn.query_map(sql, [], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
-    Ok(rows.into_iter().collect())
 }
 
 fn grant_dates(conn: &Conn) -> Result<CheckOutcome> {
@@ -171,7 +92,7 @@ fn line_grants(conn: &Conn) -> Result<CheckOutcome> {
          FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
          LEFT JOIN budget_line l ON l.id = e.line_id
          LEFT JOIN grant_agreement lg ON lg.id = l.grant_id
-         WHERE l.grant_id IS NOT e.grant_id ORDER BY e.id";
+         WHERE l.grant_id IS DISTINCT FROM e.grant_id ORDER BY e.id";
     conn.for_each(sql, [], |r| {
         let (id, grant, line, line_grant): (i64, String, Option<String>, Option<String>) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
@@ -204,6 +125,7 @@ fn conversions(conn: &Conn) -> Result<CheckOutcome> {
                    FROM expense o LEFT JOIN expense x ON x.refund_of = o.id
                         AND x.voided_at IS NULL AND x.id <> e.id
                    WHERE o.id = e.refund_of AND o.currency = e.currency
+                   GROUP BY o.id
                    HAVING o.amount_minor = e.amount_minor + coalesce(sum(x.amount_minor), 0))
                 END
          FROM expense e JOIN grant_agreement g ON g.id = e.grant_id

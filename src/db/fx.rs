@@ -180,18 +180,24 @@ impl<'c> RateTable<'c> {
     /// The stored rate between two currencies in force on `date`, as [`rate_on`] finds it: the
     /// latest valid from on or before the date, the pair as asked winning a tie.
     pub fn in_force(&mut self, from: &str, to: &str, date: NaiveDate) -> Result<Option<&FxRate>> {
-        let known = self.pairs.iter().position(|(f, t, _)| f == from && t == to);
-        let at = match known {
-            Some(at) => at,
-            None => {
-                let history = pair_history(self.conn, from, to)?;
-                self.pairs.push((from.to_string(), to.to_string(), history));
-                self.pairs.len() - 1
-            }
-        };
+        let at = self.load(from, to)?;
         let history = &self.pairs[at].2;
         let in_force = history.partition_point(|r| r.valid_from <= date);
         Ok(in_force.checked_sub(1).map(|i| &history[i]))
+    }
+}
+
+impl RateTable<'_> {
+    /// Read a pair's rates, if they are not read yet; where they are in `pairs`. A reader that
+    /// streams rows over PostgreSQL's connection loads its pairs first, as it can query nothing
+    /// else meanwhile.
+    pub fn load(&mut self, from: &str, to: &str) -> Result<usize> {
+        if let Some(at) = self.pairs.iter().position(|(f, t, _)| f == from && t == to) {
+            return Ok(at);
+        }
+        let history = pair_history(self.conn, from, to)?;
+        self.pairs.push((from.to_string(), to.to_string(), history));
+        Ok(self.pairs.len() - 1)
     }
 }
 

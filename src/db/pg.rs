@@ -18,7 +18,8 @@ const UNTYPED_PARAMETER: [&str; 2] = ["42P18", "42P08"];
 
 pub struct PgClient {
     client: Client,
-    statements: HashMap<String, Statement>,
+    /// Prepared statements by their text and which of their parameters were NULL.
+    statements: HashMap<(String, Vec<bool>), Statement>,
     /// Whether a transaction is open (see [`super::sql::Conn::begin_write`]).
     pub in_transaction: bool,
 }
@@ -48,14 +49,22 @@ impl PgClient {
         Ok(self.client.batch_execute(sql)?)
     }
 
-    /// The prepared statement for `sql`, prepared on first use. The server infers each
-    /// parameter's type from where it stands; where nothing tells it (`?1 IS NULL` alone), the
-    /// values' own types decide.
-    fn statement(&mut self, sql: &str, values: &[Value]) -> Result<Statement> {
-        if let Some(statement) = self.statements.get(sql) {
-            return Ok(statement.clone());
+    /// The prepared statement for `sql` with these values, prepared on first use, and the
+    /// values it takes. A parameter bound to NULL is written into the text as `NULL` (so `?1 IS
+    /// NULL OR id = ?1` needs no type for it); the server infers every other parameter's type
+    /// from where it stands, and where nothing tells it, the value's own type decides.
+    fn statement<'v>(
+        &mut self,
+        sql: &str,
+        values: &'v [Value<'v>],
+    ) -> Result<(Statement, Vec<&'v Value<'v>>)> {
+        let nulls: Vec<bool> = values.iter().map(|v| *v == Value::Null).collect();
+        let bound: Vec<&Value> = values.iter().filter(|v| **v != Value::Null).collect();
+        let key = (sql.to_string(), nulls);
+        if let Some(statement) = self.statements.get(&key) {
+            return Ok((statement.clone(), bound));
         }
-        let text = postgres_text(sql);
+        let text = postgres_text(sql, &key.1);
         // A statement the server refuses to prepare ends the transaction it was prepared in,
         // so inside one the first try is made under a savepoint.
         let guarded = self.in_transaction;
@@ -72,7 +81,7 @@ impl PgClient {
                     self.client
                         .batch_execute("ROLLBACK TO SAVEPOINT grantbook_prepare")?;
                 }
-                let types: Vec<Type> = values
+                let types: Vec<Type> = bound
                     .iter()
                     .map(|v| match v {
                         Value::Int(_) => Type::INT8,
@@ -88,14 +97,14 @@ impl PgClient {
             self.client
                 .batch_execute("RELEASE SAVEPOINT grantbook_prepare")?;
         }
-        self.statements.insert(sql.to_string(), statement.clone());
-        Ok(statement)
+        self.statements.insert(key, statement.clone());
+        Ok((statement, bound))
     }
 
     pub fn execute(&mut self, sql: &str, values: &[Value]) -> Result<usize> {
-        let statement = self.statement(sql, values)?;
+        let (statement, bound) = self.statement(sql, values)?;
         let params: Vec<&(dyn ToSql + Sync)> =
-            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+            bound.iter().map(|v| *v as &(dyn ToSql + Sync)).collect();
         let changed = self.client.execute(&statement, &params)?;
         Ok(usize::try_from(changed).unwrap_or(usize::MAX))
     }
@@ -106,8 +115,8 @@ impl PgClient {
         values: &[Value],
         mut read: impl FnMut(&postgres::Row) -> Result<()>,
     ) -> Result<()> {
-        let statement = self.statement(sql, values)?;
-        let mut rows = self.client.query_raw(&statement, values.iter())?;
+        let (statement, bound) = self.statement(sql, values)?;
+        let mut rows = self.client.query_raw(&statement, bound)?;
         while let Some(row) = rows.next()? {
             read(&row)?;
         }
@@ -115,13 +124,20 @@ impl PgClient {
     }
 }
 
-/// The statement as PostgreSQL reads it: `$N` placeholders, and no SQLite planner hints.
-fn postgres_text(sql: &str) -> String {
-    dollar_placeholders(sql).replace(" NOT INDEXED", "")
-}
-
-/// `?N` becomes `$N`, outside quoted text and comments.
-fn dollar_placeholders(sql: &str) -> String {
+/// The statement as PostgreSQL reads it: `?N` numbered again as `$M` over the parameters that
+/// are not NULL, `NULL` for those that are (`nulls[N - 1]`), outside quoted text and comments;
+/// and no SQLite planner hints.
+fn postgres_text(sql: &str, nulls: &[bool]) -> String {
+    const IS_NULL: &str = " IS NULL";
+    // The number each parameter that is not NULL takes, `?1` first.
+    let mut numbers = Vec::with_capacity(nulls.len());
+    let mut next = 0;
+    for null in nulls {
+        numbers.push((!null).then(|| {
+            next += 1;
+            next
+        }));
+    }
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
@@ -144,11 +160,32 @@ fn dollar_placeholders(sql: &str) -> String {
                     }
                 }
             }
-            '?' if chars.peek().is_some_and(|d| d.is_ascii_digit()) => out.push('$'),
+            '?' if chars.peek().is_some_and(|d| d.is_ascii_digit()) => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                let n: usize = digits.parse().unwrap_or(0);
+                // The server cannot type a parameter from `$1 IS NULL`, and does not look
+                // further on for it: a value that is there is known not to be NULL.
+                let rest: String = chars.clone().take(IS_NULL.len()).collect();
+                let tested = rest.eq_ignore_ascii_case(IS_NULL);
+                match numbers.get(n.wrapping_sub(1)) {
+                    Some(Some(_)) if tested => {
+                        out.push_str("FALSE");
+                        chars.nth(IS_NULL.len() - 1);
+                    }
+                    Some(Some(m)) => out.push_str(&format!("${m}")),
+                    Some(None) => out.push_str("NULL"),
+                    // A placeholder without a value: the server says so.
+                    None => out.push_str(&format!("${n}")),
+                }
+            }
             _ => out.push(c),
         }
     }
-    out
+    out.replace(" NOT INDEXED", "")
 }
 
 /// A URL with its password hidden, to be shown in messages.
@@ -272,9 +309,28 @@ mod tests {
 
     #[test]
     fn placeholders_outside_quotes_and_comments() {
+        let nulls = [false; 12];
         assert_eq!(
-            dollar_placeholders("SELECT '?1', \"a?2\" -- ?3\n FROM t WHERE a = ?1 AND b = ?12"),
+            postgres_text(
+                "SELECT '?1', \"a?2\" -- ?3\n FROM t WHERE a = ?1 AND b = ?12",
+                &nulls
+            ),
             "SELECT '?1', \"a?2\" -- ?3\n FROM t WHERE a = $1 AND b = $12"
+        );
+    }
+
+    #[test]
+    fn a_null_parameter_is_written_in_and_the_others_numbered_again() {
+        assert_eq!(
+            postgres_text(
+                "WHERE (?1 IS NULL OR g = ?1) AND (?2 IS NULL OR d = ?2) AND e = ?3",
+                &[true, false, false]
+            ),
+            "WHERE (NULL IS NULL OR g = NULL) AND (FALSE OR d = $1) AND e = $2"
+        );
+        assert_eq!(
+            postgres_text("FROM expense NOT INDEXED", &[]),
+            "FROM expense"
         );
     }
 

@@ -420,6 +420,21 @@ impl Conn {
         done
     }
 
+    /// Run `attempt`, which may fail, inside a transaction that must go on if it does: on
+    /// PostgreSQL a failed statement ends the transaction unless it ran under a savepoint.
+    pub fn attempt<T>(&self, attempt: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.dialect() == Dialect::Sqlite || self.is_autocommit() {
+            return attempt();
+        }
+        self.execute_batch("SAVEPOINT grantbook_attempt")?;
+        let out = attempt();
+        if out.is_err() {
+            self.execute_batch("ROLLBACK TO SAVEPOINT grantbook_attempt")?;
+        }
+        self.execute_batch("RELEASE SAVEPOINT grantbook_attempt")?;
+        out
+    }
+
     /// Run statements without parameters, one after another.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.backend {

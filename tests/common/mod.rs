@@ -11,8 +11,12 @@ use rusqlite::Connection;
 use tempfile::TempDir;
 
 pub struct TestDb {
+    /// A directory of the test's own, for the files it writes and reads.
     pub dir: TempDir,
+    /// The ledger file (on SQLite; on PostgreSQL, a path that is never made).
     pub path: PathBuf,
+    /// The test's own PostgreSQL database, when the suite runs on PostgreSQL (see [`server`]).
+    pub server: Option<server::Database>,
 }
 
 impl TestDb {
@@ -23,22 +27,42 @@ impl TestDb {
         db
     }
 
+    /// A place for a ledger, with nothing in it yet: a file path that does not exist, or an
+    /// empty PostgreSQL database.
     pub fn uninitialised() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("grantbook.db");
-        TestDb { dir, path }
+        let tag = dir
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        TestDb {
+            dir,
+            path,
+            server: server::on_postgres().then(|| server::Database::new(&tag)),
+        }
+    }
+
+    /// What `--db` names: the file, or the server database's URL.
+    pub fn target(&self) -> PathBuf {
+        match &self.server {
+            Some(database) => PathBuf::from(&database.url),
+            None => self.path.clone(),
+        }
     }
 
     /// A database loaded with the fixtures by `grantbook demo`.
     pub fn demo() -> TestDb {
         let db = TestDb::uninitialised();
-        let out = run_raw(&["demo", db.path.to_str().unwrap()], None);
+        let out = run_raw(&["demo", db.target().to_str().unwrap()], None);
         explain_unless(&out, 0, &["demo"]);
         db
     }
 
     pub fn run(&self, args: &[impl AsRef<str>]) -> Output {
-        run_raw(args, Some(&self.path))
+        run_raw(args, Some(&self.target()))
     }
 
     /// Run and require success; returns stdout.
@@ -92,6 +116,9 @@ impl TestDb {
     /// Every row of every table, the schema and the user_version, as text: equal dumps mean
     /// the database holds exactly the same data.
     pub fn dump(&self) -> Vec<String> {
+        if let Some(database) = &self.server {
+            return database.dump();
+        }
         let conn = Connection::open(&self.path).expect("open for dump");
         let mut lines = Vec::new();
         let version: i64 = conn
@@ -130,11 +157,16 @@ impl TestDb {
     }
 
     pub fn count(&self, table: &str) -> i64 {
+        if let Some(database) = &self.server {
+            return database.count(table);
+        }
         let conn = Connection::open(&self.path).unwrap();
         conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .unwrap()
     }
 }
+
+pub mod server;
 
 /// The arguments of a command written as one line, split as a POSIX shell would (quotes and
 /// backslashes; no variables, globs or pipes): `sh("expense void 4 --reason 'Wrong line'")`.

@@ -95,6 +95,7 @@ impl Case {
         let db = TestDb {
             dir: tempfile::tempdir().unwrap(),
             path: self.path.clone(),
+            server: None,
         };
         db.dump()
     }

@@ -104,7 +104,7 @@ impl Stored for Grant {
                      (SELECT max(number) FROM budget_revision
                        WHERE grant_id = ?1 AND effective_date <= ?2),
                      (SELECT min(number) FROM budget_revision WHERE grant_id = ?1))
-                 GROUP BY r.id HAVING total > ?3 ORDER BY r.number LIMIT 1",
+                 GROUP BY r.id HAVING sum(a.amount_minor) > ?3 ORDER BY r.number LIMIT 1",
             params![id, day, c.to_minor(after.amount)?],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;

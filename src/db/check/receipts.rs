@@ -23,7 +23,7 @@ pub(super) fn receipt_references(conn: &Conn) -> Result<CheckOutcome> {
          JOIN receipt f ON f.grant_id = r.grant_id AND f.reference = r.reference
               AND f.voided_at IS NULL AND f.id < r.id
          WHERE r.voided_at IS NULL AND r.reference <> ''
-         GROUP BY r.id ORDER BY r.id";
+         GROUP BY r.id, g.reference ORDER BY r.id";
     conn.for_each(sql, [], |r| {
         let (id, grant, reference, first): (i64, String, String, i64) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);

@@ -1,0 +1,137 @@
+//! The end-to-end suite on PostgreSQL: each test gets a database of its own on the server that
+//! `GRANTBOOK_TEST_PG` names (a URL of a role that may create databases), dropped when it ends.
+//! Which backend a test binary runs on is its name's: `tests/postgres.rs` builds the suite
+//! again as the binary `postgres`.
+
+use postgres::{Client, NoTls};
+
+const SERVER: &str = "GRANTBOOK_TEST_PG";
+
+/// Whether this test binary runs the suite on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .is_some_and(|name| name.starts_with("postgres"))
+}
+
+/// The server's URL. Without one the PostgreSQL half of the suite cannot run: it says how to
+/// run it, once, and ends this test binary as passed; CI sets the variable, so there a server
+/// that cannot be reached fails every test instead.
+fn admin_url() -> String {
+    match std::env::var(SERVER) {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => {
+            eprintln!(
+                "PostgreSQL tests skipped: set {SERVER}=postgres://USER:PASSWORD@localhost/postgres \
+                 (a role that may create databases) to run the end-to-end suite on PostgreSQL; \
+                 .ci/run starts a server and sets it"
+            );
+            std::process::exit(0);
+        }
+    }
+}
+
+fn admin() -> Client {
+    let url = admin_url();
+    Client::connect(&url, NoTls)
+        .unwrap_or_else(|e| panic!("cannot reach the PostgreSQL server of {SERVER} ({url}): {e}"))
+}
+
+pub struct Database {
+    pub name: String,
+    pub url: String,
+}
+
+impl Database {
+    /// A new, empty database, sorting text as SQLite does (byte order), named after `tag`
+    /// (the test's own temporary directory, unique on this machine).
+    pub fn new(tag: &str) -> Database {
+        let tag: String = tag
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let name = format!("gbtest_{}_{tag}", std::process::id());
+        admin()
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'"
+            ))
+            .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e:?}"));
+        let admin = admin_url();
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
+        Database {
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    fn client(&self) -> Client {
+        Client::connect(&self.url, NoTls).expect("connect to the test database")
+    }
+
+    /// The schema version, each table's columns and every row, as text, tables in order and
+    /// rows sorted: equal dumps mean the database holds exactly the same data.
+    pub fn dump(&self) -> Vec<String> {
+        let mut client = self.client();
+        let mut lines = Vec::new();
+        let version: i64 = client
+            .query_one("SELECT version FROM grantbook_schema", &[])
+            .map(|r| r.get(0))
+            .unwrap_or(0);
+        lines.push(format!("version={version}"));
+        let tables: Vec<String> = client
+            .query(
+                "SELECT table_name::text FROM information_schema.tables
+                 WHERE table_schema = current_schema() ORDER BY table_name",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for table in tables {
+            let columns: Vec<String> = client
+                .query(
+                    "SELECT column_name::text || ' ' || data_type FROM information_schema.columns
+                     WHERE table_name = $1 ORDER BY ordinal_position",
+                    &[&table],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            lines.push(format!("{table} ({})", columns.join(", ")));
+            let mut rows: Vec<String> = client
+                .query(
+                    &format!("SELECT row_to_json(t)::text FROM \"{table}\" t"),
+                    &[],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| format!("{table}: {}", r.get::<_, String>(0)))
+                .collect();
+            rows.sort();
+            lines.extend(rows);
+        }
+        lines
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        self.client()
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .unwrap()
+            .get(0)
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let _ = admin().batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}

@@ -1,0 +1,52 @@
+//! The end-to-end suite again, on PostgreSQL: every file below runs here as it runs on its own,
+//! with each test's ledger in a database of its own on the server `GRANTBOOK_TEST_PG` names
+//! (see `common/server.rs`). The files left out open the SQLite file itself (its pages, its
+//! journal, its permissions), or run thousands of hostile inputs on copies of one file, and so
+//! test only that backend.
+
+mod common;
+
+#[path = "amendment_export.rs"]
+mod amendment_export;
+#[path = "amendments.rs"]
+mod amendments;
+#[path = "as_of.rs"]
+mod as_of;
+#[path = "budget_file.rs"]
+mod budget_file;
+#[path = "bulk_import.rs"]
+mod bulk_import;
+#[path = "burn_bar.rs"]
+mod burn_bar;
+#[path = "confirmation.rs"]
+mod confirmation;
+#[path = "frictions.rs"]
+mod frictions;
+#[path = "fx_rates.rs"]
+mod fx_rates;
+#[path = "hostile_messages.rs"]
+mod hostile_messages;
+#[path = "html_report.rs"]
+mod html_report;
+#[path = "iati.rs"]
+mod iati;
+#[path = "import_export.rs"]
+mod import_export;
+#[path = "import_faults.rs"]
+mod import_faults;
+#[path = "receipt_void.rs"]
+mod receipt_void;
+#[path = "refunds.rs"]
+mod refunds;
+#[path = "report_out.rs"]
+mod report_out;
+#[path = "reports.rs"]
+mod reports;
+#[path = "round_trip.rs"]
+mod round_trip;
+#[path = "spreadsheet_safe.rs"]
+mod spreadsheet_safe;
+#[path = "text_and_codes.rs"]
+mod text_and_codes;
+#[path = "xlsx_report.rs"]
+mod xlsx_report;
