@@ -35,6 +35,7 @@ fn a_backup_is_private_whole_and_reports_the_same() {
     let copy_db = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: copy.clone(),
+        server: None,
     };
     assert_eq!(reports(&copy_db), reports(&db));
     copy_db.ok(&["check"]);
@@ -103,6 +104,7 @@ fn a_backup_taken_while_another_process_writes_is_a_consistent_ledger() {
         let copy_db = TestDb {
             dir: tempfile::tempdir().unwrap(),
             path: copy,
+            server: None,
         };
         copy_db.ok(&["check"]);
     }
@@ -140,6 +142,7 @@ fn restore_brings_back_the_ledger_and_keeps_the_one_it_replaces() {
     let kept_db = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: kept.into(),
+        server: None,
     };
     assert_ne!(reports(&kept_db), before);
 }
@@ -229,6 +232,7 @@ fn restore_refuses_what_is_not_a_sound_grantbook_ledger() {
     let as_ledger = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: broken.clone(),
+        server: None,
     };
     let err = as_ledger.fails(&["grant", "list"], 1);
     assert!(err.contains("the database is damaged"), "{err}");

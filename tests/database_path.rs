@@ -89,12 +89,14 @@ fn a_path_longer_than_sqlite_opens_is_refused_with_its_length() {
     let db = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: longest.clone(),
+        server: None,
     };
     db.ok(&["init"]);
     db.ok(&["grant", "list"]);
     let db = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: dir.join("x".repeat(504 - 480)),
+        server: None,
     };
     let err = db.fails(&["init"], 2);
     assert!(err.contains("its full path is 505 bytes long"), "{err}");
@@ -137,6 +139,7 @@ fn init_makes_one_private_file_and_never_replaces_one() {
     let db = TestDb {
         dir,
         path: file.join("grantbook.db"),
+        server: None,
     };
     let err = db.fails(&["init"], 2);
     assert!(err.contains("cannot create the directory"), "{err}");

@@ -97,6 +97,7 @@ fn ledger_on(disk: &SmallDisk) -> TestDb {
     let db = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: disk.path("ledger.db"),
+        server: None,
     };
     std::fs::copy(&source.path, &db.path).unwrap();
     db
@@ -170,6 +171,7 @@ fn an_init_that_fails_on_a_full_disk_leaves_nothing_behind() {
     let db = TestDb {
         dir: tempfile::tempdir().unwrap(),
         path: disk.path("ledger.db"),
+        server: None,
     };
     disk.fill(16 * 1024);
     let err = db.fails(&["init"], 1);

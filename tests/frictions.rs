@@ -53,7 +53,7 @@ fn periods_are_listed_for_every_grant_and_found_whatever_their_case() {
 }
 
 #[test]
-fn a_postgres_url_is_refused_without_creating_anything() {
+fn an_unreachable_postgres_server_is_said_without_its_password_or_any_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_grantbook"))
         .current_dir(dir.path())
@@ -64,9 +64,9 @@ fn a_postgres_url_is_refused_without_creating_anything() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("PostgreSQL"), "{err}");
+    assert!(err.contains("cannot reach the PostgreSQL ledger"), "{err}");
     assert!(!err.contains("secret"), "the password is not echoed: {err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate};
 use common::{JAPAN, TestDb, japan_grant};
-use grantbook::db::Ledger;
 use grantbook::domain::{ExpenseKind, NewExpense};
 use rust_decimal::Decimal;
 
@@ -118,7 +117,7 @@ fn import_of_10000_rows_equals_the_same_rows_added_one_by_one() {
     // One by one through `expense add`'s own code path (the library, as the CLI calls it),
     // inside one transaction only so that 10,000 adds do not wait for 10,000 fsyncs.
     let by_hand = japan_grant();
-    let mut ledger = Ledger::open(&by_hand.path).unwrap();
+    let mut ledger = by_hand.ledger();
     ledger
         .all_or_nothing(|ledger| {
             for e in &rows {
@@ -232,7 +231,9 @@ fn delimiter_can_be_given_and_stdin_read() {
     let out = assert_cmd::Command::cargo_bin("grantbook")
         .unwrap()
         .env("NO_COLOR", "1")
-        .args(["--db", arg(&db.path), "expense", "import", "-"])
+        .arg("--db")
+        .arg(db.target())
+        .args(["expense", "import", "-"])
         .write_stdin("grant,line,date,amount,payee,voucher\nJP-MA-MHPSS-2021,MON,2021-05-04,20.00,Printer,V-10\n")
         .output()
         .unwrap();

@@ -55,7 +55,7 @@ fn run_timed(db: &TestDb, args: &[&str]) -> std::process::Output {
         .env_remove("GRANTBOOK_DB")
         .env("NO_COLOR", "1")
         .arg("--db")
-        .arg(&db.path)
+        .arg(db.target())
         .args(args)
         .timeout(std::time::Duration::from_secs(60))
         .output()

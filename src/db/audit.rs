@@ -62,11 +62,11 @@ pub(super) fn record(
 
 /// The newest entry's number and seal.
 pub(super) fn head(conn: &Conn) -> Result<Option<(i64, Option<String>)>> {
-    Ok(conn.query_opt(
+    conn.query_opt(
         "SELECT id, seal FROM audit_log ORDER BY id DESC LIMIT 1",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    )
 }
 
 /// Seal, in order, the entries written before the log had seals (schema migration 5).

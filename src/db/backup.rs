@@ -146,10 +146,9 @@ impl Ledger {
 impl Ledger {
     /// Whether the ledger holds nothing a restore would lose (no change was ever recorded).
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self
-            .conn
+        self.conn
             .query_row("SELECT NOT EXISTS (SELECT 1 FROM audit_log)", [], |r| {
                 r.get(0)
-            })?)
+            })
     }
 }

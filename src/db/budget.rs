@@ -316,12 +316,12 @@ fn insert_line(conn: &Conn, grant: &Grant, line: &NewLine) -> Result<i64> {
 }
 
 fn latest_revision(conn: &Conn, grant: &Grant) -> Result<Option<Revision>> {
-    Ok(conn.query_opt(
+    conn.query_opt(
         "SELECT number, effective_date, reason, recorded_at FROM budget_revision
              WHERE grant_id = ?1 ORDER BY number DESC LIMIT 1",
         [grant.id],
         revision_from_row,
-    )?)
+    )
 }
 
 fn revision_from_row(r: &Row) -> Result<Revision> {

@@ -182,11 +182,9 @@ fn at_todays_table(e: &Expense) -> NewExpense {
 }
 
 fn corrected_by(conn: &Conn, id: i64) -> Result<Option<i64>> {
-    Ok(
-        conn.query_opt("SELECT id FROM expense WHERE corrects = ?1", [id], |r| {
-            r.get(0)
-        })?,
-    )
+    conn.query_opt("SELECT id FROM expense WHERE corrects = ?1", [id], |r| {
+        r.get(0)
+    })
 }
 
 /// Whether a correction recorded what was already there, field for field.

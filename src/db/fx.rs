@@ -206,12 +206,12 @@ impl RateTable<'_> {
 /// rates stays open (a database may hold both from before this rule).
 fn refuse_reversed_pair(conn: &Conn, rate: &FxRate) -> Result<()> {
     let latest = |base: &str, quote: &str| -> Result<Option<FxRate>> {
-        Ok(conn.query_opt(
+        conn.query_opt(
             "SELECT base, quote, valid_from, rate, source FROM fx_rate
                  WHERE base = ?1 AND quote = ?2 ORDER BY valid_from DESC LIMIT 1",
             params![base, quote],
             rate_from_row,
-        )?)
+        )
     };
     if latest(&rate.base, &rate.quote)?.is_some() {
         return Ok(());
@@ -245,12 +245,12 @@ fn rate_from_row(r: &Row) -> Result<FxRate> {
 }
 
 fn find(conn: &Conn, base: &str, quote: &str, valid_from: NaiveDate) -> Result<Option<FxRate>> {
-    Ok(conn.query_opt(
+    conn.query_opt(
         "SELECT base, quote, valid_from, rate, source FROM fx_rate
              WHERE base = ?1 AND quote = ?2 AND valid_from = ?3",
         params![base, quote, valid_from],
         rate_from_row,
-    )?)
+    )
 }
 
 /// Every stored rate between two currencies, quoted either way round, oldest first; on the same
@@ -264,11 +264,11 @@ fn pair_history(conn: &Conn, from: &str, to: &str) -> Result<Vec<FxRate>> {
 }
 
 fn rate_on(conn: &Conn, from: &str, to: &str, date: NaiveDate) -> Result<Option<FxRate>> {
-    Ok(conn.query_opt(
+    conn.query_opt(
         "SELECT base, quote, valid_from, rate, source FROM fx_rate
              WHERE ((base = ?1 AND quote = ?2) OR (base = ?2 AND quote = ?1)) AND valid_from <= ?3
              ORDER BY valid_from DESC, base = ?1 DESC LIMIT 1",
         params![from, to, date],
         rate_from_row,
-    )?)
+    )
 }

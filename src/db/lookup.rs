@@ -72,7 +72,7 @@ pub fn line_id(conn: &Conn, grant: &Grant, code: &str) -> Result<i64> {
 }
 
 fn id_of(conn: &Conn, sql: &str, code: &str) -> Result<Option<i64>> {
-    Ok(conn.query_opt(sql, [code], |r| r.get(0))?)
+    conn.query_opt(sql, [code], |r| r.get(0))
 }
 
 pub const GRANT_COLUMNS: &str = "g.id, g.reference, d.code, p.code, g.currency, c.minor_units, \

@@ -114,11 +114,11 @@ fn donor_from_row(r: &Row) -> Result<Donor> {
 
 pub(super) fn find_donor(conn: &Conn, code: &str) -> Result<Donor> {
     lookup::donor_id(conn, code)?;
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT code, name, kind, country FROM donor WHERE code = ?1",
         [code],
         donor_from_row,
-    )?)
+    )
 }
 
 /// A project with its countries gathered in one query (codes are letters only, so ',' is safe
@@ -144,11 +144,11 @@ fn project_from_row(r: &Row) -> Result<Project> {
 
 pub(super) fn find_project(conn: &Conn, code: &str) -> Result<Project> {
     lookup::project_id(conn, code)?;
-    Ok(conn.query_row(
+    conn.query_row(
         &format!("{PROJECT_SELECT} WHERE p.code = ?1 GROUP BY p.id"),
         [code],
         project_from_row,
-    )?)
+    )
 }
 
 /// The countries a project works in, for checking an expense's country.

@@ -272,5 +272,5 @@ fn closed_period_on(conn: &Conn, grant: &Grant, date: chrono::NaiveDate) -> Resu
         "SELECT {PERIOD_COLUMNS} FROM period WHERE grant_id = ?1 AND status = 'closed'
          AND ?2 BETWEEN start_date AND end_date"
     );
-    Ok(conn.query_opt(&sql, params![grant.id, date], |r| period_from_row(grant, r))?)
+    conn.query_opt(&sql, params![grant.id, date], |r| period_from_row(grant, r))
 }

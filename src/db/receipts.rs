@@ -227,14 +227,14 @@ fn live_holder(conn: &Conn, grant: &Grant, reference: &str) -> Result<Option<Rec
     if reference.is_empty() {
         return Ok(None);
     }
-    Ok(conn.query_opt(
+    conn.query_opt(
         &format!(
             "{RECEIPT_SELECT} WHERE r.grant_id = ?1 AND r.reference = ?2 AND r.voided_at IS NULL
              AND r.reference <> '' ORDER BY r.id LIMIT 1"
         ),
         params![grant.id, reference],
         receipt_from_row,
-    )?)
+    )
 }
 
 /// The refusal of a receipt whose reference `holder` holds: recorded before, or an earlier row

@@ -318,7 +318,8 @@ pub struct Conn {
 
 enum Backend {
     Sqlite(rusqlite::Connection),
-    Postgres(RefCell<PgClient>),
+    // Boxed: the client is three times the size of SQLite's connection.
+    Postgres(Box<RefCell<PgClient>>),
 }
 
 impl Conn {
@@ -330,7 +331,7 @@ impl Conn {
 
     pub fn postgres(client: PgClient) -> Self {
         Conn {
-            backend: Backend::Postgres(RefCell::new(client)),
+            backend: Backend::Postgres(Box::new(RefCell::new(client))),
         }
     }
 

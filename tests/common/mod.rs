@@ -53,6 +53,15 @@ impl TestDb {
         }
     }
 
+    /// The ledger opened through the library, as the command line opens it.
+    pub fn ledger(&self) -> grantbook::db::Ledger {
+        match &self.server {
+            Some(database) => grantbook::db::Ledger::open_server(&database.url),
+            None => grantbook::db::Ledger::open(&self.path),
+        }
+        .expect("open the test ledger")
+    }
+
     /// A database loaded with the fixtures by `grantbook demo`.
     pub fn demo() -> TestDb {
         let db = TestDb::uninitialised();

@@ -24,7 +24,6 @@ pub(super) trait Stored: Amendable {
 
 /// The grants `sql` selects with `id` bound as ?1.
 fn grants_where(conn: &Conn, sql: &str, id: i64) -> Result<Vec<Grant>> {
-    let sql = sql;
     let rows = conn.query_map(sql, [id], grant_from_row)?;
     Ok(rows)
 }

@@ -69,13 +69,13 @@ impl<'c> ExpenseBook<'c> {
 
     /// The expense already holding `voucher` on `grant`, if any.
     pub fn recorded(&self, grant: &Grant, voucher: &str) -> Result<Option<Expense>> {
-        Ok(self.conn.query_opt(
+        self.conn.query_opt(
             &format!(
                 "{EXPENSE_SELECT} WHERE e.grant_id = ?1 AND e.voucher = ?2 AND e.live_key = 0"
             ),
             params![grant.id, voucher],
             expense_from_row,
-        )?)
+        )
     }
 
     /// Mark expense `id` void as of `at`: the one change the schema lets an expense have.
