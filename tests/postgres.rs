@@ -21,6 +21,8 @@ mod bulk_import;
 mod burn_bar;
 #[path = "confirmation.rs"]
 mod confirmation;
+#[path = "copy.rs"]
+mod copy;
 #[path = "frictions.rs"]
 mod frictions;
 #[path = "fx_rates.rs"]

@@ -22,6 +22,7 @@ mod json_input;
 mod line_numbers;
 mod load;
 mod money;
+mod moving;
 mod network_fs;
 mod output;
 mod parties;
@@ -192,6 +193,17 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Replace FILE if it already exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy the whole ledger, audit chain and all, to a PostgreSQL server or a new file, and
+    /// check it there
+    Copy {
+        /// Where to: a server's database (postgres://USER@HOST/DB), empty or holding a ledger
+        /// to replace with --force, or a new ledger file
+        #[arg(long, value_name = "URL|FILE")]
+        to: PathBuf,
+        /// Replace the ledger already there
         #[arg(long)]
         force: bool,
     },
@@ -417,6 +429,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         }
         Command::Check { quick } => safety::check(quick, ctx),
         Command::Backup { file, force } => safety::backup(&file, force, ctx),
+        Command::Copy { to, force } => moving::copy(&to, force, ctx),
         Command::Init
         | Command::Restore { .. }
         | Command::Demo { .. }

@@ -110,8 +110,12 @@ pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
     }
     check_path_length(file)?;
     // A full disk there is the copy's disk, said with its name (the ledger is not touched).
-    let summary = create_atomically(file, force, |path, _| ctx.ledger.backup_into(path))
-        .map_err(|e| e.in_file(file))?;
+    let summary = match ctx.ledger.file() {
+        Some(_) => create_atomically(file, force, |path, _| ctx.ledger.backup_into(path))
+            .map_err(|e| e.in_file(file))?,
+        // A server's ledger is backed up as the same self-contained file, row by row.
+        None => super::moving::copy_to_file(&ctx.ledger, file, force, &ctx.ledger.place())?,
+    };
     note(&format!("backed up to {}", file.display()));
     ctx.show(&safety::copied("backup", file, &summary, None))
 }

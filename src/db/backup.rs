@@ -44,7 +44,7 @@ fn settle(copy: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn summary(conn: &Conn) -> Result<CopySummary> {
+pub(super) fn summary(conn: &Conn) -> Result<CopySummary> {
     // The ledger's size in pages, not the file's: after a restore the pages may still be in
     // the -wal beside it, and the file alone would show a few kilobytes.
     let bytes: i64 = conn.one(

@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod budget;
 mod check;
+mod copy;
 mod corrections;
 mod expense_book;
 mod expense_import;
@@ -75,6 +76,8 @@ pub fn lock_wait() -> Duration {
 
 pub struct Ledger {
     conn: Conn,
+    /// The PostgreSQL URL the ledger was opened at; None for a file.
+    server: Option<String>,
     actor: String,
     /// The changes this process has committed, as the audit log names them.
     recorded: Vec<Recorded>,
@@ -160,6 +163,7 @@ impl Ledger {
         retry_busy(|| prepare(&conn, path))?;
         Ok(Ledger {
             conn,
+            server: None,
             actor: os_user(),
             recorded: Vec::new(),
             pending: Vec::new(),
@@ -178,7 +182,7 @@ impl Ledger {
                 pg::redact(url)
             )));
         }
-        Self::serve(conn)
+        Self::serve(conn, url)
     }
 
     /// Make a new, empty ledger in a PostgreSQL database that holds no tables yet.
@@ -195,14 +199,33 @@ impl Ledger {
                 pg::redact(url)
             )));
         }
-        Self::serve(conn)
+        Self::serve(conn, url)
     }
 
-    fn serve(conn: Conn) -> Result<Ledger> {
+    /// The ledger a PostgreSQL database holds, or a new one made there if it holds no tables.
+    pub fn open_or_create_on_server(url: &str) -> Result<Ledger> {
+        let conn = Conn::postgres(pg::PgClient::connect(url)?);
+        match migrate::version_of(&conn)? {
+            0 => Self::create_on_server(url),
+            _ => Self::serve(conn, url),
+        }
+    }
+
+    /// Where this ledger is, for people: its file, or its server without the password.
+    pub fn place(&self) -> String {
+        match (&self.server, self.file()) {
+            (Some(url), _) => pg::redact(url),
+            (None, Some(file)) => file.display().to_string(),
+            (None, None) => "an in-memory ledger".to_string(),
+        }
+    }
+
+    fn serve(conn: Conn, url: &str) -> Result<Ledger> {
         migrate::migrate(&conn)?;
         let actor = conn.one("SELECT current_user", [])?;
         Ok(Ledger {
             conn,
+            server: Some(url.to_string()),
             actor,
             recorded: Vec::new(),
             pending: Vec::new(),

@@ -124,6 +124,7 @@ pub fn copied(action: &str, file: &Path, summary: &CopySummary, sha256: Option<&
     }
     let title = match action {
         "restore" => "Restored",
+        "copy" => "Copied",
         _ => "Backed up",
     };
     Document::record(action, title, record)
