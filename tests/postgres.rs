@@ -19,6 +19,8 @@ mod budget_file;
 mod bulk_import;
 #[path = "burn_bar.rs"]
 mod burn_bar;
+#[path = "concurrency.rs"]
+mod concurrency;
 #[path = "confirmation.rs"]
 mod confirmation;
 #[path = "copy.rs"]
