@@ -564,3 +564,25 @@ WHEN NEW.voided_at IS NULL AND NEW.reference <> '' AND EXISTS (
 BEGIN
     SELECT RAISE(ABORT, 'a live receipt of this grant already holds that reference');
 END;
+
+-- migration 8: offices, and the office that recorded each entry
+
+-- The offices a project works from (a country office, a sub-office). Once a project has any,
+-- every expense and receipt recorded on its grants carries the office of the officer who
+-- recorded it (grantbook checks it is one of the project's); entries from before, and those of
+-- a ledger without offices, have none. The code is what officers set (GRANTBOOK_OFFICE) and
+-- what listings and reports filter and group by.
+CREATE TABLE office (
+    id         INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES project (id),
+    code       TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 40
+                                    AND code NOT GLOB '*[^A-Z0-9-]*'),
+    name       TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    country    TEXT NOT NULL REFERENCES country (code),
+    UNIQUE (project_id, code)
+);
+
+ALTER TABLE expense ADD COLUMN office TEXT;
+ALTER TABLE receipt ADD COLUMN office TEXT;
+
+CREATE INDEX expense_by_office ON expense (grant_id, office) WHERE office IS NOT NULL;

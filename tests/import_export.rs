@@ -51,6 +51,7 @@ fn generated(count: usize) -> Vec<NewExpense> {
                 country: None,
                 description: format!("Generated expense {i}"),
                 refund_of: None,
+                office: None,
             }
         })
         .collect()

@@ -99,6 +99,7 @@ fn new_expense(i: usize, (line, minor, in_mad, day): (usize, i64, bool, u32)) ->
         country: None,
         description: String::new(),
         refund_of: None,
+        office: None,
     }
 }
 
@@ -304,6 +305,7 @@ proptest! {
                 country: None,
                 description: String::new(),
                 refund_of: Some(ExpenseRef::Id(original.id)),
+                office: None,
             }).unwrap();
             prop_assert_eq!(refund.line.clone(), original.line.clone());
             prop_assert!(refund.grant_amount <= original.grant_amount);

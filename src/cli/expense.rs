@@ -152,6 +152,11 @@ pub struct ExpenseArgs {
     #[arg(skip)]
     #[serde(default)]
     pub corrects: String,
+    /// In a file: the office that recorded the row, when not the importing officer's
+    /// (GRANTBOOK_OFFICE)
+    #[arg(skip)]
+    #[serde(default)]
+    pub office: String,
 }
 
 fn expenditure() -> String {
@@ -159,7 +164,7 @@ fn expenditure() -> String {
 }
 
 /// The optional columns of `expense import`.
-const OPTIONAL_COLUMNS: [&str; 8] = [
+const OPTIONAL_COLUMNS: [&str; 9] = [
     "currency",
     "rate",
     "rate_base",
@@ -168,17 +173,18 @@ const OPTIONAL_COLUMNS: [&str; 8] = [
     "description",
     "kind",
     "refund_of",
+    "office",
 ];
 
 /// Those of an exported ledger's expenses, which also mark corrections.
-pub const LEDGER_OPTIONAL_COLUMNS: [&str; 9] = {
-    let mut columns = [""; 9];
+pub const LEDGER_OPTIONAL_COLUMNS: [&str; 10] = {
+    let mut columns = [""; 10];
     let mut i = 0;
     while i < OPTIONAL_COLUMNS.len() {
         columns[i] = OPTIONAL_COLUMNS[i];
         i += 1;
     }
-    columns[8] = "corrects";
+    columns[9] = "corrects";
     columns
 };
 
@@ -284,6 +290,10 @@ impl ExpenseArgs {
             description: text::optional("description", &self.description, 2000)
                 .map_err(field("description"))?,
             refund_of,
+            office: match self.office.trim() {
+                "" => None,
+                code => Some(super::office::office_code(code).map_err(field("office"))?),
+            },
         })
     }
 
@@ -324,6 +334,9 @@ pub struct ListArgs {
     /// Only payees whose name contains this, whatever its case
     #[arg(long)]
     payee: Option<String>,
+    /// Only those recorded by this office
+    #[arg(long)]
+    office: Option<String>,
     /// Show voided expenses too
     #[arg(long)]
     include_void: bool,
@@ -355,6 +368,11 @@ impl ListArgs {
             country: self.country.as_deref().map(text::country).transpose()?,
             voucher: self.voucher.as_deref().map(str::trim).map(str::to_string),
             payee: self.payee.as_deref().map(str::trim).map(str::to_string),
+            office: self
+                .office
+                .as_deref()
+                .map(super::office::office_code)
+                .transpose()?,
             include_void: self.include_void,
         })
     }

@@ -100,6 +100,7 @@ impl RefundArgs {
             of: self.of,
             refund_of: String::new(),
             corrects: String::new(),
+            office: String::new(),
         }
         .parse()
     }
@@ -178,6 +179,8 @@ impl CorrectArgs {
             of: original.refund_of,
             refund_of: String::new(),
             corrects: String::new(),
+            // The corrected entry stays the office's that recorded the original.
+            office: original.office.clone().unwrap_or_default(),
         }
         .parse()
     }

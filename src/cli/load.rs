@@ -10,6 +10,7 @@ use super::csv_input::{CsvRow, Once};
 use super::expense::ExpenseArgs;
 use super::grant::GrantArgs;
 use super::money::{RateArgs, ReceiptArgs};
+use super::office::OfficeArgs;
 use super::parties::{DonorArgs, ProjectArgs};
 use super::period::PeriodArgs;
 use crate::db::{Ledger, RateGuard, table_optional};
@@ -97,7 +98,10 @@ pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
             )));
         }
     }
-    ledger.all_or_nothing(|ledger| load_tables(ledger, tables))
+    ledger.set_replaying(true);
+    let loaded = ledger.all_or_nothing(|ledger| load_tables(ledger, tables));
+    ledger.set_replaying(false);
+    loaded
 }
 
 fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
@@ -107,6 +111,9 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     })?);
     read.push(tables.each("projects", |r: ProjectArgs| {
         ledger.add_project(&r.parse()?).map(drop)
+    })?);
+    read.push(tables.each("offices", |r: OfficeArgs| {
+        ledger.add_office(&r.parse()?).map(drop)
     })?);
     // Grants are loaded active and given their final status once their expenses are in, as an
     // office closes a grant after its last payment.

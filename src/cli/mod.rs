@@ -24,6 +24,7 @@ mod load;
 mod money;
 mod moving;
 mod network_fs;
+mod office;
 mod output;
 mod parties;
 mod period;
@@ -99,6 +100,9 @@ pub enum Command {
     /// Projects: what is done, by whom, where
     #[command(subcommand, after_help = "Example:\n  grantbook project show MA-MHPSS")]
     Project(parties::ProjectCommand),
+    /// Offices: where a project's officers record from (GRANTBOOK_OFFICE names yours)
+    #[command(subcommand)]
+    Office(office::OfficeCommand),
     /// Grants: one funding agreement between a donor and a project
     #[command(
         subcommand,
@@ -365,8 +369,10 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         command => {
             warn_if_others_can_write(&path);
+            let mut ledger = Ledger::open(&path).map_err(on_ledger)?;
+            ledger.set_office(office::recording_office()?);
             let mut ctx = Context {
-                ledger: Ledger::open(&path).map_err(on_ledger)?,
+                ledger,
                 format: cli.format,
                 out: None,
             };
@@ -391,6 +397,8 @@ fn on_server(url: &str, command: Command, format: Format) -> Result<()> {
         }
         _ => Ledger::open_server(url)?,
     };
+    let mut ledger = ledger;
+    ledger.set_office(office::recording_office()?);
     let mut ctx = Context {
         ledger,
         format,
@@ -403,6 +411,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
     match command {
         Command::Donor(c) => parties::donor(c, ctx),
         Command::Project(c) => parties::project(c, ctx),
+        Command::Office(c) => office::run(c, ctx),
         Command::Grant(c) => grant::run(c, ctx),
         Command::Budget(c) => budget::run(c, ctx),
         Command::Period(c) => period::run(c, ctx),

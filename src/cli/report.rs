@@ -11,13 +11,13 @@ use read::conversion;
 pub use read::{actuals_of, burns, grants_on};
 
 use super::{Context, charts};
-use crate::db::GrantFilter;
+use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::parse_percent;
 use crate::domain::{DateRange, Grant, GrantStatus, parse_date};
 use crate::error::{Error, Result};
 use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
-use crate::report::burn_report;
+use crate::report::burn_report::{self, GrantBurn};
 use crate::report::donor::{DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
@@ -64,6 +64,8 @@ impl ReportOptions {
 pub enum GroupBy {
     Donor,
     Country,
+    /// The office that recorded the spend
+    Office,
 }
 
 #[derive(Debug, Subcommand)]
@@ -305,6 +307,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                             .map(|c| (c.clone(), c.clone(), here(&c)))
                             .collect()
                     }
+                    GroupBy::Office => by_office(&ctx.ledger, b, as_of)?,
                 };
                 placed.extend(
                     groups
@@ -320,8 +323,40 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let title = match by {
                 GroupBy::Donor => "Donor",
                 GroupBy::Country => "Country",
+                GroupBy::Office => "Office",
             };
             ctx.show(&portfolio(placed, title, as_of))
         }
     }
+}
+
+/// A grant's spend by the offices of its project, and what was recorded without an office.
+fn by_office(
+    ledger: &Ledger,
+    b: &GrantBurn,
+    as_of: NaiveDate,
+) -> Result<Vec<(String, String, Decimal)>> {
+    let spent = ledger.spend_by_office(&b.grant, as_of)?;
+    let here = |office: Option<&str>| {
+        spent
+            .iter()
+            .find(|(o, _)| o.as_deref() == office)
+            .map_or(Decimal::ZERO, |(_, amount)| *amount)
+    };
+    let mut groups: Vec<(String, String, Decimal)> = ledger
+        .offices(Some(&b.grant.project))?
+        .into_iter()
+        .map(|o| {
+            let amount = here(Some(&o.code));
+            (o.code, o.name, amount)
+        })
+        .collect();
+    if groups.is_empty() || spent.iter().any(|(o, _)| o.is_none()) {
+        groups.push((
+            "(none)".to_string(),
+            "recorded without an office".to_string(),
+            here(None),
+        ));
+    }
+    Ok(groups)
 }

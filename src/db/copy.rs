@@ -16,6 +16,7 @@ const TABLES: &[&str] = &[
     "donor",
     "project",
     "project_country",
+    "office",
     "grant_agreement",
     "grant_extension",
     "budget_line",
@@ -77,7 +78,7 @@ impl Ledger {
 
 /// PostgreSQL empties every table at once, without the row triggers that keep expenses and the
 /// audit log from being deleted one by one: only `copy --to ... --force` does this.
-const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_country,
+const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_country, office,
     grant_agreement, grant_extension, budget_line, budget_revision, budget_amount, fx_rate,
     receipt, expense, period, amendment, audit_log";
 

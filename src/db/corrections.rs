@@ -110,7 +110,12 @@ fn correct(
         )?;
     }
     refuse_with_live_refunds(conn, &before, "correct")?;
-    let mut book = ExpenseBook::new(conn)?;
+    // The corrected entry stays the office's that recorded the one it replaces.
+    let office = match before.office.as_deref() {
+        Some(office) => super::Recording::By(Some(office)),
+        None => w.office,
+    };
+    let mut book = ExpenseBook::new(conn)?.recording_for(office);
     book.void(id, &format!("corrected: {reason}"), &w.at)?;
     let mut checked = book.check(corrected)?;
     checked.corrects = Some(id);
@@ -178,6 +183,7 @@ fn at_todays_table(e: &Expense) -> NewExpense {
         country: Some(e.country.clone()),
         description: e.description.clone(),
         refund_of: e.refund_of.map(ExpenseRef::Id),
+        office: e.office.clone(),
     }
 }
 

@@ -31,6 +31,8 @@ pub(super) struct OpenGrant {
     pub grant: Grant,
     closed: Vec<Period>,
     countries: Vec<String>,
+    /// The codes of its project's offices, in order; none in a ledger without offices.
+    offices: Vec<String>,
 }
 
 /// An expense that passed every check, ready to insert.
@@ -48,6 +50,8 @@ pub(super) struct Checked<'n> {
     pub refund_of: Option<i64>,
     /// The voided entry this one corrects.
     pub corrects: Option<i64>,
+    /// The office that recorded it.
+    pub office: Option<String>,
     pub new: &'n NewExpense,
 }
 
@@ -59,6 +63,10 @@ pub(super) struct ExpenseBook<'c> {
     currencies: HashMap<String, Currency>,
     countries: HashSet<String>,
     rates: RateTable<'c>,
+    /// Which office entries without one of their own are recorded in.
+    recording: Option<String>,
+    /// Entries replayed from an export keep the office they had, none included.
+    replaying: bool,
     /// Expenses with a larger id were written by this book, not found in the ledger.
     last_id_before: i64,
     /// The insert statement, prepared once (SQLite; PostgreSQL's client keeps its own).
@@ -76,9 +84,20 @@ impl<'c> ExpenseBook<'c> {
             currencies: HashMap::new(),
             countries: HashSet::new(),
             rates: RateTable::new(conn),
+            recording: None,
+            replaying: false,
             last_id_before,
             insert: None,
         })
+    }
+
+    /// The book of an officer of `office` (None: one who set none), or of a replay.
+    pub fn recording_for(mut self, office: super::Recording) -> Self {
+        match office {
+            super::Recording::By(office) => self.recording = office.map(str::to_string),
+            super::Recording::AsGiven => self.replaying = true,
+        }
+        self
     }
 
     pub fn grant(&mut self, reference: &str) -> Result<Rc<OpenGrant>> {
@@ -89,6 +108,7 @@ impl<'c> ExpenseBook<'c> {
         let open = Rc::new(OpenGrant {
             closed: closed_periods(self.conn, &grant)?,
             countries: project_countries(self.conn, &grant.project)?,
+            offices: super::offices::office_codes(self.conn, &grant.project)?,
             grant,
         });
         self.grants.insert(reference.to_string(), Rc::clone(&open));
@@ -127,6 +147,12 @@ impl<'c> ExpenseBook<'c> {
         };
         let line_id = self.line(grant, line).map_err(field("line"))?;
         check_date(&open, new.date).map_err(field("date"))?;
+        let given = new.office.as_deref().or(self.recording.as_deref());
+        let office = match (given, self.replaying) {
+            (None, true) => None,
+            _ => super::offices::check_office(&open.grant.project, &open.offices, given)
+                .map_err(field("office"))?,
+        };
         if let Some(o) = original.filter(|o| new.date < o.date) {
             return Err(Error::invalid(format!(
                 "the refund is dated {}, before expense #{} it reverses was paid ({}); date it \
@@ -198,6 +224,7 @@ impl<'c> ExpenseBook<'c> {
             payee,
             refund_of: original.map(|o| o.id),
             corrects: None,
+            office,
             new,
         })
     }

@@ -151,7 +151,7 @@ impl Ledger {
                 .iter()
                 .map(|trigger| suspend(w.conn(), *trigger))
                 .collect::<Result<Vec<_>>>()?;
-            let book = ExpenseBook::new(w.conn())?;
+            let book = ExpenseBook::new(w.conn())?.recording_for(w.office);
             let rows_before = book.rows_before();
             let mut import = ExpenseImport {
                 conn: w.conn(),

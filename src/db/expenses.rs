@@ -13,7 +13,7 @@ pub(super) const EXPENSE_SELECT: &str =
         ec.minor_units, e.amount_minor, e.fx_base, e.fx_quote, e.fx_rate, e.grant_amount_minor,
         g.currency, gc.minor_units, e.payee, e.voucher, e.country, e.description,
         e.recorded_at, e.voided_at, e.void_reason, e.refund_of, e.corrects,
-        e.fx_source
+        e.fx_source, e.office
     FROM expense e
     JOIN grant_agreement g ON g.id = e.grant_id
     JOIN budget_line l ON l.id = e.line_id
@@ -23,7 +23,7 @@ pub(super) const EXPENSE_SELECT: &str =
 impl Ledger {
     pub fn add_expense(&mut self, new: &NewExpense) -> Result<Expense> {
         self.write(|w| {
-            let mut book = ExpenseBook::new(w.conn())?;
+            let mut book = ExpenseBook::new(w.conn())?.recording_for(w.office);
             let checked = book.check(new)?;
             let id = book.insert(&checked, &w.at)?;
             let expense = find_expense(w.conn(), id)?;
@@ -139,6 +139,7 @@ impl Ledger {
                AND (?5 IS NULL OR e.country = ?5) AND (?6 OR e.voided_at IS NULL)
                AND (?7 IS NULL OR e.voucher = ?7)
                AND (?8 IS NULL OR instr(lower(e.payee), lower(?8)) > 0)
+               AND (?9 IS NULL OR e.office = ?9)
              ORDER BY g.reference, e.date, e.id"
         );
         let sql = &sql;
@@ -152,7 +153,8 @@ impl Ledger {
                 filter.country,
                 filter.include_void,
                 filter.voucher,
-                filter.payee
+                filter.payee,
+                filter.office
             ],
             expense_from_row,
         )?;
@@ -241,5 +243,6 @@ pub(super) fn expense_from_row(r: &Row) -> Result<Expense> {
         rate_given: r
             .get::<_, Option<String>>(23)?
             .map(|source| source != "stored"),
+        office: r.get(24)?,
     })
 }

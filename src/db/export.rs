@@ -90,6 +90,13 @@ const TABLES: &[TableSpec] = &[
         ),
     },
     TableSpec {
+        name: "offices",
+        columns: &["project", "code", "name", "country"],
+        money: &[],
+        sql: "SELECT p.code, o.code, o.name, o.country
+              FROM office o JOIN project p ON p.id = o.project_id ORDER BY o.id",
+    },
+    TableSpec {
         name: "grants",
         columns: &[
             "reference",
@@ -243,6 +250,7 @@ const TABLES: &[TableSpec] = &[
             "kind",
             "refund_of",
             "corrects",
+            "office",
         ],
         money: &[3],
         // The quote used is written out as stored, either way round, and marked forced: the
@@ -255,7 +263,7 @@ const TABLES: &[TableSpec] = &[
                   CASE WHEN e.fx_rate IS NULL THEN '' ELSE 'true' END,
                   e.payee, e.voucher, e.country, e.description, e.kind,
                   coalesce((SELECT o.voucher FROM expense o WHERE o.id = e.refund_of), ''),
-                  CASE WHEN e.corrects IS NULL THEN '' ELSE 'true' END
+                  CASE WHEN e.corrects IS NULL THEN '' ELSE 'true' END, coalesce(e.office, '')
               FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
               JOIN budget_line l ON l.id = e.line_id JOIN currency ec ON ec.code = e.currency
               ORDER BY e.id",
@@ -272,7 +280,7 @@ const TABLES: &[TableSpec] = &[
 
 /// Tables added after exports were first written: a directory exported before them has no file
 /// for them, which means no rows, not a copy made in part.
-const ADDED_LATER: &[&str] = &["amendments", "receipt_voids"];
+const ADDED_LATER: &[&str] = &["amendments", "receipt_voids", "offices"];
 
 /// The names of the tables `export` writes, in the order `import` loads them.
 pub fn table_names() -> impl Iterator<Item = &'static str> {

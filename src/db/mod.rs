@@ -21,6 +21,7 @@ mod grants;
 mod iati;
 mod lookup;
 pub mod migrate;
+mod offices;
 mod parties;
 mod periods;
 mod pg;
@@ -78,6 +79,11 @@ pub struct Ledger {
     conn: Conn,
     /// The PostgreSQL URL the ledger was opened at; None for a file.
     server: Option<String>,
+    /// The office whoever opened it records in (GRANTBOOK_OFFICE), if they set one.
+    office: Option<String>,
+    /// Whether entries are being replayed from an export, each keeping the office it had
+    /// (none, for one recorded before its project had offices).
+    replaying: bool,
     actor: String,
     /// The changes this process has committed, as the audit log names them.
     recorded: Vec<Recorded>,
@@ -164,6 +170,8 @@ impl Ledger {
         Ok(Ledger {
             conn,
             server: None,
+            office: None,
+            replaying: false,
             actor: os_user(),
             recorded: Vec::new(),
             pending: Vec::new(),
@@ -211,6 +219,26 @@ impl Ledger {
         }
     }
 
+    /// The office new entries take when they name none: the officer's, unless replaying.
+    fn recording_office(&self) -> Recording<'_> {
+        match (self.replaying, &self.office) {
+            (true, _) => Recording::AsGiven,
+            (false, office) => Recording::By(office.as_deref()),
+        }
+    }
+
+    /// Record what follows as made in `office` (a code of the projects' offices, checked on
+    /// each entry against its grant's project).
+    pub fn set_office(&mut self, office: Option<String>) {
+        self.office = office;
+    }
+
+    /// Replay entries from an export (`import DIR`, the demo's fixtures): each keeps the office
+    /// its row gives, none included, instead of taking the recording officer's.
+    pub fn set_replaying(&mut self, replaying: bool) {
+        self.replaying = replaying;
+    }
+
     /// Where this ledger is, for people: its file, or its server without the password.
     pub fn place(&self) -> String {
         match (&self.server, self.file()) {
@@ -226,6 +254,8 @@ impl Ledger {
         Ok(Ledger {
             conn,
             server: Some(url.to_string()),
+            office: None,
+            replaying: false,
             actor,
             recorded: Vec::new(),
             pending: Vec::new(),
@@ -244,13 +274,13 @@ impl Ledger {
         if self.conn.is_autocommit() {
             begin_write(&self.conn)?;
             // Timed once the lock is held, so the audit log's times follow its order.
-            let writer = Writer::new(&self.conn, actor);
+            let writer = Writer::new(&self.conn, actor, self.recording_office());
             let out = finish(&self.conn, change(&writer))?;
             self.recorded.extend(writer.entries.into_inner());
             Ok(out)
         } else {
             self.conn.execute_batch("SAVEPOINT change")?;
-            let writer = Writer::new(&self.conn, actor);
+            let writer = Writer::new(&self.conn, actor, self.recording_office());
             let out = change(&writer).and_then(|out| {
                 self.conn.execute_batch("RELEASE change")?;
                 Ok(out)
@@ -409,19 +439,31 @@ pub enum Added<T = ()> {
     Skipped { differs: Option<String> },
 }
 
+/// Which office new entries are recorded in.
+#[derive(Debug, Clone, Copy)]
+enum Recording<'a> {
+    /// This one (GRANTBOOK_OFFICE), or none if the user set none.
+    By(Option<&'a str>),
+    /// The one each entry names, or none: entries replayed from an export.
+    AsGiven,
+}
+
 /// A change in progress inside a transaction, who is making it, and the audit entries it made.
 struct Writer<'a> {
     conn: &'a Conn,
     actor: &'a str,
+    /// The office the change is recorded in.
+    office: Recording<'a>,
     at: String,
     entries: RefCell<Vec<Recorded>>,
 }
 
 impl<'a> Writer<'a> {
-    fn new(conn: &'a Conn, actor: &'a str) -> Self {
+    fn new(conn: &'a Conn, actor: &'a str, office: Recording<'a>) -> Self {
         Writer {
             conn,
             actor,
+            office,
             at: now(),
             entries: RefCell::default(),
         }

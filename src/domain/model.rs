@@ -203,6 +203,18 @@ pub struct NewExpense {
     /// For a refund: the expense it reverses. Its line, payee, country and currency are the
     /// defaults of the refund's own (an empty line or payee takes them).
     pub refund_of: Option<ExpenseRef>,
+    /// The office that recorded it, when the entry says (a ledger's own export read back);
+    /// otherwise the office of whoever records it ([`crate::db::Ledger::set_office`]).
+    pub office: Option<String>,
+}
+
+/// An office a project works from, whose officers record its entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Office {
+    pub project: String,
+    pub code: String,
+    pub name: String,
+    pub country: String,
 }
 
 /// An expense named by its id (`--of 25`) or, in a file, by its voucher on the same grant.
@@ -245,6 +257,9 @@ pub struct Expense {
     /// or the quote of the expense a refund reverses); None when nothing was converted or the
     /// entry predates grantbook recording it.
     pub rate_given: Option<bool>,
+    /// The office that recorded it; None in a ledger (or before a project had) offices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
 }
 
 impl Expense {
@@ -266,6 +281,8 @@ pub struct ExpenseFilter {
     pub voucher: Option<String>,
     /// Part of the payee's name, whatever its case.
     pub payee: Option<String>,
+    /// Recorded by this office.
+    pub office: Option<String>,
     pub include_void: bool,
 }
 

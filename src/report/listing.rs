@@ -166,7 +166,9 @@ pub fn receipt(r: &Receipt, title: &str) -> Document {
 }
 
 pub fn expenses(expenses: &[Expense]) -> Document {
-    let mut t = Table::new(&[
+    // A ledger without offices lists no office column.
+    let offices = expenses.iter().any(|e| e.office.is_some());
+    let mut columns = vec![
         col("id", "Id"),
         col("grant", "Grant"),
         col("date", "Date"),
@@ -187,10 +189,14 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         detail("void_reason", "Void reason"),
         detail("refund_of", "Reverses"),
         detail("corrects", "Corrects"),
-    ]);
+    ];
+    if offices {
+        columns.push(detail("office", "Office"));
+    }
+    let mut t = Table::new(&columns);
     // A refund's amounts are shown negative, as it counts, so a column adds up to net spend.
     for e in expenses {
-        t.push(vec![
+        let mut row = vec![
             Cell::Int(e.id),
             Cell::text(&e.grant),
             Cell::Date(e.date),
@@ -211,7 +217,11 @@ pub fn expenses(expenses: &[Expense]) -> Document {
             Cell::optional(e.void.as_ref(), |v| Cell::text(&v.reason)),
             Cell::optional(e.refund_of, Cell::Int),
             Cell::optional(e.corrects, Cell::Int),
-        ]);
+        ];
+        if offices {
+            row.push(Cell::optional(e.office.as_ref(), Cell::text));
+        }
+        t.push(row);
     }
     Document::table("expenses", "", t)
 }
@@ -279,6 +289,10 @@ pub fn expense(e: &Expense, title: &str) -> Document {
             "Corrects expense",
             Cell::optional(e.corrects, Cell::Int),
         );
+    let r = match &e.office {
+        Some(office) => r.field("office", "Recorded by office", Cell::text(office)),
+        None => r,
+    };
     Document::record("expense", title, r)
 }
 

@@ -48,7 +48,8 @@ fn postgres_integrity(conn: &Conn) -> Result<CheckOutcome> {
               + (SELECT count(*) FROM budget_revision) + (SELECT count(*) FROM budget_amount)
               + (SELECT count(*) FROM period) + (SELECT count(*) FROM fx_rate)
               + (SELECT count(*) FROM receipt) + (SELECT count(*) FROM expense)
-              + (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM amendment)",
+              + (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM amendment)
+              + (SELECT count(*) FROM office)",
     )?;
     if amcheck {
         let sql = "SELECT c.relname::text FROM pg_index i

@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 
 const INSERT: &str = "INSERT INTO expense (grant_id, line_id, kind, date, currency,
         amount_minor, fx_base, fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
-        description, recorded_at, fx_source, refund_of, corrects)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+        description, recorded_at, fx_source, refund_of, corrects, office)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+        ?19)";
 
 impl<'c> ExpenseBook<'c> {
     /// Insert a checked expense; a voucher the grant already has is refused, naming the expense
@@ -39,6 +40,7 @@ impl<'c> ExpenseBook<'c> {
             c.fx_source,
             c.refund_of,
             c.corrects,
+            c.office,
         ];
         let Some(sqlite) = self.conn.as_sqlite() else {
             // A refused statement ends a PostgreSQL transaction, so the voucher is looked up

@@ -48,6 +48,7 @@ fn expense(id: i64, date: &str, kind: ExpenseKind, void: bool) -> Expense {
         refund_of: None,
         corrects: None,
         rate_given: Some(false),
+        office: None,
     }
 }
 
