@@ -101,7 +101,11 @@ pub enum Command {
     #[command(subcommand, after_help = "Example:\n  grantbook project show MA-MHPSS")]
     Project(parties::ProjectCommand),
     /// Offices: where a project's officers record from (GRANTBOOK_OFFICE names yours)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook office add --project NA-MIGHEALTH --code RABAT \
+                      --name 'Rabat country office' --country MA\n  grantbook office list"
+    )]
     Office(office::OfficeCommand),
     /// Grants: one funding agreement between a donor and a project
     #[command(
@@ -202,6 +206,12 @@ pub enum Command {
     },
     /// Copy the whole ledger, audit chain and all, to a PostgreSQL server or a new file, and
     /// check it there
+    #[command(
+        after_help = "Examples:\n  grantbook --db morocco.db copy --to \
+                      postgres://grantbook@db.example.org/grantbook\n  \
+                      grantbook --db postgres://grantbook@db.example.org/grantbook copy --to \
+                      ledger-2026-11-30.db"
+    )]
     Copy {
         /// Where to: a server's database (postgres://USER@HOST/DB), empty or holding a ledger
         /// to replace with --force, or a new ledger file
