@@ -39,6 +39,8 @@ mod iati;
 mod import_export;
 #[path = "import_faults.rs"]
 mod import_faults;
+#[path = "offices.rs"]
+mod offices;
 #[path = "receipt_void.rs"]
 mod receipt_void;
 #[path = "refunds.rs"]

@@ -206,12 +206,10 @@ pub enum Command {
     },
     /// Copy the whole ledger, audit chain and all, to a PostgreSQL server or a new file, and
     /// check it there
-    #[command(
-        after_help = "Examples:\n  grantbook --db morocco.db copy --to \
+    #[command(after_help = "Examples:\n  grantbook --db morocco.db copy --to \
                       postgres://grantbook@db.example.org/grantbook\n  \
                       grantbook --db postgres://grantbook@db.example.org/grantbook copy --to \
-                      ledger-2026-11-30.db"
-    )]
+                      ledger-2026-11-30.db")]
     Copy {
         /// Where to: a server's database (postgres://USER@HOST/DB), empty or holding a ledger
         /// to replace with --force, or a new ledger file

@@ -126,6 +126,9 @@ pub enum ReceiptCommand {
         /// Grant reference, e.g. JP-MA-MHPSS-2021
         #[arg(long)]
         grant: Option<String>,
+        /// Only those recorded by this office
+        #[arg(long)]
+        office: Option<String>,
         /// Show voided receipts too
         #[arg(long)]
         include_void: bool,
@@ -297,11 +300,19 @@ pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
         } => import_receipts(&input, skip_duplicates, ctx),
         ReceiptCommand::List {
             grant,
+            office,
             include_void,
-        } => ctx.show(&listing::receipts(
-            &ctx.ledger.receipts(grant.as_deref(), include_void)?,
-            "",
-        )),
+        } => {
+            let office = office
+                .as_deref()
+                .map(super::office::office_code)
+                .transpose()?;
+            let mut receipts = ctx.ledger.receipts(grant.as_deref(), include_void)?;
+            if office.is_some() {
+                receipts.retain(|r| r.office == office);
+            }
+            ctx.show(&listing::receipts(&receipts, ""))
+        }
         ReceiptCommand::Void { id, reason } => {
             let reason = text::required("reason", &reason, 500)?;
             let receipt = ctx.ledger.void_receipt(id, &reason, None)?;

@@ -12,7 +12,7 @@ use crate::domain::{Currency, Grant, NewReceipt, Receipt, Void};
 use crate::error::{Error, Result, field};
 
 const RECEIPT_SELECT: &str = "SELECT r.id, g.reference, r.date, r.amount_minor, g.currency,
-        c.minor_units, r.reference, r.description, r.voided_at, r.void_reason
+        c.minor_units, r.reference, r.description, r.voided_at, r.void_reason, r.office
     FROM receipt r JOIN grant_agreement g ON g.id = r.grant_id
     JOIN currency c ON c.code = g.currency";
 
@@ -172,6 +172,15 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
         .check_amount("receipt amount", new.amount)
         .map_err(field("amount"))?;
     refuse_closed_period(conn, grant, new.date, "record a receipt dated").map_err(field("date"))?;
+    // The recording officer's office; a receipt replayed from an export has none to keep.
+    let office = match w.office {
+        super::Recording::By(office) => {
+            let offices = super::offices::office_codes(conn, &grant.project)?;
+            super::offices::check_office(&grant.project, &offices, office)
+                .map_err(field("office"))?
+        }
+        super::Recording::AsGiven => None,
+    };
     let received_minor: i64 = conn.query_row(
         "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1 AND voided_at IS NULL",
         [grant.id],
@@ -197,8 +206,8 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
     }
     let id = conn.insert(
         "INSERT INTO receipt (grant_id, date, amount_minor, reference, description, voided_at,
-             void_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             void_reason, office)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             grant.id,
             new.date,
@@ -206,7 +215,8 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
             new.reference,
             new.description,
             void.map(|v| &v.at),
-            void.map(|v| &v.reason)
+            void.map(|v| &v.reason),
+            office
         ],
     )?;
     let receipt = find_receipt(conn, id)?;
@@ -302,6 +312,7 @@ fn receipt_from_row(r: &Row) -> Result<Receipt> {
             }),
             None => None,
         },
+        office: r.get(10)?,
     })
 }
 

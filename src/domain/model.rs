@@ -177,6 +177,9 @@ pub struct Receipt {
     pub description: String,
     /// Set when the receipt was recorded by mistake: it stays, and counts nowhere.
     pub void: Option<Void>,
+    /// The office that recorded it; None in a ledger (or before a project had) offices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
 }
 
 #[derive(Debug, Clone)]

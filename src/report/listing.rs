@@ -116,7 +116,8 @@ pub fn rates(rates: &[FxRate], title: &str) -> Document {
 }
 
 pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
-    let mut t = Table::new(&[
+    let offices = receipts.iter().any(|r| r.office.is_some());
+    let mut columns = vec![
         col("id", "Id"),
         col("grant", "Grant"),
         col("date", "Date"),
@@ -126,9 +127,13 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
         prose("description", "Description"),
         col("status", "Status"),
         detail("void_reason", "Void reason"),
-    ]);
+    ];
+    if offices {
+        columns.push(detail("office", "Office"));
+    }
+    let mut t = Table::new(&columns);
     for r in receipts {
-        t.push(vec![
+        let mut row = vec![
             Cell::Int(r.id),
             Cell::text(&r.grant),
             Cell::Date(r.date),
@@ -138,7 +143,11 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
             Cell::text(&r.description),
             Cell::text(if r.void.is_some() { "void" } else { "ok" }),
             Cell::optional(r.void.as_ref(), |v| Cell::text(&v.reason)),
-        ]);
+        ];
+        if offices {
+            row.push(Cell::optional(r.office.as_ref(), Cell::text));
+        }
+        t.push(row);
     }
     Document::table("receipts", title, t)
 }

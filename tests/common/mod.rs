@@ -74,6 +74,28 @@ impl TestDb {
         run_raw(args, Some(&self.target()))
     }
 
+    /// Run as an officer of `office` (GRANTBOOK_OFFICE), requiring exit `code`; returns
+    /// stdout and stderr.
+    pub fn in_office(&self, office: &str, line: &str, code: i32) -> (String, String) {
+        let args = sh(line);
+        let out = Command::cargo_bin("grantbook")
+            .expect("binary built")
+            .env_remove("GRANTBOOK_DB")
+            .env("NO_COLOR", "1")
+            .env("USER", "tester")
+            .env("GRANTBOOK_OFFICE", office)
+            .arg("--db")
+            .arg(self.target())
+            .args(&args)
+            .output()
+            .expect("run grantbook");
+        explain_unless(&out, code, &args);
+        (
+            String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        )
+    }
+
     /// Run and require success; returns stdout.
     pub fn ok(&self, args: &[impl AsRef<str>]) -> String {
         let out = self.run(args);
@@ -186,6 +208,7 @@ pub fn sh(line: &str) -> Vec<String> {
 pub fn run_raw(args: &[impl AsRef<str>], db: Option<&PathBuf>) -> Output {
     let mut cmd = Command::cargo_bin("grantbook").expect("binary built");
     cmd.env_remove("GRANTBOOK_DB")
+        .env_remove("GRANTBOOK_OFFICE")
         .env("NO_COLOR", "1")
         .env("USER", "tester");
     if let Some(path) = db {

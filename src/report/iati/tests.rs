@@ -93,6 +93,7 @@ fn record() -> GrantRecord {
             reference: "T1".into(),
             description: String::new(),
             void: None,
+            office: None,
         }],
         expenses: vec![
             expense(1, "2021-03-10", ExpenseKind::Expenditure, false),
