@@ -180,8 +180,15 @@ impl From<postgres::Error> for Error {
             _ if code.starts_with("23") => {
                 Error::invalid(format!("the database refused the change: {}", db.message()))
             }
+            // Row-level security: an officer's entry for an office that is not theirs.
+            "42501" if db.message().contains("row-level security") => Error::invalid(format!(
+                "the database refused the entry ({}): your database role records only for its \
+                 own offices; set GRANTBOOK_OFFICE to one of them",
+                db.message()
+            )),
             "42501" => Error::invalid(format!(
-                "the database refused: {} (your database role may not do this; ask a manager)",
+                "the database refused: {}. Your database role may not make this change; a \
+                 manager's may (`grantbook admin roles` lists what each role may do)",
                 db.message()
             )),
             "53100" => disk(format!("the server's disk is full ({})", db.message())),

@@ -49,6 +49,8 @@ mod refunds;
 mod report_out;
 #[path = "reports.rs"]
 mod reports;
+#[path = "roles.rs"]
+mod roles;
 #[path = "round_trip.rs"]
 mod round_trip;
 #[path = "spreadsheet_safe.rs"]

@@ -2,6 +2,7 @@
 //! strings into domain values, call the ledger, and hand a report to a renderer; they hold no
 //! SQL and no arithmetic.
 
+mod admin;
 mod amend;
 mod budget;
 mod charts;
@@ -100,6 +101,13 @@ pub enum Command {
     /// Projects: what is done, by whom, where
     #[command(subcommand, after_help = "Example:\n  grantbook project show MA-MHPSS")]
     Project(parties::ProjectCommand),
+    /// Administering a shared ledger on PostgreSQL: its database roles
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook --db postgres://grantbook@db.example.org/grantbook \
+                      admin roles"
+    )]
+    Admin(admin::AdminCommand),
     /// Offices: where a project's officers record from (GRANTBOOK_OFFICE names yours)
     #[command(
         subcommand,
@@ -420,6 +428,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Donor(c) => parties::donor(c, ctx),
         Command::Project(c) => parties::project(c, ctx),
         Command::Office(c) => office::run(c, ctx),
+        Command::Admin(c) => admin::run(c, ctx),
         Command::Grant(c) => grant::run(c, ctx),
         Command::Budget(c) => budget::run(c, ctx),
         Command::Period(c) => period::run(c, ctx),

@@ -27,6 +27,7 @@ mod periods;
 mod pg;
 mod receipts;
 mod reports;
+mod roles;
 pub mod sql;
 
 use std::cell::RefCell;
@@ -47,6 +48,7 @@ pub use file::check_path_length;
 pub use fx::RateGuard;
 pub use grants::GrantFilter;
 pub use pg::{describe as describe_pg_error, redact as redact_url};
+pub use roles::Role;
 
 /// How long a command waits for another process's transaction before giving up: SQLite's own
 /// busy handler waits this long for a lock, and [`retry_busy`] tries again for this long in all

@@ -96,6 +96,36 @@ impl TestDb {
         )
     }
 
+    /// Run on the ledger reached at `url` (another role's login), as an officer of `office`
+    /// when given, requiring exit `code`; returns stdout and stderr.
+    pub fn as_role(
+        &self,
+        url: &str,
+        office: Option<&str>,
+        line: &str,
+        code: i32,
+    ) -> (String, String) {
+        let args = sh(line);
+        let mut cmd = Command::cargo_bin("grantbook").expect("binary built");
+        cmd.env_remove("GRANTBOOK_DB")
+            .env_remove("GRANTBOOK_OFFICE")
+            .env("NO_COLOR", "1");
+        if let Some(office) = office {
+            cmd.env("GRANTBOOK_OFFICE", office);
+        }
+        let out = cmd
+            .arg("--db")
+            .arg(url)
+            .args(&args)
+            .output()
+            .expect("run grantbook");
+        explain_unless(&out, code, &args);
+        (
+            String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        )
+    }
+
     /// Run and require success; returns stdout.
     pub fn ok(&self, args: &[impl AsRef<str>]) -> String {
         let out = self.run(args);

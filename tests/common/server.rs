@@ -68,6 +68,25 @@ impl Database {
         }
     }
 
+    /// A login role of this database's own, `who`, member of `roles` (the roles `grantbook
+    /// admin roles` made, named without the database's prefix: "officer", "office_rabat"); the
+    /// URL it connects with. Dropped with the database.
+    pub fn login(&self, who: &str, roles: &[&str]) -> String {
+        let name = format!("{}_{who}", self.name);
+        let mut admin = admin();
+        admin
+            .batch_execute(&format!("CREATE ROLE {name} LOGIN PASSWORD 'test'"))
+            .unwrap_or_else(|e| panic!("cannot create the role {name}: {e:?}"));
+        for role in roles {
+            admin
+                .batch_execute(&format!("GRANT {}_{role} TO {name}", self.name))
+                .unwrap_or_else(|e| panic!("cannot grant {role} to {name}: {e:?}"));
+        }
+        let base = self.url.split_once("://").map_or("", |(_, rest)| rest);
+        let host = base.split_once('@').map_or(base, |(_, host)| host);
+        format!("postgres://{name}:test@{host}")
+    }
+
     fn client(&self) -> Client {
         Client::connect(&self.url, NoTls).expect("connect to the test database")
     }
@@ -129,9 +148,21 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        let _ = admin().batch_execute(&format!(
+        let mut admin = admin();
+        let _ = admin.batch_execute(&format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             self.name
         ));
+        // Roles are the server's, not the database's: those made for it go with it.
+        let prefix = format!("{}_", self.name);
+        if let Ok(rows) = admin.query(
+            "SELECT rolname::text FROM pg_roles WHERE starts_with(rolname, $1)",
+            &[&prefix],
+        ) {
+            for row in rows {
+                let role: String = row.get(0);
+                let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS \"{role}\""));
+            }
+        }
     }
 }
