@@ -77,23 +77,8 @@ impl TestDb {
     /// Run as an officer of `office` (GRANTBOOK_OFFICE), requiring exit `code`; returns
     /// stdout and stderr.
     pub fn in_office(&self, office: &str, line: &str, code: i32) -> (String, String) {
-        let args = sh(line);
-        let out = Command::cargo_bin("grantbook")
-            .expect("binary built")
-            .env_remove("GRANTBOOK_DB")
-            .env("NO_COLOR", "1")
-            .env("USER", "tester")
-            .env("GRANTBOOK_OFFICE", office)
-            .arg("--db")
-            .arg(self.target())
-            .args(&args)
-            .output()
-            .expect("run grantbook");
-        explain_unless(&out, code, &args);
-        (
-            String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-            String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        )
+        let target = self.target();
+        self.as_role(&target.to_string_lossy(), Some(office), line, code)
     }
 
     /// Run on the ledger reached at `url` (another role's login), as an officer of `office`
@@ -109,7 +94,8 @@ impl TestDb {
         let mut cmd = Command::cargo_bin("grantbook").expect("binary built");
         cmd.env_remove("GRANTBOOK_DB")
             .env_remove("GRANTBOOK_OFFICE")
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            .env("USER", "tester");
         if let Some(office) = office {
             cmd.env("GRANTBOOK_OFFICE", office);
         }
