@@ -306,7 +306,11 @@ fn writers_at_once_store_every_expense_exactly_once_and_readers_never_fail() {
     for (i, office) in OFFICES.iter().enumerate() {
         let theirs = db.csv_sh(&format!("expense list --office {office}"));
         let writers_here = (0..writers).filter(|w| w % 2 == i).count();
-        assert_eq!(theirs.len(), writers_here * adds, "entries of office {office}");
+        assert_eq!(
+            theirs.len(),
+            writers_here * adds,
+            "entries of office {office}"
+        );
     }
 
     // One `add` audit entry per expense, naming that expense's voucher.

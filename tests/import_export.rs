@@ -290,6 +290,71 @@ fn a_voucher_twice_in_one_file_is_refused() {
     assert_eq!(db.count("expense"), 0);
 }
 
+/// A ledger much larger than the file, so each row's voucher is looked up (on PostgreSQL the
+/// book reads a grant's vouchers whole only once a file is large against the ledger): a voucher
+/// the ledger holds and one the file repeats are refused as ever, with or without
+/// --skip-duplicates, and ids follow the file's rows.
+#[test]
+fn a_small_file_into_a_large_ledger_refuses_its_duplicates_and_keeps_its_order() {
+    let db = japan_grant();
+    let rows = generated(300);
+    let file = write(&db, "ledger.csv", as_csv(&rows));
+    db.ok(&["expense", "import", arg(&file)]);
+    let before = db.dump();
+
+    let mut small = generated(303)[300..].to_vec();
+    small.push(rows[7].clone());
+    small.push(small[1].clone());
+    let file = write(&db, "small.csv", as_csv(&small));
+    let err = db.fails(&["expense", "import", arg(&file)], 2);
+    assert!(err.contains("2 of 5 rows refused"), "{err}");
+    assert!(
+        err.contains(":5:1 (voucher = \"GEN-00007\")")
+            && err.contains("is already recorded on grant JP-MA-MHPSS-2021 as expense #8"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":6:1 (voucher = \"GEN-00301\")") && err.contains("earlier in this import"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 of the refused rows have vouchers the ledger already holds"),
+        "{err}"
+    );
+    assert_eq!(db.dump(), before);
+
+    let err = db.fails(&["expense", "import", arg(&file), "--skip-duplicates"], 2);
+    assert!(err.contains("1 of 5 rows refused"), "{err}");
+    assert!(err.contains("earlier in this import"), "{err}");
+    assert_eq!(db.dump(), before);
+
+    small.pop();
+    let file = write(&db, "small.csv", as_csv(&small));
+    let out = db.json(&["expense", "import", arg(&file), "--skip-duplicates"]);
+    assert_eq!(out["import"]["recorded"], "3");
+    assert_eq!(out["import"]["skipped"], "1");
+    let (first, last) = (&out["import"]["first_id"], &out["import"]["last_id"]);
+    let listed = db.csv_sh("expense list");
+    let ids: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|r| (common::field(r, "voucher"), common::field(r, "id")))
+        .filter(|(v, _)| ["GEN-00300", "GEN-00301", "GEN-00302"].contains(v))
+        .collect();
+    let mut ids = ids;
+    ids.sort();
+    let ids: Vec<i64> = ids.iter().map(|(_, id)| id.parse().unwrap()).collect();
+    assert_eq!(ids.len(), 3);
+    assert!(
+        ids[0] < ids[1] && ids[1] < ids[2],
+        "ids in the file's order: {ids:?}"
+    );
+    assert_eq!(
+        (first, last),
+        (&ids[0].to_string().into(), &ids[2].to_string().into())
+    );
+    db.ok_sh("check");
+}
+
 #[test]
 fn export_then_import_into_a_fresh_database_gives_identical_reports() {
     let demo = TestDb::demo();

@@ -86,6 +86,29 @@ fn an_entry_needs_an_office_of_its_project_and_carries_it() {
 }
 
 #[test]
+fn an_import_takes_the_importing_officers_office_unless_a_row_names_its_own() {
+    let db = with_offices();
+    let file = db.dir.path().join("rabat.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "grant,line,date,amount,payee,voucher,office\n\
+             {JAPAN},STAFF,2021-05-03,10.00,Salaries,I-1,\n\
+             {JAPAN},TRAV,2021-05-04,20.00,Taxi,I-2,OUJDA\n"
+        ),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    db.in_office("RABAT", &format!("expense import {path}"), 0);
+    let listed = db.csv_sh("expense list --from 2021-05-01");
+    let offices: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|e| (field(e, "voucher"), field(e, "office")))
+        .collect();
+    assert_eq!(offices, [("I-1", "RABAT"), ("I-2", "OUJDA")]);
+}
+
+#[test]
 fn the_portfolio_by_office_splits_each_grants_spend() {
     let db = with_offices();
     add(&db, "RABAT", "STAFF", "1000.00", "R-1");

@@ -306,6 +306,98 @@ fn an_import_takes_refunds_by_kind_and_credit_notes_as_negative_amounts() {
     db.ok_sh("check");
 }
 
+/// A refund may reverse an expense earlier in the same file, and what is left of an expense
+/// counts the refunds earlier in the file: on PostgreSQL, where an import's rows are written
+/// together at the end, as on SQLite, where each is written as it is read.
+#[test]
+fn an_import_reverses_expenses_of_the_same_file_and_counts_its_earlier_refunds() {
+    let db = with_hotel_bill();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("with-refunds.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "grant,line,date,amount,currency,payee,voucher,kind,refund_of\n\
+             {G},COMM,2021-05-03,350.00,USD,Print shop,INV-1,expenditure,\n\
+             {G},,2021-05-10,100.00,,,CN-1,refund,INV-1\n\
+             {G},,2021-05-11,200.00,,,CN-2,refund,INV-1\n\
+             {G},,2021-07-01,100.00,MAD,,CN-3,refund,MA-2021-0101\n\
+             {G},,2021-07-02,100.00,MAD,,CN-4,refund,MA-2021-0101\n\
+             {G},COMM,2021-07-03,20.00,USD,Print shop,INV-2,expenditure,\n"
+        ),
+    )
+    .unwrap();
+    let out = db.json(&["expense", "import", file.to_str().unwrap()]);
+    assert_eq!(out["import"]["first_id"], "2");
+    assert_eq!(out["import"]["last_id"], "7");
+    let list = db.csv_sh("expense list");
+    let by_voucher = |v: &str| list.iter().find(|r| field(r, "voucher") == v).unwrap();
+    for (voucher, id, refund_of) in [
+        ("INV-1", "2", ""),
+        ("CN-1", "3", "2"),
+        ("CN-2", "4", "2"),
+        ("CN-3", "5", "1"),
+        ("CN-4", "6", "1"),
+        ("INV-2", "7", ""),
+    ] {
+        assert_eq!(field(by_voucher(voucher), "id"), id, "{voucher}");
+        assert_eq!(
+            field(by_voucher(voucher), "refund_of"),
+            refund_of,
+            "{voucher}"
+        );
+    }
+    // 111.27 - 2 x 11.13 (100 / 8.9874 = 11.1266) + 350.00 - 300.00 + 20.00
+    assert_eq!(spent(&db), "159.01");
+    db.ok_sh("check");
+
+    let before = db.dump();
+    let bad = dir.path().join("too-much.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "grant,line,date,amount,currency,payee,voucher,kind,refund_of\n\
+             {G},COMM,2021-05-04,50.00,USD,Print shop,INV-3,expenditure,\n\
+             {G},,2021-05-12,30.00,,,CN-5,refund,INV-3\n\
+             {G},,2021-05-13,30.00,,,CN-6,refund,INV-3\n\
+             {G},,2021-05-14,1.00,,,CN-7,refund,CN-5\n\
+             {G},,2021-05-15,1.00,,,CN-8,refund,CN-4\n\
+             {G},COMM,2021-05-16,1.00,USD,Print shop,INV-3,expenditure,\n\
+             {G},,2021-05-17,100.00,,,CN-9,refund,INV-1\n"
+        ),
+    )
+    .unwrap();
+    let err = db.fails(&["expense", "import", bad.to_str().unwrap()], 2);
+    assert!(err.contains("5 of 7 rows refused"), "{err}");
+    assert!(
+        err.contains(
+            "a refund of 30.00 USD is more than is left of expense #8 (50.00 USD paid, 20.00 \
+             USD not yet refunded)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("#9 is itself a refund; name the expense it reverses (#8)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("#6 is itself a refund; name the expense it reverses (#1)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("voucher \"INV-3\" appears earlier in this import"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "a refund of 100.00 USD is more than is left of expense #2 (350.00 USD paid, 50.00 \
+             USD not yet refunded)"
+        ),
+        "{err}"
+    );
+    assert_eq!(db.dump(), before);
+}
+
 #[test]
 fn iati_publishes_a_refund_as_a_negative_transaction() {
     let db = with_hotel_bill();

@@ -22,6 +22,7 @@ use crate::domain::{Currency, ExpenseKind, FxRate, Grant, GrantStatus, NewExpens
 use crate::error::{Error, Result, field};
 
 mod refunds;
+mod staging;
 mod writes;
 
 use refunds::{at_its_rate, check_refund_within};
@@ -71,6 +72,8 @@ pub(super) struct ExpenseBook<'c> {
     last_id_before: i64,
     /// The insert statement, prepared once (SQLite; PostgreSQL's client keeps its own).
     insert: Option<rusqlite::Statement<'c>>,
+    /// An import's rows waiting to be written (PostgreSQL; see [`ExpenseBook::for_import`]).
+    staging: Option<staging::Staging>,
 }
 
 impl<'c> ExpenseBook<'c> {
@@ -88,6 +91,7 @@ impl<'c> ExpenseBook<'c> {
             replaying: false,
             last_id_before,
             insert: None,
+            staging: None,
         })
     }
 

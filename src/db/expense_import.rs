@@ -1,5 +1,7 @@
 //! Many expenses in one transaction: every row checked exactly as `expense add` checks it (the
-//! same [`ExpenseBook`]), all stored or none, and one audit entry for the whole import.
+//! same [`ExpenseBook`]), all stored or none, and one audit entry for the whole import. On
+//! SQLite each row is inserted once checked; on PostgreSQL the checked rows are written
+//! together, by COPY, once the whole file is read (`expense_book/staging.rs`).
 
 use std::collections::BTreeMap;
 
@@ -46,7 +48,7 @@ impl ExpenseImport<'_> {
     /// The live entry holding `voucher` on grant `reference`, if any.
     pub fn live_holder(&mut self, reference: &str, voucher: &str) -> Result<Option<Expense>> {
         let open = self.book.grant(reference)?;
-        self.book.recorded(&open.grant, voucher)
+        self.book.live(&open.grant, voucher)
     }
 
     /// Void the live entry holding `voucher` on grant `reference`, with the reason and time
@@ -73,7 +75,7 @@ impl ExpenseImport<'_> {
     pub fn add_correcting(&mut self, new: &NewExpense, corrects: Option<i64>) -> Result<Added> {
         if self.skip_duplicates
             && let Ok(open) = self.book.grant(&new.grant)
-            && let Some(earlier) = self.book.recorded(&open.grant, &new.voucher)?
+            && let Some(earlier) = self.book.live(&open.grant, &new.voucher)?
         {
             if self.book.is_new(&earlier) {
                 return Err(self
@@ -86,9 +88,20 @@ impl ExpenseImport<'_> {
                 differs: difference(new, &earlier),
             });
         }
-        let mut checked = self.book.check(new)?;
+        // On PostgreSQL the book stages the row, to be written with the others at the end.
+        let staged = self.book.stages();
+        let mut checked = if staged {
+            self.book.check_staged(new)?
+        } else {
+            self.book.check(new)?
+        };
         checked.corrects = corrects;
-        let id = match self.book.insert(&checked, &self.at) {
+        let written = if staged {
+            self.book.stage(&checked).map(|()| None)
+        } else {
+            self.book.insert(&checked, &self.at).map(Some)
+        };
+        let id = match written {
             Ok(id) => id,
             Err(e) => {
                 let grant = &checked.grant.grant;
@@ -120,8 +133,10 @@ impl ExpenseImport<'_> {
         if Some(self.summary.recorded) == self.rebuild_after {
             self.rebuild = Some(suspend(self.conn, REBUILT_INDEX)?);
         }
-        self.summary.first_id.get_or_insert(id);
-        self.summary.last_id = Some(id);
+        if let Some(id) = id {
+            self.summary.first_id.get_or_insert(id);
+            self.summary.last_id = Some(id);
+        }
         Ok(Added::Recorded(()))
     }
 }
@@ -151,7 +166,7 @@ impl Ledger {
                 .iter()
                 .map(|trigger| suspend(w.conn(), *trigger))
                 .collect::<Result<Vec<_>>>()?;
-            let book = ExpenseBook::new(w.conn())?.recording_for(w.office);
+            let book = ExpenseBook::for_import(w.conn(), &w.at)?.recording_for(w.office);
             let rows_before = book.rows_before();
             let mut import = ExpenseImport {
                 conn: w.conn(),
@@ -174,6 +189,10 @@ impl Ledger {
                 rebuild: None,
             };
             let sha256 = feed(&mut import)?;
+            if let Some((first, last)) = import.book.finish()? {
+                import.summary.first_id = Some(first);
+                import.summary.last_id = Some(last);
+            }
             for guard in guards.iter().chain(&import.rebuild) {
                 w.conn().execute_batch(guard)?;
             }

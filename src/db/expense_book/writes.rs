@@ -133,10 +133,10 @@ impl<'c> ExpenseBook<'c> {
 /// A date as the schema stores it, `YYYY-MM-DD`, written without chrono's format machinery,
 /// which cost an import more than the rest of binding its row. Dates are checked to fall in
 /// four-digit years before they get here.
-struct IsoDate([u8; 10]);
+pub(super) struct IsoDate([u8; 10]);
 
 impl IsoDate {
-    fn of(date: NaiveDate) -> IsoDate {
+    pub(super) fn of(date: NaiveDate) -> IsoDate {
         let mut text = *b"0000-00-00";
         let mut put = |at: usize, digits: usize, mut n: u32| {
             for i in (at..at + digits).rev() {
@@ -152,7 +152,7 @@ impl IsoDate {
 }
 
 impl IsoDate {
-    fn as_str(&self) -> &str {
+    pub(super) fn as_str(&self) -> &str {
         // Only ASCII digits and dashes are ever written into it.
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
