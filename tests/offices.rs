@@ -131,6 +131,21 @@ fn the_portfolio_by_office_splits_each_grants_spend() {
     for r in &rows {
         assert_eq!(field(r, "spent"), "1850.49", "the grant's whole spend");
     }
+    // Any report can count one office's spend alone; the budget stays the grant's.
+    let burn = db.csv_sh("report burn --as-of 2021-06-30 --office rabat");
+    assert_eq!(field(&burn[0], "spent"), "1499.99");
+    assert_eq!(field(&burn[0], "budget"), "123762.00");
+    let budget = db.json_sh(&format!(
+        "report budget --grant {JAPAN} --as-of 2021-06-30 --office OUJDA"
+    ));
+    let lines = budget["lines"].as_array().unwrap();
+    let trav = lines.iter().find(|l| l["line"] == "TRAV").unwrap();
+    assert_eq!(trav["spent_to_date"], "250.50");
+    let staff = lines.iter().find(|l| l["line"] == "STAFF").unwrap();
+    assert_eq!(
+        staff["spent_to_date"], "0.00",
+        "Rabat's salaries are not Oujda's"
+    );
 }
 
 #[test]

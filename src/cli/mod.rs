@@ -297,6 +297,9 @@ pub struct ReportArgs {
     /// Replace FILE if it already exists
     #[arg(long, global = true)]
     pub force: bool,
+    /// Count only the spend this office recorded (budgets and receipts stay the grant's)
+    #[arg(long, global = true, value_name = "CODE")]
+    pub office: Option<String>,
 }
 
 impl ReportArgs {
@@ -437,6 +440,14 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Expense(c) => expense::run(c, ctx),
         Command::Report(args) => {
             ctx.out = args.out_file()?;
+            if let Some(given) = &args.office {
+                let office = office::office_code(given)?;
+                ctx.ledger.count_spend_of(&office)?;
+                note(&format!(
+                    "spend is what office {office} recorded; budgets and receipts are the whole \
+                     grant's"
+                ));
+            }
             report::run(args.command, ctx)
         }
         Command::Export(args) => export::export(&args, ctx),

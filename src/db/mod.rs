@@ -83,6 +83,8 @@ pub struct Ledger {
     server: Option<String>,
     /// The office whoever opened it records in (GRANTBOOK_OFFICE), if they set one.
     office: Option<String>,
+    /// Reports count only the spend this office recorded (`report --office`).
+    spend_office: Option<String>,
     /// Whether entries are being replayed from an export, each keeping the office it had
     /// (none, for one recorded before its project had offices).
     replaying: bool,
@@ -173,6 +175,7 @@ impl Ledger {
             conn,
             server: None,
             office: None,
+            spend_office: None,
             replaying: false,
             actor: os_user(),
             recorded: Vec::new(),
@@ -257,6 +260,7 @@ impl Ledger {
             conn,
             server: Some(url.to_string()),
             office: None,
+            spend_office: None,
             replaying: false,
             actor,
             recorded: Vec::new(),

@@ -46,6 +46,21 @@ impl Ledger {
         })
     }
 
+    /// From now on, count in reports only the spend `office` recorded; refused for a code no
+    /// project has as an office.
+    pub fn count_spend_of(&mut self, office: &str) -> Result<()> {
+        let known: bool = self
+            .conn
+            .one("SELECT count(*) > 0 FROM office WHERE code = ?1", [office])?;
+        if !known {
+            return Err(Error::invalid(format!(
+                "no project has an office {office:?}; `grantbook office list` shows them"
+            )));
+        }
+        self.spend_office = Some(office.to_string());
+        Ok(())
+    }
+
     /// The offices of `project`, or of every project, by project then code.
     pub fn offices(&self, project: Option<&str>) -> Result<Vec<Office>> {
         if let Some(code) = project {

@@ -48,7 +48,7 @@ impl Ledger {
     pub fn line_spend(&self, grant: &Grant, ranges: &[DateRange]) -> Result<Vec<LineSpend>> {
         let sums: String = (0..ranges.len())
             .map(|i| {
-                let (from, to) = (2 * i + 2, 2 * i + 3);
+                let (from, to) = (2 * i + 3, 2 * i + 4);
                 format!(
                     ", sum(CASE WHEN date BETWEEN ?{from} AND ?{to} THEN spend_minor END) \
                      AS s{i}"
@@ -64,12 +64,17 @@ impl Ledger {
             "SELECT l.code, l.name, l.category{totals}
              FROM budget_line l
              LEFT JOIN (SELECT line_id{sums} FROM expense
-                        WHERE grant_id = ?1 AND voided_at IS NULL GROUP BY line_id) s
+                        WHERE grant_id = ?1 AND voided_at IS NULL
+                          AND (?2 IS NULL OR office = ?2) GROUP BY line_id) s
                     ON s.line_id = l.id
              WHERE l.grant_id = ?1
              ORDER BY l.id"
         );
-        let mut bound = vec![Value::Int(grant.id)];
+        let office = match &self.spend_office {
+            Some(code) => Value::Text(code.as_str().into()),
+            None => Value::Null,
+        };
+        let mut bound = vec![Value::Int(grant.id), office];
         for r in ranges {
             bound.push(Value::Text(r.start.to_string().into()));
             bound.push(Value::Text(r.end.to_string().into()));
@@ -94,14 +99,18 @@ impl Ledger {
         let sql = "SELECT substr(e.date, 1, 7), l.code, sum(e.spend_minor)
              FROM expense e JOIN budget_line l ON l.id = e.line_id
              WHERE e.grant_id = ?1 AND e.voided_at IS NULL AND e.date <= ?2
+               AND (?3 IS NULL OR e.office = ?3)
              GROUP BY 1, l.id ORDER BY 1, l.id";
-        let rows = self.conn.query_map(sql, params![grant.id, through], |r| {
-            Ok(MonthSpend {
-                month: r.get(0)?,
-                line: r.get(1)?,
-                amount: grant.currency.from_minor(r.get(2)?),
-            })
-        })?;
+        let office = &self.spend_office;
+        let rows = self
+            .conn
+            .query_map(sql, params![grant.id, through, office], |r| {
+                Ok(MonthSpend {
+                    month: r.get(0)?,
+                    line: r.get(1)?,
+                    amount: grant.currency.from_minor(r.get(2)?),
+                })
+            })?;
         Ok(rows)
     }
 
@@ -113,10 +122,14 @@ impl Ledger {
     ) -> Result<Vec<(String, rust_decimal::Decimal)>> {
         let sql = "SELECT country, sum(spend_minor) FROM expense
              WHERE grant_id = ?1 AND voided_at IS NULL AND date <= ?2
+               AND (?3 IS NULL OR office = ?3)
              GROUP BY country ORDER BY country";
-        let rows = self.conn.query_map(sql, params![grant.id, through], |r| {
-            Ok((r.get(0)?, grant.currency.from_minor(r.get(1)?)))
-        })?;
+        let office = &self.spend_office;
+        let rows = self
+            .conn
+            .query_map(sql, params![grant.id, through, office], |r| {
+                Ok((r.get(0)?, grant.currency.from_minor(r.get(1)?)))
+            })?;
         Ok(rows)
     }
 
