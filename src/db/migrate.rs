@@ -178,6 +178,14 @@ mod tests {
     }
 
     #[test]
+    fn postgresql_has_the_same_sections_with_the_same_titles() {
+        let title = |section: &str| section.lines().next().unwrap_or_default().to_string();
+        let sqlite: Vec<String> = migrations().iter().map(|s| title(s)).collect();
+        let postgres: Vec<String> = pg_migrations().iter().map(|s| title(s)).collect();
+        assert_eq!(sqlite, postgres);
+    }
+
+    #[test]
     fn migrates_an_empty_database_and_twice_is_harmless() -> TestResult {
         let conn = Conn::sqlite(Connection::open_in_memory()?);
         migrate(&conn)?;
