@@ -89,3 +89,31 @@ fn a_copy_onto_a_ledger_that_holds_records_is_refused_and_writes_nothing() {
     );
     assert_eq!(target.dump(), before);
 }
+
+#[test]
+fn a_backup_of_either_backend_restores_onto_either_keeping_what_it_replaces() {
+    let db = TestDb::demo();
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.db");
+    db.ok(&["backup", backup.to_str().unwrap()]);
+    // The backup is the same self-contained file whichever backend wrote it.
+    let as_file = file_ledger(&dir, "backup.db");
+    assert_eq!(reports(&as_file), reports(&db));
+    as_file.ok_sh("check");
+
+    let target = TestDb::new();
+    target.ok(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(reports(&target), reports(&db));
+    assert!(target.ok_sh("audit verify").contains("intact"));
+
+    // A ledger that holds records is replaced only with --force, and kept first.
+    let before = target.dump();
+    let err = target.fails(&["restore", backup.to_str().unwrap()], 2);
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(target.dump(), before);
+    let out = target.run(&["restore", backup.to_str().unwrap(), "--force"]);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("the ledger it replaced is kept in"), "{said}");
+    assert_eq!(reports(&target), reports(&db));
+}

@@ -408,11 +408,8 @@ fn on_server(url: &str, command: Command, format: Format) -> Result<()> {
             note(&format!("created a ledger in {}", redact_url(url)));
             return Ok(());
         }
-        Command::Restore { .. } => {
-            return Err(Error::invalid(
-                "restore writes a ledger file; to bring a backup onto the server, run \
-                 `grantbook --db BACKUP copy --to URL`",
-            ));
+        Command::Restore { file, force } => {
+            return safety::restore_on_server(&file, url, force, format);
         }
         _ => Ledger::open_server(url)?,
     };

@@ -19,7 +19,7 @@ pub fn copy(to: &Path, force: bool, ctx: &Context) -> Result<()> {
     let (summary, place) = match server_url(to) {
         Some(url) => {
             let mut target = Ledger::open_or_create_on_server(url)?;
-            let summary = ctx.ledger.copy_into(&mut target, &from, force)?;
+            let summary = ctx.ledger.copy_into(&mut target, "copy", &from, force)?;
             check_copy(&target, &redact_url(url))?;
             (summary, redact_url(url))
         }
@@ -44,7 +44,7 @@ pub fn copy_to_file(ledger: &Ledger, file: &Path, force: bool, from: &str) -> Re
             .map_err(Error::writing)?;
         out.sync_all().map_err(Error::writing)?;
         let mut target = Ledger::open(path)?;
-        let summary = ledger.copy_into(&mut target, from, false)?;
+        let summary = ledger.copy_into(&mut target, "copy", from, false)?;
         check_copy(&target, &file.display().to_string())?;
         Ok(summary)
     })

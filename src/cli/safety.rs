@@ -123,17 +123,7 @@ pub fn backup(file: &Path, force: bool, ctx: &Context) -> Result<()> {
 /// `restore FILE`: check a copy of FILE, keep the ledger it replaces, then restore.
 pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()> {
     if !file.is_file() {
-        let what = if file.is_dir() {
-            "is a folder, not a backup file"
-        } else if file.exists() {
-            "is not a regular file (a device, a pipe or a socket), so not a grantbook ledger"
-        } else {
-            "does not exist"
-        };
-        return Err(Error::invalid(format!(
-            "{} {what}; give the path of a backup `grantbook backup` wrote",
-            file.display()
-        )));
+        return Err(not_a_backup(file));
     }
     if db.exists() && same_file(file, db) {
         return Err(Error::invalid(format!(
@@ -141,7 +131,6 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
             file.display()
         )));
     }
-    let sha256 = sha256_file(file)?;
     let dir = db
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -154,8 +143,97 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
             dir.display()
         )));
     }
-    // The copy is checked in a scratch file beside the ledger and restored from there, so what
-    // is restored is exactly what was checked, even if FILE changes meanwhile.
+    let (scratch, sha256) = checked_backup(file, dir, format)?;
+    let (mut ledger, kept) = if db.exists() {
+        let ledger = Ledger::open(db)?;
+        let kept = keep_current(&ledger, db, force)?;
+        (ledger, kept)
+    } else {
+        database_file::create(db)?;
+        (Ledger::open(db)?, None)
+    };
+    let summary = ledger.restore_from(
+        scratch.path(),
+        &file.display().to_string(),
+        &sha256,
+        kept.as_deref(),
+    )?;
+    restored(
+        ledger,
+        &db.display().to_string(),
+        file,
+        kept,
+        &summary,
+        &sha256,
+        format,
+    )
+}
+
+/// `restore FILE` onto a PostgreSQL server: the backup checked as for a file, the server's
+/// ledger kept in a file first (with --force), then replaced by the backup's, row for row.
+pub fn restore_on_server(file: &Path, url: &str, force: bool, format: Format) -> Result<()> {
+    if !file.is_file() {
+        return Err(not_a_backup(file));
+    }
+    let (scratch, sha256) = checked_backup(file, &std::env::temp_dir(), format)?;
+    let mut server = Ledger::open_or_create_on_server(url)?;
+    let place = server.place();
+    // The server's ledger is kept beside the backup that replaces it.
+    let beside = file.with_file_name("server-ledger");
+    let kept = keep_current(&server, &beside, force)?;
+    let backup = Ledger::open(scratch.path())?;
+    let from = format!("{} (SHA-256 {sha256})", file.display());
+    let summary = backup.copy_into(&mut server, "restore", &from, true)?;
+    restored(server, &place, file, kept, &summary, &sha256, format)
+}
+
+fn not_a_backup(file: &Path) -> Error {
+    let what = if file.is_dir() {
+        "is a folder, not a backup file"
+    } else if file.exists() {
+        "is not a regular file (a device, a pipe or a socket), so not a grantbook ledger"
+    } else {
+        "does not exist"
+    };
+    Error::invalid(format!(
+        "{} {what}; give the path of a backup `grantbook backup` wrote",
+        file.display()
+    ))
+}
+
+/// Say what was restored, and where the ledger it replaced is kept.
+fn restored(
+    ledger: Ledger,
+    place: &str,
+    file: &Path,
+    kept: Option<PathBuf>,
+    summary: &crate::domain::check::CopySummary,
+    sha256: &str,
+    format: Format,
+) -> Result<()> {
+    note(&format!("restored {place} from {}", file.display()));
+    if let Some(kept) = &kept {
+        note(&format!(
+            "the ledger it replaced is kept in {}",
+            kept.display()
+        ));
+    }
+    let ctx = Context {
+        ledger,
+        format,
+        out: None,
+    };
+    ctx.show(&safety::copied("restore", file, summary, Some(sha256)))
+}
+
+/// FILE's SHA-256, and a copy of it in `dir` that passed `check`: what is restored is exactly
+/// what was checked, even if FILE changes meanwhile.
+fn checked_backup(
+    file: &Path,
+    dir: &Path,
+    format: Format,
+) -> Result<(tempfile::NamedTempFile, String)> {
+    let sha256 = sha256_file(file)?;
     let scratch = tempfile::Builder::new()
         .prefix(".grantbook-restore.")
         .suffix(".tmp")
@@ -183,37 +261,7 @@ pub fn restore(file: &Path, db: &Path, force: bool, format: Format) -> Result<()
             if report.problems() == 1 { "" } else { "s" }
         )));
     }
-    let (mut ledger, kept) = if db.exists() {
-        let ledger = Ledger::open(db)?;
-        let kept = keep_current(&ledger, db, force)?;
-        (ledger, kept)
-    } else {
-        database_file::create(db)?;
-        (Ledger::open(db)?, None)
-    };
-    let summary = ledger.restore_from(
-        scratch.path(),
-        &file.display().to_string(),
-        &sha256,
-        kept.as_deref(),
-    )?;
-    note(&format!(
-        "restored {} from {}",
-        db.display(),
-        file.display()
-    ));
-    if let Some(kept) = &kept {
-        note(&format!(
-            "the ledger it replaced is kept in {}",
-            kept.display()
-        ));
-    }
-    let ctx = Context {
-        ledger,
-        format,
-        out: None,
-    };
-    ctx.show(&safety::copied("restore", file, &summary, Some(&sha256)))
+    Ok((scratch, sha256))
 }
 
 /// Before a restore replaces a ledger that holds anything, copy it aside (with `--force`).
@@ -242,7 +290,10 @@ fn keep_current(ledger: &Ledger, db: &Path, force: bool) -> Result<Option<PathBu
         })
         .find(|name| !name.exists())
         .unwrap_or_default();
-    create_atomically(&kept, false, |path, _| ledger.backup_into(path))?;
+    match ledger.file() {
+        Some(_) => create_atomically(&kept, false, |path, _| ledger.backup_into(path))?,
+        None => super::moving::copy_to_file(ledger, &kept, false, &ledger.place())?,
+    };
     Ok(Some(kept))
 }
 

@@ -36,9 +36,15 @@ const REFERENCE_TABLES: &[&str] = &["currency", "country"];
 impl Ledger {
     /// Copy every row of this ledger into `target`, which must hold no records (`replace` lets
     /// a server ledger's records be replaced), in one transaction there; then record the copy in
-    /// the target's own audit log, sealed onto the chain it brought along. `from` names this
-    /// ledger in that entry.
-    pub fn copy_into(&self, target: &mut Ledger, from: &str, replace: bool) -> Result<CopySummary> {
+    /// the target's own audit log (as `action`: a copy, a restore), sealed onto the chain it
+    /// brought along. `from` names this ledger in that entry.
+    pub fn copy_into(
+        &self,
+        target: &mut Ledger,
+        action: &str,
+        from: &str,
+        replace: bool,
+    ) -> Result<CopySummary> {
         let held: i64 = target.conn.one("SELECT count(*) FROM audit_log", [])?;
         if held > 0 && !(replace && target.conn.dialect() == Dialect::Postgres) {
             return Err(Error::invalid(match target.conn.dialect() {
@@ -69,7 +75,7 @@ impl Ledger {
                     continue_identities(to)?;
                 }
                 let details = serde_json::json!({ "from": from, "rows": rows });
-                w.audit("copy", "ledger", from, None::<&()>, Some(&details))
+                w.audit(action, "ledger", from, None::<&()>, Some(&details))
             })
         })?;
         backup::summary(&target.conn)
