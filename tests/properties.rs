@@ -290,7 +290,7 @@ proptest! {
             if amount.is_zero() {
                 continue;
             }
-            let refund = l.add_expense(&NewExpense {
+            let refund = match l.add_expense(&NewExpense {
                 grant: G.into(),
                 line: String::new(),
                 kind: ExpenseKind::Refund,
@@ -306,7 +306,16 @@ proptest! {
                 description: String::new(),
                 refund_of: Some(ExpenseRef::Id(original.id)),
                 office: None,
-            }).unwrap();
+            }) {
+                Ok(refund) => refund,
+                // Refunds rounded up may already have brought back every cent in the grant's
+                // currency: the last bit of the expense's own money is then refused, clearly.
+                Err(e) if e.message.contains("count for nothing in the grant's currency") => {
+                    prop_assert!(back.abs() > Decimal::ZERO, "only after other refunds");
+                    continue;
+                }
+                Err(e) => panic!("refund refused: {}", e.message),
+            };
             prop_assert_eq!(refund.line.clone(), original.line.clone());
             prop_assert!(refund.grant_amount <= original.grant_amount);
             *back += amount;

@@ -207,7 +207,10 @@ impl<'c> ExpenseBook<'c> {
                 .map_err(field("amount"))?;
         }
         let grant_amount = match (&reversed, &quote) {
-            (Some(r), _) if same_money.is_some() && new.amount == r.left_paid => r.left,
+            (Some(r), _) if same_money.is_some() && new.amount == r.left_paid => {
+                nothing_left_refused(r, &currency, &grant.currency).map_err(field("amount"))?;
+                r.left
+            }
             (_, Some(q)) => {
                 converted(new.amount, &currency, q, &grant.currency).map_err(field("amount"))?
             }
@@ -364,6 +367,25 @@ fn check_date(open: &OpenGrant, date: NaiveDate) -> Result<()> {
 }
 
 /// The amount in grant currency, refused when it rounds to nothing or grows past the limit.
+/// The last of an expense's money coming back takes what is left of it in the grant's
+/// currency; refunds rounded up on the way may have taken it all already.
+fn nothing_left_refused(r: &refunds::Reversed, paid_in: &Currency, grant: &Currency) -> Result<()> {
+    if !r.left.is_zero() {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "the refunds recorded on expense #{} already bring back all of its {} {} (each was \
+         rounded to the {}), so the last {} {} of it count for nothing in the grant's \
+         currency; no refund is needed for them",
+        r.expense.id,
+        grant.plain(r.expense.grant_amount),
+        grant.code,
+        grant.plain(grant.from_minor(1)),
+        paid_in.plain(r.left_paid),
+        paid_in.code
+    )))
+}
+
 fn converted(amount: Decimal, from: &Currency, quote: &Quote, to: &Currency) -> Result<Decimal> {
     let result = convert(amount, from, quote, to)?;
     // Said only when refused: an import converts a million amounts that pass.
