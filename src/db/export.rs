@@ -345,7 +345,7 @@ fn push_text(out: &mut String, value: CellValue) -> Result<()> {
         CellValue::Int(n) => out.push_str(&n.to_string()),
         CellValue::Text(t) => out.push_str(t),
         // Money and rates are stored as integers and exact text; a float here would be a bug.
-        CellValue::Real(_) | CellValue::Blob(_) => {
+        CellValue::Float | CellValue::Blob(_) => {
             return Err(Error::runtime(
                 "an exported column holds a float or a blob; the schema allows neither",
             ));

@@ -85,7 +85,6 @@ impl PgClient {
                     .iter()
                     .map(|v| match v {
                         Value::Int(_) => Type::INT8,
-                        Value::Real(_) => Type::FLOAT8,
                         Value::Text(_) | Value::Null => Type::TEXT,
                     })
                     .collect();
@@ -243,10 +242,13 @@ pub fn cell(row: &postgres::Row, index: usize) -> Result<CellValue<'_>> {
                 )));
             }
         },
-        Type::FLOAT8 => match row.try_get::<_, Option<f64>>(index).map_err(unexpected)? {
-            None => CellValue::Null,
-            Some(x) => CellValue::Real(x),
-        },
+        // Read as a marker, never as a number (see CellValue::Float).
+        Type::FLOAT4 | Type::FLOAT8 => {
+            match row.try_get::<_, Option<Raw>>(index).map_err(unexpected)? {
+                None => CellValue::Null,
+                Some(Raw) => CellValue::Float,
+            }
+        }
         Type::BYTEA => match row.try_get::<_, Option<&[u8]>>(index).map_err(unexpected)? {
             None => CellValue::Null,
             Some(b) => CellValue::Blob(b),
@@ -257,6 +259,22 @@ pub fn cell(row: &postgres::Row, index: usize) -> Result<CellValue<'_>> {
         },
     };
     Ok(cell)
+}
+
+/// A column's bytes, whatever its type: enough to tell NULL from a value.
+struct Raw;
+
+impl<'a> postgres::types::FromSql<'a> for Raw {
+    fn from_sql(
+        _: &Type,
+        _: &'a [u8],
+    ) -> std::result::Result<Self, Box<dyn StdError + Sync + Send>> {
+        Ok(Raw)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
 }
 
 fn int<T: Into<i64>>(value: Option<T>) -> CellValue<'static> {
@@ -276,16 +294,11 @@ impl ToSql for Value<'_> {
             Type::INT2 => i16::try_from(n)?.to_sql(ty, out),
             Type::BOOL => (n != 0).to_sql(ty, out),
             Type::NUMERIC => Decimal::from(n).to_sql(ty, out),
-            Type::FLOAT8 => (n as f64).to_sql(ty, out),
             _ => n.to_string().as_str().to_sql(&Type::TEXT, out),
         };
         match self {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(n) => whole(*n, out),
-            Value::Real(x) => match *ty {
-                Type::FLOAT8 => x.to_sql(ty, out),
-                _ => x.to_string().as_str().to_sql(&Type::TEXT, out),
-            },
             Value::Text(t) => match *ty {
                 Type::INT8 | Type::INT4 | Type::INT2 | Type::BOOL | Type::NUMERIC => {
                     whole(t.trim().parse::<i64>()?, out)

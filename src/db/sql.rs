@@ -12,13 +12,13 @@ use crate::error::{Error, Result};
 
 pub use super::pg::PgClient;
 
-/// A value bound to a placeholder.
+/// A value bound to a placeholder. There is no float: money is whole minor units and rates
+/// are exact decimal text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
     Null,
     Int(i64),
     Text(std::borrow::Cow<'a, str>),
-    Real(f64),
 }
 
 /// A value read from a result column, borrowed from the row.
@@ -26,7 +26,9 @@ pub enum Value<'a> {
 pub enum CellValue<'a> {
     Null,
     Int(i64),
-    Real(f64),
+    /// A floating-point number, which the schema allows nowhere (a row changed behind
+    /// grantbook's back): its readers refuse it rather than read it.
+    Float,
     Text(&'a str),
     Blob(&'a [u8]),
 }
@@ -149,7 +151,6 @@ pub fn params_from_iter<'a, T: Param + 'a>(values: impl IntoIterator<Item = T>) 
             .map(|v| match v.value() {
                 Value::Null => Value::Null,
                 Value::Int(n) => Value::Int(n),
-                Value::Real(x) => Value::Real(x),
                 Value::Text(t) => Value::Text(t.into_owned().into()),
             })
             .collect(),
@@ -198,16 +199,6 @@ narrow_int_column!(i32, u32, u16, u8, usize, u64);
 impl FromColumn for bool {
     fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
         Ok(i64::from_cell(cell)? != 0)
-    }
-}
-
-impl FromColumn for f64 {
-    fn from_cell(cell: CellValue<'_>) -> std::result::Result<Self, String> {
-        match cell {
-            CellValue::Real(x) => Ok(x),
-            CellValue::Int(n) => Ok(n as f64),
-            other => Err(format!("expected a number, found {other:?}")),
-        }
     }
 }
 
@@ -282,7 +273,7 @@ impl Row<'_> {
                 Ok(match row.get_ref(index)? {
                     ValueRef::Null => CellValue::Null,
                     ValueRef::Integer(n) => CellValue::Int(n),
-                    ValueRef::Real(x) => CellValue::Real(x),
+                    ValueRef::Real(_) => CellValue::Float,
                     ValueRef::Text(t) => CellValue::Text(std::str::from_utf8(t).map_err(|e| {
                         Error::runtime(format!("database error: text is not UTF-8: {e}"))
                     })?),
@@ -552,7 +543,6 @@ impl rusqlite::ToSql for Value<'_> {
         Ok(ToSqlOutput::Borrowed(match self {
             Value::Null => ValueRef::Null,
             Value::Int(n) => ValueRef::Integer(*n),
-            Value::Real(x) => ValueRef::Real(*x),
             Value::Text(t) => ValueRef::Text(t.as_bytes()),
         }))
     }
