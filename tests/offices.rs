@@ -173,6 +173,12 @@ fn an_export_carries_offices_into_the_copy() {
     let db = with_offices();
     add(&db, "RABAT", "STAFF", "1000.00", "R-1");
     add(&db, "OUJDA", "TRAV", "250.50", "O-1");
+    db.ok_sh("receipt void 1 --reason 'Recorded against the wrong agreement'");
+    db.in_office(
+        "OUJDA",
+        &format!("receipt add --grant {JAPAN} --date 2021-06-01 --amount 10.00 --reference T9"),
+        0,
+    );
     let dir = db.dir.path().join("export");
     db.ok(&["export", "--all", "--out", dir.to_str().unwrap()]);
     let copy = TestDb::new();
@@ -184,4 +190,10 @@ fn an_export_carries_offices_into_the_copy() {
     );
     let rabat = copy.csv_sh("expense list --office RABAT");
     assert_eq!(field(&rabat[0], "voucher"), "R-1");
+    assert_eq!(
+        copy.ok_sh("receipt list --include-void --format csv"),
+        db.ok_sh("receipt list --include-void --format csv")
+    );
+    let oujda = copy.csv_sh("receipt list --office OUJDA");
+    assert_eq!(field(&oujda[0], "reference"), "T9");
 }

@@ -168,11 +168,15 @@ pub struct ReceiptArgs {
     #[arg(long, default_value = "")]
     #[serde(default)]
     pub description: String,
+    /// In a file: the office that recorded the row, when not the importing officer's
+    #[arg(skip)]
+    #[serde(default)]
+    pub office: String,
 }
 
 impl CsvRow for ReceiptArgs {
     const REQUIRED: &'static [&'static str] = &["grant", "date", "amount"];
-    const OPTIONAL: &'static [&'static str] = &["currency", "reference", "description"];
+    const OPTIONAL: &'static [&'static str] = &["currency", "reference", "description", "office"];
 }
 
 impl ReceiptArgs {
@@ -192,6 +196,10 @@ impl ReceiptArgs {
                 .map_err(field("reference"))?,
             description: text::optional("description", &self.description, 1000)
                 .map_err(field("description"))?,
+            office: match self.office.trim() {
+                "" => None,
+                code => Some(super::office::office_code(code).map_err(field("office"))?),
+            },
         })
     }
 }

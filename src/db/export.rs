@@ -211,10 +211,11 @@ const TABLES: &[TableSpec] = &[
             "currency",
             "reference",
             "description",
+            "office",
         ],
         money: &[2],
         sql: "SELECT g.reference, r.date, r.amount_minor, c.minor_units, g.currency,
-                  r.reference, r.description
+                  r.reference, r.description, coalesce(r.office, '')
               FROM receipt r JOIN grant_agreement g ON g.id = r.grant_id
               JOIN currency c ON c.code = g.currency ORDER BY r.id",
     },

@@ -164,6 +164,9 @@ pub struct NewReceipt {
     pub currency: Option<String>,
     pub reference: String,
     pub description: String,
+    /// The office that recorded it, when the row says (a ledger's own export read back);
+    /// otherwise the recording officer's.
+    pub office: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
