@@ -22,10 +22,14 @@ fn admin_url() -> String {
     match std::env::var(SERVER) {
         Ok(url) if !url.trim().is_empty() => url,
         _ => {
-            eprintln!(
+            // Straight to the terminal: the test harness captures `eprintln!`, and the binary
+            // ends before it would show it.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "PostgreSQL tests skipped: set {SERVER}=postgres://USER:PASSWORD@localhost/postgres \
-                 (a role that may create databases) to run the end-to-end suite on PostgreSQL; \
-                 .ci/run starts a server and sets it"
+                 (a role that may create databases and roles) to run the end-to-end suite on \
+                 PostgreSQL; .ci/run starts a server and sets it"
             );
             std::process::exit(0);
         }
