@@ -25,6 +25,8 @@ mod concurrency;
 mod confirmation;
 #[path = "copy.rs"]
 mod copy;
+#[path = "fit.rs"]
+mod fit;
 #[path = "frictions.rs"]
 mod frictions;
 #[path = "fx_rates.rs"]

@@ -82,6 +82,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
+    /// Tables show every column, however wide the screen (by default one too wide for the
+    /// screen, or for 80 columns when not a terminal, leaves its least needed columns out)
+    #[arg(long, global = true)]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -330,6 +335,7 @@ pub fn parse() -> Cli {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    crate::render::set_wide(cli.wide);
     // These describe the program and need no database.
     match &cli.command {
         Command::Completions { shell } => return docs::completions(*shell),

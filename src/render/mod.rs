@@ -11,6 +11,7 @@ mod json_out;
 mod svg;
 mod table_out;
 pub use table_out::group_thousands;
+pub use table_out::set_wide;
 mod xlsx_out;
 
 pub use svg::BurnChart;
@@ -145,6 +146,9 @@ pub struct Column {
     /// Free text (names, payees, reasons) that may wrap on a narrow terminal; every other
     /// column keeps its width, so an amount or a date is never cut in two.
     pub prose: bool,
+    /// Left out of a terminal table that would not fit the screen with it (`--wide` shows
+    /// it): the lower the number, the sooner; 0 is always shown. CSV and JSON always carry it.
+    pub spare: u8,
 }
 
 const fn column(key: &'static str, title: &'static str, detail: bool, prose: bool) -> Column {
@@ -153,6 +157,7 @@ const fn column(key: &'static str, title: &'static str, detail: bool, prose: boo
         title: Cow::Borrowed(title),
         detail,
         prose,
+        spare: 0,
     }
 }
 
@@ -182,6 +187,17 @@ impl Table {
             columns: columns.to_vec(),
             rows: Vec::new(),
         }
+    }
+
+    /// On a screen too narrow for them all, leave out these columns, the first first (see
+    /// [`Column::spare`]).
+    pub fn spare(mut self, keys: &[&str]) -> Table {
+        for (rank, key) in keys.iter().enumerate() {
+            for column in self.columns.iter_mut().filter(|c| c.key == *key) {
+                column.spare = u8::try_from(rank + 1).unwrap_or(u8::MAX);
+            }
+        }
+        self
     }
 
     /// Leave the column `key` to CSV and JSON, where a narrower table must fit a page.

@@ -2,6 +2,7 @@
 //! decimals; a record as a two-column list of fields.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::{
     CellAlignment, Color, ColumnConstraint, ContentArrangement, LineStyle, Table as Grid,
@@ -14,6 +15,17 @@ use crate::error::Result;
 
 /// Width of output that is not a terminal (a file, a pipe, a printer): a printed page.
 const PRINT_WIDTH: u16 = 80;
+
+/// `--wide`: every column of every table, however wide the screen.
+static WIDE: AtomicBool = AtomicBool::new(false);
+
+/// Show every column, the spare ones too, and let tables be as wide as they are.
+pub fn set_wide(wide: bool) {
+    WIDE.store(wide, Ordering::Relaxed);
+}
+
+/// The narrowest a free-text column is squeezed to before columns are left out.
+const PROSE_MIN: usize = 12;
 
 /// How a table is drawn where it goes.
 #[derive(Debug, Clone, Copy)]
@@ -83,9 +95,7 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                 continue;
             }
             Block::Table(table) => {
-                let shown: Vec<usize> = (0..table.columns.len())
-                    .filter(|&i| !table.columns[i].detail)
-                    .collect();
+                let shown = columns_that_fit(table, look);
                 let mut grid = new_grid();
                 grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
                 for row in &table.rows {
@@ -120,10 +130,55 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                 grid
             }
         };
-        grid.set_width(width);
+        if WIDE.load(Ordering::Relaxed) {
+            grid.set_content_arrangement(ContentArrangement::Disabled);
+        } else {
+            grid.set_width(width);
+        }
         writeln!(out, "{grid}")?;
     }
     Ok(())
+}
+
+/// The columns a terminal table shows: all but the detail ones, less the spare ones (the
+/// lowest rank first) while the table would be wider than the screen.
+fn columns_that_fit(table: &super::Table, look: Look) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..table.columns.len())
+        .filter(|&i| !table.columns[i].detail)
+        .collect();
+    if WIDE.load(Ordering::Relaxed) {
+        return shown;
+    }
+    // Each column as wide as its widest cell (free text squeezed as far as it will go), and
+    // a space and a separator between columns, as `fit` lays them out.
+    let needed = |i: usize| {
+        let column = &table.columns[i];
+        let widest = table
+            .rows
+            .iter()
+            .map(|row| human(&row[i], look.glyphs).chars().count())
+            .chain(std::iter::once(column.title.chars().count()))
+            .max()
+            .unwrap_or(0);
+        match column.prose {
+            true => widest.min(PROSE_MIN),
+            false => widest,
+        }
+    };
+    let width = |shown: &[usize]| shown.iter().map(|&i| needed(i) + 2).sum::<usize>();
+    let mut spares: Vec<usize> = shown
+        .iter()
+        .copied()
+        .filter(|&i| table.columns[i].spare > 0)
+        .collect();
+    spares.sort_by_key(|&i| table.columns[i].spare);
+    for spare in spares {
+        if width(&shown) <= usize::from(look.width) {
+            break;
+        }
+        shown.retain(|&i| i != spare);
+    }
+    shown
 }
 
 /// A ledger look that prints well: a rule under the header and at the end, none between rows.

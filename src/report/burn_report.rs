@@ -122,7 +122,9 @@ fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
         col("status", "Status"),
         detail("as_of", "As of"),
     ]);
-    let mut t = Table::new(&columns).hide("received");
+    let mut t = Table::new(&columns)
+        .hide("received")
+        .spare(&["variance_pct", "currency"]);
     for g in grants {
         let c = &g.grant.currency;
         let b = &g.burn;
@@ -178,7 +180,7 @@ fn outlook_table(grants: &[GrantBurn]) -> Table {
             Cell::Date(g.grant.end),
         ]);
     }
-    t
+    t.spare(&["end"])
 }
 
 fn converted_table(grants: &[GrantBurn], conversion: &Conversion) -> Result<Table> {

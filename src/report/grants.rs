@@ -65,7 +65,7 @@ fn grants_table(grants: &[GrantTotals]) -> Table {
         ]);
         t.push(row);
     }
-    t
+    t.spare(&["end", "balance", "received"])
 }
 
 /// A donor's or project's record followed by its grants.

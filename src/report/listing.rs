@@ -80,6 +80,7 @@ pub fn projects(projects: &[Project]) -> Document {
             Cell::text(p.status.as_str()),
         ]);
     }
+    let t = t.spare(&["status", "start", "end"]);
     Document::table("projects", "", t)
 }
 
@@ -149,6 +150,7 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
         }
         t.push(row);
     }
+    let t = t.spare(&["status", "grant"]);
     Document::table("receipts", title, t)
 }
 
@@ -232,6 +234,16 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         }
         t.push(row);
     }
+    // On 80 columns: the quote, the grant's currency (Cur shows the expense's), the country
+    // and then the grant, the status and the line go first; `--wide` and CSV keep them.
+    let t = t.spare(&[
+        "rate",
+        "grant_currency",
+        "country",
+        "grant",
+        "status",
+        "line",
+    ]);
     Document::table("expenses", "", t)
 }
 
@@ -448,5 +460,6 @@ pub fn audit(entries: &[AuditEntry]) -> Document {
             Cell::optional(a.after.clone(), Cell::Json),
         ]);
     }
+    let t = t.spare(&["id", "entity"]);
     Document::table("audit", "", t)
 }

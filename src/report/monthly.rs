@@ -23,6 +23,7 @@ pub fn monthly(
     let last = as_of.min(grant.end);
     let mut columns = vec![col("month", "Month")];
     columns.extend(line_codes.iter().map(|code| Column {
+        spare: 0,
         key: Cow::Owned(format!("line_{code}")),
         title: Cow::Owned(code.clone()),
         detail: false,

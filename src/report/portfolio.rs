@@ -77,5 +77,6 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
          this {0} (Var % = used % - time %)",
         group_title.to_lowercase()
     );
+    let t = t.spare(&["variance_pct", "budget", "group_name"]);
     Document::table("portfolio", title, t)
 }

@@ -1,0 +1,80 @@
+//! Listings and reports fit an 80-column screen (or page) by default: a table too wide leaves
+//! its least needed columns out, the rest stays whole; `--wide` shows every column.
+
+mod common;
+
+use common::{JAPAN, TestDb};
+
+const EIGHTY: &[&str] = &[
+    "grant list",
+    "expense list",
+    "expense list --include-void",
+    "receipt list --include-void",
+    "fx list",
+    "period list",
+    "audit",
+    "donor list",
+    "project list",
+    "report burn --as-of 2022-01-15",
+    "report portfolio --as-of 2022-01-15",
+    "report portfolio --as-of 2023-01-31 --by country",
+    "report budget --grant JP-MA-MHPSS-2021 --as-of 2022-01-15",
+    "report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3",
+];
+
+fn at_80(db: &TestDb, line: &str) -> String {
+    let out = assert_cmd::Command::cargo_bin("grantbook")
+        .unwrap()
+        .env_remove("GRANTBOOK_DB")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "80")
+        .arg("--db")
+        .arg(db.target())
+        .args(common::sh(line))
+        .output()
+        .unwrap();
+    common::explain_unless(&out, 0, &common::sh(line));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn every_listing_and_report_fits_eighty_columns() {
+    let db = TestDb::demo();
+    for line in EIGHTY {
+        let shown = at_80(&db, line);
+        for row in shown.lines() {
+            assert!(
+                row.chars().count() <= 80,
+                "`{line}` prints {} columns:\n{row}",
+                row.chars().count()
+            );
+        }
+    }
+}
+
+#[test]
+fn wide_shows_every_column_and_narrow_keeps_the_figures() {
+    let db = TestDb::demo();
+    let narrow = at_80(&db, &format!("expense list --grant {JAPAN}"));
+    let header = narrow.lines().next().unwrap();
+    for kept in [
+        "Id",
+        "Date",
+        "Voucher",
+        "Payee",
+        "Amount",
+        "Cur",
+        "In grant cur",
+    ] {
+        assert!(header.contains(kept), "{kept} missing from {header}");
+    }
+    assert!(!header.contains("Rate"), "{header}");
+    let wide = at_80(&db, &format!("expense list --grant {JAPAN} --wide"));
+    let header = wide.lines().next().unwrap();
+    for all in ["Grant", "Line", "Rate", "Grant cur", "Ctry", "Status"] {
+        assert!(header.contains(all), "{all} missing from --wide: {header}");
+    }
+    // The same rows either way: a narrow table leaves columns out, never entries.
+    let rows = |text: &str| text.lines().filter(|l| l.contains("MA-20")).count();
+    assert_eq!(rows(&narrow), rows(&wide));
+}
