@@ -29,7 +29,7 @@ fn officers_record_in_their_offices_and_only_managers_close_periods() {
         "officer",
     ] {
         assert!(
-            names.contains(&format!("{}_{role}", server.name)),
+            names.contains(&format!("{}_{role}", server.database)),
             "{role} missing from {names:?}"
         );
     }

@@ -56,7 +56,8 @@ impl Row<'_> {
     }
 }
 
-/// The key of the advisory lock that PostgreSQL writers take ("GBK1", as SQLite's application id).
+/// The key of the advisory lock that PostgreSQL writers take ("GBK1", as SQLite's application id),
+/// with the ledger's schema (one database may hold ledgers in several schemas).
 const WRITE_LOCK: i64 = 0x4742_4B31;
 
 /// Which SQL a connection speaks, for the few fragments that differ.
@@ -138,7 +139,8 @@ impl Conn {
             Backend::Postgres(client) => {
                 let mut client = client.borrow_mut();
                 client.batch(&format!(
-                    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+                    "BEGIN ISOLATION LEVEL READ COMMITTED;
+                     SELECT pg_advisory_xact_lock({WRITE_LOCK}, hashtext(current_schema()))"
                 ))?;
                 client.in_transaction = true;
             }
