@@ -1,5 +1,5 @@
 //! The end-to-end suite again, on PostgreSQL: every file below runs here as it runs on its own,
-//! with each test's ledger in a database of its own on the server `GRANTBOOK_TEST_PG` names
+//! with each test's ledger in a schema of its own on the server `GRANTBOOK_TEST_PG` names
 //! (see `common/server.rs`). The files left out open the SQLite file itself (its pages, its
 //! journal, its permissions), or run thousands of hostile inputs on copies of one file, and so
 //! test only that backend.
