@@ -78,3 +78,27 @@ fn wide_shows_every_column_and_narrow_keeps_the_figures() {
     let rows = |text: &str| text.lines().filter(|l| l.contains("MA-20")).count();
     assert_eq!(rows(&narrow), rows(&wide));
 }
+
+#[test]
+fn an_expense_listing_ends_with_its_total_in_the_table_only() {
+    let db = common::japan_grant();
+    for (voucher, amount) in [("T-1", "100.00"), ("T-2", "250.50"), ("T-3", "999.99")] {
+        db.ok_sh(&format!(
+            "expense add --grant {JAPAN} --line MON --date 2021-04-02 --amount {amount} \
+             --payee Printing --voucher {voucher}"
+        ));
+    }
+    let listed = db.csv_sh("expense list --voucher T-3");
+    let id = common::field(&listed[0], "id").to_string();
+    db.ok_sh(&format!("expense void {id} --reason 'Entered twice'"));
+    // Hand-added: 100.00 + 250.50; the voided 999.99 counts nothing.
+    let shown = at_80(&db, &format!("expense list --grant {JAPAN} --include-void"));
+    let total = shown.lines().find(|l| l.contains("Total")).unwrap();
+    assert!(total.contains("350.50"), "{shown}");
+    assert!(
+        !shown.contains("1,350.49"),
+        "the voided entry counts nothing: {shown}"
+    );
+    // CSV and JSON are the data: the rows alone.
+    assert_eq!(db.csv_sh("expense list --include-void").len(), 3);
+}

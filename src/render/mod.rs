@@ -179,6 +179,9 @@ pub const fn detail(key: &'static str, title: &'static str) -> Column {
 pub struct Table {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
+    /// A total under the rows, for people reading a terminal table; CSV and JSON carry only
+    /// the rows, which are the data.
+    pub total: Option<Vec<Cell>>,
 }
 
 impl Table {
@@ -186,6 +189,7 @@ impl Table {
         Table {
             columns: columns.to_vec(),
             rows: Vec::new(),
+            total: None,
         }
     }
 

@@ -98,7 +98,7 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                 let shown = columns_that_fit(table, look);
                 let mut grid = new_grid();
                 grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
-                for row in &table.rows {
+                for row in table.rows.iter().chain(&table.total) {
                     grid.add_row(shown.iter().map(|&i| styled(&row[i], look)));
                 }
                 for (position, &i) in shown.iter().enumerate() {

@@ -234,6 +234,7 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         }
         t.push(row);
     }
+    t.total = expenses_total(expenses, t.columns.len());
     // On 80 columns: the quote, the grant's currency (Cur shows the expense's), the country
     // and then the grant, the status and the line go first; `--wide` and CSV keep them.
     let t = t.spare(&[
@@ -245,6 +246,30 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         "line",
     ]);
     Document::table("expenses", "", t)
+}
+
+/// The live entries' net spend under a listing of more than one, in each currency that is the
+/// same for all of them (refunds count negative; voided entries count nothing).
+fn expenses_total(expenses: &[Expense], width: usize) -> Option<Vec<Cell>> {
+    let live: Vec<&Expense> = expenses.iter().filter(|e| e.void.is_none()).collect();
+    if live.len() < 2 {
+        return None;
+    }
+    let same = |code: fn(&Expense) -> &str| live.iter().all(|e| code(e) == code(live[0]));
+    let mut row = vec![Cell::Empty; width];
+    // Under the payees, a column every width shows (short: it must not wrap there).
+    row[5] = Cell::text("Total");
+    if same(|e| &e.currency.code) {
+        let paid = live.iter().map(|e| e.amount * e.kind.sign()).sum();
+        row[6] = Cell::amount(paid, &live[0].currency);
+        row[7] = Cell::text(&live[0].currency.code);
+    }
+    if same(|e| &e.grant_currency.code) {
+        let spent = live.iter().map(|e| e.spend()).sum();
+        row[9] = Cell::amount(spent, &live[0].grant_currency);
+        row[10] = Cell::text(&live[0].grant_currency.code);
+    }
+    Some(row)
 }
 
 pub fn expense(e: &Expense, title: &str) -> Document {
