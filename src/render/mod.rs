@@ -204,6 +204,20 @@ impl Table {
         self
     }
 
+    /// Leave the column `key` out of every format when no row has a value in it (a ledger
+    /// without offices lists no office column).
+    pub fn without_empty(mut self, key: &str) -> Table {
+        if let Some(at) = self.columns.iter().position(|c| c.key == key)
+            && self.rows.iter().all(|row| row[at] == Cell::Empty)
+        {
+            self.columns.remove(at);
+            for row in self.rows.iter_mut().chain(self.total.iter_mut()) {
+                row.remove(at);
+            }
+        }
+        self
+    }
+
     /// Leave the column `key` to CSV and JSON, where a narrower table must fit a page.
     pub fn hide(mut self, key: &str) -> Table {
         for column in self.columns.iter_mut().filter(|c| c.key == key) {

@@ -120,8 +120,7 @@ pub fn rates(rates: &[FxRate], title: &str) -> Document {
 }
 
 pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
-    let offices = receipts.iter().any(|r| r.office.is_some());
-    let mut columns = vec![
+    let mut t = Table::new(&[
         col("id", "Id"),
         col("grant", "Grant"),
         col("date", "Date"),
@@ -131,13 +130,10 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
         prose("description", "Description"),
         col("status", "Status"),
         detail("void_reason", "Void reason"),
-    ];
-    if offices {
-        columns.push(detail("office", "Office"));
-    }
-    let mut t = Table::new(&columns);
+        detail("office", "Office"),
+    ]);
     for r in receipts {
-        let mut row = vec![
+        t.push(vec![
             Cell::Int(r.id),
             Cell::text(&r.grant),
             Cell::Date(r.date),
@@ -147,12 +143,10 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
             Cell::text(&r.description),
             Cell::text(if r.void.is_some() { "void" } else { "ok" }),
             Cell::optional(r.void.as_ref(), |v| Cell::text(&v.reason)),
-        ];
-        if offices {
-            row.push(Cell::optional(r.office.as_ref(), Cell::text));
-        }
-        t.push(row);
+            Cell::optional(r.office.as_ref(), Cell::text),
+        ]);
     }
+    let t = t.without_empty("office");
     let t = t.spare(&["status", "grant"]);
     Document::table("receipts", title, t)
 }

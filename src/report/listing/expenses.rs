@@ -4,9 +4,7 @@ use crate::domain::Expense;
 use crate::render::{Cell, Document, Record, Table, col, detail, prose};
 
 pub fn expenses(expenses: &[Expense]) -> Document {
-    // A ledger without offices lists no office column.
-    let offices = expenses.iter().any(|e| e.office.is_some());
-    let mut columns = vec![
+    let mut t = Table::new(&[
         col("id", "Id"),
         col("grant", "Grant"),
         col("date", "Date"),
@@ -27,14 +25,11 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         detail("void_reason", "Void reason"),
         detail("refund_of", "Reverses"),
         detail("corrects", "Corrects"),
-    ];
-    if offices {
-        columns.push(detail("office", "Office"));
-    }
-    let mut t = Table::new(&columns);
+        detail("office", "Office"),
+    ]);
     // A refund's amounts are shown negative, as it counts, so a column adds up to net spend.
     for e in expenses {
-        let mut row = vec![
+        t.push(vec![
             Cell::Int(e.id),
             Cell::text(&e.grant),
             Cell::Date(e.date),
@@ -55,13 +50,12 @@ pub fn expenses(expenses: &[Expense]) -> Document {
             Cell::optional(e.void.as_ref(), |v| Cell::text(&v.reason)),
             Cell::optional(e.refund_of, Cell::Int),
             Cell::optional(e.corrects, Cell::Int),
-        ];
-        if offices {
-            row.push(Cell::optional(e.office.as_ref(), Cell::text));
-        }
-        t.push(row);
+            Cell::optional(e.office.as_ref(), Cell::text),
+        ]);
     }
     t.total = expenses_total(expenses, t.columns.len());
+    // A ledger without offices lists no office column.
+    let t = t.without_empty("office");
     // On 80 columns: the quote, the grant's currency (Cur shows the expense's), the country
     // and then the grant, the status and the line go first; `--wide` and CSV keep them.
     let t = t.spare(&[
