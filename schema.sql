@@ -586,3 +586,140 @@ ALTER TABLE expense ADD COLUMN office TEXT;
 ALTER TABLE receipt ADD COLUMN office TEXT;
 
 CREATE INDEX expense_by_office ON expense (grant_id, office) WHERE office IS NOT NULL;
+
+-- migration 9: partner advances, commitments and shared costs
+
+-- Cash advanced to an implementing partner (the UN FACE cycle). It is not spend: the expenses
+-- the partner reports liquidate it (expense.advance_id, in the advance's currency, converted at
+-- the advance's rate), and what it did not spend comes back (advance_return). Outstanding =
+-- advanced - liquidated - returned, in the advance's currency, never below zero. A reference is
+-- an advance's key among its grant's live advances.
+CREATE TABLE advance (
+    id                 INTEGER PRIMARY KEY,
+    grant_id           INTEGER NOT NULL REFERENCES grant_agreement (id),
+    partner            TEXT NOT NULL CHECK (length(trim(partner)) > 0),
+    reference          TEXT NOT NULL CHECK (length(trim(reference)) > 0),
+    date               TEXT NOT NULL CHECK (date(date) IS date),
+    currency           TEXT NOT NULL REFERENCES currency (code),
+    amount_minor       INTEGER NOT NULL CHECK (amount_minor > 0),
+    fx_base            TEXT REFERENCES currency (code),
+    fx_quote           TEXT REFERENCES currency (code),
+    fx_rate            TEXT CHECK (fx_rate IS NULL OR (fx_rate GLOB '[0-9]*'
+                                   AND fx_rate NOT GLOB '*[^0-9.]*' AND fx_rate GLOB '*[1-9]*')),
+    grant_amount_minor INTEGER NOT NULL CHECK (grant_amount_minor > 0),
+    description        TEXT NOT NULL DEFAULT '',
+    office             TEXT,
+    recorded_at        TEXT NOT NULL,
+    voided_at          TEXT,
+    void_reason        TEXT,
+    CHECK ((fx_base IS NULL) = (fx_rate IS NULL) AND (fx_quote IS NULL) = (fx_rate IS NULL)),
+    CHECK ((voided_at IS NULL) = (void_reason IS NULL))
+) STRICT;
+
+CREATE UNIQUE INDEX advance_reference ON advance (grant_id, reference) WHERE voided_at IS NULL;
+
+-- What a partner gave back of an advance, in the advance's currency.
+CREATE TABLE advance_return (
+    id           INTEGER PRIMARY KEY,
+    advance_id   INTEGER NOT NULL REFERENCES advance (id),
+    date         TEXT NOT NULL CHECK (date(date) IS date),
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    reference    TEXT NOT NULL DEFAULT '',
+    office       TEXT,
+    recorded_at  TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX advance_return_by_advance ON advance_return (advance_id);
+
+-- A signed contract or purchase order on a budget line: money the line can no longer spend.
+-- The expenses that pay it name it (expense.commitment_id, in its currency); open = committed -
+-- paid until it is closed, and nothing once closed. `over_commit_reason` is why it was accepted
+-- beyond what its line had available.
+CREATE TABLE commitment (
+    id                 INTEGER PRIMARY KEY,
+    grant_id           INTEGER NOT NULL REFERENCES grant_agreement (id),
+    line_id            INTEGER NOT NULL,
+    vendor             TEXT NOT NULL CHECK (length(trim(vendor)) > 0),
+    reference          TEXT NOT NULL CHECK (length(trim(reference)) > 0),
+    date               TEXT NOT NULL CHECK (date(date) IS date),
+    currency           TEXT NOT NULL REFERENCES currency (code),
+    amount_minor       INTEGER NOT NULL CHECK (amount_minor > 0),
+    fx_base            TEXT REFERENCES currency (code),
+    fx_quote           TEXT REFERENCES currency (code),
+    fx_rate            TEXT CHECK (fx_rate IS NULL OR (fx_rate GLOB '[0-9]*'
+                                   AND fx_rate NOT GLOB '*[^0-9.]*' AND fx_rate GLOB '*[1-9]*')),
+    grant_amount_minor INTEGER NOT NULL CHECK (grant_amount_minor > 0),
+    description        TEXT NOT NULL DEFAULT '',
+    over_commit_reason TEXT,
+    office             TEXT,
+    recorded_at        TEXT NOT NULL,
+    closed_on          TEXT CHECK (closed_on IS NULL OR date(closed_on) IS closed_on),
+    close_reason       TEXT,
+    FOREIGN KEY (line_id, grant_id) REFERENCES budget_line (id, grant_id),
+    CHECK ((fx_base IS NULL) = (fx_rate IS NULL) AND (fx_quote IS NULL) = (fx_rate IS NULL)),
+    CHECK (closed_on IS NULL OR closed_on >= date)
+) STRICT;
+
+CREATE UNIQUE INDEX commitment_reference ON commitment (grant_id, reference);
+
+-- A shared cost's key: which grants and lines carry what share of it, from a date. A version is
+-- every share with the same valid_from; its percentages add up to exactly 100 (grantbook checks
+-- before it writes one).
+CREATE TABLE allocation_key (
+    id   INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 40
+                                     AND code NOT GLOB '*[^A-Z0-9_-]*'),
+    name TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE allocation_share (
+    id         INTEGER PRIMARY KEY,
+    key_id     INTEGER NOT NULL REFERENCES allocation_key (id),
+    valid_from TEXT NOT NULL CHECK (date(valid_from) IS valid_from),
+    grant_id   INTEGER NOT NULL REFERENCES grant_agreement (id),
+    line_id    INTEGER NOT NULL,
+    percent    TEXT NOT NULL CHECK (percent GLOB '[0-9]*' AND percent NOT GLOB '*[^0-9.]*'),
+    FOREIGN KEY (line_id, grant_id) REFERENCES budget_line (id, grant_id),
+    UNIQUE (key_id, valid_from, grant_id, line_id)
+) STRICT;
+
+-- One voucher paid for several grants: its parts are expenses naming it (expense.allocation_id),
+-- split by the key in force on its date, in the currency paid, adding up to it to the last cent.
+CREATE TABLE allocated_payment (
+    id           INTEGER PRIMARY KEY,
+    key_id       INTEGER NOT NULL REFERENCES allocation_key (id),
+    key_from     TEXT NOT NULL,
+    voucher      TEXT NOT NULL CHECK (length(trim(voucher)) > 0),
+    date         TEXT NOT NULL CHECK (date(date) IS date),
+    currency     TEXT NOT NULL REFERENCES currency (code),
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    recorded_at  TEXT NOT NULL
+) STRICT;
+
+ALTER TABLE expense ADD COLUMN advance_id INTEGER REFERENCES advance (id);
+ALTER TABLE expense ADD COLUMN commitment_id INTEGER REFERENCES commitment (id);
+ALTER TABLE expense ADD COLUMN allocation_id INTEGER REFERENCES allocated_payment (id);
+
+CREATE INDEX expense_by_advance ON expense (advance_id) WHERE advance_id IS NOT NULL;
+CREATE INDEX expense_by_commitment ON expense (commitment_id) WHERE commitment_id IS NOT NULL;
+CREATE INDEX expense_by_allocation ON expense (allocation_id) WHERE allocation_id IS NOT NULL;
+
+-- An expense still only changes by being voided: the office and the new links are frozen too.
+DROP TRIGGER expense_only_voided;
+
+CREATE TRIGGER expense_only_voided BEFORE UPDATE ON expense
+WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL
+  OR NEW.id IS NOT OLD.id OR NEW.grant_id IS NOT OLD.grant_id OR NEW.line_id IS NOT OLD.line_id
+  OR NEW.kind IS NOT OLD.kind OR NEW.date IS NOT OLD.date OR NEW.currency IS NOT OLD.currency
+  OR NEW.amount_minor IS NOT OLD.amount_minor OR NEW.fx_rate IS NOT OLD.fx_rate
+  OR NEW.fx_base IS NOT OLD.fx_base OR NEW.fx_quote IS NOT OLD.fx_quote
+  OR NEW.grant_amount_minor IS NOT OLD.grant_amount_minor OR NEW.payee IS NOT OLD.payee
+  OR NEW.voucher IS NOT OLD.voucher OR NEW.country IS NOT OLD.country
+  OR NEW.description IS NOT OLD.description OR NEW.recorded_at IS NOT OLD.recorded_at
+  OR NEW.refund_of IS NOT OLD.refund_of OR NEW.corrects IS NOT OLD.corrects
+  OR NEW.fx_source IS NOT OLD.fx_source OR NEW.office IS NOT OLD.office
+  OR NEW.advance_id IS NOT OLD.advance_id OR NEW.commitment_id IS NOT OLD.commitment_id
+  OR NEW.allocation_id IS NOT OLD.allocation_id
+BEGIN
+    SELECT RAISE(ABORT, 'an expense can only be voided, once; record a new expense instead');
+END;

@@ -157,6 +157,26 @@ pub struct ExpenseArgs {
     #[arg(skip)]
     #[serde(default)]
     pub office: String,
+    /// The partner advance this expense liquidates: an expense the partner reported, in the
+    /// advance's currency (`grantbook advance list`)
+    #[arg(long, value_name = "REF", default_value = "")]
+    #[serde(default)]
+    pub advance: String,
+    /// The commitment (contract or purchase order) this expense pays, on its line and in its
+    /// currency (`grantbook commitment list`)
+    #[arg(long, value_name = "REF", default_value = "")]
+    #[serde(default)]
+    pub commitment: String,
+}
+
+/// An advance's or commitment's reference, if the cell or option gives one.
+fn reference_given(what: &'static str, text: &str) -> Result<Option<String>> {
+    match text.trim() {
+        "" => Ok(None),
+        reference => text::required(what, reference, 60)
+            .map(Some)
+            .map_err(field(what)),
+    }
 }
 
 fn expenditure() -> String {
@@ -164,7 +184,7 @@ fn expenditure() -> String {
 }
 
 /// The optional columns of `expense import`.
-const OPTIONAL_COLUMNS: [&str; 9] = [
+const OPTIONAL_COLUMNS: [&str; 11] = [
     "currency",
     "rate",
     "rate_base",
@@ -174,17 +194,19 @@ const OPTIONAL_COLUMNS: [&str; 9] = [
     "kind",
     "refund_of",
     "office",
+    "advance",
+    "commitment",
 ];
 
 /// Those of an exported ledger's expenses, which also mark corrections.
-pub const LEDGER_OPTIONAL_COLUMNS: [&str; 10] = {
-    let mut columns = [""; 10];
+pub const LEDGER_OPTIONAL_COLUMNS: [&str; 12] = {
+    let mut columns = [""; 12];
     let mut i = 0;
     while i < OPTIONAL_COLUMNS.len() {
         columns[i] = OPTIONAL_COLUMNS[i];
         i += 1;
     }
-    columns[9] = "corrects";
+    columns[OPTIONAL_COLUMNS.len()] = "corrects";
     columns
 };
 
@@ -294,6 +316,8 @@ impl ExpenseArgs {
                 "" => None,
                 code => Some(super::office::office_code(code).map_err(field("office"))?),
             },
+            advance: reference_given("advance", &self.advance)?,
+            commitment: reference_given("commitment", &self.commitment)?,
         })
     }
 

@@ -101,6 +101,9 @@ impl RefundArgs {
             refund_of: String::new(),
             corrects: String::new(),
             office: String::new(),
+            // A refund of an expense takes its advance and commitment from it.
+            advance: String::new(),
+            commitment: String::new(),
         }
         .parse()
     }
@@ -181,6 +184,8 @@ impl CorrectArgs {
             corrects: String::new(),
             // The corrected entry stays the office's that recorded the original.
             office: original.office.clone().unwrap_or_default(),
+            advance: original.advance.clone().unwrap_or_default(),
+            commitment: original.commitment.clone().unwrap_or_default(),
         }
         .parse()
     }

@@ -3,9 +3,11 @@
 //! SQL and no arithmetic.
 
 mod admin;
+mod advance;
 mod amend;
 mod budget;
 mod charts;
+mod commitment;
 mod context;
 mod csv_input;
 mod database_file;
@@ -160,6 +162,20 @@ pub enum Command {
                       grantbook expense import vouchers.csv"
     )]
     Expense(expense::ExpenseCommand),
+    /// Cash advanced to implementing partners, liquidated by the expenses they report
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook advance list --grant REG-NA-2022\n  \
+                      grantbook report advances"
+    )]
+    Advance(advance::AdvanceCommand),
+    /// Signed contracts and purchase orders on budget lines, drawn down by the expenses that pay
+    /// them
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook commitment list --grant REG-NA-2022 --open"
+    )]
+    Commitment(commitment::CommitmentCommand),
     /// Reports: burn rates, budget against actuals, the donor's financial report
     #[command(
         after_help = "Example:\n  grantbook report burn --as-of 2023-06-30\n  \
@@ -441,6 +457,8 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Fx(c) => money::fx(c, ctx),
         Command::Receipt(c) => money::receipt(c, ctx),
         Command::Expense(c) => expense::run(c, ctx),
+        Command::Advance(c) => advance::run(c, ctx),
+        Command::Commitment(c) => commitment::run(c, ctx),
         Command::Report(args) => {
             ctx.out = args.out_file()?;
             if let Some(given) = &args.office {

@@ -31,7 +31,7 @@ pub struct AsOf {
 }
 
 impl AsOf {
-    fn date(&self) -> Result<NaiveDate> {
+    pub fn date(&self) -> Result<NaiveDate> {
         match &self.date {
             Some(text) => parse_date("--as-of", text),
             None => Ok(chrono::Local::now().date_naive()),
@@ -157,10 +157,18 @@ pub enum ReportCommand {
         #[command(flatten)]
         options: ReportOptions,
     },
+    /// Partner advances by partner: advanced, liquidated, returned, outstanding, and what has
+    /// been outstanding too long
+    #[command(
+        after_help = "Example:\n  grantbook report advances --as-of 2022-12-31 \
+                            --older-than 90"
+    )]
+    Advances(super::advance::ListArgs),
 }
 
 pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
     match command {
+        ReportCommand::Advances(args) => super::advance::report(&args, ctx),
         ReportCommand::Burn {
             grant,
             project,

@@ -184,6 +184,8 @@ fn at_todays_table(e: &Expense) -> NewExpense {
         description: e.description.clone(),
         refund_of: e.refund_of.map(ExpenseRef::Id),
         office: e.office.clone(),
+        advance: e.advance.clone(),
+        commitment: e.commitment.clone(),
     }
 }
 

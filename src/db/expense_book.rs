@@ -21,6 +21,7 @@ use crate::domain::money::{check_within_limit, within_limit};
 use crate::domain::{Currency, ExpenseKind, FxRate, Grant, GrantStatus, NewExpense, Period, Quote};
 use crate::error::{Error, Result, field};
 
+mod links;
 mod refunds;
 mod staging;
 mod writes;
@@ -53,6 +54,10 @@ pub(super) struct Checked<'n> {
     pub corrects: Option<i64>,
     /// The office that recorded it.
     pub office: Option<String>,
+    /// The advance it liquidates and the commitment it pays.
+    pub links: links::Links,
+    /// The shared-cost payment it is a part of.
+    pub allocation_id: Option<i64>,
     pub new: &'n NewExpense,
 }
 
@@ -74,6 +79,8 @@ pub(super) struct ExpenseBook<'c> {
     insert: Option<rusqlite::Statement<'c>>,
     /// An import's rows waiting to be written (PostgreSQL; see [`ExpenseBook::for_import`]).
     staging: Option<staging::Staging>,
+    /// The advances and commitments rows have named, as read and as this book's rows took them.
+    obligations: links::Obligations,
 }
 
 impl<'c> ExpenseBook<'c> {
@@ -92,6 +99,7 @@ impl<'c> ExpenseBook<'c> {
             last_id_before,
             insert: None,
             staging: None,
+            obligations: links::Obligations::default(),
         })
     }
 
@@ -145,6 +153,7 @@ impl<'c> ExpenseBook<'c> {
             (None, _) => None,
         };
         let original = reversed.as_ref().map(|r| &r.expense);
+        let links = self.links(grant, new, original)?;
         let line = match (new.line.is_empty(), original) {
             (true, Some(o)) => o.line.as_str(),
             _ => new.line.as_str(),
@@ -168,8 +177,9 @@ impl<'c> ExpenseBook<'c> {
         let currency = match (&new.currency, original) {
             (Some(code), _) => self.currency(code).map_err(field("currency"))?,
             (None, Some(o)) => o.currency.clone(),
-            (None, None) => grant.currency.clone(),
+            (None, None) => links.currency.clone().unwrap_or(grant.currency.clone()),
         };
+        self.check_links(grant, &links, new, line, &currency)?;
         currency
             .check_amount(new.kind.amount_label(), new.amount)
             .map_err(field("amount"))?;
@@ -232,6 +242,8 @@ impl<'c> ExpenseBook<'c> {
             refund_of: original.map(|o| o.id),
             corrects: None,
             office,
+            links,
+            allocation_id: None,
             new,
         })
     }

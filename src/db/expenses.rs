@@ -13,12 +13,14 @@ pub(super) const EXPENSE_SELECT: &str =
         ec.minor_units, e.amount_minor, e.fx_base, e.fx_quote, e.fx_rate, e.grant_amount_minor,
         g.currency, gc.minor_units, e.payee, e.voucher, e.country, e.description,
         e.recorded_at, e.voided_at, e.void_reason, e.refund_of, e.corrects,
-        e.fx_source, e.office
+        e.fx_source, e.office, adv.reference, com.reference, e.allocation_id
     FROM expense e
     JOIN grant_agreement g ON g.id = e.grant_id
     JOIN budget_line l ON l.id = e.line_id
     JOIN currency ec ON ec.code = e.currency
-    JOIN currency gc ON gc.code = g.currency";
+    JOIN currency gc ON gc.code = g.currency
+    LEFT JOIN advance adv ON adv.id = e.advance_id
+    LEFT JOIN commitment com ON com.id = e.commitment_id";
 
 impl Ledger {
     pub fn add_expense(&mut self, new: &NewExpense) -> Result<Expense> {
@@ -244,5 +246,8 @@ pub(super) fn expense_from_row(r: &Row) -> Result<Expense> {
             .get::<_, Option<String>>(23)?
             .map(|source| source != "stored"),
         office: r.get(24)?,
+        advance: r.get(25)?,
+        commitment: r.get(26)?,
+        allocation: r.get(27)?,
     })
 }

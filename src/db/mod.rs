@@ -4,11 +4,13 @@
 //! an expense, sum spend per grant...). All SQL lives in this module, and sums are done by SQL
 //! over integer minor units, so that moving to a server database later touches only `db/`.
 
+mod advances;
 mod amendments;
 mod audit;
 mod backup;
 mod budget;
 mod check;
+mod commitments;
 mod copy;
 mod corrections;
 mod expense_book;

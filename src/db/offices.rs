@@ -9,7 +9,7 @@ use super::lookup;
 use super::parties::refuse_existing;
 use super::sql::{Conn, Row, params};
 use crate::domain::{Grant, Office};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, field};
 
 const OFFICE_SELECT: &str = "SELECT p.code, o.code, o.name, o.country
     FROM office o JOIN project p ON p.id = o.project_id";
@@ -125,6 +125,24 @@ pub(super) fn check_office(
             "office {code:?} (GRANTBOOK_OFFICE) is not an office of project {project} ({list}); \
              set GRANTBOOK_OFFICE to one of them"
         ))),
+    }
+}
+
+impl super::Writer<'_> {
+    /// The office an entry of `grant` is recorded in: `given` (the entry's own), else the
+    /// recording officer's; an entry replayed from an export keeps the one it had, none included.
+    pub(super) fn entry_office(
+        &self,
+        grant: &Grant,
+        given: Option<&str>,
+    ) -> Result<Option<String>> {
+        let recording = match (given, self.office) {
+            (None, super::Recording::AsGiven) => return Ok(None),
+            (_, super::Recording::AsGiven) => None,
+            (_, super::Recording::By(office)) => office,
+        };
+        let offices = office_codes(self.conn, &grant.project)?;
+        check_office(&grant.project, &offices, given.or(recording)).map_err(field("office"))
     }
 }
 

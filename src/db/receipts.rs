@@ -172,20 +172,7 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
         .check_amount("receipt amount", new.amount)
         .map_err(field("amount"))?;
     refuse_closed_period(conn, grant, new.date, "record a receipt dated").map_err(field("date"))?;
-    // The row's own office, else the recording officer's; a receipt replayed from an
-    // export keeps the one it had, none included.
-    let office = match (new.office.as_deref(), w.office) {
-        (None, super::Recording::AsGiven) => None,
-        (given, recording) => {
-            let recording = match recording {
-                super::Recording::By(office) => office,
-                super::Recording::AsGiven => None,
-            };
-            let offices = super::offices::office_codes(conn, &grant.project)?;
-            super::offices::check_office(&grant.project, &offices, given.or(recording))
-                .map_err(field("office"))?
-        }
-    };
+    let office = w.entry_office(grant, new.office.as_deref())?;
     let received_minor: i64 = conn.query_row(
         "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1 AND voided_at IS NULL",
         [grant.id],

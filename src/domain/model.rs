@@ -212,6 +212,10 @@ pub struct NewExpense {
     /// The office that recorded it, when the entry says (a ledger's own export read back);
     /// otherwise the office of whoever records it ([`crate::db::Ledger::set_office`]).
     pub office: Option<String>,
+    /// The reference of the partner advance this expense liquidates, on the same grant.
+    pub advance: Option<String>,
+    /// The reference of the commitment this expense pays, on the same grant.
+    pub commitment: Option<String>,
 }
 
 /// An office a project works from, whose officers record its entries.
@@ -266,6 +270,15 @@ pub struct Expense {
     /// The office that recorded it; None in a ledger (or before a project had) offices.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub office: Option<String>,
+    /// The partner advance this expense liquidates (its reference on the same grant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advance: Option<String>,
+    /// The commitment this expense pays (its reference on the same grant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<String>,
+    /// The shared-cost payment this expense is a part of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<i64>,
 }
 
 impl Expense {

@@ -13,6 +13,7 @@ pub mod iati;
 pub mod imported;
 pub mod listing;
 pub mod monthly;
+pub mod obligations;
 pub mod offices;
 pub mod portfolio;
 pub mod safety;

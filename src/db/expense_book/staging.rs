@@ -69,25 +69,29 @@ const STAGING_TABLE: &str = "CREATE TEMPORARY TABLE expense_staged (seq BIGINT N
         grant_id BIGINT, line_id BIGINT, kind TEXT, date TEXT, currency TEXT,
         amount_minor BIGINT, fx_base TEXT, fx_quote TEXT, fx_rate TEXT,
         grant_amount_minor BIGINT, payee TEXT, voucher TEXT, country TEXT, description TEXT,
-        fx_source TEXT, refund_of BIGINT, corrects BIGINT, office TEXT)
+        fx_source TEXT, refund_of BIGINT, corrects BIGINT, office TEXT, advance_id BIGINT,
+        commitment_id BIGINT, allocation_id BIGINT)
     ON COMMIT DROP";
 
 /// The columns of a staged row, in the order [`ExpenseBook::stage`] encodes them.
 const COPY: &str = "COPY pg_temp.expense_staged (seq, grant_id, line_id, kind, date, currency,
         amount_minor, fx_base, fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
-        description, fx_source, refund_of, corrects, office)
+        description, fx_source, refund_of, corrects, office, advance_id, commitment_id,
+        allocation_id)
     FROM STDIN (FORMAT binary)";
-const FIELDS: i16 = 19;
+const FIELDS: i16 = 22;
 
 /// Every staged row into `expense`, in the order staged (so in id order), with the import's
 /// time; the ids it took.
 const INSERT_STAGED: &str = "WITH added AS (
         INSERT INTO expense (grant_id, line_id, kind, date, currency, amount_minor, fx_base,
             fx_quote, fx_rate, grant_amount_minor, payee, voucher, country, description,
-            recorded_at, fx_source, refund_of, corrects, office)
+            recorded_at, fx_source, refund_of, corrects, office, advance_id, commitment_id,
+            allocation_id)
         SELECT grant_id, line_id, kind, date, currency, amount_minor, fx_base, fx_quote,
             fx_rate, grant_amount_minor, payee, voucher, country, description,
-            CAST(?1 AS TEXT), fx_source, refund_of, corrects, office
+            CAST(?1 AS TEXT), fx_source, refund_of, corrects, office, advance_id, commitment_id,
+            allocation_id
         FROM pg_temp.expense_staged ORDER BY seq
         RETURNING id)
     SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM added";
@@ -197,7 +201,12 @@ impl<'c> ExpenseBook<'c> {
         if let Some(of) = c.refund_of {
             staging.refunded.insert(of);
         }
-        if staging.buffer.len() >= SEND_AT {
+        self.took(grant, &c.links, c.new.kind, c.new.amount);
+        if self
+            .staging
+            .as_ref()
+            .is_some_and(|s| s.buffer.len() >= SEND_AT)
+        {
             self.send()?;
         }
         Ok(())
@@ -329,14 +338,19 @@ fn encode(
         None => t.null(),
     }
     for id in [c.refund_of, c.corrects] {
-        match id {
-            Some(id) => t.int(id),
-            None => t.null(),
-        }
+        t.optional_int(id);
     }
     match &c.office {
         Some(office) => t.text(office)?,
         None => t.null(),
+    }
+    let links = [
+        c.links.advance.as_ref().map(|a| a.0),
+        c.links.commitment.as_ref().map(|a| a.0),
+        c.allocation_id,
+    ];
+    for id in links {
+        t.optional_int(id);
     }
     Ok(())
 }
@@ -360,6 +374,13 @@ impl Tuple<'_> {
 
     fn null(&mut self) {
         self.0.extend_from_slice(&(-1i32).to_be_bytes());
+    }
+
+    fn optional_int(&mut self, n: Option<i64>) {
+        match n {
+            Some(n) => self.int(n),
+            None => self.null(),
+        }
     }
 
     fn text(&mut self, s: &str) -> Result<()> {

@@ -11,9 +11,10 @@ use crate::error::{Error, Result};
 
 const INSERT: &str = "INSERT INTO expense (grant_id, line_id, kind, date, currency,
         amount_minor, fx_base, fx_quote, fx_rate, grant_amount_minor, payee, voucher, country,
-        description, recorded_at, fx_source, refund_of, corrects, office)
+        description, recorded_at, fx_source, refund_of, corrects, office, advance_id,
+        commitment_id, allocation_id)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        ?19)";
+        ?19, ?20, ?21, ?22)";
 
 impl<'c> ExpenseBook<'c> {
     /// Insert a checked expense; a voucher the grant already has is refused, naming the expense
@@ -41,7 +42,17 @@ impl<'c> ExpenseBook<'c> {
             c.refund_of,
             c.corrects,
             c.office,
+            c.links.advance.as_ref().map(|a| a.0),
+            c.links.commitment.as_ref().map(|a| a.0),
+            c.allocation_id,
         ];
+        let id = self.insert_values(c, values)?;
+        self.took(grant, &c.links, c.new.kind, c.new.amount);
+        Ok(id)
+    }
+
+    fn insert_values(&mut self, c: &Checked, values: &[&dyn crate::db::sql::Param]) -> Result<i64> {
+        let grant = &c.grant.grant;
         let Some(sqlite) = self.conn.as_sqlite() else {
             // A refused statement ends a PostgreSQL transaction, so the voucher is looked up
             // first (writers hold the write lock, so nobody takes it in between).
