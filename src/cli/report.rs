@@ -262,6 +262,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 rates: &rates,
                 prepared: chrono::Local::now().date_naive(),
                 original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),
+                advanced: ctx.ledger.advanced_outstanding(&grant, a.window.end)?,
             });
             let (end, grant) = (a.window.end, a.grant.clone());
             ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)

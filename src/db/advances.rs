@@ -202,6 +202,19 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// What `grant`'s partners had not accounted for on `as_of`, in the grant's currency.
+    pub fn advanced_outstanding(&self, grant: &Grant, as_of: NaiveDate) -> Result<Decimal> {
+        let sql = format!(
+            "{ADVANCE_SELECT} WHERE a.grant_id = ?2 AND a.date <= ?1 AND a.voided_at IS NULL"
+        );
+        let list = self
+            .conn
+            .query_map(&sql, params![as_of, grant.id], advance_from_row)?;
+        list.iter().map(Advance::outstanding_in_grant).sum()
+    }
+}
+
 /// The key an advance is audited under: its grant and reference.
 fn key(a: &Advance) -> String {
     format!("{}/{}", a.grant, a.reference)

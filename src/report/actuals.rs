@@ -51,9 +51,16 @@ pub struct LineActual {
     pub to_date: Decimal,
     pub expected: Decimal,
     pub flag: Option<LineFlag>,
+    /// Open commitments on the line at the end of the window: signed, not yet paid.
+    pub committed: Decimal,
 }
 
 impl LineActual {
+    /// What the line can still take on: budget − spent − open commitments.
+    pub fn available(&self) -> Decimal {
+        self.budget - self.to_date - self.committed
+    }
+
     pub fn balance(&self) -> Decimal {
         balance(self.budget, self.to_date)
     }
@@ -124,6 +131,7 @@ pub fn actuals(
             to_date,
             expected: Decimal::ZERO,
             flag: None,
+            committed: Decimal::ZERO,
         });
     }
     // Money of the grant that no line holds yet is a row of its own, so that the total is the
@@ -139,6 +147,7 @@ pub fn actuals(
             to_date: Decimal::ZERO,
             expected: Decimal::ZERO,
             flag: None,
+            committed: Decimal::ZERO,
         });
     }
     let budgets: Vec<Decimal> = lines.iter().map(|l| l.budget).collect();
@@ -163,6 +172,7 @@ pub fn actuals(
         to_date: sum(|l| l.to_date, &all),
         expected: expected(total_budget, c, grant.dates(), window.end),
         flag: None,
+        committed: Decimal::ZERO,
     };
     total.flag = flag(&total, threshold);
     let is_indirect = |l: &LineActual| l.category == Some(LineCategory::Indirect);
@@ -192,6 +202,27 @@ pub fn actuals(
         lines,
         total,
         indirect,
+    }
+}
+
+impl Actuals {
+    /// The same figures with each line's open commitments (by line code, in the grant's
+    /// currency) and their total.
+    pub fn with_commitments(mut self, open: &[(String, Decimal)]) -> Actuals {
+        for line in &mut self.lines {
+            line.committed = open
+                .iter()
+                .filter(|(code, _)| *code == line.code)
+                .map(|(_, amount)| *amount)
+                .sum();
+        }
+        self.total.committed = self.lines.iter().map(|l| l.committed).sum();
+        self
+    }
+
+    /// Whether any line holds an open commitment.
+    pub fn has_commitments(&self) -> bool {
+        !self.total.committed.is_zero()
     }
 }
 

@@ -63,6 +63,13 @@ pub fn with_revision(record: Record, a: &Actuals) -> Record {
 /// columns, and [`legend`] names the lines.
 pub fn lines_table(a: &Actuals) -> Table {
     let c = &a.grant.currency;
+    let held = |cell: Cell| {
+        if a.has_commitments() {
+            cell
+        } else {
+            Cell::Empty
+        }
+    };
     let mut t = Table::new(&[
         col("line", "Line"),
         detail("name", "Name"),
@@ -71,6 +78,8 @@ pub fn lines_table(a: &Actuals) -> Table {
         col("spent_period", "Period"),
         col("spent_to_date", "To date"),
         col("balance", "Balance"),
+        col("committed", "Committed"),
+        col("available", "Available"),
         col("spent_pct", "Spent %"),
         detail("expected_to_date", "Plan to date"),
         detail("variance", "Variance"),
@@ -86,6 +95,8 @@ pub fn lines_table(a: &Actuals) -> Table {
             Cell::amount(line.period, c),
             Cell::amount(line.to_date, c),
             Cell::amount(line.balance(), c),
+            held(Cell::amount(line.committed, c)),
+            held(Cell::amount(line.available(), c)),
             Cell::optional(percent(line.to_date, line.budget), Cell::Percent),
             Cell::amount(line.expected, c),
             Cell::amount(line.variance(), c),
@@ -93,7 +104,13 @@ pub fn lines_table(a: &Actuals) -> Table {
             Cell::optional(line.flag, |f| Cell::Status(f.as_str().into(), f.tone())),
         ]);
     }
-    t
+    // Committed and available say something only where something is committed; there, a
+    // terminal leaves out the balance (budget − spent) first, which available refines.
+    if a.has_commitments() {
+        t.spare(&["balance", "spent_pct"])
+    } else {
+        t.without_empty("committed").without_empty("available")
+    }
 }
 
 pub fn indirect_record(a: &Actuals) -> Record {
@@ -154,6 +171,13 @@ pub fn legend(a: &Actuals) -> Vec<String> {
         .collect();
     lines.insert(0, "Lines:".into());
     lines.push(flags_note(a));
+    if a.has_commitments() {
+        lines.push(
+            "Committed = contracts and purchase orders signed on the line and not yet paid; \
+             Available = budget − spent to date − committed: what the line can still take on."
+                .into(),
+        );
+    }
     lines
 }
 

@@ -136,6 +136,8 @@ pub struct BurnInput<'a> {
     pub spent: Decimal,
     /// Non-void spend dated inside [`trailing_window`].
     pub trailing_spent: Decimal,
+    /// Open commitments on `as_of`: money already bound, which the projection never falls below.
+    pub committed: Decimal,
     pub threshold: Decimal,
 }
 
@@ -156,7 +158,8 @@ pub struct Burn {
     /// The day the trailing pace spends the rest, if that comes before the end date; none when
     /// the money outlasts the grant at that pace, or is already spent.
     pub exhaustion: Option<NaiveDate>,
-    /// Spend by the end date if the trailing pace holds.
+    /// Spend by the end date if the trailing pace holds, and never less than what is spent and
+    /// committed.
     pub projected_at_end: Decimal,
     pub status: BurnStatus,
 }
@@ -169,6 +172,7 @@ pub fn burn(input: &BurnInput) -> Burn {
         as_of,
         spent,
         trailing_spent,
+        committed,
         threshold,
     } = *input;
     let expected = expected(budget, currency, dates, as_of);
@@ -192,10 +196,12 @@ pub fn burn(input: &BurnInput) -> Burn {
             end: dates.end,
         })
     });
-    let projected_at_end = match (pace, rest_of_grant) {
+    let at_pace = match (pace, rest_of_grant) {
         (Some(p), Some(months)) => currency.round(spent + p * months),
         _ => spent,
     };
+    // What is signed will be paid, whatever the pace: the projection holds at least that.
+    let projected_at_end = at_pace.max(spent + committed);
     let status = if as_of < dates.start {
         BurnStatus::NotStarted
     } else if budget > Decimal::ZERO && spent >= budget {

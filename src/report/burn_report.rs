@@ -19,7 +19,17 @@ pub struct GrantBurn {
     pub grant: Grant,
     pub received: Decimal,
     pub spent: Decimal,
+    pub held: Held,
     pub burn: Burn,
+}
+
+/// Money of a grant that is out of its hands but not spent, on the as-of date, in its currency.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Held {
+    /// Open commitments: signed, not yet paid.
+    pub committed: Decimal,
+    /// Advances partners have not accounted for yet.
+    pub advanced: Decimal,
 }
 
 /// The date ranges whose spend [`grant_burn`] needs, in the order it reads them: to date, and
@@ -40,6 +50,7 @@ pub fn grant_burn(
     grant: Grant,
     lines: &[LineSpend],
     received: Decimal,
+    held: Held,
     as_of: NaiveDate,
     threshold: Decimal,
 ) -> GrantBurn {
@@ -52,12 +63,14 @@ pub fn grant_burn(
         as_of,
         spent,
         trailing_spent,
+        committed: held.committed,
         threshold,
     });
     GrantBurn {
         grant,
         received,
         spent,
+        held,
         burn,
     }
 }
@@ -99,7 +112,13 @@ pub fn burn_report(
          budget is spent at that pace; Runs out = that day, if it comes before the end; At \
          end % = spent by the end at that pace, of budget. Spent vs time: the bar fills with \
          Used % (a cell is 1/12 of the budget), {MARK} stands at Time %, and {OVER} ends it when \
-         more than the budget is spent: a fill past the {MARK} is spending ahead of time."
+         more than the budget is spent: a fill past the {MARK} is spending ahead of time.{}",
+        if grants.iter().any(|g| g.held != Held::default()) {
+            " Committed = contracts signed and not yet paid, which the projection never falls \
+             below; Advanced = cash with partners not yet accounted for: neither is spent."
+        } else {
+            ""
+        }
     );
     Ok(doc.with("notes", "", Block::Note(vec![note])))
 }
@@ -117,14 +136,19 @@ fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
         detail("runway_months", "Runway"),
         detail("exhaustion_date", "Exhausted on"),
         detail("projected_at_end", "Projected at end"),
+        col("committed", "Committed"),
+        col("advanced", "Advanced"),
         detail("start", "Start"),
         detail("end", "End"),
         col("status", "Status"),
         detail("as_of", "As of"),
     ]);
-    let mut t = Table::new(&columns)
-        .hide("received")
-        .spare(&["variance_pct", "currency"]);
+    let mut t = Table::new(&columns).hide("received").spare(&[
+        "advanced",
+        "committed",
+        "variance_pct",
+        "currency",
+    ]);
     for g in grants {
         let c = &g.grant.currency;
         let b = &g.burn;
@@ -140,6 +164,8 @@ fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
             Cell::optional(b.runway_months, Cell::Number),
             Cell::optional(b.exhaustion, Cell::Date),
             Cell::amount(b.projected_at_end, c),
+            held_cell(g.held.committed, c),
+            held_cell(g.held.advanced, c),
             Cell::Date(g.grant.start),
             Cell::Date(g.grant.end),
             Cell::Status(b.status.as_str().to_string(), b.status.tone()),
@@ -147,7 +173,16 @@ fn burn_table(grants: &[GrantBurn], as_of: NaiveDate) -> Table {
         ]);
         t.push(row);
     }
-    t
+    t.without_empty("committed").without_empty("advanced")
+}
+
+/// Money held but not spent: nothing shown for none, so a ledger without commitments or
+/// advances has no such column.
+fn held_cell(amount: Decimal, c: &Currency) -> Cell {
+    match amount.is_zero() {
+        true => Cell::Empty,
+        false => Cell::amount(amount, c),
+    }
 }
 
 /// The forward-looking figures of [`burn_table`], for people: a second table keeps both within

@@ -74,7 +74,14 @@ mod tests {
             status: GrantStatus::Active,
             donor_reference: String::new(),
         };
-        let g = grant_burn(grant, &[], dec!(0), day("2021-03-20"), dec!(10));
+        let g = grant_burn(
+            grant,
+            &[],
+            dec!(0),
+            Default::default(),
+            day("2021-03-20"),
+            dec!(10),
+        );
         let month = |m: &str, a| MonthSpend {
             month: m.into(),
             line: "A".into(),

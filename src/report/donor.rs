@@ -26,6 +26,9 @@ pub struct DonorReport<'a> {
     pub prepared: NaiveDate,
     /// The end date the agreement first had, before any no-cost extension.
     pub original_end: NaiveDate,
+    /// Cash advanced to partners and not yet accounted for at the end of the period, in the
+    /// grant's currency: out of the grant's account, not spent.
+    pub advanced: Decimal,
 }
 
 pub fn donor_report(r: &DonorReport) -> Document {
@@ -80,9 +83,14 @@ pub fn donor_report(r: &DonorReport) -> Document {
         )
         .field("spent_to_date", "Spent to date", Cell::amount(spent, c))
         .field(
+            "advanced_outstanding",
+            "Advanced to partners, outstanding",
+            Cell::amount(r.advanced, c),
+        )
+        .field(
             "cash_balance",
             "Cash balance",
-            Cell::amount(balance(received, spent), c),
+            Cell::amount(received - spent - r.advanced, c),
         )
         .field(
             "grant_balance",

@@ -9,7 +9,7 @@ use crate::db::{GrantFilter, Ledger};
 use crate::domain::{DateRange, Grant, text};
 use crate::error::{Error, Result};
 use crate::report::actuals::{self, Actuals};
-use crate::report::burn_report::{Conversion, GrantBurn, grant_burn, spend_ranges};
+use crate::report::burn_report::{Conversion, GrantBurn, Held, grant_burn, spend_ranges};
 
 /// A rate older than this (a quarter) is named on stderr when `--in` uses it.
 const STALE_RATE_DAYS: i64 = 92;
@@ -35,9 +35,19 @@ pub fn burns(
     for grant in grants {
         let lines = ledger.line_spend(&grant, &spend_ranges(&grant, as_of))?;
         let received = ledger.received_by(&grant, as_of)?;
-        burns.push(grant_burn(grant, &lines, received, as_of, threshold));
+        let held = held_by(ledger, &grant, as_of)?;
+        burns.push(grant_burn(grant, &lines, received, held, as_of, threshold));
     }
     Ok(burns)
+}
+
+/// What `grant` had committed and advanced, and not spent, on `as_of`.
+pub fn held_by(ledger: &Ledger, grant: &Grant, as_of: NaiveDate) -> Result<Held> {
+    let open = ledger.open_commitments(grant, as_of)?;
+    Ok(Held {
+        committed: open.iter().map(|(_, amount)| *amount).sum(),
+        advanced: ledger.advanced_outstanding(grant, as_of)?,
+    })
 }
 
 pub fn conversion(
@@ -124,5 +134,6 @@ pub fn actuals_of(
         end: window.end,
     };
     let spend = ledger.line_spend(grant, &[window, to_date])?;
-    Ok(actuals::actuals(grant, &budget, &spend, window, threshold))
+    let open = ledger.open_commitments(grant, window.end)?;
+    Ok(actuals::actuals(grant, &budget, &spend, window, threshold).with_commitments(&open))
 }

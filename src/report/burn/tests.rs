@@ -25,6 +25,7 @@ fn twelve_months(
         as_of: date(as_of)?,
         spent,
         trailing_spent: trailing,
+        committed: dec!(0),
         threshold: DEFAULT_THRESHOLD,
     }))
 }
@@ -159,6 +160,7 @@ fn leap_year_grant() -> TestResult {
         as_of: date("2024-02-29")?,
         spent: dec!(6000.00),
         trailing_spent: dec!(6000.00),
+        committed: dec!(0),
         threshold: DEFAULT_THRESHOLD,
     });
     assert_eq!(b.expected, dec!(6000.00));
@@ -185,6 +187,7 @@ fn three_decimal_dinar() -> TestResult {
         as_of: date("2021-01-10")?,
         spent: dec!(100.000),
         trailing_spent: dec!(100.000),
+        committed: dec!(0),
         threshold: DEFAULT_THRESHOLD,
     });
     assert_eq!(b.expected, dec!(273.973));
@@ -239,5 +242,38 @@ fn trailing_window_is_three_calendar_months_within_the_grant() -> TestResult {
         (date("2022-01-01")?, date("2022-03-31")?)
     );
     assert_eq!(trailing_window(dates, date("2021-03-01")?), None);
+    Ok(())
+}
+
+#[test]
+fn the_projection_holds_at_least_what_is_committed() -> TestResult {
+    // The leap-year grant of USD 36,600.00 on 29 February 2024 with 6,000.00 spent at 3,000.00 a
+    // month projects 6,000 + 3,000 x 10 months = 36,000.00. With 31,500.00 of contracts still to
+    // pay, the projection is 6,000 + 31,500 = 37,500.00 whatever the pace.
+    let usd = usd();
+    let input = |committed| BurnInput {
+        currency: &usd,
+        budget: dec!(36600.00),
+        dates: DateRange::new(
+            "grant",
+            date("2024-01-01").unwrap(),
+            date("2024-12-31").unwrap(),
+        )
+        .unwrap(),
+        as_of: date("2024-02-29").unwrap(),
+        spent: dec!(6000.00),
+        trailing_spent: dec!(6000.00),
+        committed,
+        threshold: DEFAULT_THRESHOLD,
+    };
+    assert_eq!(
+        burn(&input(dec!(31500.00))).projected_at_end,
+        dec!(37500.00)
+    );
+    // 20,000.00 committed is less than the pace projects: the pace's 36,000.00 stands.
+    assert_eq!(
+        burn(&input(dec!(20000.00))).projected_at_end,
+        dec!(36000.00)
+    );
     Ok(())
 }
