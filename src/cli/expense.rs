@@ -97,10 +97,10 @@ Examples:
 #[derive(Debug, Args, Deserialize)]
 pub struct ExpenseArgs {
     /// Grant reference
-    #[arg(long)]
+    #[arg(long, required_unless_present = "allocate", default_value = "")]
     pub grant: String,
     /// Budget line code
-    #[arg(long)]
+    #[arg(long, required_unless_present = "allocate", default_value = "")]
     pub line: String,
     /// Date paid, YYYY-MM-DD
     #[arg(long)]
@@ -167,6 +167,11 @@ pub struct ExpenseArgs {
     #[arg(long, value_name = "REF", default_value = "")]
     #[serde(default)]
     pub commitment: String,
+    /// A shared cost: split the voucher between the grant lines of this allocation key, by
+    /// the shares in force on its date (instead of --grant and --line)
+    #[arg(long, value_name = "KEY", default_value = "", conflicts_with_all = ["grant", "line"])]
+    #[serde(default)]
+    pub allocate: String,
 }
 
 /// An advance's or commitment's reference, if the cell or option gives one.
@@ -184,7 +189,7 @@ fn expenditure() -> String {
 }
 
 /// The optional columns of `expense import`.
-const OPTIONAL_COLUMNS: [&str; 11] = [
+const OPTIONAL_COLUMNS: [&str; 12] = [
     "currency",
     "rate",
     "rate_base",
@@ -196,11 +201,12 @@ const OPTIONAL_COLUMNS: [&str; 11] = [
     "office",
     "advance",
     "commitment",
+    "allocate",
 ];
 
 /// Those of an exported ledger's expenses, which also mark corrections.
-pub const LEDGER_OPTIONAL_COLUMNS: [&str; 12] = {
-    let mut columns = [""; 12];
+pub const LEDGER_OPTIONAL_COLUMNS: [&str; 13] = {
+    let mut columns = [""; 13];
     let mut i = 0;
     while i < OPTIONAL_COLUMNS.len() {
         columns[i] = OPTIONAL_COLUMNS[i];
@@ -282,16 +288,32 @@ impl ExpenseArgs {
                 "payee"
             }));
         }
+        let allocate = match self.allocate.trim() {
+            "" => None,
+            key => Some(super::allocation::key_code(key).map_err(field("allocate"))?),
+        };
+        if allocate.is_some() && !(self.grant.trim().is_empty() && self.line.trim().is_empty()) {
+            return Err(Error::invalid(
+                "a payment split by an allocation key goes to the key's grant lines; leave the \
+                 grant and line out",
+            )
+            .in_field("allocate"));
+        }
+        let split = allocate.is_some();
         let line = match self.line.trim() {
-            "" if linked => String::new(),
+            "" if linked || split => String::new(),
             _ => text::code("budget line code", &self.line).map_err(field("line"))?,
         };
         let payee = match self.payee.trim() {
             "" if linked => String::new(),
             _ => text::required("payee", &self.payee, 200).map_err(field("payee"))?,
         };
-        Ok(NewExpense {
-            grant: text::code("grant reference", &self.grant).map_err(field("grant"))?,
+        let grant = match self.grant.trim() {
+            "" if split => String::new(),
+            _ => text::code("grant reference", &self.grant).map_err(field("grant"))?,
+        };
+        let new = NewExpense {
+            grant,
             line,
             kind,
             date: past_date(kind.date_label(), &self.date).map_err(field("date"))?,
@@ -318,7 +340,12 @@ impl ExpenseArgs {
             },
             advance: reference_given("advance", &self.advance)?,
             commitment: reference_given("commitment", &self.commitment)?,
-        })
+            allocate,
+        };
+        if new.allocate.is_some() {
+            crate::db::check_allocatable(&new)?;
+        }
+        Ok(new)
     }
 
     /// A row of an accounting system's export, where a credit note is a negative amount: with
@@ -404,6 +431,15 @@ impl ListArgs {
 
 pub fn run(command: ExpenseCommand, ctx: &mut Context) -> Result<()> {
     match command {
+        ExpenseCommand::Add(args) if !args.allocate.trim().is_empty() => {
+            let parts = ctx.ledger.add_allocated(&args.parse()?)?;
+            let title = format!(
+                "Recorded voucher {} in {} parts",
+                parts[0].voucher,
+                parts.len()
+            );
+            ctx.show(&listing::titled_expenses(&parts, &title))
+        }
         ExpenseCommand::Add(args) => {
             let expense = ctx.ledger.add_expense(&args.parse()?)?;
             let title = format!("Recorded expense #{}", expense.id);
@@ -423,13 +459,25 @@ pub fn run(command: ExpenseCommand, ctx: &mut Context) -> Result<()> {
                 (_, Some(grant)) => ctx.ledger.expense_by_voucher(grant.trim(), entry.trim())?,
                 (Err(_), None) => ctx.ledger.expense_by_voucher_anywhere(entry.trim())?,
             };
-            ctx.show(&listing::expense(&expense, ""))
+            let parts = match expense.allocation {
+                Some(payment) => ctx.ledger.allocated_parts(payment)?,
+                None => Vec::new(),
+            };
+            ctx.show(&listing::expense_with_parts(&expense, &parts, ""))
         }
         ExpenseCommand::Void { id, reason } => {
             let reason = text::required("reason", &reason, 500)?;
             let expense = ctx.ledger.void_expense(id, &reason, None)?;
-            let title = format!("Voided expense #{}", expense.id);
-            ctx.show(&listing::expense(&expense, &title))
+            let Some(payment) = expense.allocation else {
+                let title = format!("Voided expense #{}", expense.id);
+                return ctx.show(&listing::expense(&expense, &title));
+            };
+            let parts = ctx.ledger.allocated_parts(payment)?;
+            let title = format!(
+                "Voided voucher {}: expense #{} and the other parts of its shared cost",
+                expense.voucher, expense.id
+            );
+            ctx.show(&listing::titled_expenses(&parts, &title))
         }
         ExpenseCommand::Refund(args) => super::expense_fix::refund(args, ctx),
         ExpenseCommand::Correct(args) => super::expense_fix::correct(args, ctx),

@@ -104,6 +104,7 @@ impl RefundArgs {
             // A refund of an expense takes its advance and commitment from it.
             advance: String::new(),
             commitment: String::new(),
+            allocate: String::new(),
         }
         .parse()
     }
@@ -186,6 +187,7 @@ impl CorrectArgs {
             office: original.office.clone().unwrap_or_default(),
             advance: original.advance.clone().unwrap_or_default(),
             commitment: original.commitment.clone().unwrap_or_default(),
+            allocate: String::new(),
         }
         .parse()
     }

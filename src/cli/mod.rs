@@ -4,6 +4,7 @@
 
 mod admin;
 mod advance;
+mod allocation;
 mod amend;
 mod budget;
 mod charts;
@@ -176,6 +177,14 @@ pub enum Command {
         after_help = "Example:\n  grantbook commitment list --grant REG-NA-2022 --open"
     )]
     Commitment(commitment::CommitmentCommand),
+    /// Shared-cost keys: which grant lines share a cost and by what percentage, from a date
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook allocation list\n  grantbook expense add --allocate \
+                      RENT-RABAT --date 2021-05-01 --amount 12000.00 --currency MAD --payee \
+                      'Immobilière Atlas' --voucher RENT-2021-05"
+    )]
+    Allocation(allocation::AllocationCommand),
     /// Reports: burn rates, budget against actuals, the donor's financial report
     #[command(
         after_help = "Example:\n  grantbook report burn --as-of 2023-06-30\n  \
@@ -459,6 +468,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Expense(c) => expense::run(c, ctx),
         Command::Advance(c) => advance::run(c, ctx),
         Command::Commitment(c) => commitment::run(c, ctx),
+        Command::Allocation(c) => allocation::run(c, ctx),
         Command::Report(args) => {
             ctx.out = args.out_file()?;
             if let Some(given) = &args.office {

@@ -186,6 +186,7 @@ fn at_todays_table(e: &Expense) -> NewExpense {
         office: e.office.clone(),
         advance: e.advance.clone(),
         commitment: e.commitment.clone(),
+        allocate: None,
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use super::allocations::allocation_parts;
 use super::expense_book::ExpenseBook;
 use super::expenses::{expense_key, find_expense};
 use super::{Added, Ledger};
@@ -42,6 +43,13 @@ impl ExpenseImport<'_> {
     /// Check one row and record it; an error leaves the import going (so every bad row can be
     /// reported) but the caller must then fail the import, which writes nothing.
     pub fn add(&mut self, new: &NewExpense) -> Result<Added> {
+        if new.allocate.is_some() {
+            let (payment, parts) = allocation_parts(self.conn, new, &self.at)?;
+            for part in &parts {
+                self.record(part, None, Some(payment))?;
+            }
+            return Ok(Added::Recorded(()));
+        }
         self.add_correcting(new, None)
     }
 
@@ -88,6 +96,17 @@ impl ExpenseImport<'_> {
                 differs: difference(new, &earlier),
             });
         }
+        self.record(new, corrects, None)
+    }
+
+    /// Check and write one expense, the correction of `corrects` or a part of shared-cost
+    /// payment `allocation`, counting it in the import's totals.
+    fn record(
+        &mut self,
+        new: &NewExpense,
+        corrects: Option<i64>,
+        allocation: Option<i64>,
+    ) -> Result<Added> {
         // On PostgreSQL the book stages the row, to be written with the others at the end.
         let staged = self.book.stages();
         let mut checked = if staged {
@@ -96,6 +115,7 @@ impl ExpenseImport<'_> {
             self.book.check(new)?
         };
         checked.corrects = corrects;
+        checked.allocation_id = allocation;
         let written = if staged {
             self.book.stage(&checked).map(|()| None)
         } else {

@@ -95,18 +95,32 @@ impl Ledger {
                     void.at, void.reason
                 )));
             }
-            let grant = lookup::grant(conn, &before.grant)?;
-            refuse_closed_period(conn, &grant, before.date, "void an expense dated")?;
-            refuse_with_live_refunds(conn, &before, "void")?;
-            ExpenseBook::new(conn)?.void(id, reason, at)?;
+            // A part of a shared cost is voided with every other part of its voucher.
+            let targets = match before.allocation {
+                Some(payment) => super::allocations::parts_of(conn, payment)?
+                    .into_iter()
+                    .filter(|p| p.void.is_none())
+                    .collect(),
+                None => vec![before],
+            };
+            for target in &targets {
+                let grant = lookup::grant(conn, &target.grant)?;
+                refuse_closed_period(conn, &grant, target.date, "void an expense dated")?;
+                refuse_with_live_refunds(conn, target, "void")?;
+            }
+            let book = ExpenseBook::new(conn)?;
+            for target in &targets {
+                book.void(target.id, reason, at)?;
+                let after = find_expense(conn, target.id)?;
+                w.audit(
+                    "void",
+                    "expense",
+                    &expense_key(&after),
+                    Some(target),
+                    Some(&after),
+                )?;
+            }
             let after = find_expense(conn, id)?;
-            w.audit(
-                "void",
-                "expense",
-                &expense_key(&after),
-                Some(&before),
-                Some(&after),
-            )?;
             Ok(after)
         })
     }

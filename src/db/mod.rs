@@ -5,6 +5,7 @@
 //! over integer minor units, so that moving to a server database later touches only `db/`.
 
 mod advances;
+mod allocations;
 mod amendments;
 mod audit;
 mod backup;
@@ -43,6 +44,7 @@ use sql::Conn;
 
 use crate::error::{Error, ErrorKind, Result};
 
+pub use allocations::{KeyVersion, check_allocatable};
 pub use budget::LineChange;
 pub use expense_import::ExpenseImport;
 pub use export::{table_columns, table_names, table_optional};

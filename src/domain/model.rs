@@ -216,6 +216,9 @@ pub struct NewExpense {
     pub advance: Option<String>,
     /// The reference of the commitment this expense pays, on the same grant.
     pub commitment: Option<String>,
+    /// The shared-cost key splitting this payment between grant lines (`--allocate`); the
+    /// grant and line are then the key's, and left empty here.
+    pub allocate: Option<String>,
 }
 
 /// An office a project works from, whose officers record its entries.

@@ -197,7 +197,7 @@ pub struct Share {
     pub percent: Decimal,
 }
 
-/// Refuse a key version whose shares do not add up to exactly 100 %, or that names a grant line
+/// Refuse a key version whose shares do not add up to exactly 100 %, or that names a grant
 /// twice or a share of nothing.
 pub fn check_shares(shares: &[Share]) -> Result<()> {
     if shares.is_empty() {
@@ -212,13 +212,12 @@ pub fn check_shares(shares: &[Share]) -> Result<()> {
                 s.grant, s.line, s.percent
             )));
         }
-        if shares[..i]
-            .iter()
-            .any(|o| o.grant == s.grant && o.line == s.line)
-        {
+        // A voucher is held once per grant, and each part carries the voucher.
+        if shares[..i].iter().any(|o| o.grant == s.grant) {
             return Err(Error::invalid(format!(
-                "{}:{} is named twice; give each grant line one share",
-                s.grant, s.line
+                "grant {} is named twice; a key gives each grant one share (on one line), as \
+                 each part of a voucher is an expense of its grant under the voucher's number",
+                s.grant
             )));
         }
     }
@@ -322,6 +321,12 @@ mod tests {
         let err = check_shares(&short).unwrap_err().to_string();
         assert!(err.contains("99.99 %"), "{err}");
         let twice = [share("A", dec!(50)), share("A", dec!(50))];
+        assert!(
+            check_shares(&twice)
+                .unwrap_err()
+                .to_string()
+                .contains("named twice")
+        );
         assert!(check_shares(&twice).is_err());
         assert!(check_shares(&[share("A", dec!(0)), share("B", dec!(100))]).is_err());
         assert!(check_shares(&[share("A", dec!(100))]).is_ok());

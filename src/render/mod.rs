@@ -204,6 +204,14 @@ impl Table {
         self
     }
 
+    /// Always show the column `key`, however narrow the screen (it was spare).
+    pub fn keep(mut self, key: &str) -> Table {
+        for column in self.columns.iter_mut().filter(|c| c.key == key) {
+            column.spare = 0;
+        }
+        self
+    }
+
     /// Leave the column `key` out of every format when no row has a value in it (a ledger
     /// without offices lists no office column).
     pub fn without_empty(mut self, key: &str) -> Table {

@@ -49,6 +49,9 @@ fn expense(id: i64, date: &str, kind: ExpenseKind, void: bool) -> Expense {
         corrects: None,
         rate_given: Some(false),
         office: None,
+        advance: None,
+        commitment: None,
+        allocation: None,
     }
 }
 

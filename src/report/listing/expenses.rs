@@ -4,6 +4,16 @@ use crate::domain::Expense;
 use crate::render::{Cell, Document, Record, Table, col, detail, prose};
 
 pub fn expenses(expenses: &[Expense]) -> Document {
+    titled_expenses(expenses, "")
+}
+
+/// The parts of a shared cost under a title: which grant each went to is what matters.
+pub fn titled_expenses(expenses: &[Expense], title: &str) -> Document {
+    let t = expense_table(expenses).keep("grant").keep("status");
+    Document::table("expenses", title, t)
+}
+
+fn expense_table(expenses: &[Expense]) -> Table {
     let mut t = Table::new(&[
         col("id", "Id"),
         col("grant", "Grant"),
@@ -26,6 +36,9 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         detail("refund_of", "Reverses"),
         detail("corrects", "Corrects"),
         detail("office", "Office"),
+        detail("advance", "Advance"),
+        detail("commitment", "Commitment"),
+        detail("allocation", "Shared cost"),
     ]);
     // A refund's amounts are shown negative, as it counts, so a column adds up to net spend.
     for e in expenses {
@@ -51,11 +64,16 @@ pub fn expenses(expenses: &[Expense]) -> Document {
             Cell::optional(e.refund_of, Cell::Int),
             Cell::optional(e.corrects, Cell::Int),
             Cell::optional(e.office.as_ref(), Cell::text),
+            Cell::optional(e.advance.as_ref(), Cell::text),
+            Cell::optional(e.commitment.as_ref(), Cell::text),
+            Cell::optional(e.allocation, Cell::Int),
         ]);
     }
     t.total = expenses_total(expenses, t.columns.len());
     // A ledger without offices lists no office column.
-    let t = t.without_empty("office");
+    let t = ["office", "advance", "commitment", "allocation"]
+        .iter()
+        .fold(t, |t, key| t.without_empty(key));
     // On 80 columns: the quote, the grant's currency (Cur shows the expense's), the country
     // and then the grant, the status and the line go first; `--wide` and CSV keep them.
     let t = t.spare(&[
@@ -66,7 +84,7 @@ pub fn expenses(expenses: &[Expense]) -> Document {
         "status",
         "line",
     ]);
-    Document::table("expenses", "", t)
+    t
 }
 
 /// The live entries' net spend under a listing of more than one, in each currency that is the
@@ -91,6 +109,26 @@ fn expenses_total(expenses: &[Expense], width: usize) -> Option<Vec<Cell>> {
         row[10] = Cell::text(&live[0].grant_currency.code);
     }
     Some(row)
+}
+
+/// One expense whole; `parts` are the other parts of its shared-cost payment, if it is one.
+pub fn expense_with_parts(e: &Expense, parts: &[Expense], title: &str) -> Document {
+    let doc = expense(e, title);
+    if parts.is_empty() {
+        return doc;
+    }
+    let total: rust_decimal::Decimal = parts.iter().map(|p| p.amount).sum();
+    doc.with(
+        "parts",
+        format!(
+            "Voucher {} is a shared cost of {} {} in {} parts",
+            e.voucher,
+            e.currency.plain(total),
+            e.currency.code,
+            parts.len()
+        ),
+        crate::render::Block::Table(expense_table(parts).keep("grant").keep("status")),
+    )
 }
 
 pub fn expense(e: &Expense, title: &str) -> Document {
@@ -156,9 +194,33 @@ pub fn expense(e: &Expense, title: &str) -> Document {
             "Corrects expense",
             Cell::optional(e.corrects, Cell::Int),
         );
-    let r = match &e.office {
-        Some(office) => r.field("office", "Recorded by office", Cell::text(office)),
+    let optional = |r: Record, key, title, value: Option<Cell>| match value {
+        Some(cell) => r.field(key, title, cell),
         None => r,
     };
+    let r = optional(
+        r,
+        "office",
+        "Recorded by office",
+        e.office.as_ref().map(Cell::text),
+    );
+    let r = optional(
+        r,
+        "advance",
+        "Liquidates advance",
+        e.advance.as_ref().map(Cell::text),
+    );
+    let r = optional(
+        r,
+        "commitment",
+        "Pays commitment",
+        e.commitment.as_ref().map(Cell::text),
+    );
+    let r = optional(
+        r,
+        "allocation",
+        "Shared-cost payment",
+        e.allocation.map(Cell::Int),
+    );
     Document::record("expense", title, r)
 }
