@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::Context;
 use super::expense::ExpenseArgs;
-use crate::domain::{DateRange, Expense, ExpenseKind, NewExpense, parse_date, text};
+use crate::domain::{DateRange, Expense, ExpenseKind, ExpenseRef, NewExpense, parse_date, text};
 use crate::error::{Error, Result};
 use crate::report::listing;
 
@@ -195,6 +195,21 @@ impl CorrectArgs {
 
 pub fn refund(args: RefundArgs, ctx: &mut Context) -> Result<()> {
     let new = args.parse(ctx)?;
+    if let Some(ExpenseRef::Id(of)) = new.refund_of
+        && let paid = ctx.ledger.expense(of)?
+        && paid.allocation.is_some()
+    {
+        let refunds = ctx.ledger.refund_allocated(&new)?;
+        let title = format!(
+            "Recorded refund {} of {} {} on shared-cost voucher {}, in {} parts",
+            new.voucher,
+            paid.currency.plain(new.amount),
+            paid.currency.code,
+            paid.voucher,
+            refunds.len()
+        );
+        return ctx.show(&listing::titled_expenses(&refunds, &title));
+    }
     let refund = ctx.ledger.add_expense(&new)?;
     let title = match refund.refund_of {
         Some(of) => format!("Recorded refund #{} of expense #{of}", refund.id),
@@ -214,6 +229,9 @@ pub fn correct(args: CorrectArgs, ctx: &mut Context) -> Result<()> {
              kind instead",
         ));
     }
+    if let Some(payment) = original.allocation {
+        return correct_allocated(&args, &original, payment, &reason, ctx);
+    }
     let corrected = args.corrected(&original)?;
     let (voided, new) = ctx.ledger.correct_expense(args.id, &corrected, &reason)?;
     let title = format!(
@@ -221,6 +239,40 @@ pub fn correct(args: CorrectArgs, ctx: &mut Context) -> Result<()> {
         voided.id, new.id
     );
     ctx.show(&listing::expense(&new, &title))
+}
+
+/// A part of a shared cost is corrected as its whole voucher: an amount given is the voucher's,
+/// and the parts are split again by the key in force on the (corrected) date.
+fn correct_allocated(
+    args: &CorrectArgs,
+    part: &Expense,
+    payment: i64,
+    reason: &str,
+    ctx: &mut Context,
+) -> Result<()> {
+    if args.line.is_some() || args.kind.is_some() || args.rate.rate.is_some() {
+        return Err(Error::invalid(format!(
+            "expense #{} is a part of shared-cost voucher {}: its lines and rates come from its \
+             allocation key; correct the amount, date, payee, currency, country or description",
+            part.id, part.voucher
+        )));
+    }
+    let (key, total) = ctx.ledger.allocated_payment(payment)?;
+    let whole = Expense {
+        amount: total,
+        rate: None,
+        ..part.clone()
+    };
+    let mut corrected = args.corrected(&whole)?;
+    corrected.grant = String::new();
+    corrected.line = String::new();
+    corrected.allocate = Some(key);
+    let parts = ctx.ledger.correct_allocated(part.id, &corrected, reason)?;
+    let title = format!(
+        "Corrected shared-cost voucher {}: its old parts are void, its new parts below",
+        part.voucher
+    );
+    ctx.show(&listing::titled_expenses(&parts, &title))
 }
 
 pub const REPRICE_HELP: &str = "\

@@ -14,6 +14,8 @@ use crate::domain::obligations::{check_shares, split};
 use crate::domain::{Expense, ExpenseKind, NewExpense, Share};
 use crate::error::{Error, Result, field};
 
+mod undo;
+
 /// One dated version of a key: the shares in force from `valid_from`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KeyVersion {

@@ -34,13 +34,17 @@ BEGIN
     EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I, %I, %I',
                    schema, officer, manager, auditor);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I, %I', schema, officer, manager);
-    EXECUTE format('GRANT INSERT ON expense, receipt, fx_rate, audit_log TO %I', officer);
-    EXECUTE format('GRANT UPDATE (voided_at, void_reason) ON expense, receipt TO %I', officer);
+    EXECUTE format('GRANT INSERT ON expense, receipt, fx_rate, audit_log, advance, advance_return,
+        commitment, allocated_payment TO %I', officer);
+    EXECUTE format('GRANT UPDATE (voided_at, void_reason) ON expense, receipt, advance TO %I',
+                   officer);
+    EXECUTE format('GRANT UPDATE (closed_on, close_reason) ON commitment TO %I', officer);
     EXECUTE format('GRANT %I TO %I', officer, manager);
     EXECUTE format('GRANT INSERT, UPDATE ON donor, project, project_country, office,
         grant_agreement, grant_extension, budget_line, budget_revision, budget_amount, period,
-        amendment TO %I', manager);
-    FOREACH entry IN ARRAY ARRAY['expense', 'receipt'] LOOP
+        amendment, allocation_key, allocation_share TO %I', manager);
+    FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment']
+    LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);
         EXECUTE format('DROP POLICY IF EXISTS read_all ON %I', entry);
         EXECUTE format('CREATE POLICY read_all ON %I FOR SELECT USING (true)', entry);
@@ -109,7 +113,10 @@ fn what_it_may(role: &str) -> String {
         );
     }
     match kind {
-        "officer" => "record and void expenses and receipts of their offices, set rates; read all",
+        "officer" => {
+            "record and void expenses, receipts, advances and commitments of their offices, set \
+             rates; read all"
+        }
         "manager" => {
             "all an officer may, for every office, and close and reopen periods, revise \
                       budgets, change grants, donors, projects and offices"
