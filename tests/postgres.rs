@@ -41,6 +41,8 @@ mod iati;
 mod import_export;
 #[path = "import_faults.rs"]
 mod import_faults;
+#[path = "obligations.rs"]
+mod obligations;
 #[path = "offices.rs"]
 mod offices;
 #[path = "receipt_void.rs"]

@@ -100,6 +100,9 @@ fn new_expense(i: usize, (line, minor, in_mad, day): (usize, i64, bool, u32)) ->
         description: String::new(),
         refund_of: None,
         office: None,
+        advance: None,
+        commitment: None,
+        allocate: None,
     }
 }
 
@@ -306,6 +309,9 @@ proptest! {
                 description: String::new(),
                 refund_of: Some(ExpenseRef::Id(original.id)),
                 office: None,
+                advance: None,
+                commitment: None,
+                allocate: None,
             }) {
                 Ok(refund) => refund,
                 // Refunds rounded up may already have brought back every cent in the grant's

@@ -128,6 +128,8 @@ impl AdvanceArgs {
                 .map(|r| parse_decimal("--rate", r))
                 .transpose()
                 .map_err(field("rate"))?,
+            rate_base: None,
+            office: None,
             description: text::optional("description", &self.description, 2000)
                 .map_err(field("description"))?,
         })

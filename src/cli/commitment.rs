@@ -111,6 +111,8 @@ impl CommitmentArgs {
                 .map(|r| parse_decimal("--rate", r))
                 .transpose()
                 .map_err(field("rate"))?,
+            rate_base: None,
+            office: None,
             description: text::optional("description", &self.description, 2000)
                 .map_err(field("description"))?,
             over_commit: self

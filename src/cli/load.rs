@@ -18,6 +18,7 @@ use crate::domain::{GrantStatus, ImportSummary, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
 mod history;
+mod obligations;
 mod tables;
 
 pub use tables::Tables;
@@ -150,6 +151,8 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         // As stored: each rate passed the jump guard when first entered (see RateGuard).
         ledger.set_rate(&rate, false, RateGuard::Loaded).map(drop)
     })?);
+    let mut after = obligations::After::default();
+    read.extend(obligations::load_before(ledger, tables, &mut after)?);
     read.extend(load_receipts(ledger, tables)?);
     // Voids are read first and made as the expenses load: a corrected entry is voided just
     // before its correction (which has the same voucher) arrives, the rest after the last row.
@@ -164,6 +167,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         Ok(())
     })?);
     let summary = load_expenses(ledger, tables, voids)?;
+    read.push(obligations::load_after(ledger, tables, after)?);
     for (grant, code) in to_close {
         ledger.set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
     }
@@ -281,6 +285,26 @@ fn load_expenses(
         if let Some(input) = input.as_mut() {
             input.rows(|LedgerExpense(row): LedgerExpense, _| {
                 let new = row.parse()?;
+                let correcting = row.corrects.trim() == "true";
+                if new.allocate.is_some() {
+                    // The parts it replaces are voided first, on every grant that holds the
+                    // voucher, as a correction of a shared cost voids them all.
+                    let mut pending: Vec<String> = voids
+                        .iter()
+                        .filter(|v| v.voucher == new.voucher)
+                        .map(|v| v.grant.clone())
+                        .collect();
+                    pending.dedup();
+                    for grant in import.holders_among(&pending, &new.voucher)? {
+                        let at = voids
+                            .iter()
+                            .position(|v| v.grant == grant && v.voucher == new.voucher);
+                        if let Some(v) = at.map(|i| voids.remove(i)) {
+                            import.void(&v.grant, &v.voucher, &v.reason, v.at.as_deref())?;
+                        }
+                    }
+                    return import.add_allocated(&new, correcting).map(drop);
+                }
                 let mut corrects = None;
                 if let Some(holder) = import.live_holder(&new.grant, &new.voucher)?
                     && let Some(i) = voids
@@ -289,7 +313,7 @@ fn load_expenses(
                 {
                     let v = voids.remove(i);
                     import.void(&v.grant, &v.voucher, &v.reason, v.at.as_deref())?;
-                    corrects = (row.corrects.trim() == "true").then_some(holder.id);
+                    corrects = correcting.then_some(holder.id);
                 }
                 import.add_correcting(&new, corrects).map(drop)
             })?;

@@ -53,13 +53,19 @@ impl Ledger {
                 ))
                 .in_field("reference"));
             }
-            let priced = Priced::of(conn, &grant, new.currency.as_deref(), new.rate, new.date)?;
+            let priced = Priced::of(
+                conn,
+                &grant,
+                new.currency.as_deref(),
+                (new.rate, new.rate_base.as_deref()),
+                new.date,
+            )?;
             priced
                 .currency
                 .check_amount("advance amount", new.amount)
                 .map_err(field("amount"))?;
             let grant_amount = priced.in_grant(new.amount, &grant)?;
-            let office = w.entry_office(&grant, None)?;
+            let office = w.entry_office(&grant, new.office.as_deref())?;
             let id = conn.insert(
                 "INSERT INTO advance (grant_id, partner, reference, date, currency, amount_minor,
                      fx_base, fx_quote, fx_rate, grant_amount_minor, description, office,
@@ -294,13 +300,14 @@ pub(super) struct Priced {
 }
 
 impl Priced {
-    /// In `code` (the grant's when none), at `rate` (1 grant currency = rate of it) when given,
-    /// else at the stored rate in force on `date`.
+    /// In `code` (the grant's when none), at `rate` when given (1 grant currency = rate of it,
+    /// or 1 of it = rate grant currency when its base is the amount's currency), else at the
+    /// stored rate in force on `date`.
     pub fn of(
         conn: &Conn,
         grant: &Grant,
         code: Option<&str>,
-        rate: Option<Decimal>,
+        (rate, base): (Option<Decimal>, Option<&str>),
         date: NaiveDate,
     ) -> Result<Priced> {
         let currency = match code {
@@ -321,6 +328,11 @@ impl Priced {
             });
         }
         let quote = match rate {
+            Some(rate) if rate > Decimal::ZERO && base == Some(currency.code.as_str()) => Quote {
+                base: currency.code.clone(),
+                quote: grant.currency.code.clone(),
+                rate,
+            },
             Some(rate) if rate > Decimal::ZERO => Quote {
                 base: grant.currency.code.clone(),
                 quote: currency.code.clone(),

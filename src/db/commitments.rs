@@ -58,7 +58,13 @@ impl Ledger {
                 ))
                 .in_field("reference"));
             }
-            let priced = Priced::of(conn, &grant, new.currency.as_deref(), new.rate, new.date)?;
+            let priced = Priced::of(
+                conn,
+                &grant,
+                new.currency.as_deref(),
+                (new.rate, new.rate_base.as_deref()),
+                new.date,
+            )?;
             priced
                 .currency
                 .check_amount("commitment amount", new.amount)
@@ -81,7 +87,7 @@ impl Ledger {
                 ))
                 .in_field("amount"));
             }
-            let office = w.entry_office(&grant, None)?;
+            let office = w.entry_office(&grant, new.office.as_deref())?;
             let id = conn.insert(
                 "INSERT INTO commitment (grant_id, line_id, vendor, reference, date, currency,
                      amount_minor, fx_base, fx_quote, fx_rate, grant_amount_minor, description,

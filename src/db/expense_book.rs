@@ -200,6 +200,10 @@ impl<'c> ExpenseBook<'c> {
         });
         let (quote, fx_source) = match same_money {
             Some(o) => (o.rate.clone(), o.rate.as_ref().map(|_| "reversed")),
+            // A partner's expenses count at the rate the advance they liquidate was paid at.
+            None if new.rate.is_none() && links.advance_quote.is_some() => {
+                (links.advance_quote.clone(), Some("given"))
+            }
             None => {
                 let quote = self.quote(grant, &currency, new)?;
                 let source = quote.as_ref().map(|_| {

@@ -44,13 +44,36 @@ impl ExpenseImport<'_> {
     /// reported) but the caller must then fail the import, which writes nothing.
     pub fn add(&mut self, new: &NewExpense) -> Result<Added> {
         if new.allocate.is_some() {
-            let (payment, parts) = allocation_parts(self.conn, new, &self.at)?;
-            for part in &parts {
-                self.record(part, None, Some(payment))?;
-            }
-            return Ok(Added::Recorded(()));
+            return self.add_allocated(new, false);
         }
         self.add_correcting(new, None)
+    }
+
+    /// A shared-cost voucher split by its key into parts; with `correcting`, each part is the
+    /// correction of the part of its grant this import voided last (a ledger's export read back).
+    pub fn add_allocated(&mut self, new: &NewExpense, correcting: bool) -> Result<Added> {
+        let (payment, parts) = allocation_parts(self.conn, new, &self.at)?;
+        for part in &parts {
+            let corrects = self
+                .voided
+                .iter()
+                .rev()
+                .find(|v| correcting && v.grant == part.grant && v.voucher == part.voucher)
+                .map(|v| v.id);
+            self.record(part, corrects, Some(payment))?;
+        }
+        Ok(Added::Recorded(()))
+    }
+
+    /// The grants whose live entry holds `voucher`, among `grants`.
+    pub fn holders_among(&mut self, grants: &[String], voucher: &str) -> Result<Vec<String>> {
+        let mut held = Vec::new();
+        for grant in grants {
+            if self.live_holder(grant, voucher)?.is_some() {
+                held.push(grant.clone());
+            }
+        }
+        Ok(held)
     }
 
     /// The live entry holding `voucher` on grant `reference`, if any.

@@ -203,6 +203,65 @@ const TABLES: &[TableSpec] = &[
         sql: "SELECT base, quote, rate, valid_from, source FROM fx_rate ORDER BY id",
     },
     TableSpec {
+        name: "allocations",
+        columns: &["key", "name", "from", "grant", "line", "percent"],
+        money: &[],
+        sql: "SELECT k.code, k.name, s.valid_from, g.reference, l.code, s.percent
+              FROM allocation_share s JOIN allocation_key k ON k.id = s.key_id
+              JOIN grant_agreement g ON g.id = s.grant_id JOIN budget_line l ON l.id = s.line_id
+              ORDER BY s.id",
+    },
+    TableSpec {
+        name: "advances",
+        columns: &[
+            "grant",
+            "partner",
+            "reference",
+            "date",
+            "amount",
+            "currency",
+            "rate",
+            "rate_base",
+            "description",
+            "office",
+            "void_reason",
+            "voided_at",
+        ],
+        money: &[4],
+        sql: "SELECT g.reference, a.partner, a.reference, a.date, a.amount_minor, c.minor_units,
+                  a.currency, coalesce(a.fx_rate, ''), coalesce(a.fx_base, ''), a.description,
+                  coalesce(a.office, ''), coalesce(a.void_reason, ''), coalesce(a.voided_at, '')
+              FROM advance a JOIN grant_agreement g ON g.id = a.grant_id
+              JOIN currency c ON c.code = a.currency ORDER BY a.id",
+    },
+    TableSpec {
+        name: "commitments",
+        columns: &[
+            "grant",
+            "line",
+            "vendor",
+            "reference",
+            "date",
+            "amount",
+            "currency",
+            "rate",
+            "rate_base",
+            "description",
+            "over_commit",
+            "office",
+            "closed_on",
+            "close_reason",
+        ],
+        money: &[5],
+        sql: "SELECT g.reference, l.code, m.vendor, m.reference, m.date, m.amount_minor,
+                  c.minor_units, m.currency, coalesce(m.fx_rate, ''), coalesce(m.fx_base, ''),
+                  m.description, coalesce(m.over_commit_reason, ''), coalesce(m.office, ''),
+                  coalesce(m.closed_on, ''), coalesce(m.close_reason, '')
+              FROM commitment m JOIN grant_agreement g ON g.id = m.grant_id
+              JOIN budget_line l ON l.id = m.line_id JOIN currency c ON c.code = m.currency
+              ORDER BY m.id",
+    },
+    TableSpec {
         name: "receipts",
         columns: &[
             "grant",
@@ -252,6 +311,9 @@ const TABLES: &[TableSpec] = &[
             "refund_of",
             "corrects",
             "office",
+            "advance",
+            "commitment",
+            "allocate",
         ],
         money: &[3],
         // The quote used is written out as stored, either way round, and marked forced: the
@@ -259,14 +321,28 @@ const TABLES: &[TableSpec] = &[
         // rate added or replaced since would otherwise convert history anew). A refund names
         // the voucher it reverses; a correction is marked, and `import DIR` voids the entry it
         // corrects (listed in voids, with the same voucher) just before loading it.
-        sql: "SELECT g.reference, l.code, e.date, e.amount_minor, ec.minor_units, e.currency,
-                  coalesce(e.fx_rate, ''), coalesce(e.fx_base, ''),
-                  CASE WHEN e.fx_rate IS NULL THEN '' ELSE 'true' END,
+        //
+        // A shared cost is one row, where its first part stands: the voucher's whole amount,
+        // no grant, line or rate, and its key in `allocate`, which splits it again on import
+        // as it was split (the key's shares are in allocations).
+        sql: "SELECT CASE WHEN p.id IS NULL THEN g.reference ELSE '' END,
+                  CASE WHEN p.id IS NULL THEN l.code ELSE '' END, e.date,
+                  coalesce(p.amount_minor, e.amount_minor), ec.minor_units, e.currency,
+                  CASE WHEN p.id IS NULL THEN coalesce(e.fx_rate, '') ELSE '' END,
+                  CASE WHEN p.id IS NULL THEN coalesce(e.fx_base, '') ELSE '' END,
+                  CASE WHEN e.fx_rate IS NULL OR p.id IS NOT NULL THEN '' ELSE 'true' END,
                   e.payee, e.voucher, e.country, e.description, e.kind,
                   coalesce((SELECT o.voucher FROM expense o WHERE o.id = e.refund_of), ''),
-                  CASE WHEN e.corrects IS NULL THEN '' ELSE 'true' END, coalesce(e.office, '')
+                  CASE WHEN e.corrects IS NULL THEN '' ELSE 'true' END, coalesce(e.office, ''),
+                  coalesce((SELECT a.reference FROM advance a WHERE a.id = e.advance_id), ''),
+                  coalesce((SELECT m.reference FROM commitment m WHERE m.id = e.commitment_id),
+                           ''),
+                  coalesce((SELECT k.code FROM allocation_key k WHERE k.id = p.key_id), '')
               FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
               JOIN budget_line l ON l.id = e.line_id JOIN currency ec ON ec.code = e.currency
+              LEFT JOIN allocated_payment p ON p.id = e.allocation_id
+              WHERE e.allocation_id IS NULL
+                 OR e.id = (SELECT min(s.id) FROM expense s WHERE s.allocation_id = e.allocation_id)
               ORDER BY e.id",
     },
     TableSpec {
@@ -277,11 +353,29 @@ const TABLES: &[TableSpec] = &[
               FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
               WHERE e.voided_at IS NOT NULL ORDER BY e.voided_at, e.id",
     },
+    TableSpec {
+        name: "advance_returns",
+        columns: &["grant", "advance", "date", "amount", "reference"],
+        money: &[3],
+        sql: "SELECT g.reference, a.reference, r.date, r.amount_minor, c.minor_units,
+                  r.reference
+              FROM advance_return r JOIN advance a ON a.id = r.advance_id
+              JOIN grant_agreement g ON g.id = a.grant_id JOIN currency c ON c.code = a.currency
+              ORDER BY r.id",
+    },
 ];
 
 /// Tables added after exports were first written: a directory exported before them has no file
 /// for them, which means no rows, not a copy made in part.
-const ADDED_LATER: &[&str] = &["amendments", "receipt_voids", "offices"];
+const ADDED_LATER: &[&str] = &[
+    "amendments",
+    "receipt_voids",
+    "offices",
+    "allocations",
+    "advances",
+    "commitments",
+    "advance_returns",
+];
 
 /// The names of the tables `export` writes, in the order `import` loads them.
 pub fn table_names() -> impl Iterator<Item = &'static str> {

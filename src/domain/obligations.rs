@@ -23,7 +23,11 @@ pub struct NewAdvance {
     pub currency: Option<String>,
     /// "1 grant currency = rate advance currency", given by hand instead of the stored rates.
     pub rate: Option<Decimal>,
+    /// The currency `rate` counts one of, when not the grant's (a ledger's export read back).
+    pub rate_base: Option<String>,
     pub description: String,
+    /// The office that recorded it, when an export read back says; else the recording officer's.
+    pub office: Option<String>,
 }
 
 /// Cash advanced to an implementing partner, with what has become of it up to a day.
@@ -122,9 +126,12 @@ pub struct NewCommitment {
     pub amount: Decimal,
     pub currency: Option<String>,
     pub rate: Option<Decimal>,
+    pub rate_base: Option<String>,
     pub description: String,
     /// Why it may take its line beyond what is available (`--over-commit REASON`).
     pub over_commit: Option<String>,
+    /// The office that recorded it, when an export read back says; else the recording officer's.
+    pub office: Option<String>,
 }
 
 /// A signed contract or purchase order on a line, with what has been paid of it up to a day.

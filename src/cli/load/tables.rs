@@ -26,6 +26,8 @@ const FIXTURES: &[(&str, &str)] = &[
     fixture!("amendments.csv"),
     fixture!("periods.csv"),
     fixture!("fx_rates.csv"),
+    fixture!("advances.csv"),
+    fixture!("commitments.csv"),
     fixture!("receipts.csv"),
     fixture!("expenses.csv"),
     fixture!("voids.csv"),

@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 use super::super::advances::advance_named;
 use super::super::commitments::commitment_named;
 use super::ExpenseBook;
-use crate::domain::{Advance, Commitment, Currency, Expense, ExpenseKind, Grant, NewExpense};
+use crate::domain::{
+    Advance, Commitment, Currency, Expense, ExpenseKind, Grant, NewExpense, Quote,
+};
 use crate::error::{Error, Result};
 
 /// What the book has read of advances and commitments, by grant id and reference.
@@ -30,6 +32,9 @@ pub(in crate::db) struct Links {
     pub commitment: Option<(i64, String)>,
     /// The currency they hold the expense to, if any.
     pub currency: Option<Currency>,
+    /// The advance's own conversion into the grant's currency, which its liquidations use so
+    /// that what was advanced and what it became count at one rate.
+    pub advance_quote: Option<Quote>,
 }
 
 impl ExpenseBook<'_> {
@@ -53,6 +58,7 @@ impl ExpenseBook<'_> {
             let a = self.advance(grant, reference)?;
             links.advance = Some((a.id, a.reference.clone()));
             links.currency = Some(a.currency.clone());
+            links.advance_quote = a.rate.clone();
         }
         if let Some(reference) = commitment {
             let c = self.commitment(grant, reference)?;

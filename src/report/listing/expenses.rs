@@ -4,7 +4,7 @@ use crate::domain::Expense;
 use crate::render::{Cell, Document, Record, Table, col, detail, prose};
 
 pub fn expenses(expenses: &[Expense]) -> Document {
-    titled_expenses(expenses, "")
+    Document::table("expenses", "", expense_table(expenses))
 }
 
 /// The parts of a shared cost under a title: which grant each went to is what matters.
