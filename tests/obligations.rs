@@ -354,3 +354,61 @@ fn a_shared_voucher_is_voided_refunded_and_corrected_whole() {
     assert!(parts(&db, "RENT-05").is_empty());
     assert!(db.ok_sh("check").contains("audit_totals"));
 }
+
+#[test]
+fn advances_commitments_and_shared_costs_survive_export_and_import() {
+    let db = three_grants();
+    db.ok_sh(&format!(
+        "advance add --grant {G} --partner 'Association Amal' --reference FACE-MA --amount \
+         90000.00 --currency MAD --date 2021-04-10"
+    ));
+    db.ok_sh(&format!(
+        "expense add --grant {G} --line SERV --date 2021-06-30 --amount 45000.00 --payee \
+         'Association Amal' --voucher AMAL-1 --advance FACE-MA"
+    ));
+    db.ok_sh(&format!(
+        "advance return FACE-MA --grant {G} --amount 5000.00 --date 2021-07-20 --reference B-1"
+    ));
+    db.ok_sh(&format!(
+        "advance add --grant {G} --partner 'Typo' --reference FACE-X --amount 1.00 --date \
+         2021-04-10"
+    ));
+    db.ok_sh(&format!("advance void FACE-X --grant {G} --reason 'Entered by mistake'"));
+    db.ok_sh(&format!(
+        "commitment add --grant {G} --line TRAV --vendor 'Atlas Voyages' --reference PO-T \
+         --amount 8000.00 --date 2021-04-05 --over-commit 'Agreed with the donor'"
+    ));
+    db.ok_sh(&format!(
+        "expense add --grant {G} --line TRAV --date 2021-05-10 --amount 2500.00 --payee \
+         'Atlas Voyages' --voucher T-1 --commitment PO-T"
+    ));
+    db.ok_sh(&format!(
+        "commitment close PO-T --grant {G} --date 2021-09-30 --reason 'Trips cancelled'"
+    ));
+    db.ok_sh(
+        "expense add --allocate RENT --date 2021-05-01 --amount 900.00 --currency MAD --payee \
+         'Immobilière Atlas' --voucher RENT-05",
+    );
+    db.ok_sh("expense correct 5 --amount 1200.00 --reason 'Rent is 1,200 a month'");
+    db.ok_sh(
+        "expense add --allocate RENT --date 2021-06-01 --amount 1200.00 --currency MAD --payee \
+         'Immobilière Atlas' --voucher RENT-06",
+    );
+    db.ok_sh("expense refund --of 10 --amount 90.00 --date 2021-06-20 --voucher CN-06");
+    let dir = db.dir.path().join("export");
+    db.ok(&["export", "--all", "--out", dir.to_str().unwrap()]);
+    let copy = TestDb::new();
+    copy.ok(&["import", dir.to_str().unwrap()]);
+    for line in [
+        "advance list --all --as-of 2022-03-31 --format csv",
+        "commitment list --as-of 2022-03-31 --format csv",
+        "commitment list --as-of 2021-06-30 --format csv",
+        "allocation list --format csv",
+        "expense list --include-void --format csv",
+        "report burn --as-of 2021-06-30 --format csv",
+        "report advances --as-of 2022-03-31 --format csv",
+    ] {
+        assert_eq!(db.ok_sh(line), copy.ok_sh(line), "{line}");
+    }
+    assert!(copy.ok_sh("check").contains("audit_totals"));
+}
