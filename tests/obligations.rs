@@ -373,7 +373,9 @@ fn advances_commitments_and_shared_costs_survive_export_and_import() {
         "advance add --grant {G} --partner 'Typo' --reference FACE-X --amount 1.00 --date \
          2021-04-10"
     ));
-    db.ok_sh(&format!("advance void FACE-X --grant {G} --reason 'Entered by mistake'"));
+    db.ok_sh(&format!(
+        "advance void FACE-X --grant {G} --reason 'Entered by mistake'"
+    ));
     db.ok_sh(&format!(
         "commitment add --grant {G} --line TRAV --vendor 'Atlas Voyages' --reference PO-T \
          --amount 8000.00 --date 2021-04-05 --over-commit 'Agreed with the donor'"

@@ -395,4 +395,38 @@ mod tests {
         c.closed_on = c.date.succ_opt();
         assert_eq!(c.open(), dec!(0));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn the_parts_of_a_split_always_add_up_to_the_voucher(
+            hundredths in proptest::collection::vec(1u32..5_000, 1..6),
+            minor in 1i64..1_000_000_000,
+            units in 0u32..=3,
+        ) {
+            // Shares scaled to add up to exactly 100.00 %: the last takes what the others leave.
+            let total: u32 = hundredths.iter().sum();
+            let mut percents: Vec<Decimal> = hundredths
+                .iter()
+                .map(|h| Decimal::from(h * 10_000 / total) / Decimal::ONE_HUNDRED)
+                .collect();
+            let others: Decimal = percents[..percents.len() - 1].iter().sum();
+            *percents.last_mut().unwrap() = Decimal::ONE_HUNDRED - others;
+            proptest::prop_assume!(percents.iter().all(|p| *p > Decimal::ZERO));
+            let shares: Vec<Share> = percents
+                .iter()
+                .enumerate()
+                .map(|(i, p)| share(&format!("G{i}"), *p))
+                .collect();
+            check_shares(&shares).unwrap();
+            let currency = Currency::new("XXX", units);
+            let amount = currency.from_minor(minor);
+            let parts = split(amount, &currency, &shares);
+            proptest::prop_assert_eq!(parts.iter().copied().sum::<Decimal>(), amount);
+            let unit = currency.from_minor(1);
+            for (part, s) in parts.iter().zip(&shares) {
+                let exact = amount * s.percent / Decimal::ONE_HUNDRED;
+                proptest::prop_assert!((*part - exact).abs() < unit, "{part} against {exact}");
+            }
+        }
+    }
 }
