@@ -285,15 +285,15 @@ fn converting_grants_needs_a_rate_and_then_shows_it() {
     let regional = &converted[1];
     assert_eq!(field(regional, "rate"), "1.0705");
     assert_eq!(field(regional, "rate_date"), "2023-01-01");
-    // 1,850,000.00 EUR x 1.0705 = 1,980,425.00 USD; spent 785,561.45 x 1.0705 = 840,943.53
-    // (840,943.532...)
+    // 1,850,000.00 EUR x 1.0705 = 1,980,425.00 USD; spent 785,561.45 + 686.53 (its 40 % of the
+    // shared Rabat rent) = 786,247.98 x 1.0705 = 841,678.46 (841,678.4625...)
     assert_eq!(field(regional, "budget"), "1980425.00");
-    assert_eq!(field(regional, "spent"), "840943.53");
+    assert_eq!(field(regional, "spent"), "841678.46");
     let total = &converted[2];
     assert_eq!(field(total, "reference"), "TOTAL");
-    // 123,762.00 + 1,980,425.00 and 111,069.78 + 840,943.53
+    // 123,762.00 + 1,980,425.00 and 112,236.34 + 841,678.46
     assert_eq!(field(total, "budget"), "2104187.00");
-    assert_eq!(field(total, "spent"), "952013.31");
+    assert_eq!(field(total, "spent"), "953914.80");
 }
 
 #[test]

@@ -26,6 +26,7 @@ const FIXTURES: &[(&str, &str)] = &[
     fixture!("amendments.csv"),
     fixture!("periods.csv"),
     fixture!("fx_rates.csv"),
+    fixture!("allocations.csv"),
     fixture!("advances.csv"),
     fixture!("commitments.csv"),
     fixture!("receipts.csv"),
