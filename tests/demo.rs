@@ -45,8 +45,8 @@ fn demo_builds_the_two_public_cases_and_prints_their_spend() {
         "2024-12-31",
         "the no-cost extension is applied"
     );
-    // 92 paid, the two parts of the shared Rabat rent, the refund, and the mistyped car rental
-    // that its correction voided
+    // The 97 rows of fixtures/expenses.csv (payments, the refund, the mistyped car rental that
+    // its correction voided), one of them the shared Rabat rent in two parts
     assert_eq!(db.count("expense"), 98);
 
     // The Winter School, 14-16 March 2023 in Rabat, is among the regional expenses.
