@@ -35,6 +35,10 @@ impl Ledger {
                     conn.attempt(|| receipts::receipt_references(conn)),
                 ),
                 (
+                    "obligations",
+                    conn.attempt(|| obligations::obligations(conn)),
+                ),
+                (
                     "closed_periods",
                     conn.attempt(|| history::closed_periods(conn)),
                 ),
@@ -58,6 +62,7 @@ fn could_not_run(name: &'static str, why: &str) -> CheckOutcome {
 }
 
 mod history;
+mod obligations;
 mod rates;
 mod receipts;
 mod store;

@@ -141,11 +141,7 @@ pub fn advances_by_partner(list: &[Advance], as_of: NaiveDate, limit_days: i64) 
             Cell::amount(p.liquidated, c),
             Cell::amount(p.returned, c),
             Cell::amount(p.outstanding, c),
-            if p.overdue.is_zero() {
-                Cell::amount(p.overdue, c)
-            } else {
-                Cell::Status(c.plain(p.overdue), Tone::Alarm)
-            },
+            Cell::amount(p.overdue, c),
             Cell::Int(p.oldest_days),
         ]);
     }
