@@ -13,6 +13,7 @@ mod table_out;
 pub use table_out::group_thousands;
 pub use table_out::set_wide;
 mod xlsx_out;
+pub use xlsx_out::XlsxBook;
 
 pub use svg::BurnChart;
 
@@ -36,7 +37,7 @@ pub enum Format {
     Json,
     /// One self-contained HTML page laid out for A4 (inline CSS and SVG charts, no scripts).
     Html,
-    /// An Excel workbook, one sheet per section, numbers and dates typed; reports with --out.
+    /// An Excel workbook, one sheet per table, numbers and dates typed, set up for A4; with --out.
     Xlsx,
 }
 
