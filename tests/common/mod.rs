@@ -213,6 +213,7 @@ impl TestDb {
     }
 }
 
+pub mod browser;
 pub mod server;
 pub mod sheets;
 

@@ -70,3 +70,11 @@ fn text_is_escaped_everywhere() {
         "{html}"
     );
 }
+
+#[test]
+fn a_long_title_is_cut_at_a_word_for_the_footer() {
+    assert_eq!(shortened("Burn as of 2024-06-30", 150), "Burn as of 2024-06-30");
+    let long = "Grants running on 2026-11-30 or ended and not yet closed, by donor";
+    assert_eq!(shortened(long, 40), "Grants running on 2026-11-30 or ended…");
+    assert!(shortened(&"word ".repeat(100), 150).chars().count() <= 150);
+}
