@@ -63,7 +63,10 @@ fn self_contained(html: &str) {
         assert!(!html.contains(banned), "the page holds {banned:?}");
     }
     assert!(html.contains("size: A4"));
-    assert!(html.contains("@bottom-right"), "a page number on every printed page");
+    assert!(
+        html.contains("@bottom-right"),
+        "a page number on every printed page"
+    );
 }
 
 #[test]

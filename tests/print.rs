@@ -73,7 +73,11 @@ fn pages(pdf: &[u8]) -> usize {
 fn overflow(chromium: &str, page: &Path, scratch: &Path) -> Vec<String> {
     let html = std::fs::read_to_string(page).unwrap();
     let probe = page.with_extension("probe.html");
-    std::fs::write(&probe, html.replace("</body>", &format!("{OVERFLOW_SCRIPT}</body>"))).unwrap();
+    std::fs::write(
+        &probe,
+        html.replace("</body>", &format!("{OVERFLOW_SCRIPT}</body>")),
+    )
+    .unwrap();
     let dom = run_chromium(
         chromium,
         scratch,
@@ -91,12 +95,20 @@ fn overflow(chromium: &str, page: &Path, scratch: &Path) -> Vec<String> {
 
 /// Each page's footer, "Page N of M" on one line, when pdftotext is there to read them.
 fn footers_whole(pdf: &Path, count: usize) {
-    let Ok(out) = Command::new("pdftotext").args(["-layout"]).arg(pdf).arg("-").output() else {
+    let Ok(out) = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+    else {
         eprintln!("SKIPPED the check of the footers: no pdftotext");
         return;
     };
     let text = String::from_utf8_lossy(&out.stdout);
-    let printed: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    let printed: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     assert_eq!(printed.len(), count, "{}", pdf.display());
     for (i, page) in printed.iter().enumerate() {
         let footer = format!("Page {} of {count}", i + 1);
@@ -143,7 +155,10 @@ fn every_report_prints_on_few_pages_and_nothing_runs_over() {
     for (n, (line, most)) in REPORTS.iter().enumerate() {
         let count = print(&db, &chromium, line, &format!("report{n}"));
         eprintln!("{line}: {count} pages");
-        assert!(count <= *most, "`{line}` takes {count} pages, at most {most}");
+        assert!(
+            count <= *most,
+            "`{line}` takes {count} pages, at most {most}"
+        );
     }
 }
 

@@ -30,7 +30,10 @@ const LISTINGS: &[(&str, &str)] = &[
 #[cfg(unix)]
 fn owner_only(file: &Path) {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(file).expect("the file").permissions().mode();
+    let mode = std::fs::metadata(file)
+        .expect("the file")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600, "{} is {mode:o}", file.display());
 }
 
@@ -193,6 +196,9 @@ fn export_all_is_one_workbook_a_sheet_per_table_equal_to_the_csv() {
     let copy = TestDb::new();
     let err = copy.fails_sh(&format!("import {}", dir.to_str().unwrap()), 2);
     assert!(err.contains("xlsx") && err.contains("CSV or JSON"), "{err}");
-    let err = db.fails_sh("export --table expenses --format xlsx --bom --out x.xlsx", 2);
+    let err = db.fails_sh(
+        "export --table expenses --format xlsx --bom --out x.xlsx",
+        2,
+    );
     assert!(err.contains("--bom"), "{err}");
 }

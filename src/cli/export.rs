@@ -165,9 +165,9 @@ fn export_xlsx(args: &ExportArgs, tables: &[&str], ctx: &Context) -> Result<()> 
             .map_err(|e| Error::invalid(format!("cannot create {}: {e}", dir.display())))?;
     }
     super::refuse_database(&target, &ctx.ledger)?;
-    let counts = ctx.ledger.snapshot(|ledger| {
-        super::export_xlsx::write(ledger, tables, &target, args.force)
-    })?;
+    let counts = ctx
+        .ledger
+        .snapshot(|ledger| super::export_xlsx::write(ledger, tables, &target, args.force))?;
     let counts: Vec<String> = counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
     note(&format!(
         "exported to {}: {} (rows)",
@@ -217,7 +217,9 @@ fn write_table(
             csv.flush()?;
             Ok(rows)
         }
-        Kind::Xlsx => Err(Error::runtime("a workbook is written whole, not table by table")),
+        Kind::Xlsx => Err(Error::runtime(
+            "a workbook is written whole, not table by table",
+        )),
         Kind::Json => {
             // One array of objects, written an object at a time; values are strings, exact
             // decimals included, as in every JSON grantbook writes.

@@ -46,8 +46,8 @@ use crate::render::Format;
 use crate::report::listing;
 pub use context::{Context, OutFile, note, show};
 pub use database_file::refuse_database;
-use out_args::OutArgs;
 use database_file::{database_path, warn_if_others_can_write};
+use out_args::OutArgs;
 
 const EXAMPLES: &str = "\
 Example, a project officer's day:

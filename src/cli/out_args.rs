@@ -49,9 +49,7 @@ fn listing_out(command: &Command) -> Option<&OutArgs> {
         | Command::Fx(F::List { out, .. })
         | Command::Receipt(R::List { out, .. })
         | Command::Audit {
-            command: None,
-            out,
-            ..
+            command: None, out, ..
         } => Some(out),
         Command::Expense(E::List(args)) => Some(&args.out),
         _ => None,

@@ -6,6 +6,7 @@
 use std::io::Write;
 
 use super::bar::Glyphs;
+use super::columns::column_parts;
 use super::svg::{BurnChart, burn_chart};
 use super::table_out::human;
 use super::{Block, Cell, Document, Record, Section, Table, Tone};
@@ -187,39 +188,6 @@ fn render_table(table: &Table, landscape: bool) -> String {
         s.push_str(&table_part(table, &columns, dense, n > 0));
     }
     s
-}
-
-/// The columns (positions in `widths`) of each table a table of columns `widths` wide (in mm) is
-/// split into so that each fits `page_mm` and has at most `max` columns: the first column in
-/// every part, the others shared out in order, as evenly as the fewest parts allow. A column
-/// too wide for the page on its own still gets a part.
-fn column_parts(widths: &[f64], page_mm: f64, max: usize) -> Vec<Vec<usize>> {
-    let Some((&first, rest)) = widths.split_first() else {
-        return vec![Vec::new()];
-    };
-    let others = rest.len();
-    for count in 1..=others.max(1) {
-        let (size, extra) = (others / count, others % count);
-        let mut parts = Vec::with_capacity(count);
-        let mut next = 1;
-        for k in 0..count {
-            let take = size + usize::from(k < extra);
-            parts.push(
-                std::iter::once(0)
-                    .chain(next..next + take)
-                    .collect::<Vec<usize>>(),
-            );
-            next += take;
-        }
-        let fits = |part: &Vec<usize>| {
-            part.len() <= max.max(2)
-                && first + part[1..].iter().map(|&j| widths[j]).sum::<f64>() <= page_mm
-        };
-        if count == others.max(1) || parts.iter().all(fits) {
-            return parts;
-        }
-    }
-    vec![(0..widths.len()).collect()]
 }
 
 /// The HTML table of `table`'s columns `shown`; `continued` for the second and later parts of a split.

@@ -10,6 +10,7 @@ use comfy_table::{
 };
 
 use super::bar::{self, Glyphs};
+use super::columns::column_parts;
 use super::{Block, Cell, Document, Tone};
 use crate::error::Result;
 
@@ -81,7 +82,7 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
         if !section.title.is_empty() {
             wrap(&section.title, out)?;
         }
-        let mut grid = match &section.block {
+        let grid = match &section.block {
             Block::Note(lines) => {
                 for line in lines {
                     wrap(line, out)?;
@@ -95,23 +96,23 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                 continue;
             }
             Block::Table(table) => {
-                let shown = columns_that_fit(table, look);
-                let mut grid = new_grid();
-                grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
-                for row in table.rows.iter().chain(&table.total) {
-                    grid.add_row(shown.iter().map(|&i| styled(&row[i], look)));
-                }
-                for (position, &i) in shown.iter().enumerate() {
-                    let Some(column) = grid.column_mut(position) else {
-                        continue;
-                    };
-                    fit(column, table.columns[i].prose);
-                    // Numbers, and their headings, line up on the right.
-                    if table.rows.iter().any(|row| row[i].is_numeric()) {
-                        column.set_cell_alignment(CellAlignment::Right);
+                // The table, then the columns it set apart, if any, in tables of their own.
+                let parts = parts_that_fit(table, look);
+                let apart = parts.len() - 1;
+                for (k, shown) in parts.iter().enumerate() {
+                    if k > 0 {
+                        writeln!(out)?;
+                        let title = match apart {
+                            1 => table.apart_title.clone(),
+                            _ => format!("{} ({k} of {apart})", table.apart_title),
+                        };
+                        wrap(&title, out)?;
+                    }
+                    if k < apart {
+                        writeln!(out, "{}", sized(table_grid(table, shown, look), width))?;
                     }
                 }
-                grid
+                table_grid(table, &parts[apart], look)
             }
             Block::Record(record) => {
                 let mut grid = new_grid();
@@ -130,24 +131,51 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                 grid
             }
         };
-        if WIDE.load(Ordering::Relaxed) {
-            grid.set_content_arrangement(ContentArrangement::Disabled);
-        } else {
-            grid.set_width(width);
-        }
-        writeln!(out, "{grid}")?;
+        writeln!(out, "{}", sized(grid, width))?;
     }
     Ok(())
 }
 
-/// The columns a terminal table shows: all but the detail ones, less the spare ones (the
-/// lowest rank first) while the table would be wider than the screen.
-fn columns_that_fit(table: &super::Table, look: Look) -> Vec<usize> {
+/// `grid` as wide as the screen, or as its columns with `--wide`.
+fn sized(mut grid: Grid, width: u16) -> Grid {
+    if WIDE.load(Ordering::Relaxed) {
+        grid.set_content_arrangement(ContentArrangement::Disabled);
+    } else {
+        grid.set_width(width);
+    }
+    grid
+}
+
+/// The grid of `table`'s columns `shown`.
+fn table_grid(table: &super::Table, shown: &[usize], look: Look) -> Grid {
+    let mut grid = new_grid();
+    grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
+    for row in table.rows.iter().chain(&table.total) {
+        grid.add_row(shown.iter().map(|&i| styled(&row[i], look)));
+    }
+    for (position, &i) in shown.iter().enumerate() {
+        let Some(column) = grid.column_mut(position) else {
+            continue;
+        };
+        fit(column, table.columns[i].prose);
+        // Numbers, and their headings, line up on the right.
+        if table.rows.iter().any(|row| row[i].is_numeric()) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    grid
+}
+
+/// The columns of each table a terminal shows a table in: all but the detail ones in one
+/// table when they fit the screen (or with `--wide`); else the table less its columns set
+/// apart, and less its spare ones (the lowest rank first) while it would be wider than the
+/// screen, then the columns set apart in as few tables as fit, each led by the first column.
+fn parts_that_fit(table: &super::Table, look: Look) -> Vec<Vec<usize>> {
     let mut shown: Vec<usize> = (0..table.columns.len())
         .filter(|&i| !table.columns[i].detail)
         .collect();
     if WIDE.load(Ordering::Relaxed) {
-        return shown;
+        return vec![shown];
     }
     // Each column as wide as its widest cell (free text squeezed as far as it will go), and
     // a space and a separator between columns, as `fit` lays them out.
@@ -166,6 +194,16 @@ fn columns_that_fit(table: &super::Table, look: Look) -> Vec<usize> {
         }
     };
     let width = |shown: &[usize]| shown.iter().map(|&i| needed(i) + 2).sum::<usize>();
+    let screen = usize::from(look.width);
+    let apart: Vec<usize> = match shown.split_first() {
+        Some((_, rest)) if width(&shown) > screen => rest
+            .iter()
+            .copied()
+            .filter(|&i| table.columns[i].apart)
+            .collect(),
+        _ => Vec::new(),
+    };
+    shown.retain(|i| !apart.contains(i));
     let mut spares: Vec<usize> = shown
         .iter()
         .copied()
@@ -173,12 +211,23 @@ fn columns_that_fit(table: &super::Table, look: Look) -> Vec<usize> {
         .collect();
     spares.sort_by_key(|&i| table.columns[i].spare);
     for spare in spares {
-        if width(&shown) <= usize::from(look.width) {
+        if width(&shown) <= screen {
             break;
         }
         shown.retain(|&i| i != spare);
     }
-    shown
+    let mut parts = vec![shown];
+    if let Some(&first) = parts[0].first()
+        && !apart.is_empty()
+    {
+        let lead = std::iter::once(first).chain(apart.iter().copied());
+        let widths: Vec<f64> = lead.clone().map(|i| (needed(i) + 2) as f64).collect();
+        let lead: Vec<usize> = lead.collect();
+        for part in column_parts(&widths, screen as f64, usize::MAX) {
+            parts.push(part.into_iter().map(|j| lead[j]).collect());
+        }
+    }
+    parts
 }
 
 /// A ledger look that prints well: a rule under the header and at the end, none between rows.
@@ -287,6 +336,44 @@ mod tests {
         assert!(paper.contains("G      ###|###......"), "{paper}");
         let screen = shown(Glyphs::Unicode)?;
         assert!(screen.contains("G      ███|███······"), "{screen}");
+        Ok(())
+    }
+
+    #[test]
+    fn columns_set_apart_follow_in_tables_that_fit() -> TestResult {
+        use super::super::{Column, Table, col};
+        let mut columns = vec![col("month", "Month"), col("total", "Total")];
+        columns.extend((1..=6).map(|i| Column {
+            apart: true,
+            ..col("line", "Line")
+        }));
+        let mut table = Table::new(&columns);
+        table.apart_title = "By line".into();
+        let mut row = vec![Cell::text("2024-01"), Cell::text("T")];
+        row.extend((1..=6).map(|i| Cell::text(format!("value-{i}"))));
+        table.push(row);
+        let doc = Document::table("t", "", table);
+        let shown = |width| -> std::result::Result<String, Box<dyn std::error::Error>> {
+            let look = Look {
+                colour: false,
+                width,
+                glyphs: Glyphs::Ascii,
+            };
+            let mut out = Vec::new();
+            write_with(&doc, look, &mut out)?;
+            Ok(String::from_utf8(out)?)
+        };
+        // 9 + 7 + 6 x 9 = 70 columns: whole on 80.
+        let wide = shown(80)?;
+        assert!(!wide.contains("By line"), "{wide}");
+        // On 40, the month and total, then two tables of three lines each (9 + 3 x 9 = 36).
+        let narrow = shown(40)?;
+        assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+        assert!(narrow.contains("By line (1 of 2)") && narrow.contains("By line (2 of 2)"));
+        assert_eq!(narrow.matches("2024-01").count(), 3, "{narrow}");
+        for i in 1..=6 {
+            assert_eq!(narrow.matches(&format!("value-{i}")).count(), 1, "{narrow}");
+        }
         Ok(())
     }
 

@@ -67,11 +67,19 @@ impl XlsxBook {
     /// Start a sheet named after `key` (made a name Excel takes), headed by `columns` in bold,
     /// whose printed pages are headed by `title`. `streaming` writes each row out as the next
     /// begins: rows must then come in order, which they always do here.
-    pub fn sheet(&mut self, key: &str, title: &str, columns: &[&str], streaming: bool) -> Result<()> {
+    pub fn sheet(
+        &mut self,
+        key: &str,
+        title: &str,
+        columns: &[&str],
+        streaming: bool,
+    ) -> Result<()> {
         self.finish_sheet()?;
         let name = sheet_name(key, &self.names);
         let sheet = if streaming {
-            self.book.add_worksheet_with_constant_memory().map_err(xlsx)?
+            self.book
+                .add_worksheet_with_constant_memory()
+                .map_err(xlsx)?
         } else {
             self.book.add_worksheet()
         };
@@ -135,7 +143,9 @@ impl XlsxBook {
             // Two characters of margin, as Excel's own autofit leaves.
             let width = width.min(&COLUMN_MAX) + 2;
             across += width;
-            sheet.set_column_width(col(c)?, width as f64).map_err(xlsx)?;
+            sheet
+                .set_column_width(col(c)?, width as f64)
+                .map_err(xlsx)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(xlsx)?;
         sheet.set_paper_size(A4);

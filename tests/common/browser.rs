@@ -80,4 +80,3 @@ pub fn run_chromium(chromium: &str, scratch: &Path, extra: &[&str], page: &Path)
         .expect("chromium's output");
     String::from_utf8_lossy(&out).into_owned()
 }
-

@@ -112,9 +112,15 @@ pub fn printable(file: &Path, title: &str) {
         .collect();
     assert!(!sheets.is_empty(), "no sheet in {}", file.display());
     for (name, xml) in &sheets {
-        assert!(xml.contains("paperSize=\"9\""), "{name} is not A4: {xml:.600}");
+        assert!(
+            xml.contains("paperSize=\"9\""),
+            "{name} is not A4: {xml:.600}"
+        );
         assert!(xml.contains("fitToPage=\"1\""), "{name} is not fitted");
-        assert!(xml.contains("fitToHeight=\"0\""), "{name}: fitted to one page high");
+        assert!(
+            xml.contains("fitToHeight=\"0\""),
+            "{name}: fitted to one page high"
+        );
         assert!(
             xml.contains("<oddFooter>") && xml.contains("Page &amp;P of &amp;N"),
             "{name} has no page number"
@@ -122,7 +128,9 @@ pub fn printable(file: &Path, title: &str) {
         assert!(!xml.contains("<f>"), "{name} holds a formula");
     }
     assert!(
-        sheets[0].1.contains(&format!("\"{}", title.replace('&', "&amp;&amp;"))),
+        sheets[0]
+            .1
+            .contains(&format!("\"{}", title.replace('&', "&amp;&amp;"))),
         "the title {title:?} is not in the header"
     );
     let workbook = &parts

@@ -40,7 +40,13 @@ impl Styles {
     }
 
     /// Write `cell` at `row`, `c` of `sheet`.
-    pub(super) fn put(&mut self, sheet: &mut Worksheet, row: u32, c: u16, cell: &Cell) -> Result<()> {
+    pub(super) fn put(
+        &mut self,
+        sheet: &mut Worksheet,
+        row: u32,
+        c: u16,
+        cell: &Cell,
+    ) -> Result<()> {
         let (grouped, decimals) = match cell {
             Cell::Empty => return Ok(()),
             Cell::Date(d) => {
