@@ -343,7 +343,7 @@ mod tests {
     fn columns_set_apart_follow_in_tables_that_fit() -> TestResult {
         use super::super::{Column, Table, col};
         let mut columns = vec![col("month", "Month"), col("total", "Total")];
-        columns.extend((1..=6).map(|i| Column {
+        columns.extend((1..=6).map(|_| Column {
             apart: true,
             ..col("line", "Line")
         }));
