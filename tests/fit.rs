@@ -20,6 +20,8 @@ const EIGHTY: &[&str] = &[
     "report portfolio --as-of 2023-01-31 --by country",
     "report budget --grant JP-MA-MHPSS-2021 --as-of 2022-01-15",
     "report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3",
+    "report monthly --grant JP-MA-MHPSS-2021",
+    "report monthly --grant REG-NA-2022 --as-of 2023-06-30",
 ];
 
 fn at_80(db: &TestDb, line: &str) -> String {
@@ -101,4 +103,41 @@ fn an_expense_listing_ends_with_its_total_in_the_table_only() {
     );
     // CSV and JSON are the data: the rows alone.
     assert_eq!(db.csv_sh("expense list --include-void").len(), 3);
+}
+
+#[test]
+fn the_monthly_report_puts_plan_against_spend_first_and_its_lines_after() {
+    let db = TestDb::demo();
+    let line = "report monthly --grant REG-NA-2022 --as-of 2023-06-30";
+    let narrow = at_80(&db, line);
+    let header = narrow.lines().nth(2).unwrap();
+    for kept in ["Month", "Total", "Cumulative", "Plan", "Variance", "Used %"] {
+        assert!(header.contains(kept), "{kept} missing from {header}");
+    }
+    // Every line's column in one of the tables after it, each month in each of those.
+    let lines = ["STAFF", "WSCHOOL", "HEALTH", "PROT", "TRAV", "MEAL", "IND"];
+    let parts: Vec<&str> = narrow.split("by budget line (").skip(1).collect();
+    assert!(parts.len() >= 2, "{narrow}");
+    for code in lines {
+        let found = parts
+            .iter()
+            .filter(|p| {
+                p.lines()
+                    .nth(1)
+                    .is_some_and(|h| h.split_whitespace().any(|w| w == code))
+            })
+            .count();
+        assert_eq!(found, 1, "{code} in {found} tables:\n{narrow}");
+    }
+    for part in &parts {
+        assert_eq!(part.matches("2023-0").count(), 6, "{part}");
+    }
+    // --wide: the one table, lines and all.
+    let wide = at_80(&db, &format!("{line} --wide"));
+    assert!(!wide.contains("by budget line ("), "{wide}");
+    let header = wide.lines().find(|l| l.starts_with("Month ")).unwrap();
+    assert!(
+        header.contains("STAFF") && header.contains("Used %"),
+        "{header}"
+    );
 }

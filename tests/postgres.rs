@@ -61,5 +61,7 @@ mod round_trip;
 mod spreadsheet_safe;
 #[path = "text_and_codes.rs"]
 mod text_and_codes;
+#[path = "xlsx_listing.rs"]
+mod xlsx_listing;
 #[path = "xlsx_report.rs"]
 mod xlsx_report;

@@ -51,6 +51,8 @@ pub enum BudgetCommand {
         /// List the revisions instead of the lines
         #[arg(long, conflicts_with = "revision")]
         revisions: bool,
+        #[command(flatten)]
+        out: super::OutArgs,
     },
     /// Revise a budget: a new revision with a date and a reason; earlier ones stay readable
     #[command(
@@ -257,6 +259,7 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
             grant,
             revision,
             revisions,
+            ..
         } => {
             if revisions {
                 return ctx.show(&grants::revisions(&grant, &ctx.ledger.revisions(&grant)?));

@@ -391,6 +391,8 @@ pub struct ListArgs {
     /// Show voided expenses too
     #[arg(long)]
     include_void: bool,
+    #[command(flatten)]
+    pub out: super::OutArgs,
 }
 
 impl ListArgs {

@@ -20,12 +20,16 @@ Tables: donors, projects, grants, extensions, budget_lines, budget_revisions, am
 periods, fx_rates, receipts, receipt_voids, expenses, voids. Columns are those `import` and the
 fixtures use (fixtures/README.md); amounts are exact decimals in their currency. In CSV, text a
 spreadsheet would run as a formula starts with ', which every import takes off again.
+--format xlsx writes one workbook, each table a sheet, amounts as numbers, days as dates and
+codes, vouchers and references as text, set up to print on A4: for reading in a spreadsheet,
+not for `import`, which reads the CSV or JSON export.
 
 Examples:
   grantbook export --table expenses > expenses.csv
   grantbook export --table receipts --format json
   grantbook export --all --out backup-2024-06/
   grantbook export --table expenses --bom > for-excel.csv   # accents right on double-click
+  grantbook export --all --format xlsx --out ledger-2024-06.xlsx   # every table, a sheet each
   grantbook --db copy.db init && grantbook --db copy.db import backup-2024-06/
   grantbook export iati --all --out iati-activities.xml   # IATI activity XML (2.03)";
 
@@ -42,7 +46,8 @@ pub struct ExportArgs {
     /// Every table, one file each in the --out directory
     #[arg(long, requires = "out")]
     all: bool,
-    /// Directory to write TABLE.csv (or TABLE.json) into; created if missing
+    /// Directory to write TABLE.csv (or TABLE.json) into; created if missing. With --format
+    /// xlsx: the workbook, FILE.xlsx, or a directory for ledger.xlsx (--all) or TABLE.xlsx
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Replace files of the same name already in the directory
@@ -65,6 +70,7 @@ pub enum ExportTo {
 enum Kind {
     Csv,
     Json,
+    Xlsx,
 }
 
 impl Kind {
@@ -73,10 +79,10 @@ impl Kind {
             // Export is for machines: the table format means "the default", CSV.
             Format::Table | Format::Csv => Ok(Kind::Csv),
             Format::Json => Ok(Kind::Json),
-            other => Err(Error::invalid(format!(
-                "export writes csv or json, not {}; give --format csv or --format json",
-                other.name()
-            ))),
+            Format::Xlsx => Ok(Kind::Xlsx),
+            Format::Html => Err(Error::invalid(
+                "export writes csv, json or xlsx, not html; give --format csv, json or xlsx",
+            )),
         }
     }
 
@@ -84,6 +90,7 @@ impl Kind {
         match self {
             Kind::Csv => "csv",
             Kind::Json => "json",
+            Kind::Xlsx => "xlsx",
         }
     }
 }
@@ -100,6 +107,9 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
         }
         None => table_names().collect(),
     };
+    if let Kind::Xlsx = kind {
+        return export_xlsx(args, &tables, ctx);
+    }
     let Some(dir) = &args.out else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
@@ -132,6 +142,36 @@ pub fn export(args: &ExportArgs, ctx: &Context) -> Result<()> {
     note(&format!(
         "exported to {}: {} (rows)",
         dir.display(),
+        counts.join(", ")
+    ));
+    Ok(())
+}
+
+/// `export --format xlsx`: one workbook, each table a sheet (see `export_xlsx`).
+fn export_xlsx(args: &ExportArgs, tables: &[&str], ctx: &Context) -> Result<()> {
+    let Some(out) = &args.out else {
+        return Err(Error::invalid(
+            "--format xlsx writes a binary workbook: give --out FILE.xlsx (or a directory)",
+        ));
+    };
+    if args.bom {
+        return Err(Error::invalid(
+            "--bom begins a CSV file; a workbook needs none: leave it out with --format xlsx",
+        ));
+    }
+    let target = super::export_xlsx::target(out, tables);
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::invalid(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    super::refuse_database(&target, &ctx.ledger)?;
+    let counts = ctx
+        .ledger
+        .snapshot(|ledger| super::export_xlsx::write(ledger, tables, &target, args.force))?;
+    let counts: Vec<String> = counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    note(&format!(
+        "exported to {}: {} (rows)",
+        target.display(),
         counts.join(", ")
     ));
     Ok(())
@@ -177,6 +217,9 @@ fn write_table(
             csv.flush()?;
             Ok(rows)
         }
+        Kind::Xlsx => Err(Error::runtime(
+            "a workbook is written whole, not table by table",
+        )),
         Kind::Json => {
             // One array of objects, written an object at a time; values are strings, exact
             // decimals included, as in every JSON grantbook writes.

@@ -34,6 +34,8 @@ pub enum GrantCommand {
         /// Only grants of this project
         #[arg(long)]
         project: Option<String>,
+        #[command(flatten)]
+        out: super::OutArgs,
     },
     /// Show one grant, its extensions and its periods
     #[command(after_help = "Example:\n  grantbook grant show JP-MA-MHPSS-2021")]
@@ -190,7 +192,7 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
             let grant = ctx.ledger.add_grant(&args.parse()?)?;
             show_grant(ctx, &grant.reference, "Recorded grant")
         }
-        GrantCommand::List { donor, project } => {
+        GrantCommand::List { donor, project, .. } => {
             let filter = GrantFilter {
                 donor,
                 project,

@@ -83,6 +83,14 @@ pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
             }
         }
         if missing.len() == required().count() {
+            if holds_workbook(dir) {
+                return Err(Error::invalid(format!(
+                    "{} holds an xlsx workbook, which is for reading in a spreadsheet: import \
+                     reads the CSV or JSON export; write one with `grantbook export --all --out \
+                     DIR`",
+                    dir.display()
+                )));
+            }
             return Err(Error::invalid(format!(
                 "{} holds none of the files an export writes ({}.csv or .json...); give the \
                  directory `grantbook export --all --out DIR` wrote",
@@ -103,6 +111,17 @@ pub fn load(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     let loaded = ledger.all_or_nothing(|ledger| load_tables(ledger, tables));
     ledger.set_replaying(false);
     loaded
+}
+
+/// Whether `dir` holds an xlsx file (`export --format xlsx` wrote it there, likely).
+fn holds_workbook(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
+        })
+    })
 }
 
 fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {

@@ -18,6 +18,7 @@ mod duplicates;
 mod expense;
 mod expense_fix;
 mod export;
+mod export_xlsx;
 mod fingerprint;
 mod grant;
 mod iati;
@@ -29,6 +30,7 @@ mod money;
 mod moving;
 mod network_fs;
 mod office;
+mod out_args;
 mod output;
 mod parties;
 mod period;
@@ -48,6 +50,7 @@ use crate::report::listing;
 pub use context::{Context, OutFile, note, show};
 pub use database_file::refuse_database;
 use database_file::{database_path, warn_if_others_can_write};
+use out_args::OutArgs;
 
 const EXAMPLES: &str = "\
 Example, a project officer's day:
@@ -222,6 +225,8 @@ pub enum Command {
         /// How many entries to show
         #[arg(long, default_value_t = 50)]
         limit: i64,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Check the database and the books: integrity, foreign keys, schema, the ledger's rules,
     /// the audit chain; every finding with its row
@@ -367,23 +372,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man { out, force } => return docs::man(out.as_deref(), *force),
         _ => {}
     }
-    if cli.format == Format::Xlsx {
-        // A workbook is binary: it goes to a file, never to a terminal or a pipe by accident.
-        match &cli.command {
-            Command::Report(r) if r.out.is_some() => {}
-            Command::Report(_) => {
-                return Err(Error::invalid(
-                    "--format xlsx writes a binary workbook: give --out FILE.xlsx",
-                ));
-            }
-            _ => {
-                return Err(Error::invalid(
-                    "--format xlsx is for reports, with --out FILE.xlsx; give --format csv or \
-                     --format json here",
-                ));
-            }
-        }
-    }
+    out_args::check_xlsx(&cli.command, cli.format)?;
     // The demo builds a database of its own: where its PATH or an explicit --db says, else a
     // temporary one (never the GRANTBOOK_DB ledger an officer works in).
     let command = match cli.command {
@@ -455,6 +444,7 @@ fn on_server(url: &str, command: Command, format: Format) -> Result<()> {
 }
 
 fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
+    ctx.out = out_args::listing_file(&command);
     match command {
         Command::Donor(c) => parties::donor(c, ctx),
         Command::Project(c) => parties::project(c, ctx),
@@ -491,6 +481,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
             command: None,
             entity,
             limit,
+            ..
         } => {
             let entries = ctx.ledger.audit_log(entity.as_deref(), limit)?;
             ctx.show(&listing::audit(&entries))

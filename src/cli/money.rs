@@ -45,6 +45,8 @@ pub enum FxCommand {
     List {
         #[arg(long)]
         currency: Option<String>,
+        #[command(flatten)]
+        out: super::OutArgs,
     },
 }
 
@@ -132,6 +134,8 @@ pub enum ReceiptCommand {
         /// Show voided receipts too
         #[arg(long)]
         include_void: bool,
+        #[command(flatten)]
+        out: super::OutArgs,
     },
     /// Void a receipt recorded by mistake: it stays in the ledger, marked void with the reason,
     /// and stops counting as received
@@ -246,7 +250,7 @@ pub fn fx(command: FxCommand, ctx: &mut Context) -> Result<()> {
             let rates: Vec<FxRate> = stored.into_iter().map(|s| s.rate).collect();
             ctx.show(&listing::rates(&rates, "Imported rates"))
         }
-        FxCommand::List { currency } => {
+        FxCommand::List { currency, .. } => {
             let currency = currency.as_deref().map(text::currency).transpose()?;
             ctx.show(&listing::rates(&ctx.ledger.rates(currency.as_deref())?, ""))
         }
@@ -310,6 +314,7 @@ pub fn receipt(command: ReceiptCommand, ctx: &mut Context) -> Result<()> {
             grant,
             office,
             include_void,
+            ..
         } => {
             let office = office
                 .as_deref()

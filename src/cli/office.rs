@@ -29,6 +29,8 @@ pub enum OfficeCommand {
         /// Only this project's
         #[arg(long)]
         project: Option<String>,
+        #[command(flatten)]
+        out: super::OutArgs,
     },
 }
 
@@ -95,7 +97,7 @@ pub fn run(command: OfficeCommand, ctx: &mut Context) -> Result<()> {
             let office = ctx.ledger.add_office(&args.parse()?)?;
             ctx.show(&offices::offices(&[office], "Recorded office"))
         }
-        OfficeCommand::List { project } => {
+        OfficeCommand::List { project, .. } => {
             let list = ctx.ledger.offices(project.as_deref().map(str::trim))?;
             ctx.show(&offices::offices(&list, ""))
         }

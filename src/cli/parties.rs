@@ -25,7 +25,10 @@ pub enum DonorCommand {
     Add(DonorArgs),
     /// List donors
     #[command(after_help = "Example:\n  grantbook donor list --format csv > donors.csv")]
-    List,
+    List {
+        #[command(flatten)]
+        out: super::OutArgs,
+    },
     /// Show one donor, its grants and its amendments
     #[command(after_help = "Example:\n  grantbook donor show JP-GOV")]
     Show { code: String },
@@ -81,7 +84,10 @@ pub enum ProjectCommand {
     Add(ProjectArgs),
     /// List projects
     #[command(after_help = "Example:\n  grantbook project list")]
-    List,
+    List {
+        #[command(flatten)]
+        out: super::OutArgs,
+    },
     /// Show one project, its grants and its amendments
     #[command(after_help = "Example:\n  grantbook project show MA-MHPSS")]
     Show { code: String },
@@ -164,7 +170,7 @@ pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
             let donor = ctx.ledger.add_donor(&args.parse()?)?;
             ctx.show(&listing::donor(&donor, "Recorded donor"))
         }
-        DonorCommand::List => ctx.show(&listing::donors(&ctx.ledger.donors()?)),
+        DonorCommand::List { .. } => ctx.show(&listing::donors(&ctx.ledger.donors()?)),
         DonorCommand::Show { code } => show_donor(ctx, &ctx.ledger.donor(code.trim())?, ""),
         DonorCommand::Amend(args) => {
             let (changes, dated) = args.parse()?;
@@ -189,7 +195,7 @@ pub fn project(command: ProjectCommand, ctx: &mut Context) -> Result<()> {
             let project = ctx.ledger.add_project(&args.parse()?)?;
             ctx.show(&listing::project(&project, "Recorded project"))
         }
-        ProjectCommand::List => ctx.show(&listing::projects(&ctx.ledger.projects()?)),
+        ProjectCommand::List { .. } => ctx.show(&listing::projects(&ctx.ledger.projects()?)),
         ProjectCommand::Show { code } => show_project(ctx, &ctx.ledger.project(code.trim())?, ""),
         ProjectCommand::Amend(args) => {
             let (changes, dated) = args.parse()?;

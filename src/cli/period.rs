@@ -41,6 +41,8 @@ pub enum PeriodCommand {
         /// Grant reference, e.g. JP-MA-MHPSS-2021 [default: every grant]
         #[arg(long)]
         grant: Option<String>,
+        #[command(flatten)]
+        out: super::OutArgs,
     },
     /// Close a period: expenses dated inside it are refused until it is reopened
     #[command(after_help = "Example:\n  grantbook period close --grant JP-MA-MHPSS-2021 2021-Q2")]
@@ -108,7 +110,7 @@ pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
             }
             ctx.show(&grants::periods(&made, "Added or stretched periods"))
         }
-        PeriodCommand::List { grant } => {
+        PeriodCommand::List { grant, .. } => {
             let references = match grant {
                 Some(reference) => vec![reference],
                 None => ctx

@@ -392,6 +392,42 @@ pub fn table_columns(name: &str) -> Result<&'static [&'static str]> {
     Ok(spec(name)?.columns)
 }
 
+/// What an exported column holds, for a format that types its cells (an xlsx workbook): CSV
+/// and JSON write every value as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Codes, references, vouchers, names: text, whatever digits they are made of.
+    Text,
+    /// An amount, with its currency's decimals.
+    Money,
+    /// A day, YYYY-MM-DD (empty where there is none).
+    Date,
+    /// A whole number: a revision, a receipt's row.
+    Count,
+    /// An exact decimal that is not money: an exchange or indirect-cost rate.
+    Decimal,
+}
+
+/// Columns holding a day; `voided_at` is a moment and stays text as stored.
+const DATE_COLUMNS: &[&str] = &["date", "start", "end", "new_end", "decided", "valid_from"];
+
+/// The kind of each column of an exported table.
+pub fn table_column_kinds(name: &str) -> Result<Vec<ColumnKind>> {
+    let spec = spec(name)?;
+    Ok(spec
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| match *column {
+            _ if spec.money.contains(&i) => ColumnKind::Money,
+            c if DATE_COLUMNS.contains(&c) => ColumnKind::Date,
+            "revision" | "receipt" => ColumnKind::Count,
+            "rate" | "indirect_rate" => ColumnKind::Decimal,
+            _ => ColumnKind::Text,
+        })
+        .collect())
+}
+
 fn spec(name: &str) -> Result<&'static TableSpec> {
     TABLES.iter().find(|t| t.name == name).ok_or_else(|| {
         Error::invalid(format!(

@@ -47,7 +47,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub use allocations::{KeyVersion, check_allocatable};
 pub use budget::LineChange;
 pub use expense_import::ExpenseImport;
-pub use export::{table_columns, table_names, table_optional};
+pub use export::{ColumnKind, table_column_kinds, table_columns, table_names, table_optional};
 pub use file::check_path_length;
 pub use fx::RateGuard;
 pub use grants::GrantFilter;

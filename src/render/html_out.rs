@@ -1,11 +1,12 @@
 //! One self-contained HTML page for printing on A4 or filing: inline CSS and SVG, no script and
 //! nothing fetched. The same sections as the table format, figures formatted the same way, a
-//! header repeated on every printed page, and each grant's chart on a page of its own when a
-//! report has several.
+//! header repeated on every printed page, and a report's charts (one per grant) three to an A4
+//! page when it has several.
 
 use std::io::Write;
 
 use super::bar::Glyphs;
+use super::columns::column_parts;
 use super::svg::{BurnChart, burn_chart};
 use super::table_out::human;
 use super::{Block, Cell, Document, Record, Section, Table, Tone};
@@ -27,6 +28,9 @@ const MM_PER_PT: f64 = 25.4 / 72.0;
 
 /// Records with more fields than this are laid out two fields to a row.
 const LONG_RECORD: usize = 8;
+/// The most of a title the page footer holds: two lines of its box (see [`STYLE`]), so that
+/// it never reaches the page number beside it nor the paper's edge below.
+const FOOTER_TITLE_MAX: usize = 150;
 
 pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
     let title = doc
@@ -55,59 +59,51 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
         html.push_str("@page { size: A4 landscape; }\nbody { max-width: 271mm; }\n");
     }
     html.push_str(&format!(
-        "@page {{ @bottom-left {{ content: {}; }} }}\n</style>\n</head>\n<body>\n",
-        css_string(title)
+        "@page {{ @bottom-left {{ content: {}; }} }}\n</style>\n</head>\n",
+        css_string(&shortened(title, FOOTER_TITLE_MAX))
     ));
-    let running = format!(
-        "<thead><tr><td><div class=\"running\"><span>{}</span><span>grantbook</span></div>\
-         </td></tr></thead>\n",
-        escape(title)
-    );
-    for (i, page) in pages(doc).into_iter().enumerate() {
-        html.push_str("<table class=\"page\">\n");
-        html.push_str(&running);
-        html.push_str("<tbody><tr><td>\n");
-        let mut j = 0;
-        while j < page.len() {
-            let heading = if i == 0 && j == 0 { "h1" } else { "h2" };
-            // Two short records in a row (indirect costs, cash position) stand side by side.
-            if j > 0 && short_record(page[j]) && page.get(j + 1).is_some_and(|s| short_record(s)) {
-                html.push_str("<div class=\"side\">\n");
-                html.push_str(&render_section(page[j], heading, landscape));
-                html.push_str(&render_section(page[j + 1], heading, landscape));
-                html.push_str("</div>\n");
-                j += 2;
-                continue;
-            }
-            html.push_str(&render_section(page[j], heading, landscape));
-            j += 1;
-        }
-        html.push_str("</td></tr></tbody>\n</table>\n");
-    }
-    html.push_str("</body>\n</html>\n");
-    out.write_all(html.as_bytes())?;
-    Ok(())
-}
-
-/// Sections grouped into printed pages: a report with several charts (one per grant) starts a
-/// page at each chart; otherwise it flows as one.
-fn pages(doc: &Document) -> Vec<Vec<&Section>> {
+    // Several charts (one per grant) are drawn smaller, three to a page, after the tables.
     let charts = doc
         .sections
         .iter()
         .filter(|s| matches!(s.block, Block::Chart(_)))
         .count();
-    let mut pages: Vec<Vec<&Section>> = vec![Vec::new()];
-    for section in &doc.sections {
-        let breaks = charts > 1 && matches!(section.block, Block::Chart(_));
-        if breaks && pages.last().is_some_and(|p| !p.is_empty()) {
-            pages.push(Vec::new());
+    html.push_str(if charts > 1 {
+        "<body class=\"charts\">\n"
+    } else {
+        "<body>\n"
+    });
+    let running = format!(
+        "<thead><tr><td><div class=\"running\"><span>{}</span><span>grantbook</span></div>\
+         </td></tr></thead>\n",
+        escape(title)
+    );
+    // One table whose head is the running header: a browser repeats it on every printed page.
+    html.push_str("<table class=\"page\">\n");
+    html.push_str(&running);
+    html.push_str("<tbody><tr><td>\n");
+    let sections: Vec<&Section> = doc.sections.iter().collect();
+    let mut j = 0;
+    while j < sections.len() {
+        let heading = if j == 0 { "h1" } else { "h2" };
+        // Two short records in a row (indirect costs, cash position) stand side by side.
+        if j > 0
+            && short_record(sections[j])
+            && sections.get(j + 1).is_some_and(|s| short_record(s))
+        {
+            html.push_str("<div class=\"side\">\n");
+            html.push_str(&render_section(sections[j], heading, landscape));
+            html.push_str(&render_section(sections[j + 1], heading, landscape));
+            html.push_str("</div>\n");
+            j += 2;
+            continue;
         }
-        if let Some(page) = pages.last_mut() {
-            page.push(section);
-        }
+        html.push_str(&render_section(sections[j], heading, landscape));
+        j += 1;
     }
-    pages
+    html.push_str("</td></tr></tbody>\n</table>\n</body>\n</html>\n");
+    out.write_all(html.as_bytes())?;
+    Ok(())
 }
 
 fn short_record(section: &Section) -> bool {
@@ -192,39 +188,6 @@ fn render_table(table: &Table, landscape: bool) -> String {
         s.push_str(&table_part(table, &columns, dense, n > 0));
     }
     s
-}
-
-/// The columns (positions in `widths`) of each table a table of columns `widths` wide (in mm) is
-/// split into so that each fits `page_mm` and has at most `max` columns: the first column in
-/// every part, the others shared out in order, as evenly as the fewest parts allow. A column
-/// too wide for the page on its own still gets a part.
-fn column_parts(widths: &[f64], page_mm: f64, max: usize) -> Vec<Vec<usize>> {
-    let Some((&first, rest)) = widths.split_first() else {
-        return vec![Vec::new()];
-    };
-    let others = rest.len();
-    for count in 1..=others.max(1) {
-        let (size, extra) = (others / count, others % count);
-        let mut parts = Vec::with_capacity(count);
-        let mut next = 1;
-        for k in 0..count {
-            let take = size + usize::from(k < extra);
-            parts.push(
-                std::iter::once(0)
-                    .chain(next..next + take)
-                    .collect::<Vec<usize>>(),
-            );
-            next += take;
-        }
-        let fits = |part: &Vec<usize>| {
-            part.len() <= max.max(2)
-                && first + part[1..].iter().map(|&j| widths[j]).sum::<f64>() <= page_mm
-        };
-        if count == others.max(1) || parts.iter().all(fits) {
-            return parts;
-        }
-    }
-    vec![(0..widths.len()).collect()]
 }
 
 /// The HTML table of `table`'s columns `shown`; `continued` for the second and later parts of a split.
@@ -370,6 +333,18 @@ pub fn escape(text: &str) -> String {
         }
     }
     s
+}
+
+/// `text` cut at a word to at most `max` characters, with an ellipsis where it was cut.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max - 1).collect();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    cut.trim_end_matches([',', ';', '.', ' ']).to_string() + "…"
 }
 
 /// A quoted CSS string: anything but letters, digits and a few marks as a hex escape, so no text

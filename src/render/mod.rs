@@ -3,6 +3,7 @@
 //! for analysts. Renderers format; they never compute or query.
 
 pub mod bar;
+mod columns;
 mod csv_out;
 pub use csv_out::{from_spreadsheet_safe, spreadsheet_safe};
 mod html_out;
@@ -13,6 +14,7 @@ mod table_out;
 pub use table_out::group_thousands;
 pub use table_out::set_wide;
 mod xlsx_out;
+pub use xlsx_out::XlsxBook;
 
 pub use svg::BurnChart;
 
@@ -36,7 +38,7 @@ pub enum Format {
     Json,
     /// One self-contained HTML page laid out for A4 (inline CSS and SVG charts, no scripts).
     Html,
-    /// An Excel workbook, one sheet per section, numbers and dates typed; reports with --out.
+    /// An Excel workbook, one sheet per table, numbers and dates typed, set up for A4; with --out.
     Xlsx,
 }
 
@@ -149,6 +151,9 @@ pub struct Column {
     /// Left out of a terminal table that would not fit the screen with it (`--wide` shows
     /// it): the lower the number, the sooner; 0 is always shown. CSV and JSON always carry it.
     pub spare: u8,
+    /// Shown, on a terminal too narrow for the whole table, in tables of their own after it,
+    /// each led by the first column, rather than left out (see [`Table::apart`]).
+    pub apart: bool,
 }
 
 const fn column(key: &'static str, title: &'static str, detail: bool, prose: bool) -> Column {
@@ -158,6 +163,7 @@ const fn column(key: &'static str, title: &'static str, detail: bool, prose: boo
         detail,
         prose,
         spare: 0,
+        apart: false,
     }
 }
 
@@ -182,6 +188,8 @@ pub struct Table {
     /// A total under the rows, for people reading a terminal table; CSV and JSON carry only
     /// the rows, which are the data.
     pub total: Option<Vec<Cell>>,
+    /// The heading of the tables a narrow terminal shows the [`Column::apart`] ones in.
+    pub apart_title: String,
 }
 
 impl Table {
@@ -190,6 +198,7 @@ impl Table {
             columns: columns.to_vec(),
             rows: Vec::new(),
             total: None,
+            apart_title: String::new(),
         }
     }
 

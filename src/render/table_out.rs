@@ -10,6 +10,7 @@ use comfy_table::{
 };
 
 use super::bar::{self, Glyphs};
+use super::columns::column_parts;
 use super::{Block, Cell, Document, Tone};
 use crate::error::Result;
 
@@ -81,7 +82,7 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
         if !section.title.is_empty() {
             wrap(&section.title, out)?;
         }
-        let mut grid = match &section.block {
+        let grid = match &section.block {
             Block::Note(lines) => {
                 for line in lines {
                     wrap(line, out)?;
@@ -95,23 +96,23 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                 continue;
             }
             Block::Table(table) => {
-                let shown = columns_that_fit(table, look);
-                let mut grid = new_grid();
-                grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
-                for row in table.rows.iter().chain(&table.total) {
-                    grid.add_row(shown.iter().map(|&i| styled(&row[i], look)));
-                }
-                for (position, &i) in shown.iter().enumerate() {
-                    let Some(column) = grid.column_mut(position) else {
-                        continue;
-                    };
-                    fit(column, table.columns[i].prose);
-                    // Numbers, and their headings, line up on the right.
-                    if table.rows.iter().any(|row| row[i].is_numeric()) {
-                        column.set_cell_alignment(CellAlignment::Right);
+                // The table, then the columns it set apart, if any, in tables of their own.
+                let parts = parts_that_fit(table, look);
+                let apart = parts.len() - 1;
+                for (k, shown) in parts.iter().enumerate() {
+                    if k > 0 {
+                        writeln!(out)?;
+                        let title = match apart {
+                            1 => table.apart_title.clone(),
+                            _ => format!("{} ({k} of {apart})", table.apart_title),
+                        };
+                        wrap(&title, out)?;
+                    }
+                    if k < apart {
+                        writeln!(out, "{}", sized(table_grid(table, shown, look), width))?;
                     }
                 }
-                grid
+                table_grid(table, &parts[apart], look)
             }
             Block::Record(record) => {
                 let mut grid = new_grid();
@@ -130,24 +131,51 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                 grid
             }
         };
-        if WIDE.load(Ordering::Relaxed) {
-            grid.set_content_arrangement(ContentArrangement::Disabled);
-        } else {
-            grid.set_width(width);
-        }
-        writeln!(out, "{grid}")?;
+        writeln!(out, "{}", sized(grid, width))?;
     }
     Ok(())
 }
 
-/// The columns a terminal table shows: all but the detail ones, less the spare ones (the
-/// lowest rank first) while the table would be wider than the screen.
-fn columns_that_fit(table: &super::Table, look: Look) -> Vec<usize> {
+/// `grid` as wide as the screen, or as its columns with `--wide`.
+fn sized(mut grid: Grid, width: u16) -> Grid {
+    if WIDE.load(Ordering::Relaxed) {
+        grid.set_content_arrangement(ContentArrangement::Disabled);
+    } else {
+        grid.set_width(width);
+    }
+    grid
+}
+
+/// The grid of `table`'s columns `shown`.
+fn table_grid(table: &super::Table, shown: &[usize], look: Look) -> Grid {
+    let mut grid = new_grid();
+    grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
+    for row in table.rows.iter().chain(&table.total) {
+        grid.add_row(shown.iter().map(|&i| styled(&row[i], look)));
+    }
+    for (position, &i) in shown.iter().enumerate() {
+        let Some(column) = grid.column_mut(position) else {
+            continue;
+        };
+        fit(column, table.columns[i].prose);
+        // Numbers, and their headings, line up on the right.
+        if table.rows.iter().any(|row| row[i].is_numeric()) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    grid
+}
+
+/// The columns of each table a terminal shows a table in: all but the detail ones in one
+/// table when they fit the screen (or with `--wide`); else the table less its columns set
+/// apart, and less its spare ones (the lowest rank first) while it would be wider than the
+/// screen, then the columns set apart in as few tables as fit, each led by the first column.
+fn parts_that_fit(table: &super::Table, look: Look) -> Vec<Vec<usize>> {
     let mut shown: Vec<usize> = (0..table.columns.len())
         .filter(|&i| !table.columns[i].detail)
         .collect();
     if WIDE.load(Ordering::Relaxed) {
-        return shown;
+        return vec![shown];
     }
     // Each column as wide as its widest cell (free text squeezed as far as it will go), and
     // a space and a separator between columns, as `fit` lays them out.
@@ -166,6 +194,16 @@ fn columns_that_fit(table: &super::Table, look: Look) -> Vec<usize> {
         }
     };
     let width = |shown: &[usize]| shown.iter().map(|&i| needed(i) + 2).sum::<usize>();
+    let screen = usize::from(look.width);
+    let apart: Vec<usize> = match shown.split_first() {
+        Some((_, rest)) if width(&shown) > screen => rest
+            .iter()
+            .copied()
+            .filter(|&i| table.columns[i].apart)
+            .collect(),
+        _ => Vec::new(),
+    };
+    shown.retain(|i| !apart.contains(i));
     let mut spares: Vec<usize> = shown
         .iter()
         .copied()
@@ -173,12 +211,23 @@ fn columns_that_fit(table: &super::Table, look: Look) -> Vec<usize> {
         .collect();
     spares.sort_by_key(|&i| table.columns[i].spare);
     for spare in spares {
-        if width(&shown) <= usize::from(look.width) {
+        if width(&shown) <= screen {
             break;
         }
         shown.retain(|&i| i != spare);
     }
-    shown
+    let mut parts = vec![shown];
+    if let Some(&first) = parts[0].first()
+        && !apart.is_empty()
+    {
+        let lead = std::iter::once(first).chain(apart.iter().copied());
+        let widths: Vec<f64> = lead.clone().map(|i| (needed(i) + 2) as f64).collect();
+        let lead: Vec<usize> = lead.collect();
+        for part in column_parts(&widths, screen as f64, usize::MAX) {
+            parts.push(part.into_iter().map(|j| lead[j]).collect());
+        }
+    }
+    parts
 }
 
 /// A ledger look that prints well: a rule under the header and at the end, none between rows.
@@ -252,68 +301,4 @@ pub fn group_thousands(plain: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
-    use rust_decimal::Decimal;
-    use rust_decimal_macros::dec;
-
-    #[test]
-    fn bars_are_blocks_on_a_terminal_and_ascii_on_paper() -> TestResult {
-        let mut table = super::super::Table::new(&[
-            super::super::col("reference", "Grant"),
-            super::super::col("spent_vs_time", "Spent vs time"),
-        ]);
-        table.push(vec![
-            Cell::text("G"),
-            Cell::Bar {
-                used_pct: dec!(50),
-                elapsed_pct: dec!(25),
-            },
-        ]);
-        let doc = Document::table("t", "", table);
-        let shown = |glyphs| -> std::result::Result<String, Box<dyn std::error::Error>> {
-            let look = Look {
-                colour: false,
-                width: 80,
-                glyphs,
-            };
-            let mut out = Vec::new();
-            write_with(&doc, look, &mut out)?;
-            Ok(String::from_utf8(out)?)
-        };
-        let paper = shown(Glyphs::Ascii)?;
-        assert!(paper.contains("G      ###|###......"), "{paper}");
-        let screen = shown(Glyphs::Unicode)?;
-        assert!(screen.contains("G      ███|███······"), "{screen}");
-        Ok(())
-    }
-
-    #[test]
-    fn thousands() -> TestResult {
-        assert_eq!(group_thousands("123762.00"), "123,762.00");
-        assert_eq!(group_thousands("1234567.500"), "1,234,567.500");
-        assert_eq!(group_thousands("-1234"), "-1,234");
-        assert_eq!(group_thousands("999.99"), "999.99");
-        assert_eq!(group_thousands("0.00"), "0.00");
-        Ok(())
-    }
-
-    #[test]
-    fn amounts_keep_their_currency_decimals() -> TestResult {
-        let tnd = Cell::Amount {
-            value: dec!(1250.5),
-            decimals: 3,
-        };
-        assert_eq!(human(&tnd, Glyphs::Ascii), "1,250.500");
-        let jpy = Cell::Amount {
-            value: Decimal::from(1_500_000),
-            decimals: 0,
-        };
-        assert_eq!(human(&jpy, Glyphs::Ascii), "1,500,000");
-        let pct = Cell::Percent(dec!(89.96));
-        assert_eq!(human(&pct, Glyphs::Ascii), "90.0 %");
-        Ok(())
-    }
-}
+mod tests;

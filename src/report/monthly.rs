@@ -28,6 +28,9 @@ pub fn monthly(
         title: Cow::Owned(code.clone()),
         detail: false,
         prose: false,
+        // A grant of seven lines is 133 columns wide: on a narrower screen the plan against
+        // the spend comes first, whole, and the lines after it, a few at a time.
+        apart: true,
     }));
     columns.extend([
         col("total", "Total"),
@@ -69,6 +72,10 @@ pub fn monthly(
         t.push(row);
         month = next;
     }
+    t.apart_title = format!(
+        "Monthly spend of {} in {} by budget line",
+        grant.reference, c.code
+    );
     let title = format!(
         "Monthly spend of {} in {} by budget line, to {last}; plan = {} {} spread evenly over \
          {} to {}",

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::burn_report::GrantBurn;
-use crate::render::{Cell, Document, Table, col, detail};
+use crate::render::{Block, Cell, Document, Table, col, detail};
 
 /// One grant under one group (a donor, or a country: a grant working in several countries is
 /// listed under each).
@@ -71,12 +71,13 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
             Cell::Date(as_of),
         ]);
     }
-    let title = format!(
-        "Grants running on {as_of} or ended and not yet closed, by {}, furthest from plan \
-         first. Budget and Used % are the whole grant's; Spent here is what it spent under \
-         this {0} (Var % = used % - time %)",
-        group_title.to_lowercase()
+    let group = group_title.to_lowercase();
+    // A short title, which heads every printed page and fits its footer; the rest is a note.
+    let title = format!("Portfolio on {as_of} by {group}, furthest from plan first");
+    let note = format!(
+        "Grants running on {as_of} or ended and not yet closed. Budget and Used % are the whole \
+         grant's; Spent here is what it spent under this {group} (Var % = Used % - Time %)."
     );
     let t = t.spare(&["variance_pct", "budget", "group_name"]);
-    Document::table("portfolio", title, t)
+    Document::table("portfolio", title, t).with("notes", "", Block::Note(vec![note]))
 }

@@ -213,7 +213,9 @@ impl TestDb {
     }
 }
 
+pub mod browser;
 pub mod server;
+pub mod sheets;
 
 /// The arguments of a command written as one line, split as a POSIX shell would (quotes and
 /// backslashes; no variables, globs or pipes): `sh("expense void 4 --reason 'Wrong line'")`.
