@@ -204,7 +204,7 @@ const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "allocations",
-        columns: &["key", "name", "from", "grant", "line", "percent"],
+        columns: &["key", "name", "valid_from", "grant", "line", "percent"],
         money: &[],
         sql: "SELECT k.code, k.name, s.valid_from, g.reference, l.code, s.percent
               FROM allocation_share s JOIN allocation_key k ON k.id = s.key_id
@@ -409,7 +409,15 @@ pub enum ColumnKind {
 }
 
 /// Columns holding a day; `voided_at` is a moment and stays text as stored.
-const DATE_COLUMNS: &[&str] = &["date", "start", "end", "new_end", "decided", "valid_from"];
+const DATE_COLUMNS: &[&str] = &[
+    "date",
+    "start",
+    "end",
+    "new_end",
+    "decided",
+    "valid_from",
+    "closed_on",
+];
 
 /// The kind of each column of an exported table.
 pub fn table_column_kinds(name: &str) -> Result<Vec<ColumnKind>> {
@@ -422,7 +430,7 @@ pub fn table_column_kinds(name: &str) -> Result<Vec<ColumnKind>> {
             _ if spec.money.contains(&i) => ColumnKind::Money,
             c if DATE_COLUMNS.contains(&c) => ColumnKind::Date,
             "revision" | "receipt" => ColumnKind::Count,
-            "rate" | "indirect_rate" => ColumnKind::Decimal,
+            "rate" | "indirect_rate" | "percent" => ColumnKind::Decimal,
             _ => ColumnKind::Text,
         })
         .collect())

@@ -18,14 +18,14 @@ struct AllocationRow {
     key: String,
     #[serde(default)]
     name: String,
-    from: String,
+    valid_from: String,
     grant: String,
     line: String,
     percent: String,
 }
 
 impl CsvRow for AllocationRow {
-    const REQUIRED: &'static [&'static str] = &["key", "from", "grant", "line", "percent"];
+    const REQUIRED: &'static [&'static str] = &["key", "valid_from", "grant", "line", "percent"];
     const OPTIONAL: &'static [&'static str] = &["name"];
 }
 
@@ -153,7 +153,7 @@ pub(super) fn load_before(
     let mut versions: Vec<(String, String, NaiveDate, Vec<Share>)> = Vec::new();
     read.push(tables.each("allocations", |r: AllocationRow| {
         let key = super::super::allocation::key_code(&r.key).map_err(field("key"))?;
-        let from = parse_date("from", &r.from).map_err(field("from"))?;
+        let from = parse_date("valid_from", &r.valid_from).map_err(field("valid_from"))?;
         let share = Share {
             grant: text::code("grant", &r.grant).map_err(field("grant"))?,
             line: text::code("line", &r.line).map_err(field("line"))?,
