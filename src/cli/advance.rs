@@ -76,15 +76,8 @@ pub struct AdvanceArgs {
     /// Its reference (the FACE form's or transfer's), unique within the grant
     #[arg(long)]
     reference: String,
-    /// Amount advanced, e.g. 28675.21
-    #[arg(long, allow_negative_numbers = true)]
-    amount: String,
-    /// Currency paid in [default: the grant's]
-    #[arg(long)]
-    currency: Option<String>,
-    /// Rate to use instead of the stored ones: 1 grant currency = RATE advance currency
-    #[arg(long, allow_negative_numbers = true)]
-    rate: Option<String>,
+    #[command(flatten)]
+    money: MoneyArgs,
     /// Date paid, YYYY-MM-DD
     #[arg(long)]
     date: String,
@@ -115,24 +108,41 @@ impl AdvanceArgs {
             reference: text::required("reference", &self.reference, 60)
                 .map_err(field("reference"))?,
             date: past_date("advance date", &self.date).map_err(field("date"))?,
-            amount: positive("advance amount", &self.amount)?,
-            currency: self
-                .currency
-                .as_deref()
-                .map(text::currency)
-                .transpose()
-                .map_err(field("currency"))?,
-            rate: self
-                .rate
-                .as_deref()
-                .map(|r| parse_decimal("--rate", r))
-                .transpose()
-                .map_err(field("rate"))?,
+            amount: positive("advance amount", &self.money.amount)?,
+            currency: self.money.currency()?,
+            rate: self.money.rate()?,
             rate_base: None,
             office: None,
             description: text::optional("description", &self.description, 2000)
                 .map_err(field("description"))?,
         })
+    }
+}
+
+/// An amount, in a currency (the grant's unless given) and at a rate (the stored one unless
+/// given), as an advance and a commitment take them.
+#[derive(Debug, Args)]
+pub struct MoneyArgs {
+    /// The amount, e.g. 28675.21
+    #[arg(long, allow_negative_numbers = true)]
+    pub amount: String,
+    /// Its currency [default: the grant's]
+    #[arg(long)]
+    currency: Option<String>,
+    /// Rate to use instead of the stored ones: 1 grant currency = RATE of --currency
+    #[arg(long, allow_negative_numbers = true)]
+    rate: Option<String>,
+}
+
+impl MoneyArgs {
+    pub fn currency(&self) -> Result<Option<String>> {
+        let code = self.currency.as_deref().map(text::currency).transpose();
+        code.map_err(field("currency"))
+    }
+
+    pub fn rate(&self) -> Result<Option<rust_decimal::Decimal>> {
+        let rate = self.rate.as_deref().map(|r| parse_decimal("--rate", r));
+        rate.transpose().map_err(field("rate"))
     }
 }
 

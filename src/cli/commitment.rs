@@ -5,10 +5,9 @@
 use clap::{Args, Subcommand};
 
 use super::Context;
-use super::advance::positive;
+use super::advance::{MoneyArgs, positive};
 use super::input::past_date;
 use super::report::AsOf;
-use crate::domain::money::parse_decimal;
 use crate::domain::{NewCommitment, text};
 use crate::error::{Result, field};
 use crate::report::obligations::commitments;
@@ -70,15 +69,8 @@ pub struct CommitmentArgs {
     /// The contract's or purchase order's reference, unique within the grant
     #[arg(long)]
     reference: String,
-    /// Amount committed, e.g. 9000.00
-    #[arg(long, allow_negative_numbers = true)]
-    amount: String,
-    /// Currency of the contract [default: the grant's]
-    #[arg(long)]
-    currency: Option<String>,
-    /// Rate to use instead of the stored ones: 1 grant currency = RATE contract currency
-    #[arg(long, allow_negative_numbers = true)]
-    rate: Option<String>,
+    #[command(flatten)]
+    money: MoneyArgs,
     /// Date signed, YYYY-MM-DD
     #[arg(long)]
     date: String,
@@ -98,19 +90,9 @@ impl CommitmentArgs {
             reference: text::required("reference", &self.reference, 60)
                 .map_err(field("reference"))?,
             date: past_date("commitment date", &self.date).map_err(field("date"))?,
-            amount: positive("commitment amount", &self.amount)?,
-            currency: self
-                .currency
-                .as_deref()
-                .map(text::currency)
-                .transpose()
-                .map_err(field("currency"))?,
-            rate: self
-                .rate
-                .as_deref()
-                .map(|r| parse_decimal("--rate", r))
-                .transpose()
-                .map_err(field("rate"))?,
+            amount: positive("commitment amount", &self.money.amount)?,
+            currency: self.money.currency()?,
+            rate: self.money.rate()?,
             rate_base: None,
             office: None,
             description: text::optional("description", &self.description, 2000)

@@ -53,18 +53,9 @@ impl Ledger {
                 ))
                 .in_field("reference"));
             }
-            let priced = Priced::of(
-                conn,
-                &grant,
-                new.currency.as_deref(),
-                (new.rate, new.rate_base.as_deref()),
-                new.date,
-            )?;
-            priced
-                .currency
-                .check_amount("advance amount", new.amount)
-                .map_err(field("amount"))?;
-            let grant_amount = priced.in_grant(new.amount, &grant)?;
+            let given = (new.currency.as_deref(), new.rate, new.rate_base.as_deref());
+            let (priced, grant_amount) =
+                Priced::amount(conn, &grant, given, new.date, new.amount, "advance amount")?;
             let office = w.entry_office(&grant, new.office.as_deref())?;
             let id = conn.insert(
                 "INSERT INTO advance (grant_id, partner, reference, date, currency, amount_minor,
@@ -356,6 +347,25 @@ impl Priced {
             currency,
             quote: Some(quote),
         })
+    }
+
+    /// [`Priced::of`] `amount`, which must fit its currency's decimals, and its value in the
+    /// grant's currency; `what` names the amount in a refusal.
+    pub fn amount(
+        conn: &Conn,
+        grant: &Grant,
+        (code, rate, base): (Option<&str>, Option<Decimal>, Option<&str>),
+        date: NaiveDate,
+        amount: Decimal,
+        what: &str,
+    ) -> Result<(Priced, Decimal)> {
+        let priced = Priced::of(conn, grant, code, (rate, base), date)?;
+        priced
+            .currency
+            .check_amount(what, amount)
+            .map_err(field("amount"))?;
+        let in_grant = priced.in_grant(amount, grant)?;
+        Ok((priced, in_grant))
     }
 
     /// `amount` in the grant's currency, refused when it rounds to nothing.

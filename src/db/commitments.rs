@@ -58,18 +58,9 @@ impl Ledger {
                 ))
                 .in_field("reference"));
             }
-            let priced = Priced::of(
-                conn,
-                &grant,
-                new.currency.as_deref(),
-                (new.rate, new.rate_base.as_deref()),
-                new.date,
-            )?;
-            priced
-                .currency
-                .check_amount("commitment amount", new.amount)
-                .map_err(field("amount"))?;
-            let grant_amount = priced.in_grant(new.amount, &grant)?;
+            let given = (new.currency.as_deref(), new.rate, new.rate_base.as_deref());
+            let (priced, grant_amount) =
+                Priced::amount(conn, &grant, given, new.date, new.amount, "commitment amount")?;
             let available = line_available(conn, &grant, line_id)?;
             let reason = new.over_commit.as_deref().map(str::trim);
             if grant_amount > available && reason.is_none_or(str::is_empty) {
