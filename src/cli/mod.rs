@@ -29,6 +29,7 @@ mod office;
 mod output;
 mod parties;
 mod period;
+mod publishing;
 pub mod report;
 mod safety;
 
@@ -120,6 +121,14 @@ pub enum Command {
                       --name 'Rabat country office' --country MA\n  grantbook office list"
     )]
     Office(office::OfficeCommand),
+    /// Organisations as IATI knows them: registered identifiers, types and contacts of the
+    /// organisations projects and payees name
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook organisation set 'IOM Morocco' --iati-id XM-DAC-47066 \
+                      --type 40\n  grantbook organisation list"
+    )]
+    Organisation(publishing::OrganisationCommand),
     /// Grants: one funding agreement between a donor and a project
     #[command(
         subcommand,
@@ -434,6 +443,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Donor(c) => parties::donor(c, ctx),
         Command::Project(c) => parties::project(c, ctx),
         Command::Office(c) => office::run(c, ctx),
+        Command::Organisation(c) => publishing::organisation(c, ctx),
         Command::Admin(c) => admin::run(c, ctx),
         Command::Grant(c) => grant::run(c, ctx),
         Command::Budget(c) => budget::run(c, ctx),

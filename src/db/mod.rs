@@ -24,6 +24,7 @@ pub mod migrate;
 mod offices;
 mod parties;
 mod periods;
+mod publishing;
 mod pg;
 mod receipts;
 mod reports;

@@ -39,7 +39,9 @@ BEGIN
     EXECUTE format('GRANT %I TO %I', officer, manager);
     EXECUTE format('GRANT INSERT, UPDATE ON donor, project, project_country, office,
         grant_agreement, grant_extension, budget_line, budget_revision, budget_amount, period,
-        amendment TO %I', manager);
+        amendment, organisation, donor_publishing, project_publishing, grant_publishing TO %I',
+        manager);
+    EXECUTE format('GRANT INSERT, DELETE ON project_sector TO %I', manager);
     FOREACH entry IN ARRAY ARRAY['expense', 'receipt'] LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);
         EXECUTE format('DROP POLICY IF EXISTS read_all ON %I', entry);

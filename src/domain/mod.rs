@@ -2,11 +2,13 @@
 
 pub mod amend;
 pub mod check;
+pub mod codelists;
 pub mod dates;
 pub mod fx;
 pub mod kinds;
 pub mod model;
 pub mod money;
+pub mod publishing;
 pub mod record;
 pub mod seal;
 pub mod text;
@@ -17,4 +19,5 @@ pub use fx::Quote;
 pub use kinds::{DonorKind, ExpenseKind, GrantStatus, LineCategory, PeriodStatus, ProjectStatus};
 pub use model::*;
 pub use money::Currency;
+pub use publishing::{DonorPublishing, ProjectPublishing, Publishing, RegisteredOrganisation};
 pub use record::GrantRecord;
