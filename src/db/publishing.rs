@@ -236,7 +236,7 @@ fn project_publishing(conn: &Conn, project_id: i64) -> Result<ProjectPublishing>
     let sectors = conn.query_map(
         "SELECT code, share FROM project_sector WHERE project_id = ?1 ORDER BY share DESC, code",
         [project_id],
-        |r| Ok((r.get::<_, String>(0)?, Decimal::new(r.get::<_, i64>(1)?, 2))),
+        |r| Ok((r.get::<_, String>(0)?, Decimal::new(r.get::<_, i64>(1)?, 2).normalize())),
     )?;
     Ok(ProjectPublishing {
         sectors,
