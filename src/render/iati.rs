@@ -202,9 +202,10 @@ fn value<W: Write>(xml: &mut Xml<W>, amount: &str, currency: &str, date: &str) -
 }
 
 fn participating<W: Write>(xml: &mut Xml<W>, o: &Organisation, role: &str) -> XmlResult {
-    let mut element = xml
-        .create_element("participating-org")
-        .with_attribute(("ref", o.reference.as_str()));
+    let mut element = xml.create_element("participating-org");
+    if !o.reference.is_empty() {
+        element = element.with_attribute(("ref", o.reference.as_str()));
+    }
     if let Some(kind) = &o.kind {
         element = element.with_attribute(("type", kind.as_str()));
     }
