@@ -478,8 +478,14 @@ fn bad_requests_are_usage_errors_and_export_tables_still_work() {
     assert!(stderr.contains("NO-SUCH"), "{stderr}");
     let stderr = db.fails(&["export", "iati", "--all", "--transactions", "week"], 2);
     assert!(stderr.contains("month, quarter or voucher"), "{stderr}");
-    let stderr = db.fails(&["export", "iati", "--all", "--reporting-org", "XM-DAC-1"], 2);
-    assert!(stderr.contains("XM-DAC-47066: JP-MA-MHPSS-2021, REG-NA-2022"), "{stderr}");
+    let stderr = db.fails(
+        &["export", "iati", "--all", "--reporting-org", "XM-DAC-1"],
+        2,
+    );
+    assert!(
+        stderr.contains("XM-DAC-47066: JP-MA-MHPSS-2021, REG-NA-2022"),
+        "{stderr}"
+    );
     db.fails(&["export", "iati", "--all", "--format", "json"], 2);
     let xml = db.ok(&["export", "iati", "--all", "--reporting-org", "XM-DAC-47066"]);
     assert!(xml.contains(r#"<reporting-org ref="XM-DAC-47066" type="40">"#));

@@ -21,7 +21,10 @@ fn pyiati(file: &Path) -> Option<serde_json::Value> {
     let out = Command::new(python()).arg(script).arg(file).output();
     let unavailable = |why: String| {
         // CI installs pyiati (.ci/run): there a missing validator is a failure, not a skip.
-        assert!(std::env::var_os("CI").is_none(), "pyiati is needed in CI: {why}");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pyiati is needed in CI: {why}"
+        );
         eprintln!("SKIPPED: pyiati is not installed ({why}); pip install --no-deps pyiati");
         None
     };
@@ -54,7 +57,11 @@ fn assert_publishable(file: &Path) {
             .arg(file)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let Some(verdict) = pyiati(file) else {
         return;
@@ -67,10 +74,16 @@ fn assert_publishable(file: &Path) {
         .filter(|w| w["name"] == "warn-rule-skipped")
         .count();
     let not_applicable = verdict["not_applicable"].as_u64().unwrap() as usize;
-    assert_eq!(skipped, not_applicable, "a rule skipped on what the file holds");
+    assert_eq!(
+        skipped, not_applicable,
+        "a rule skipped on what the file holds"
+    );
     assert_eq!(warnings.len(), skipped, "warnings: {warnings:#?}");
     let unregistered = verdict["unregistered_refs"].as_array().unwrap();
-    assert!(unregistered.is_empty(), "unregistered refs: {unregistered:?}");
+    assert!(
+        unregistered.is_empty(),
+        "unregistered refs: {unregistered:?}"
+    );
 }
 
 fn export(db: &TestDb, name: &str, extra: &[&str]) -> (std::path::PathBuf, String) {
@@ -92,7 +105,12 @@ fn the_demo_passes_the_schema_codelists_and_ruleset() {
     assert!(xml.contains(r#"<participating-org ref="XM-DAC-701" type="10" role="1">"#));
     assert!(xml.contains(r#"<sector vocabulary="1" code="12220" percentage="70"/>"#));
     assert!(xml.contains(r#"provider-activity-id="XM-DAC-701-8-ILLUSTRATIVE-MA-MHPSS""#));
-    for payee in ["payroll", "Migrant beneficiaries", "Partner NGO", "consultant"] {
+    for payee in [
+        "payroll",
+        "Migrant beneficiaries",
+        "Partner NGO",
+        "consultant",
+    ] {
         assert!(!xml.contains(payee), "{payee} is named");
     }
     assert!(!xml.contains("<receiver-org ref=\"\""));
@@ -102,11 +120,25 @@ fn the_demo_passes_the_schema_codelists_and_ruleset() {
     let (file, xml) = export(
         &db,
         "regional.xml",
-        &["--grant", "REG-NA-2022", "--as-of", "2023-06-30", "--name-organisations"],
+        &[
+            "--grant",
+            "REG-NA-2022",
+            "--as-of",
+            "2023-06-30",
+            "--name-organisations",
+        ],
     );
     assert_publishable(&file);
-    assert!(xml.contains("Partner association, Tunisia (illustrative)"), "registered: named");
-    for person in ["payroll", "Migrant beneficiaries", "Partner NGO, Sudan", "participants"] {
+    assert!(
+        xml.contains("Partner association, Tunisia (illustrative)"),
+        "registered: named"
+    );
+    for person in [
+        "payroll",
+        "Migrant beneficiaries",
+        "Partner NGO, Sudan",
+        "participants",
+    ] {
         assert!(!xml.contains(person), "{person} is named");
     }
 }
@@ -136,7 +168,11 @@ fn nothing_is_invented_and_one_organisation_reports_a_file() {
     db.ok_sh("project iati P-X --sector 15160:50 --sector 16010:50 --scope 4");
     let stderr = db.fails(&["export", "iati", "--all"], 2);
     assert!(stderr.contains("one reporting organisation"), "{stderr}");
-    let (file, xml) = export(&db, "other.xml", &["--all", "--reporting-org", "GB-CHC-123456"]);
+    let (file, xml) = export(
+        &db,
+        "other.xml",
+        &["--all", "--reporting-org", "GB-CHC-123456"],
+    );
     assert_publishable(&file);
     assert_eq!(xml.matches("<iati-activity ").count(), 1);
     // Bad codes are refused when they are set, naming the list.
@@ -170,7 +206,11 @@ fn a_generated_ledger_passes_too_and_names_no_person() {
     ] {
         db.ok_sh(line);
     }
-    let grants = [("G-1", "D-A", "USD"), ("G-2", "D-B", "EUR"), ("G-3", "D-A", "MAD")];
+    let grants = [
+        ("G-1", "D-A", "USD"),
+        ("G-2", "D-B", "EUR"),
+        ("G-3", "D-A", "MAD"),
+    ];
     let lines = db.dir.path().join("lines.csv");
     std::fs::write(
         &lines,
@@ -181,22 +221,30 @@ fn a_generated_ledger_passes_too_and_names_no_person() {
     let header = "grant,line,date,amount,payee,voucher,kind,refund_of,country\n";
     let (mut csv, mut refunds) = (String::from(header), String::from(header));
     let countries = ["MA", "TN", "EG"];
-    let payees = ["Staff member 7", "Registered Partner", "Unregistered supplier", "Jane Doe"];
+    let payees = [
+        "Staff member 7",
+        "Registered Partner",
+        "Unregistered supplier",
+        "Jane Doe",
+    ];
     let mut n = 0u64;
     for (grant, donor, currency) in grants {
         db.ok_sh(&format!(
             "grant add --reference {grant} --donor {donor} --project P-1 --currency {currency} \
              --amount 100000.00 --start 2022-01-01 --end 2023-12-31 --indirect-rate 7"
         ));
-        db.ok_sh(&format!("budget set --grant {grant} --file {}", lines.display()));
+        db.ok_sh(&format!(
+            "budget set --grant {grant} --file {}",
+            lines.display()
+        ));
         db.ok_sh(&format!("period generate --grant {grant} --every quarter"));
         db.ok_sh(&format!(
             "receipt add --grant {grant} --date 2022-01-10 --amount 50000.00 --reference {grant}-T1"
         ));
         for day in 0..300u64 {
             n = (n * 48271 + 12345 + day) % 1_000_003;
-            let date = chrono::NaiveDate::from_ymd_opt(2022, 1, 15).unwrap()
-                + chrono::Days::new(day * 2);
+            let date =
+                chrono::NaiveDate::from_ymd_opt(2022, 1, 15).unwrap() + chrono::Days::new(day * 2);
             let payee = payees[(n % 4) as usize];
             let (line, kind) = match payee {
                 "Registered Partner" => ("PART", "disbursement"),
@@ -227,7 +275,10 @@ fn a_generated_ledger_passes_too_and_names_no_person() {
     for (name, extra) in [
         ("month.xml", vec!["--all"]),
         ("quarter.xml", vec!["--all", "--transactions", "quarter"]),
-        ("named.xml", vec!["--all", "--transactions", "voucher", "--name-organisations"]),
+        (
+            "named.xml",
+            vec!["--all", "--transactions", "voucher", "--name-organisations"],
+        ),
         ("mid.xml", vec!["--all", "--as-of", "2022-09-30"]),
     ] {
         let (file, xml) = export(&db, name, &extra);

@@ -10,14 +10,12 @@ use clap::Args;
 use super::output::write_atomically;
 use super::{Context, note, refuse_database};
 use crate::db::GrantFilter;
+use crate::domain::{GrantRecord, Publishing};
 use crate::domain::{parse_date, text};
 use crate::error::{Error, Result};
 use crate::render::Format;
 use crate::render::iati::write_iati;
-use crate::domain::{GrantRecord, Publishing};
-use crate::report::iati::{
-    Grouping, Options, by_reporting_org, clashes, iati_file, missing,
-};
+use crate::report::iati::{Grouping, Options, by_reporting_org, clashes, iati_file, missing};
 
 pub const IATI_HELP: &str = "\
 One iati-activity per grant, reported by the registered organisation of its project's

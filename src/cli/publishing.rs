@@ -23,10 +23,12 @@ pub enum OrganisationCommand {
     /// Record an organisation's registered IATI identifier, type and contact (replacing what
     /// was held under its name): a project's organisation (it reports the project's grants),
     /// or a partner or supplier that payees name
-    #[command(after_help = "Example:\n  grantbook organisation set 'IOM Morocco' --iati-id \
+    #[command(
+        after_help = "Example:\n  grantbook organisation set 'IOM Morocco' --iati-id \
                             XM-DAC-47066 --type 40 \\\n      --email iommorocco@iom.int \
                             --website https://morocco.iom.int\n  grantbook organisation set \
-                            'Partner NGO (Sudan)' --type 24")]
+                            'Partner NGO (Sudan)' --type 24"
+    )]
     Set(OrganisationArgs),
     /// List the registered organisations
     #[command(after_help = "Example:\n  grantbook organisation list")]
@@ -99,7 +101,9 @@ pub fn organisation(command: OrganisationCommand, ctx: &mut Context) -> Result<(
             ctx.ledger.set_organisation(&args.parse()?)?;
             ctx.show(&listing::organisations(&ctx.ledger.organisations()?))
         }
-        OrganisationCommand::List => ctx.show(&listing::organisations(&ctx.ledger.organisations()?)),
+        OrganisationCommand::List => {
+            ctx.show(&listing::organisations(&ctx.ledger.organisations()?))
+        }
     }
 }
 
@@ -234,9 +238,7 @@ fn yes_no(what: &str, value: &str) -> Result<bool> {
     match value.trim().to_lowercase().as_str() {
         "yes" | "true" | "1" => Ok(true),
         "no" | "false" | "0" => Ok(false),
-        other => Err(Error::invalid(format!(
-            "{what} {other:?} is not yes or no"
-        ))),
+        other => Err(Error::invalid(format!("{what} {other:?} is not yes or no"))),
     }
 }
 

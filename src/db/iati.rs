@@ -27,7 +27,12 @@ impl Ledger {
         filter: &GrantFilter,
         as_of: NaiveDate,
     ) -> Result<(Vec<GrantRecord>, Publishing)> {
-        self.snapshot(|ledger| Ok((ledger.grant_records_now(filter, as_of)?, ledger.publishing()?)))
+        self.snapshot(|ledger| {
+            Ok((
+                ledger.grant_records_now(filter, as_of)?,
+                ledger.publishing()?,
+            ))
+        })
     }
 
     fn grant_records_now(

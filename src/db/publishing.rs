@@ -8,9 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use super::Ledger;
 use super::lookup;
 use super::sql::{Conn, Row, params};
-use crate::domain::{
-    DonorPublishing, ProjectPublishing, Publishing, RegisteredOrganisation,
-};
+use crate::domain::{DonorPublishing, ProjectPublishing, Publishing, RegisteredOrganisation};
 use crate::error::Result;
 
 const ORGANISATION_SELECT: &str = "SELECT name, iati_id, org_type, email, telephone, website, \
@@ -54,7 +52,15 @@ impl Ledger {
                      org_type = excluded.org_type, email = excluded.email,
                      telephone = excluded.telephone, website = excluded.website,
                      address = excluded.address",
-                params![o.name, o.iati_id, o.org_type, o.email, o.telephone, o.website, o.address],
+                params![
+                    o.name,
+                    o.iati_id,
+                    o.org_type,
+                    o.email,
+                    o.telephone,
+                    o.website,
+                    o.address
+                ],
             )?;
             w.audit("set", "organisation", &o.name, before.as_ref(), Some(o))
         })
@@ -190,11 +196,14 @@ impl Ledger {
             out.donors
                 .insert(code, donor_publishing(&self.conn, id)?.unwrap_or_default());
         }
-        let projects = self.conn.query_map("SELECT code, id FROM project", [], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?;
+        let projects = self
+            .conn
+            .query_map("SELECT code, id FROM project", [], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })?;
         for (code, id) in projects {
-            out.projects.insert(code, project_publishing(&self.conn, id)?);
+            out.projects
+                .insert(code, project_publishing(&self.conn, id)?);
         }
         let ids = self.conn.query_map(
             "SELECT g.reference, x.donor_activity_id FROM grant_publishing x
@@ -236,7 +245,12 @@ fn project_publishing(conn: &Conn, project_id: i64) -> Result<ProjectPublishing>
     let sectors = conn.query_map(
         "SELECT code, share FROM project_sector WHERE project_id = ?1 ORDER BY share DESC, code",
         [project_id],
-        |r| Ok((r.get::<_, String>(0)?, Decimal::new(r.get::<_, i64>(1)?, 2).normalize())),
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Decimal::new(r.get::<_, i64>(1)?, 2).normalize(),
+            ))
+        },
     )?;
     Ok(ProjectPublishing {
         sectors,

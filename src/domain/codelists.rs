@@ -63,13 +63,17 @@ impl Codelist {
             match reader.read_event() {
                 Ok(Event::Start(e)) => {
                     if e.name().as_ref() == "codelist-item" {
-                        withdrawn = e.attributes().flatten().any(|a| {
-                            a.key.as_ref() == "status" && a.value.as_ref() == "withdrawn"
-                        });
+                        withdrawn = e
+                            .attributes()
+                            .flatten()
+                            .any(|a| a.key.as_ref() == "status" && a.value.as_ref() == "withdrawn");
                         (code.clear(), name.clear());
                     }
                     // Only the English narrative (the one without xml:lang) names the code.
-                    let foreign = e.attributes().flatten().any(|a| a.key.as_ref() == "xml:lang");
+                    let foreign = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| a.key.as_ref() == "xml:lang");
                     let mut tag = e.name().as_ref().to_string();
                     if foreign {
                         tag.push('*');
@@ -110,7 +114,12 @@ impl Codelist {
             0..=20 => codes.iter().map(|(c, n)| format!("{c} {n}")).collect(),
             _ => {
                 // A long list (sectors): the codes that share the most leading characters.
-                let near = |c: &str| c.chars().zip(code.chars()).take_while(|(a, b)| a == b).count();
+                let near = |c: &str| {
+                    c.chars()
+                        .zip(code.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                };
                 let best = codes.iter().map(|(c, _)| near(c)).max().unwrap_or(0);
                 codes
                     .iter()
@@ -175,9 +184,15 @@ mod tests {
 
     #[test]
     fn unknown_codes_are_refused_with_neighbours() {
-        let err = Codelist::Sector.check("--sector", "12299").unwrap_err().to_string();
+        let err = Codelist::Sector
+            .check("--sector", "12299")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("12220 Basic health care"), "{err}");
-        let err = Codelist::FlowType.check("--flow-type", "99").unwrap_err().to_string();
+        let err = Codelist::FlowType
+            .check("--flow-type", "99")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("10 ODA"), "{err}");
     }
 
@@ -188,7 +203,14 @@ mod tests {
             "XM-DAC-47066"
         );
         assert!(organisation_identifier("--iati-id", "GB-CHC-202918").is_ok());
-        for bad in ["IOM", "JP-GOV", "XM-DAC", "XM-DAC-", "XM-DAC-1/2", "ZZ-XX-1"] {
+        for bad in [
+            "IOM",
+            "JP-GOV",
+            "XM-DAC",
+            "XM-DAC-",
+            "XM-DAC-1/2",
+            "ZZ-XX-1",
+        ] {
             assert!(organisation_identifier("--iati-id", bad).is_err(), "{bad}");
         }
     }

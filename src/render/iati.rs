@@ -183,10 +183,20 @@ fn transaction<W: Write>(
         xml.create_element("description")
             .write_inner_content(|xml| narrative(xml, &t.description))?;
         if let Some(o) = &t.provider {
-            org(xml, "provider-org", o, ("provider-activity-id", &t.provider_activity))?;
+            org(
+                xml,
+                "provider-org",
+                o,
+                ("provider-activity-id", &t.provider_activity),
+            )?;
         }
         if let Some(o) = &t.receiver {
-            org(xml, "receiver-org", o, ("receiver-activity-id", &t.receiver_activity))?;
+            org(
+                xml,
+                "receiver-org",
+                o,
+                ("receiver-activity-id", &t.receiver_activity),
+            )?;
         }
         Ok(())
     })?;
@@ -281,18 +291,19 @@ mod tests {
     }
 
     fn file() -> IatiFile {
-        let implementing = org("IOM-MOROCCO", Some("90"), "IOM Morocco");
-        let funding = org("JP-GOV", Some("10"), "Government of Japan");
+        let us = org("XM-DAC-47066", Some("40"), "IOM Morocco");
+        let funding = org("XM-DAC-701", Some("10"), "Government of Japan");
         IatiFile {
             generated: Utc.with_ymd_and_hms(2026, 11, 30, 2, 45, 0).unwrap(),
             activities: vec![Activity {
-                identifier: "IOM-MOROCCO-G-1".into(),
+                identifier: "XM-DAC-47066-G-1".into(),
                 currency: Currency::new("TND", 3),
-                reporting_org: implementing.clone(),
+                last_updated: Some("2026-11-01T08:00:00Z".into()),
+                humanitarian: Some(false),
+                reporting_org: us.clone(),
                 title: "Health & \"protection\" <for> migrants".into(),
                 description: "Grant G-1\u{1}.".into(),
-                funding: funding.clone(),
-                implementing: implementing.clone(),
+                participants: vec![(funding.clone(), "1"), (us.clone(), "2")],
                 status: "2",
                 dates: vec![
                     ActivityDate {
@@ -306,23 +317,50 @@ mod tests {
                         note: Some("Extended".into()),
                     },
                 ],
+                contact: Some(Contact {
+                    organisation: "IOM Morocco".into(),
+                    email: "a@b.org".into(),
+                    ..Contact::default()
+                }),
+                scope: Some("3".into()),
                 countries: vec![("MA".into(), dec!(50.00)), ("TN".into(), dec!(50.00))],
+                sectors: vec![("12220".into(), dec!(100))],
+                collaboration_type: None,
+                flow_type: Some("10".into()),
+                finance_type: None,
+                aid_type: Some("C01".into()),
                 budgets: vec![Budget {
+                    kind: "2",
                     dates: DateRange {
                         start: d("2021-01-01"),
                         end: d("2021-12-31"),
                     },
                     value: dec!(1000),
                 }],
-                transactions: vec![Transaction {
-                    reference: "V-1".into(),
-                    kind: "3",
-                    date: d("2021-02-01"),
-                    value: dec!(12.5),
-                    description: "Transfer to partner's <office>".into(),
-                    provider: implementing,
-                    receiver: org("", None, "Partner & Co"),
-                }],
+                transactions: vec![
+                    Transaction {
+                        reference: "T1".into(),
+                        kind: "1",
+                        date: d("2021-01-05"),
+                        value: dec!(1000),
+                        description: "Funds".into(),
+                        provider: Some(funding),
+                        provider_activity: Some("XM-DAC-701-1".into()),
+                        receiver: Some(us.clone()),
+                        receiver_activity: Some("XM-DAC-47066-G-1".into()),
+                    },
+                    Transaction {
+                        reference: String::new(),
+                        kind: "3",
+                        date: d("2021-02-01"),
+                        value: dec!(12.5),
+                        description: "Transfer to partner's <office>".into(),
+                        provider: Some(us),
+                        provider_activity: None,
+                        receiver: None,
+                        receiver_activity: None,
+                    },
+                ],
             }],
         }
     }
@@ -334,9 +372,9 @@ mod tests {
         let xml = String::from_utf8(out).unwrap();
         let expected = r#"<?xml version="1.0" encoding="UTF-8"?>
 <iati-activities version="2.03" generated-datetime="2026-11-30T02:45:00Z">
-  <iati-activity last-updated-datetime="2026-11-30T02:45:00Z" xml:lang="en" default-currency="TND">
-    <iati-identifier>IOM-MOROCCO-G-1</iati-identifier>
-    <reporting-org ref="IOM-MOROCCO" type="90">
+  <iati-activity last-updated-datetime="2026-11-01T08:00:00Z" xml:lang="en" default-currency="TND" humanitarian="0">
+    <iati-identifier>XM-DAC-47066-G-1</iati-identifier>
+    <reporting-org ref="XM-DAC-47066" type="40">
       <narrative>IOM Morocco</narrative>
     </reporting-org>
     <title>
@@ -345,10 +383,10 @@ mod tests {
     <description type="1">
       <narrative>Grant G-1 .</narrative>
     </description>
-    <participating-org ref="JP-GOV" type="10" role="1">
+    <participating-org ref="XM-DAC-701" type="10" role="1">
       <narrative>Government of Japan</narrative>
     </participating-org>
-    <participating-org ref="IOM-MOROCCO" type="90" role="4">
+    <participating-org ref="XM-DAC-47066" type="40" role="2">
       <narrative>IOM Morocco</narrative>
     </participating-org>
     <activity-status code="2"/>
@@ -356,26 +394,47 @@ mod tests {
     <activity-date type="3" iso-date="2021-12-31">
       <narrative>Extended</narrative>
     </activity-date>
+    <contact-info type="1">
+      <organisation>
+        <narrative>IOM Morocco</narrative>
+      </organisation>
+      <email>a@b.org</email>
+    </contact-info>
+    <activity-scope code="3"/>
     <recipient-country code="MA" percentage="50.00"/>
     <recipient-country code="TN" percentage="50.00"/>
-    <budget type="1" status="2">
+    <sector vocabulary="1" code="12220" percentage="100"/>
+    <default-flow-type code="10"/>
+    <default-aid-type code="C01"/>
+    <budget type="2" status="2">
       <period-start iso-date="2021-01-01"/>
       <period-end iso-date="2021-12-31"/>
       <value currency="TND" value-date="2021-01-01">1000.000</value>
     </budget>
-    <transaction ref="V-1">
+    <transaction ref="T1">
+      <transaction-type code="1"/>
+      <transaction-date iso-date="2021-01-05"/>
+      <value currency="TND" value-date="2021-01-05">1000.000</value>
+      <description>
+        <narrative>Funds</narrative>
+      </description>
+      <provider-org ref="XM-DAC-701" provider-activity-id="XM-DAC-701-1" type="10">
+        <narrative>Government of Japan</narrative>
+      </provider-org>
+      <receiver-org ref="XM-DAC-47066" receiver-activity-id="XM-DAC-47066-G-1" type="40">
+        <narrative>IOM Morocco</narrative>
+      </receiver-org>
+    </transaction>
+    <transaction>
       <transaction-type code="3"/>
       <transaction-date iso-date="2021-02-01"/>
       <value currency="TND" value-date="2021-02-01">12.500</value>
       <description>
         <narrative>Transfer to partner&apos;s &lt;office&gt;</narrative>
       </description>
-      <provider-org ref="IOM-MOROCCO" type="90">
+      <provider-org ref="XM-DAC-47066" type="40">
         <narrative>IOM Morocco</narrative>
       </provider-org>
-      <receiver-org>
-        <narrative>Partner &amp; Co</narrative>
-      </receiver-org>
     </transaction>
   </iati-activity>
 </iati-activities>

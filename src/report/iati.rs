@@ -158,15 +158,25 @@ pub fn activity(record: &GrantRecord, publishing: &Publishing, options: &Options
         ..
     } = record;
     let as_of = options.as_of;
-    let registered = reporting_org(record, publishing).cloned().unwrap_or_default();
+    let registered = reporting_org(record, publishing)
+        .cloned()
+        .unwrap_or_default();
     let us = organisation(&registered);
-    let donor_settings = publishing.donors.get(&donor.code).cloned().unwrap_or_default();
+    let donor_settings = publishing
+        .donors
+        .get(&donor.code)
+        .cloned()
+        .unwrap_or_default();
     let funding = Organisation {
         reference: donor_settings.iati_id.clone().unwrap_or_default(),
         kind: Some(donor_type(donor.kind).to_string()),
         name: donor.name.clone(),
     };
-    let project_settings = publishing.projects.get(&project.code).cloned().unwrap_or_default();
+    let project_settings = publishing
+        .projects
+        .get(&project.code)
+        .cloned()
+        .unwrap_or_default();
     let identifier = identifier(&us.reference, &grant.reference);
 
     let named = |payee: &str| {
@@ -180,11 +190,20 @@ pub fn activity(record: &GrantRecord, publishing: &Publishing, options: &Options
         &record.receipts,
         as_of,
         &funding,
-        publishing.donor_activity_ids.get(&grant.reference).map(String::as_str),
+        publishing
+            .donor_activity_ids
+            .get(&grant.reference)
+            .map(String::as_str),
         &us,
         &identifier,
     );
-    transactions.extend(outgoing(&record.expenses, as_of, options.grouping, &us, &named));
+    transactions.extend(outgoing(
+        &record.expenses,
+        as_of,
+        options.grouping,
+        &us,
+        &named,
+    ));
     // Receipts come first on a day both happen: they were listed first, and the sort is stable.
     transactions.sort_by_key(|t| t.date);
 
@@ -196,16 +215,21 @@ pub fn activity(record: &GrantRecord, publishing: &Publishing, options: &Options
             participants.push((partner.clone(), "4"));
         }
     }
-    let contact = [&registered.email, &registered.telephone, &registered.website, &registered.address]
-        .iter()
-        .any(|s| !s.is_empty())
-        .then(|| Contact {
-            organisation: registered.name.clone(),
-            telephone: registered.telephone.clone(),
-            email: registered.email.clone(),
-            website: registered.website.clone(),
-            address: registered.address.clone(),
-        });
+    let contact = [
+        &registered.email,
+        &registered.telephone,
+        &registered.website,
+        &registered.address,
+    ]
+    .iter()
+    .any(|s| !s.is_empty())
+    .then(|| Contact {
+        organisation: registered.name.clone(),
+        telephone: registered.telephone.clone(),
+        email: registered.email.clone(),
+        website: registered.website.clone(),
+        address: registered.address.clone(),
+    });
 
     Activity {
         identifier,
@@ -268,7 +292,10 @@ fn activity_dates(
     if as_of > grant.end
         && let Some(first) = first
     {
-        let end = last.map_or(grant.end, |l| l.max(grant.end)).min(as_of).max(first);
+        let end = last
+            .map_or(grant.end, |l| l.max(grant.end))
+            .min(as_of)
+            .max(first);
         dates.push(date("4", end, None));
     }
     dates
@@ -301,7 +328,12 @@ fn original_and_revised(record: &GrantRecord) -> Vec<Budget> {
     if record.original_amount != grant.amount || original.end != grant.end {
         out.extend(typed(
             "2",
-            budgets(grant.amount, &grant.currency, grant.dates(), &record.periods),
+            budgets(
+                grant.amount,
+                &grant.currency,
+                grant.dates(),
+                &record.periods,
+            ),
         ));
     }
     out
@@ -313,7 +345,9 @@ pub fn clashes(records: &[&GrantRecord], publishing: &Publishing) -> Vec<String>
     let mut seen: std::collections::BTreeMap<String, &str> = Default::default();
     let mut out = Vec::new();
     for r in records {
-        let us = reporting_org(r, publishing).and_then(|o| o.iati_id.clone()).unwrap_or_default();
+        let us = reporting_org(r, publishing)
+            .and_then(|o| o.iati_id.clone())
+            .unwrap_or_default();
         let id = identifier(&us, &r.grant.reference);
         if let Some(first) = seen.insert(id.clone(), &r.grant.reference) {
             out.push(format!(

@@ -85,7 +85,10 @@ pub fn missing(records: &[GrantRecord], publishing: &Publishing) -> Vec<String> 
 
 /// `text` as a shell would take it as one word.
 fn quoted(text: &str) -> String {
-    if text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
         text.to_string()
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))

@@ -92,7 +92,10 @@ pub fn outgoing(
     let mut groups: BTreeMap<Key, (NaiveDate, Decimal, usize, Option<Organisation>, String)> =
         BTreeMap::new();
     let mut singles = Vec::new();
-    for e in expenses.iter().filter(|e| e.date <= as_of && e.void.is_none()) {
+    for e in expenses
+        .iter()
+        .filter(|e| e.date <= as_of && e.void.is_none())
+    {
         let reversed = e
             .refund_of
             .and_then(|id| expenses.iter().find(|o| o.id == id))
@@ -122,7 +125,10 @@ pub fn outgoing(
             continue;
         }
         let (start, label) = grouping.window(e.date);
-        let name = receiver.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+        let name = receiver
+            .as_ref()
+            .map(|o| o.name.clone())
+            .unwrap_or_default();
         let group = groups
             .entry((start, kind, e.line.clone(), name))
             .or_insert((e.date, Decimal::ZERO, 0, receiver, label));
@@ -136,21 +142,23 @@ pub fn outgoing(
     }
     let mut out: Vec<Transaction> = groups
         .into_iter()
-        .map(|((_, kind, line, _), (date, value, count, receiver, label))| Transaction {
-            reference: String::new(),
-            kind,
-            date,
-            value,
-            description: format!(
-                "Budget line {line}, {label}: {} summed from {count} entr{}",
-                kind_word(kind),
-                if count == 1 { "y" } else { "ies" }
-            ),
-            provider: Some(us.clone()),
-            provider_activity: None,
-            receiver,
-            receiver_activity: None,
-        })
+        .map(
+            |((_, kind, line, _), (date, value, count, receiver, label))| Transaction {
+                reference: String::new(),
+                kind,
+                date,
+                value,
+                description: format!(
+                    "Budget line {line}, {label}: {} summed from {count} entr{}",
+                    kind_word(kind),
+                    if count == 1 { "y" } else { "ies" }
+                ),
+                provider: Some(us.clone()),
+                provider_activity: None,
+                receiver,
+                receiver_activity: None,
+            },
+        )
         .collect();
     out.sort_by_key(|t| t.date);
     out

@@ -37,17 +37,28 @@ pub fn donor(code: &str, p: &DonorPublishing) -> Document {
     let r = optional(r, "aid_type", "Default aid type", &p.aid_type);
     let r = optional(r, "finance_type", "Default finance type", &p.finance_type);
     let r = optional(r, "flow_type", "Default flow type", &p.flow_type);
-    let r = optional(r, "collaboration_type", "Collaboration type", &p.collaboration_type);
+    let r = optional(
+        r,
+        "collaboration_type",
+        "Collaboration type",
+        &p.collaboration_type,
+    );
     Document::record("donor_publishing", "Published to IATI with", r)
 }
 
 pub fn project(code: &str, p: &ProjectPublishing) -> Document {
-    let sectors: Vec<String> = p.sectors.iter().map(|(c, pc)| format!("{c}:{pc}")).collect();
+    let sectors: Vec<String> = p
+        .sectors
+        .iter()
+        .map(|(c, pc)| format!("{c}:{pc}"))
+        .collect();
     let r = Record::default()
         .field("project", "Project", Cell::text(code))
         .field("sectors", "Sectors (DAC:%)", Cell::text(&sectors.join(" ")));
     let r = optional(r, "scope", "Activity scope", &p.scope);
-    let humanitarian = p.humanitarian.map(|h| if h { "yes" } else { "no" }.to_string());
+    let humanitarian = p
+        .humanitarian
+        .map(|h| if h { "yes" } else { "no" }.to_string());
     let r = optional(r, "humanitarian", "Humanitarian", &humanitarian);
     Document::record("project_publishing", "Published to IATI with", r)
 }
