@@ -281,11 +281,26 @@ const TABLES: &[TableSpec] = &[
 
 /// Tables added after exports were first written: a directory exported before them has no file
 /// for them, which means no rows, not a copy made in part.
-const ADDED_LATER: &[&str] = &["amendments", "receipt_voids", "offices"];
+const ADDED_LATER: &[&str] = &[
+    "amendments",
+    "receipt_voids",
+    "offices",
+    "organisations",
+    "donor_iati",
+    "project_iati",
+    "grant_iati",
+];
+
+mod publishing;
+
+/// Every table `export` writes: the ledger's, then its publishing settings'.
+fn specs() -> impl Iterator<Item = &'static TableSpec> {
+    TABLES.iter().chain(publishing::PUBLISHING_TABLES)
+}
 
 /// The names of the tables `export` writes, in the order `import` loads them.
 pub fn table_names() -> impl Iterator<Item = &'static str> {
-    TABLES.iter().map(|t| t.name)
+    specs().map(|t| t.name)
 }
 
 /// Whether an export directory may lack `table`'s file (see [`ADDED_LATER`]).
@@ -299,7 +314,7 @@ pub fn table_columns(name: &str) -> Result<&'static [&'static str]> {
 }
 
 fn spec(name: &str) -> Result<&'static TableSpec> {
-    TABLES.iter().find(|t| t.name == name).ok_or_else(|| {
+    specs().find(|t| t.name == name).ok_or_else(|| {
         Error::invalid(format!(
             "no table {name:?}; the tables are {}",
             table_names().collect::<Vec<_>>().join(", ")
