@@ -91,7 +91,8 @@ impl Ledger {
 /// audit log from being deleted one by one: only `copy --to ... --force` does this.
 const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_country, office,
     grant_agreement, grant_extension, budget_line, budget_revision, budget_amount, fx_rate,
-    receipt, expense, period, amendment, audit_log";
+    receipt, expense, period, amendment, audit_log, organisation, donor_publishing,
+    project_publishing, project_sector, grant_publishing";
 
 /// Copy `table`'s stored columns (not the computed ones), every row; how many rows.
 fn copy_table(from: &Conn, to: &Conn, table: &str) -> Result<u64> {
