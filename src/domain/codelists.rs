@@ -67,7 +67,8 @@ impl Codelist {
                             .attributes()
                             .flatten()
                             .any(|a| a.key.as_ref() == "status" && a.value.as_ref() == "withdrawn");
-                        (code.clear(), name.clear());
+                        code.clear();
+                        name.clear();
                     }
                     // Only the English narrative (the one without xml:lang) names the code.
                     let foreign = e

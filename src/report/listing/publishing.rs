@@ -21,7 +21,7 @@ pub fn organisations(organisations: &[RegisteredOrganisation]) -> Document {
             Cell::text(&o.name),
             Cell::optional(o.iati_id.as_ref(), Cell::text),
             Cell::text(&o.org_type),
-            Cell::text(&contact.join("; ")),
+            Cell::text(contact.join("; ")),
         ]);
     }
     Document::table("organisations", "", t)
@@ -54,7 +54,7 @@ pub fn project(code: &str, p: &ProjectPublishing) -> Document {
         .collect();
     let r = Record::default()
         .field("project", "Project", Cell::text(code))
-        .field("sectors", "Sectors (DAC:%)", Cell::text(&sectors.join(" ")));
+        .field("sectors", "Sectors (DAC:%)", Cell::text(sectors.join(" ")));
     let r = optional(r, "scope", "Activity scope", &p.scope);
     let humanitarian = p
         .humanitarian
