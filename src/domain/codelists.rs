@@ -2,6 +2,8 @@
 //! the files the validator in tests/iati_validate.py reads too), so a code the standard does not
 //! know is refused when it is typed, not found by the registry after publication.
 
+use std::sync::OnceLock;
+
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -52,8 +54,14 @@ impl Codelist {
         }
     }
 
-    /// The list's codes in use, with their English names; withdrawn codes are left out.
-    pub fn codes(self) -> Vec<(String, String)> {
+    /// The list's codes in use, with their English names; withdrawn codes are left out. Read
+    /// once per run: a load of many projects checks every sector against the same list.
+    pub fn codes(self) -> &'static [(String, String)] {
+        static READ: [OnceLock<Vec<(String, String)>>; 8] = [const { OnceLock::new() }; 8];
+        READ[self as usize].get_or_init(|| self.read())
+    }
+
+    fn read(self) -> Vec<(String, String)> {
         let mut reader = Reader::from_str(self.xml());
         reader.config_mut().trim_text(true);
         let mut codes = Vec::new();

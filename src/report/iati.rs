@@ -252,7 +252,8 @@ pub fn activity(record: &GrantRecord, publishing: &Publishing, options: &Options
         ),
         participants,
         status: activity_status(grant.status, grant.dates(), as_of, options.today),
-        dates: activity_dates(record, &transactions, as_of),
+        // An actual date is never after today, whatever day the file is cut on.
+        dates: activity_dates(record, &transactions, as_of.min(options.today)),
         contact,
         scope: project_settings.scope.clone(),
         countries: country_shares(&project.countries),
