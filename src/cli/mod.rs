@@ -200,7 +200,8 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<AuditCommand>,
         /// Only changes to this kind of record (donor, project, grant, budget, period, fx_rate,
-        /// receipt, expense, ledger; amendment for the amendments file `import DIR` read)
+        /// receipt, expense, organisation, ledger; amendment for the amendments file `import
+        /// DIR` read)
         #[arg(long)]
         entity: Option<String>,
         /// How many entries to show
