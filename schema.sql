@@ -723,3 +723,59 @@ WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL
 BEGIN
     SELECT RAISE(ABORT, 'an expense can only be voided, once; record a new expense instead');
 END;
+
+-- migration 10: publishing to IATI: registered organisations, sectors, donors' defaults
+
+-- An organisation as projects and payees name it, and what IATI publishes of it: its
+-- registered identifier (iati_id, e.g. XM-DAC-47066: a registration agency's code, then the
+-- number it gave), its OrganisationType and where to reach it. A project's organisation must be
+-- here with an iati_id before its grants can be published: it reports them. A payee of exactly
+-- this name is an organisation (a partner, a supplier), which `export iati --name-organisations`
+-- may name as a transaction's receiver; a payee not here (staff, consultants, beneficiaries) is
+-- never named. Codes are checked against the IATI codelists when set.
+CREATE TABLE organisation (
+    name      TEXT PRIMARY KEY CHECK (length(trim(name)) > 0),
+    iati_id   TEXT CHECK (iati_id IS NULL OR (length(iati_id) BETWEEN 4 AND 100
+                                             AND iati_id NOT GLOB '*[/&|? ]*')),
+    org_type  TEXT NOT NULL CHECK (length(org_type) = 2 AND org_type NOT GLOB '*[^0-9]*'),
+    email     TEXT NOT NULL DEFAULT '',
+    telephone TEXT NOT NULL DEFAULT '',
+    website   TEXT NOT NULL DEFAULT '',
+    address   TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- A donor's registered identifier and the defaults its activities are published with
+-- (AidType, FinanceType, FlowType, CollaborationType codes). Settings as they stand now: a
+-- file is published as of today, so they are not dated like amendments.
+CREATE TABLE donor_publishing (
+    donor_id           INTEGER PRIMARY KEY REFERENCES donor (id),
+    iati_id            TEXT CHECK (iati_id IS NULL OR (length(iati_id) BETWEEN 4 AND 100
+                                                      AND iati_id NOT GLOB '*[/&|? ]*')),
+    aid_type           TEXT,
+    finance_type       TEXT,
+    flow_type          TEXT,
+    collaboration_type TEXT
+) STRICT;
+
+-- A project's ActivityScope code and humanitarian flag, when known.
+CREATE TABLE project_publishing (
+    project_id   INTEGER PRIMARY KEY REFERENCES project (id),
+    scope        TEXT,
+    humanitarian INTEGER CHECK (humanitarian IN (0, 1))
+) STRICT;
+
+-- A project's DAC 5-digit sectors, each with its share in hundredths of a percent; a project's
+-- shares add up to 100 % (grantbook writes a project's sectors together, in one transaction).
+CREATE TABLE project_sector (
+    project_id INTEGER NOT NULL REFERENCES project (id),
+    code       TEXT NOT NULL CHECK (length(code) = 5 AND code NOT GLOB '*[^0-9]*'),
+    share      INTEGER NOT NULL CHECK (share BETWEEN 1 AND 10000),
+    PRIMARY KEY (project_id, code)
+) STRICT;
+
+-- The donor's own IATI activity identifier for a grant, when the donor publishes one: incoming
+-- funds name it as their provider-activity-id.
+CREATE TABLE grant_publishing (
+    grant_id          INTEGER PRIMARY KEY REFERENCES grant_agreement (id),
+    donor_activity_id TEXT NOT NULL CHECK (length(trim(donor_activity_id)) > 0)
+) STRICT;

@@ -25,7 +25,7 @@ fn a_backup_is_private_whole_and_reports_the_same() {
     let out = db.csv(&["backup", copy.to_str().unwrap()]);
     assert_eq!(mode(&copy), 0o600);
     assert!(!db.dir.path().join("copy.db-wal").exists(), "one file");
-    assert_eq!(field(&out[0], "expenses"), "98");  // 97 rows, one the shared rent in two parts
+    assert_eq!(field(&out[0], "expenses"), "98"); // 97 rows, one the shared rent in two parts
     // As a person reads it: the seal to write down stays whole on one line of 80 columns.
     let again = db.dir.path().join("again.db");
     let table = db.ok(&["backup", again.to_str().unwrap()]);

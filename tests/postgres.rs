@@ -37,6 +37,8 @@ mod hostile_messages;
 mod html_report;
 #[path = "iati.rs"]
 mod iati;
+#[path = "iati_registry.rs"]
+mod iati_registry;
 #[path = "import_export.rs"]
 mod import_export;
 #[path = "import_faults.rs"]

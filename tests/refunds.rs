@@ -402,7 +402,9 @@ fn an_import_reverses_expenses_of_the_same_file_and_counts_its_earlier_refunds()
 fn iati_publishes_a_refund_as_a_negative_transaction() {
     let db = with_hotel_bill();
     db.ok_sh("expense refund --of 1 --date 2021-07-10 --amount 400.00 --voucher CN-0001");
-    let xml = db.ok_sh(&format!("export iati --grant {G} --as-of 2022-06-30"));
+    let xml = db.ok_sh(&format!(
+        "export iati --grant {G} --as-of 2022-06-30 --transactions voucher"
+    ));
     let at = xml
         .find("ref=\"CN-0001\"")
         .expect("the refund's transaction");

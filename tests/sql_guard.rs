@@ -9,6 +9,11 @@ use std::path::Path;
 /// Locals allowed inside formatted SQL, and why they are safe.
 const SAFE_LOCALS: &[(&str, &str)] = &[
     (
+        "condition",
+        "src/db/commitments.rs commitments_where: a &'static str, one of the module's constant \
+         conditions; values are parameters",
+    ),
+    (
         "i",
         "src/db/reports.rs line_spend: the index of a date range, an integer",
     ),

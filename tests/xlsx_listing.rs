@@ -169,10 +169,14 @@ fn export_all_is_one_workbook_a_sheet_per_table_equal_to_the_csv() {
         "amendments",
         "periods",
         "fx_rates",
+        "allocations",
+        "advances",
+        "commitments",
         "receipts",
         "receipt_voids",
         "expenses",
         "voids",
+        "advance_returns",
     ];
     let csv: Vec<String> = tables
         .iter()

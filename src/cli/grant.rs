@@ -53,6 +53,13 @@ pub enum GrantCommand {
                             --date 2021-10-01 \\\n      --reason 'Top-up, addendum 1 of 2021-09-20'"
     )]
     Amend(super::amend::GrantAmendArgs),
+    /// Record the donor's own IATI activity identifier of a grant: the money it sent then names
+    /// it (provider-activity-id)
+    #[command(
+        after_help = "Example:\n  grantbook grant iati JP-MA-MHPSS-2021 --donor-activity-id \
+                      XM-DAC-701-8-2021-00123"
+    )]
+    Iati(super::publishing::GrantIatiArgs),
     /// Set a grant's status; only an active grant takes expenses
     #[command(
         after_help = "Example:\n  grantbook grant status JP-MA-MHPSS-2021 --set closed \
@@ -224,6 +231,7 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
                 .amend_grant(args.reference.trim(), &changes, &dated)?;
             show_grant(ctx, &grant.reference, "Amended grant")
         }
+        GrantCommand::Iati(args) => super::publishing::grant_iati(&args, ctx),
     }
 }
 

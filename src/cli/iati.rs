@@ -10,25 +10,28 @@ use clap::Args;
 use super::output::write_atomically;
 use super::{Context, note, refuse_database};
 use crate::db::GrantFilter;
+use crate::domain::{GrantRecord, Publishing};
 use crate::domain::{parse_date, text};
 use crate::error::{Error, Result};
 use crate::render::Format;
 use crate::render::iati::write_iati;
-use crate::report::iati::{DEFAULT_ORGANISATION_TYPE, ORGANISATION_TYPES, clashes, iati_file};
+use crate::report::iati::{Grouping, Options, by_reporting_org, clashes, iati_file, missing};
 
 pub const IATI_HELP: &str = "\
-One iati-activity per grant: identifier ORGREF-GRANT, the project's organisation as reporting
-and implementing organisation (role 4), the donor as funding organisation (role 1), planned and
-actual dates, the project's countries, the grant's amount per reporting period (or calendar
-year) as budgets, receipts as transactions of type 1 (incoming funds) and expenses as type 4
-(expenditure) or 3 (disbursement), in the grant's currency; voided ones are left out. With
---as-of, the grant, donor and project are those of that day.
-Organisation refs are grantbook's donor codes and the organisation's name in capitals
-(IOM Morocco -> IOM-MOROCCO), not registered IATI identifiers. README.md has the whole mapping.
+One iati-activity per grant, reported by the registered organisation of its project's
+organisation (one per file: --reporting-org picks one when the ledger holds several), with the
+donor (funding), the organisation (accountable, implementing), DAC sectors, countries, dates
+from the ledger, original and revised budgets, the donor's tranches (incoming funds, naming the
+donor's activity when known) and expenses summed per budget line and month (--transactions)
+with no payee named. --name-organisations names payees registered as organisations; people
+(payroll, consultants, beneficiary lists) are never named. Nothing is invented: an identifier
+or sector not set is refused, naming the command that sets it. README.md has the whole mapping.
 
 Examples:
-  grantbook export iati --grant JP-MA-MHPSS-2021 > jp-ma-mhpss.xml
-  grantbook export iati --all --out iati-activities.xml --org-type 40
+  grantbook organisation set 'IOM Morocco' --iati-id XM-DAC-47066 --type 40
+  grantbook donor iati JP-GOV --iati-id XM-DAC-701 --aid-type C01 --finance-type 110 --flow-type 10
+  grantbook project iati MA-MHPSS --sector 12220:70 --sector 16010:30 --scope 4
+  grantbook export iati --all --out iati-activities.xml
   xmllint --noout --schema schemas/iati/iati-activities-schema.xsd iati-activities.xml";
 
 #[derive(Debug, Args)]
@@ -37,7 +40,7 @@ pub struct IatiArgs {
     /// One grant, by reference
     #[arg(long, value_name = "REF")]
     grant: Option<String>,
-    /// Every grant in the ledger
+    /// Every grant in the ledger (of the --reporting-org)
     #[arg(long)]
     all: bool,
     /// File to write [default: standard output]
@@ -50,10 +53,18 @@ pub struct IatiArgs {
     /// (YYYY-MM-DD) [default: today]
     #[arg(long = "as-of", value_name = "DATE")]
     as_of: Option<String>,
-    /// IATI OrganisationType code of the implementing organisations (e.g. 21 international
-    /// NGO, 40 multilateral); grantbook does not record it [default: 90, other]
-    #[arg(long, value_name = "CODE")]
-    org_type: Option<String>,
+    /// The registered identifier of the organisation reporting the file, when the ledger's
+    /// projects are reported by several (only its grants are written)
+    #[arg(long = "reporting-org", value_name = "ID")]
+    reporting_org: Option<String>,
+    /// Expenses as transactions: summed per budget line and `month` or `quarter`, or one per
+    /// `voucher` [default: month]
+    #[arg(long, value_name = "HOW")]
+    transactions: Option<String>,
+    /// Name as receivers the payees registered as organisations (`organisation set`); people
+    /// are never named
+    #[arg(long = "name-organisations")]
+    name_organisations: bool,
 }
 
 pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
@@ -67,22 +78,13 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
         Some(text) => parse_date("--as-of", text)?,
         None => today,
     };
-    let org_type = match &args.org_type {
-        None => DEFAULT_ORGANISATION_TYPE.to_string(),
-        Some(code) => {
-            let code = code.trim();
-            if !ORGANISATION_TYPES.iter().any(|(c, _)| *c == code) {
-                let known: Vec<String> = ORGANISATION_TYPES
-                    .iter()
-                    .map(|(c, name)| format!("{c} {name}"))
-                    .collect();
-                return Err(Error::invalid(format!(
-                    "--org-type {code:?} is not an IATI OrganisationType code; use one of: {}",
-                    known.join(", ")
-                )));
-            }
-            code.to_string()
-        }
+    let grouping = match &args.transactions {
+        None => Grouping::Month,
+        Some(how) => Grouping::parse(how).ok_or_else(|| {
+            Error::invalid(format!(
+                "--transactions {how:?}: give month, quarter or voucher"
+            ))
+        })?,
     };
     let filter = GrantFilter {
         reference: args
@@ -92,22 +94,38 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
             .transpose()?,
         ..GrantFilter::default()
     };
-    let records = ctx.ledger.grant_records(&filter, as_of)?;
+    let (records, publishing) = ctx.ledger.iati_records(&filter, as_of)?;
     if records.is_empty() {
         return Err(Error::invalid(
             "there is no grant to export; an IATI file holds at least one activity \
              (add one with `grantbook grant add`)",
         ));
     }
-    let clashes = clashes(&records);
+    let records = one_reporting_org(&records, &publishing, args.reporting_org.as_deref())?;
+    let missing = missing(&records, &publishing);
+    if !missing.is_empty() {
+        return Err(Error::invalid(format!(
+            "nothing written: grantbook publishes registered identifiers and sectors, and \
+             invents none; set\n  - {}",
+            missing.join("\n  - ")
+        )));
+    }
+    let refs: Vec<&GrantRecord> = records.iter().collect();
+    let clashes = clashes(&refs, &publishing);
     if !clashes.is_empty() {
         return Err(Error::invalid(format!(
-            "nothing written: IATI tells activities apart by identifier and organisations by \
-             ref, and in this file {}",
+            "nothing written: IATI tells activities apart by identifier, and in this file {}",
             clashes.join("; and ")
         )));
     }
-    let file = iati_file(&records, as_of, today, &org_type, chrono::Utc::now());
+    let options = Options {
+        as_of,
+        today,
+        grouping,
+        name_organisations: args.name_organisations,
+        generated: chrono::Utc::now(),
+    };
+    let file = iati_file(&records, &publishing, &options);
     let Some(target) = &args.out else {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
@@ -129,4 +147,49 @@ pub fn export_iati(args: &IatiArgs, ctx: &Context) -> Result<()> {
         }
     ));
     Ok(())
+}
+
+/// The grants of one reporting organisation: `chosen`'s, or all of them when one organisation
+/// reports them all; refused when several do and none is chosen.
+fn one_reporting_org(
+    records: &[GrantRecord],
+    publishing: &Publishing,
+    chosen: Option<&str>,
+) -> Result<Vec<GrantRecord>> {
+    let groups = by_reporting_org(records, publishing);
+    if let Some(id) = chosen {
+        let id = id.trim();
+        return match groups.get(id) {
+            Some(grants) => Ok(grants.iter().map(|r| (*r).clone()).collect()),
+            None => Err(Error::invalid(format!(
+                "--reporting-org {id:?} reports none of these grants; the registered \
+                 organisations that do: {}",
+                list_groups(&groups)
+            ))),
+        };
+    }
+    if groups.len() > 1 {
+        return Err(Error::invalid(format!(
+            "nothing written: an IATI file has one reporting organisation, and these grants are \
+             reported by {} ({}); give --reporting-org ID for each file",
+            groups.len(),
+            list_groups(&groups)
+        )));
+    }
+    Ok(records.to_vec())
+}
+
+fn list_groups(groups: &std::collections::BTreeMap<String, Vec<&GrantRecord>>) -> String {
+    let list: Vec<String> = groups
+        .iter()
+        .map(|(id, grants)| {
+            let refs: Vec<&str> = grants.iter().map(|r| r.grant.reference.as_str()).collect();
+            format!("{id}: {}", refs.join(", "))
+        })
+        .collect();
+    if list.is_empty() {
+        "none".to_string()
+    } else {
+        list.join("; ")
+    }
 }

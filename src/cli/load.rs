@@ -146,6 +146,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         grant.status = GrantStatus::Active;
         ledger.add_grant(&grant).map(drop)
     })?);
+    read.extend(load_publishing(ledger, tables)?);
     read.extend(history::load_history(ledger, tables, &starts)?);
     // Periods are created open and closed after the expenses are in, as an office would have
     // done quarter by quarter.
@@ -199,6 +200,31 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         ledger.record_import(file.entity, &file.label, file.rows, &file.sha256)?;
     }
     Ok(summary)
+}
+
+/// Publishing settings (organisations, and donors', projects' and grants' IATI settings),
+/// through the checks of the commands that set them. A ledger exported before them has none.
+fn load_publishing(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRead>; 4]> {
+    use super::publishing::{DonorIatiArgs, GrantIatiArgs, OrganisationArgs, ProjectIatiRow};
+    let organisations = tables.each("organisations", |r: OrganisationArgs| {
+        ledger.set_organisation(&r.parse()?)
+    })?;
+    let donors = tables.each("donor_iati", |r: DonorIatiArgs| {
+        let (code, settings) = r.parse()?;
+        ledger.update_donor_publishing(&code, &settings).map(drop)
+    })?;
+    let projects = tables.each("project_iati", |r: ProjectIatiRow| {
+        let (code, settings) = r.args().parse()?;
+        let given = !settings.sectors.is_empty();
+        ledger
+            .update_project_publishing(&code, &settings, given)
+            .map(drop)
+    })?;
+    let grants = tables.each("grant_iati", |r: GrantIatiArgs| {
+        let (reference, id) = r.parse()?;
+        ledger.set_donor_activity_id(&reference, &id)
+    })?;
+    Ok([organisations, donors, projects, grants])
 }
 
 /// Receipts, each voided as it is added when receipt_voids says so: a tranche entered wrongly

@@ -34,6 +34,7 @@ mod out_args;
 mod output;
 mod parties;
 mod period;
+mod publishing;
 pub mod report;
 mod safety;
 
@@ -126,6 +127,14 @@ pub enum Command {
                       --name 'Rabat country office' --country MA\n  grantbook office list"
     )]
     Office(office::OfficeCommand),
+    /// Organisations as IATI knows them: registered identifiers, types and contacts of the
+    /// organisations projects and payees name
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook organisation set 'IOM Morocco' --iati-id XM-DAC-47066 \
+                      --type 40\n  grantbook organisation list"
+    )]
+    Organisation(publishing::OrganisationCommand),
     /// Grants: one funding agreement between a donor and a project
     #[command(
         subcommand,
@@ -219,7 +228,8 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<AuditCommand>,
         /// Only changes to this kind of record (donor, project, grant, budget, period, fx_rate,
-        /// receipt, expense, ledger; amendment for the amendments file `import DIR` read)
+        /// receipt, expense, organisation, ledger; amendment for the amendments file `import
+        /// DIR` read)
         #[arg(long)]
         entity: Option<String>,
         /// How many entries to show
@@ -449,6 +459,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Donor(c) => parties::donor(c, ctx),
         Command::Project(c) => parties::project(c, ctx),
         Command::Office(c) => office::run(c, ctx),
+        Command::Organisation(c) => publishing::organisation(c, ctx),
         Command::Admin(c) => admin::run(c, ctx),
         Command::Grant(c) => grant::run(c, ctx),
         Command::Budget(c) => budget::run(c, ctx),

@@ -39,6 +39,13 @@ pub enum DonorCommand {
                             --date 2023-01-01 \\\n      --reason 'Renamed by its board, letter of 2022-12-05'"
     )]
     Amend(super::amend::DonorAmendArgs),
+    /// Set how the donor is published to IATI: its registered identifier and its grants'
+    /// default aid, finance and flow types and collaboration type (what is given is set)
+    #[command(
+        after_help = "Example:\n  grantbook donor iati JP-GOV --iati-id XM-DAC-701 --aid-type C01 \
+                            --finance-type 110 \\\n      --flow-type 10 --collaboration-type 1"
+    )]
+    Iati(super::publishing::DonorIatiArgs),
 }
 
 #[derive(Debug, Args, Deserialize)]
@@ -98,6 +105,13 @@ pub enum ProjectCommand {
                             --date 2023-04-01 \\\n      --reason 'Mauritania added, steering committee of 2023-03-20'"
     )]
     Amend(super::amend::ProjectAmendArgs),
+    /// Set how the project is published to IATI: its DAC sectors with percentages (replaced
+    /// whole), activity scope and humanitarian flag
+    #[command(
+        after_help = "Example:\n  grantbook project iati MA-MHPSS --sector 12220:70 --sector 16010:30 \
+                            --scope 4 --humanitarian no"
+    )]
+    Iati(super::publishing::ProjectIatiArgs),
 }
 
 #[derive(Debug, Args, Deserialize)]
@@ -177,6 +191,7 @@ pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
             let donor = ctx.ledger.amend_donor(args.code.trim(), &changes, &dated)?;
             show_donor(ctx, &donor, "Amended donor")
         }
+        DonorCommand::Iati(args) => super::publishing::donor_iati(&args, ctx),
     }
 }
 
@@ -204,6 +219,7 @@ pub fn project(command: ProjectCommand, ctx: &mut Context) -> Result<()> {
                 .amend_project(args.code.trim(), &changes, &dated)?;
             show_project(ctx, &project, "Amended project")
         }
+        ProjectCommand::Iati(args) => super::publishing::project_iati(&args, ctx),
     }
 }
 

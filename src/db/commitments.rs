@@ -59,8 +59,14 @@ impl Ledger {
                 .in_field("reference"));
             }
             let given = (new.currency.as_deref(), new.rate, new.rate_base.as_deref());
-            let (priced, grant_amount) =
-                Priced::amount(conn, &grant, given, new.date, new.amount, "commitment amount")?;
+            let (priced, grant_amount) = Priced::amount(
+                conn,
+                &grant,
+                given,
+                new.date,
+                new.amount,
+                "commitment amount",
+            )?;
             let available = line_available(conn, &grant, line_id)?;
             let reason = new.over_commit.as_deref().map(str::trim);
             if grant_amount > available && reason.is_none_or(str::is_empty) {
@@ -102,7 +108,7 @@ impl Ledger {
                     w.at,
                 ],
             )?;
-            let after = find(conn, &format!("c.id = {id}"))?;
+            let after = find(conn, id)?;
             w.audit(
                 "add",
                 "commitment",
@@ -145,7 +151,7 @@ impl Ledger {
                 "UPDATE commitment SET closed_on = ?1, close_reason = ?2 WHERE id = ?3",
                 params![date, reason, before.id],
             )?;
-            let after = find(conn, &format!("c.id = {}", before.id))?;
+            let after = find(conn, before.id)?;
             w.audit(
                 "close",
                 "commitment",
@@ -234,15 +240,17 @@ pub(super) fn commitment_named(conn: &Conn, grant: &Grant, reference: &str) -> R
     })
 }
 
-fn find(conn: &Conn, condition: &str) -> Result<Commitment> {
-    commitments_where(conn, condition, params![EVER])?
+fn find(conn: &Conn, id: i64) -> Result<Commitment> {
+    commitments_where(conn, "c.id = ?2", params![EVER, id])?
         .pop()
         .ok_or_else(|| Error::runtime("a commitment just written cannot be read back"))
 }
 
+/// The commitments meeting `condition`, one of this module's own constant conditions (never
+/// text from outside: values go in as parameters ?2 and on).
 fn commitments_where(
     conn: &Conn,
-    condition: &str,
+    condition: &'static str,
     values: impl crate::db::sql::Params,
 ) -> Result<Vec<Commitment>> {
     conn.query_map(

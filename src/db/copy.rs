@@ -18,6 +18,11 @@ const TABLES: &[&str] = &[
     "project_country",
     "office",
     "grant_agreement",
+    "organisation",
+    "donor_publishing",
+    "project_publishing",
+    "project_sector",
+    "grant_publishing",
     "grant_extension",
     "budget_line",
     "budget_revision",
@@ -93,7 +98,8 @@ impl Ledger {
 const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_country, office,
     grant_agreement, grant_extension, budget_line, budget_revision, budget_amount, fx_rate,
     receipt, advance, advance_return, commitment, allocation_key, allocation_share,
-    allocated_payment, expense, period, amendment, audit_log";
+    allocated_payment, expense, period, amendment, audit_log, organisation, donor_publishing,
+    project_publishing, project_sector, grant_publishing";
 
 /// Copy `table`'s stored columns (not the computed ones), every row; how many rows.
 fn copy_table(from: &Conn, to: &Conn, table: &str) -> Result<u64> {

@@ -375,11 +375,22 @@ const ADDED_LATER: &[&str] = &[
     "advances",
     "commitments",
     "advance_returns",
+    "organisations",
+    "donor_iati",
+    "project_iati",
+    "grant_iati",
 ];
+
+mod publishing;
+
+/// Every table `export` writes: the ledger's, then its publishing settings'.
+fn specs() -> impl Iterator<Item = &'static TableSpec> {
+    TABLES.iter().chain(publishing::PUBLISHING_TABLES)
+}
 
 /// The names of the tables `export` writes, in the order `import` loads them.
 pub fn table_names() -> impl Iterator<Item = &'static str> {
-    TABLES.iter().map(|t| t.name)
+    specs().map(|t| t.name)
 }
 
 /// Whether an export directory may lack `table`'s file (see [`ADDED_LATER`]).
@@ -437,7 +448,7 @@ pub fn table_column_kinds(name: &str) -> Result<Vec<ColumnKind>> {
 }
 
 fn spec(name: &str) -> Result<&'static TableSpec> {
-    TABLES.iter().find(|t| t.name == name).ok_or_else(|| {
+    specs().find(|t| t.name == name).ok_or_else(|| {
         Error::invalid(format!(
             "no table {name:?}; the tables are {}",
             table_names().collect::<Vec<_>>().join(", ")

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::Ledger;
 use super::grants::GrantFilter;
-use crate::domain::{ExpenseFilter, GrantRecord};
+use crate::domain::{ExpenseFilter, GrantRecord, Publishing};
 use crate::error::Result;
 
 impl Ledger {
@@ -21,6 +21,20 @@ impl Ledger {
         self.snapshot(|ledger| ledger.grant_records_now(filter, as_of))
     }
 
+    /// [`Ledger::grant_records`] and the publishing settings, read in one snapshot.
+    pub fn iati_records(
+        &self,
+        filter: &GrantFilter,
+        as_of: NaiveDate,
+    ) -> Result<(Vec<GrantRecord>, Publishing)> {
+        self.snapshot(|ledger| {
+            Ok((
+                ledger.grant_records_now(filter, as_of)?,
+                ledger.publishing()?,
+            ))
+        })
+    }
+
     fn grant_records_now(
         &self,
         filter: &GrantFilter,
@@ -33,6 +47,9 @@ impl Ledger {
             let project = self.project_as_of(&grant.project, as_of)?;
             let mut extensions = self.extensions(&grant)?;
             extensions.retain(|x| x.decided.is_none_or(|decided| decided <= as_of));
+            // Every amendment dated from the start on undone: the agreement as first signed.
+            let before_start = grant.start.pred_opt().unwrap_or(grant.start);
+            let original_amount = self.grant_as_of(&grant, before_start)?.amount;
             let grant = self.grant_as_of(&grant, as_of)?;
             let periods = self.periods(&reference)?;
             let receipts = self.receipts(Some(&reference), false)?;
@@ -43,6 +60,7 @@ impl Ledger {
             })?;
             records.push(GrantRecord {
                 grant,
+                original_amount,
                 donor,
                 project,
                 extensions,

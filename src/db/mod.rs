@@ -28,6 +28,7 @@ mod offices;
 mod parties;
 mod periods;
 mod pg;
+mod publishing;
 mod receipts;
 mod reports;
 mod roles;

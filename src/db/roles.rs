@@ -42,7 +42,9 @@ BEGIN
     EXECUTE format('GRANT %I TO %I', officer, manager);
     EXECUTE format('GRANT INSERT, UPDATE ON donor, project, project_country, office,
         grant_agreement, grant_extension, budget_line, budget_revision, budget_amount, period,
-        amendment, allocation_key, allocation_share TO %I', manager);
+        amendment, allocation_key, allocation_share, organisation, donor_publishing,
+        project_publishing, grant_publishing TO %I', manager);
+    EXECUTE format('GRANT INSERT, DELETE ON project_sector TO %I', manager);
     FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);

@@ -2,12 +2,14 @@
 
 pub mod amend;
 pub mod check;
+pub mod codelists;
 pub mod dates;
 pub mod fx;
 pub mod kinds;
 pub mod model;
 pub mod money;
 pub mod obligations;
+pub mod publishing;
 pub mod record;
 pub mod seal;
 pub mod text;
@@ -19,4 +21,5 @@ pub use kinds::{DonorKind, ExpenseKind, GrantStatus, LineCategory, PeriodStatus,
 pub use model::*;
 pub use money::Currency;
 pub use obligations::{Advance, Commitment, NewAdvance, NewCommitment, Share};
+pub use publishing::{DonorPublishing, ProjectPublishing, Publishing, RegisteredOrganisation};
 pub use record::GrantRecord;

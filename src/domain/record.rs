@@ -1,11 +1,15 @@
 //! Everything the ledger holds about one grant, read together: what a whole-grant export (the
 //! IATI activity file) is built from.
 
+use rust_decimal::Decimal;
+
 use super::model::{Donor, Expense, Extension, Grant, Period, Project, Receipt};
 
 #[derive(Debug, Clone)]
 pub struct GrantRecord {
     pub grant: Grant,
+    /// The grant's amount as first agreed, before any amendment (its original budget).
+    pub original_amount: Decimal,
     pub donor: Donor,
     pub project: Project,
     /// No-cost extensions, oldest first.

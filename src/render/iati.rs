@@ -9,7 +9,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use crate::error::Result;
-use crate::report::iati::{Activity, IatiFile, Organisation, Transaction};
+use crate::report::iati::{Activity, Contact, IatiFile, Organisation, Transaction};
 
 type Xml<W> = Writer<W>;
 type XmlResult = std::io::Result<()>;
@@ -39,61 +39,124 @@ fn document<W: Write>(xml: &mut Xml<W>, file: &IatiFile) -> XmlResult {
 
 fn activity<W: Write>(xml: &mut Xml<W>, a: &Activity, generated: &str) -> XmlResult {
     let plain = |v| a.currency.plain(v);
-    xml.create_element("iati-activity")
-        .with_attribute(("last-updated-datetime", generated))
+    let mut element = xml
+        .create_element("iati-activity")
+        .with_attribute((
+            "last-updated-datetime",
+            a.last_updated.as_deref().unwrap_or(generated),
+        ))
         .with_attribute(("xml:lang", "en"))
-        .with_attribute(("default-currency", a.currency.code.as_str()))
-        .write_inner_content(|xml| {
-            text_element(xml, "iati-identifier", &a.identifier)?;
-            xml.create_element("reporting-org")
-                .with_attribute(("ref", a.reporting_org.reference.as_str()))
-                .with_attribute(("type", a.reporting_org.kind.as_deref().unwrap_or_default()))
-                .write_inner_content(|xml| narrative(xml, &a.reporting_org.name))?;
-            xml.create_element("title")
-                .write_inner_content(|xml| narrative(xml, &a.title))?;
-            xml.create_element("description")
-                .with_attribute(("type", "1"))
-                .write_inner_content(|xml| narrative(xml, &a.description))?;
-            participating(xml, &a.funding, "1")?;
-            participating(xml, &a.implementing, "4")?;
-            xml.create_element("activity-status")
-                .with_attribute(("code", a.status))
+        .with_attribute(("default-currency", a.currency.code.as_str()));
+    if let Some(humanitarian) = a.humanitarian {
+        element = element.with_attribute(("humanitarian", if humanitarian { "1" } else { "0" }));
+    }
+    element.write_inner_content(|xml| {
+        text_element(xml, "iati-identifier", &a.identifier)?;
+        xml.create_element("reporting-org")
+            .with_attribute(("ref", a.reporting_org.reference.as_str()))
+            .with_attribute(("type", a.reporting_org.kind.as_deref().unwrap_or_default()))
+            .write_inner_content(|xml| narrative(xml, &a.reporting_org.name))?;
+        xml.create_element("title")
+            .write_inner_content(|xml| narrative(xml, &a.title))?;
+        xml.create_element("description")
+            .with_attribute(("type", "1"))
+            .write_inner_content(|xml| narrative(xml, &a.description))?;
+        for (o, role) in &a.participants {
+            participating(xml, o, role)?;
+        }
+        code_element(xml, "activity-status", a.status)?;
+        for date in &a.dates {
+            let iso = date.date.to_string();
+            let element = xml
+                .create_element("activity-date")
+                .with_attribute(("type", date.kind))
+                .with_attribute(("iso-date", iso.as_str()));
+            match &date.note {
+                Some(note) => element.write_inner_content(|xml| narrative(xml, note))?,
+                None => element.write_empty()?,
+            };
+        }
+        if let Some(c) = &a.contact {
+            contact(xml, c)?;
+        }
+        if let Some(scope) = &a.scope {
+            code_element(xml, "activity-scope", scope)?;
+        }
+        for (code, percentage) in &a.countries {
+            let percentage = percentage.to_string();
+            xml.create_element("recipient-country")
+                .with_attribute(("code", code.as_str()))
+                .with_attribute(("percentage", percentage.as_str()))
                 .write_empty()?;
-            for date in &a.dates {
-                let iso = date.date.to_string();
-                let element = xml
-                    .create_element("activity-date")
-                    .with_attribute(("type", date.kind))
-                    .with_attribute(("iso-date", iso.as_str()));
-                match &date.note {
-                    Some(note) => element.write_inner_content(|xml| narrative(xml, note))?,
-                    None => element.write_empty()?,
-                };
+        }
+        for (code, percentage) in &a.sectors {
+            let percentage = percentage.to_string();
+            xml.create_element("sector")
+                .with_attribute(("vocabulary", "1"))
+                .with_attribute(("code", code.as_str()))
+                .with_attribute(("percentage", percentage.as_str()))
+                .write_empty()?;
+        }
+        let defaults = [
+            ("collaboration-type", &a.collaboration_type),
+            ("default-flow-type", &a.flow_type),
+            ("default-finance-type", &a.finance_type),
+            ("default-aid-type", &a.aid_type),
+        ];
+        for (name, code) in defaults {
+            if let Some(code) = code {
+                code_element(xml, name, code)?;
             }
-            for (code, percentage) in &a.countries {
-                let percentage = percentage.to_string();
-                xml.create_element("recipient-country")
-                    .with_attribute(("code", code.as_str()))
-                    .with_attribute(("percentage", percentage.as_str()))
-                    .write_empty()?;
+        }
+        for budget in &a.budgets {
+            let (start, end) = (budget.dates.start.to_string(), budget.dates.end.to_string());
+            xml.create_element("budget")
+                .with_attribute(("type", budget.kind))
+                .with_attribute(("status", "2"))
+                .write_inner_content(|xml| {
+                    xml.create_element("period-start")
+                        .with_attribute(("iso-date", start.as_str()))
+                        .write_empty()?;
+                    xml.create_element("period-end")
+                        .with_attribute(("iso-date", end.as_str()))
+                        .write_empty()?;
+                    value(xml, &plain(budget.value), &a.currency.code, &start)
+                })?;
+        }
+        for t in &a.transactions {
+            transaction(xml, t, &plain(t.value), &a.currency.code)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn code_element<W: Write>(xml: &mut Xml<W>, name: &str, code: &str) -> XmlResult {
+    xml.create_element(name)
+        .with_attribute(("code", code))
+        .write_empty()?;
+    Ok(())
+}
+
+/// contact-info type 1 (general enquiries), in the schema's order of its parts.
+fn contact<W: Write>(xml: &mut Xml<W>, c: &Contact) -> XmlResult {
+    xml.create_element("contact-info")
+        .with_attribute(("type", "1"))
+        .write_inner_content(|xml| {
+            xml.create_element("organisation")
+                .write_inner_content(|xml| narrative(xml, &c.organisation))?;
+            for (name, text) in [
+                ("telephone", &c.telephone),
+                ("email", &c.email),
+                ("website", &c.website),
+            ] {
+                if !text.is_empty() {
+                    text_element(xml, name, text)?;
+                }
             }
-            for budget in &a.budgets {
-                let (start, end) = (budget.dates.start.to_string(), budget.dates.end.to_string());
-                xml.create_element("budget")
-                    .with_attribute(("type", "1"))
-                    .with_attribute(("status", "2"))
-                    .write_inner_content(|xml| {
-                        xml.create_element("period-start")
-                            .with_attribute(("iso-date", start.as_str()))
-                            .write_empty()?;
-                        xml.create_element("period-end")
-                            .with_attribute(("iso-date", end.as_str()))
-                            .write_empty()?;
-                        value(xml, &plain(budget.value), &a.currency.code, &start)
-                    })?;
-            }
-            for t in &a.transactions {
-                transaction(xml, t, &plain(t.value), &a.currency.code)?;
+            if !c.address.is_empty() {
+                xml.create_element("mailing-address")
+                    .write_inner_content(|xml| narrative(xml, &c.address))?;
             }
             Ok(())
         })?;
@@ -112,17 +175,30 @@ fn transaction<W: Write>(
         element = element.with_attribute(("ref", t.reference.as_str()));
     }
     element.write_inner_content(|xml| {
-        xml.create_element("transaction-type")
-            .with_attribute(("code", t.kind))
-            .write_empty()?;
+        code_element(xml, "transaction-type", t.kind)?;
         xml.create_element("transaction-date")
             .with_attribute(("iso-date", date.as_str()))
             .write_empty()?;
         value(xml, amount, currency, &date)?;
         xml.create_element("description")
             .write_inner_content(|xml| narrative(xml, &t.description))?;
-        org(xml, "provider-org", &t.provider)?;
-        org(xml, "receiver-org", &t.receiver)
+        if let Some(o) = &t.provider {
+            org(
+                xml,
+                "provider-org",
+                o,
+                ("provider-activity-id", &t.provider_activity),
+            )?;
+        }
+        if let Some(o) = &t.receiver {
+            org(
+                xml,
+                "receiver-org",
+                o,
+                ("receiver-activity-id", &t.receiver_activity),
+            )?;
+        }
+        Ok(())
     })?;
     Ok(())
 }
@@ -136,9 +212,10 @@ fn value<W: Write>(xml: &mut Xml<W>, amount: &str, currency: &str, date: &str) -
 }
 
 fn participating<W: Write>(xml: &mut Xml<W>, o: &Organisation, role: &str) -> XmlResult {
-    let mut element = xml
-        .create_element("participating-org")
-        .with_attribute(("ref", o.reference.as_str()));
+    let mut element = xml.create_element("participating-org");
+    if !o.reference.is_empty() {
+        element = element.with_attribute(("ref", o.reference.as_str()));
+    }
     if let Some(kind) = &o.kind {
         element = element.with_attribute(("type", kind.as_str()));
     }
@@ -148,11 +225,20 @@ fn participating<W: Write>(xml: &mut Xml<W>, o: &Organisation, role: &str) -> Xm
     Ok(())
 }
 
-/// A transaction's provider or receiver: `ref` and `type` when known, and its name.
-fn org<W: Write>(xml: &mut Xml<W>, name: &str, o: &Organisation) -> XmlResult {
+/// A transaction's provider or receiver: `ref`, its activity's identifier and `type` when
+/// known, and its name.
+fn org<W: Write>(
+    xml: &mut Xml<W>,
+    name: &str,
+    o: &Organisation,
+    (activity_attribute, activity): (&str, &Option<String>),
+) -> XmlResult {
     let mut element = xml.create_element(name);
     if !o.reference.is_empty() {
         element = element.with_attribute(("ref", o.reference.as_str()));
+    }
+    if let Some(id) = activity {
+        element = element.with_attribute((activity_attribute, id.as_str()));
     }
     if let Some(kind) = &o.kind {
         element = element.with_attribute(("type", kind.as_str()));
@@ -185,125 +271,4 @@ fn xml_chars(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{Currency, DateRange};
-    use crate::report::iati::{ActivityDate, Budget};
-    use chrono::{NaiveDate, TimeZone, Utc};
-    use rust_decimal_macros::dec;
-
-    fn d(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
-
-    fn org(reference: &str, kind: Option<&str>, name: &str) -> Organisation {
-        Organisation {
-            reference: reference.into(),
-            kind: kind.map(String::from),
-            name: name.into(),
-        }
-    }
-
-    fn file() -> IatiFile {
-        let implementing = org("IOM-MOROCCO", Some("90"), "IOM Morocco");
-        let funding = org("JP-GOV", Some("10"), "Government of Japan");
-        IatiFile {
-            generated: Utc.with_ymd_and_hms(2026, 11, 30, 2, 45, 0).unwrap(),
-            activities: vec![Activity {
-                identifier: "IOM-MOROCCO-G-1".into(),
-                currency: Currency::new("TND", 3),
-                reporting_org: implementing.clone(),
-                title: "Health & \"protection\" <for> migrants".into(),
-                description: "Grant G-1\u{1}.".into(),
-                funding: funding.clone(),
-                implementing: implementing.clone(),
-                status: "2",
-                dates: vec![
-                    ActivityDate {
-                        kind: "1",
-                        date: d("2021-01-01"),
-                        note: None,
-                    },
-                    ActivityDate {
-                        kind: "3",
-                        date: d("2021-12-31"),
-                        note: Some("Extended".into()),
-                    },
-                ],
-                countries: vec![("MA".into(), dec!(50.00)), ("TN".into(), dec!(50.00))],
-                budgets: vec![Budget {
-                    dates: DateRange {
-                        start: d("2021-01-01"),
-                        end: d("2021-12-31"),
-                    },
-                    value: dec!(1000),
-                }],
-                transactions: vec![Transaction {
-                    reference: "V-1".into(),
-                    kind: "3",
-                    date: d("2021-02-01"),
-                    value: dec!(12.5),
-                    description: "Transfer to partner's <office>".into(),
-                    provider: implementing,
-                    receiver: org("", None, "Partner & Co"),
-                }],
-            }],
-        }
-    }
-
-    #[test]
-    fn writes_the_schema_order_escaped_and_exact() {
-        let mut out = Vec::new();
-        write_iati(&file(), &mut out).unwrap();
-        let xml = String::from_utf8(out).unwrap();
-        let expected = r#"<?xml version="1.0" encoding="UTF-8"?>
-<iati-activities version="2.03" generated-datetime="2026-11-30T02:45:00Z">
-  <iati-activity last-updated-datetime="2026-11-30T02:45:00Z" xml:lang="en" default-currency="TND">
-    <iati-identifier>IOM-MOROCCO-G-1</iati-identifier>
-    <reporting-org ref="IOM-MOROCCO" type="90">
-      <narrative>IOM Morocco</narrative>
-    </reporting-org>
-    <title>
-      <narrative>Health &amp; &quot;protection&quot; &lt;for&gt; migrants</narrative>
-    </title>
-    <description type="1">
-      <narrative>Grant G-1 .</narrative>
-    </description>
-    <participating-org ref="JP-GOV" type="10" role="1">
-      <narrative>Government of Japan</narrative>
-    </participating-org>
-    <participating-org ref="IOM-MOROCCO" type="90" role="4">
-      <narrative>IOM Morocco</narrative>
-    </participating-org>
-    <activity-status code="2"/>
-    <activity-date type="1" iso-date="2021-01-01"/>
-    <activity-date type="3" iso-date="2021-12-31">
-      <narrative>Extended</narrative>
-    </activity-date>
-    <recipient-country code="MA" percentage="50.00"/>
-    <recipient-country code="TN" percentage="50.00"/>
-    <budget type="1" status="2">
-      <period-start iso-date="2021-01-01"/>
-      <period-end iso-date="2021-12-31"/>
-      <value currency="TND" value-date="2021-01-01">1000.000</value>
-    </budget>
-    <transaction ref="V-1">
-      <transaction-type code="3"/>
-      <transaction-date iso-date="2021-02-01"/>
-      <value currency="TND" value-date="2021-02-01">12.500</value>
-      <description>
-        <narrative>Transfer to partner&apos;s &lt;office&gt;</narrative>
-      </description>
-      <provider-org ref="IOM-MOROCCO" type="90">
-        <narrative>IOM Morocco</narrative>
-      </provider-org>
-      <receiver-org>
-        <narrative>Partner &amp; Co</narrative>
-      </receiver-org>
-    </transaction>
-  </iati-activity>
-</iati-activities>
-"#;
-        assert_eq!(xml, expected);
-    }
-}
+mod tests;

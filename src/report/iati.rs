@@ -1,64 +1,32 @@
 //! A grant as an IATI activity (standard 2.03): which of the ledger's facts go where, and the
-//! codes they take. Pure: grant records in, an [`IatiFile`] out; `render::iati` writes it as
-//! XML in the schema's element order.
+//! codes they take. Pure: grant records and publishing settings in, an [`IatiFile`] out;
+//! `render::iati` writes it as XML in the schema's element order.
 //!
 //! What maps to what (README.md, "Publishing to IATI", says the same for users):
 //!
-//! - one `iati-activity` per grant; its identifier is `{organisation ref}-{grant reference}`
-//!   (a `/` in the reference made `-`, as IATI identifiers may not hold one);
-//! - the project's implementing organisation reports the activity (`reporting-org`) and is the
-//!   implementing `participating-org` (role 4); the donor is the funding one (role 1);
-//! - organisation `ref`s: grantbook records no registered IATI organisation identifiers, so
-//!   the donor's ref is its grantbook code (`JP-GOV`) and the organisation's is its name in
-//!   capitals, accents dropped, every run of other characters made one `-` (`IOM Morocco` ->
-//!   `IOM-MOROCCO`).
-//!   Both are stable from one export to the next, but neither is registered;
-//! - dates: planned start and end (types 1 and 3; the end in force, after a no-cost extension,
-//!   which a narrative then names), actual start once the as-of date has reached it (2), actual
-//!   end only once the grant has ended (4);
-//! - recipient countries: the project's countries, the grant split equally between them in
-//!   percentages of two decimals that add up to exactly 100;
-//! - budgets: the grant's amount over its reporting periods when they cover its dates day after
-//!   day with none longer than a year, else over calendar years; each period's share is in
-//!   proportion to its days, cut to the currency's minor unit with the units left given by
-//!   largest remainder, so the budgets add up to the grant's amount exactly;
-//! - transactions up to the as-of date: receipts as type 1 (Incoming Funds), expenses as type 4
-//!   (Expenditure) or 3 (Disbursement) by their kind, each valued in the grant's currency (an
-//!   expense's converted amount) on its own date; voided receipts and expenses are left out.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! - one `iati-activity` per grant, identified `{reporting org's identifier}-{grant reference}`
+//!   (a `/` made `-`); one reporting organisation per file, the registered organisation of the
+//!   projects' implementing organisation (`organisation set`); grantbook invents no identifier;
+//! - participating organisations: the donor funds (role 1), the reporting organisation is
+//!   accountable (2) and implements (4), with the partners a file names (`--name-organisations`);
+//! - dates: planned start and end (the end in force; a narrative names the original end after
+//!   a no-cost extension), actual start the day of the first transaction, actual end once the
+//!   grant has ended (its end, or its last transaction if later);
+//! - sectors and recipient countries with percentages adding up to 100; the donor's default
+//!   aid, finance and flow types and collaboration type, the project's scope and humanitarian
+//!   flag, when set;
+//! - budgets: the grant's original amount over its original dates as type 1 (original), and
+//!   after an amendment of the amount or a no-cost extension, the amount in force over the
+//!   dates in force as type 2 (revised);
+//! - transactions: see `transactions`; last-updated is the ledger's last change (audit log).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use crate::domain::{Currency, DateRange, ExpenseKind, GrantRecord};
+use crate::domain::{Currency, DateRange, GrantRecord, Publishing, RegisteredOrganisation};
 
 /// The version of the IATI activity standard the file follows.
 pub const IATI_VERSION: &str = "2.03";
-
-/// IATI OrganisationType codes, as `--org-type` accepts them.
-pub const ORGANISATION_TYPES: &[(&str, &str)] = &[
-    ("10", "Government"),
-    ("11", "Local Government"),
-    ("15", "Other Public Sector"),
-    ("21", "International NGO"),
-    ("22", "National NGO"),
-    ("23", "Regional NGO"),
-    ("24", "Partner Country based NGO"),
-    ("30", "Public Private Partnership"),
-    ("40", "Multilateral"),
-    ("60", "Foundation"),
-    ("70", "Private Sector"),
-    ("71", "Private Sector in Provider Country"),
-    ("72", "Private Sector in Aid Recipient Country"),
-    ("73", "Private Sector in Third Country"),
-    ("80", "Academic, Training and Research"),
-    ("90", "Other"),
-];
-
-/// The organisation type given to implementing organisations when `--org-type` is not:
-/// grantbook does not record it, and IATI requires one for the reporting organisation.
-pub const DEFAULT_ORGANISATION_TYPE: &str = "90";
 
 /// A whole IATI activity file.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,26 +37,49 @@ pub struct IatiFile {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
+    /// Registered identifier; empty when the organisation has none.
     pub reference: String,
     /// OrganisationType code, when known.
     pub kind: Option<String>,
     pub name: String,
 }
 
+/// How to reach the reporting organisation (contact-info, type 1 general enquiries).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contact {
+    pub organisation: String,
+    pub telephone: String,
+    pub email: String,
+    pub website: String,
+    pub address: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Activity {
     pub identifier: String,
     pub currency: Currency,
+    /// When the ledger last changed, ISO 8601 UTC.
+    pub last_updated: Option<String>,
+    pub humanitarian: Option<bool>,
     pub reporting_org: Organisation,
     pub title: String,
     pub description: String,
-    pub funding: Organisation,
-    pub implementing: Organisation,
+    /// Each with its OrganisationRole code.
+    pub participants: Vec<(Organisation, &'static str)>,
     /// ActivityStatus code.
     pub status: &'static str,
     pub dates: Vec<ActivityDate>,
+    pub contact: Option<Contact>,
+    /// ActivityScope code.
+    pub scope: Option<String>,
     /// Country code and percentage.
     pub countries: Vec<(String, Decimal)>,
+    /// DAC 5-digit code and percentage.
+    pub sectors: Vec<(String, Decimal)>,
+    pub collaboration_type: Option<String>,
+    pub flow_type: Option<String>,
+    pub finance_type: Option<String>,
+    pub aid_type: Option<String>,
     pub budgets: Vec<Budget>,
     pub transactions: Vec<Transaction>,
 }
@@ -101,17 +92,18 @@ pub struct ActivityDate {
     pub note: Option<String>,
 }
 
-/// The grant's money over one period (BudgetType 1 original, BudgetStatus 2 committed: the
-/// amount of a signed agreement).
+/// The grant's money over one period (BudgetStatus 2 committed: a signed agreement's).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Budget {
+    /// BudgetType code: 1 original, 2 revised.
+    pub kind: &'static str,
     pub dates: DateRange,
     pub value: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transaction {
-    /// The receipt's reference or the expense's voucher.
+    /// A receipt's reference or an expense's voucher; empty for a sum of several.
     pub reference: String,
     /// TransactionType code: 1 incoming funds, 3 disbursement, 4 expenditure.
     pub kind: &'static str,
@@ -119,167 +111,132 @@ pub struct Transaction {
     /// In the grant's (the activity's) currency.
     pub value: Decimal,
     pub description: String,
-    pub provider: Organisation,
-    pub receiver: Organisation,
+    pub provider: Option<Organisation>,
+    pub provider_activity: Option<String>,
+    pub receiver: Option<Organisation>,
+    pub receiver_activity: Option<String>,
 }
 
-/// The IATI activity file of `records` as they stand at the end of `as_of`, their statuses
-/// being those of `today` (see [`activity_status`]). `organisation_type` is the
-/// OrganisationType code of the implementing organisations.
-pub fn iati_file(
-    records: &[GrantRecord],
-    as_of: NaiveDate,
-    today: NaiveDate,
-    organisation_type: &str,
-    generated: DateTime<Utc>,
-) -> IatiFile {
+/// How a file is cut and what it names.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Transactions, status and actual dates as they stand at the end of this day.
+    pub as_of: NaiveDate,
+    /// Statuses are judged on today's (see [`activity_status`]).
+    pub today: NaiveDate,
+    pub grouping: Grouping,
+    /// Name payees registered as organisations (never individuals).
+    pub name_organisations: bool,
+    pub generated: DateTime<Utc>,
+}
+
+/// The IATI activity file of `records`, every one of which [`missing`] found complete and
+/// [`reporting_org`] gives the same reporting organisation.
+pub fn iati_file(records: &[GrantRecord], publishing: &Publishing, options: &Options) -> IatiFile {
     IatiFile {
-        generated,
+        generated: options.generated,
         activities: records
             .iter()
-            .map(|r| activity(r, as_of, today, organisation_type))
+            .map(|r| activity(r, publishing, options))
             .collect(),
     }
 }
 
-pub fn activity(
-    record: &GrantRecord,
-    as_of: NaiveDate,
-    today: NaiveDate,
-    organisation_type: &str,
-) -> Activity {
+fn organisation(o: &RegisteredOrganisation) -> Organisation {
+    Organisation {
+        reference: o.iati_id.clone().unwrap_or_default(),
+        kind: Some(o.org_type.clone()),
+        name: o.name.clone(),
+    }
+}
+
+pub fn activity(record: &GrantRecord, publishing: &Publishing, options: &Options) -> Activity {
     let GrantRecord {
         grant,
         donor,
         project,
-        extensions,
-        periods,
-        receipts,
-        expenses,
+        ..
     } = record;
-    let currency = &grant.currency;
-    let implementing = Organisation {
-        reference: organisation_ref(&project.organisation, &project.code),
-        kind: Some(organisation_type.to_string()),
-        name: project.organisation.clone(),
-    };
+    let as_of = options.as_of;
+    let registered = reporting_org(record, publishing)
+        .cloned()
+        .unwrap_or_default();
+    let us = organisation(&registered);
+    let donor_settings = publishing
+        .donors
+        .get(&donor.code)
+        .cloned()
+        .unwrap_or_default();
     let funding = Organisation {
-        reference: donor.code.clone(),
+        reference: donor_settings.iati_id.clone().unwrap_or_default(),
         kind: Some(donor_type(donor.kind).to_string()),
         name: donor.name.clone(),
     };
+    let project_settings = publishing
+        .projects
+        .get(&project.code)
+        .cloned()
+        .unwrap_or_default();
+    let identifier = identifier(&us.reference, &grant.reference);
 
-    let original_end = grant.original_end(extensions);
-    let mut dates = vec![ActivityDate {
-        kind: "1",
-        date: grant.start,
-        note: None,
-    }];
-    if as_of >= grant.start {
-        dates.push(ActivityDate {
-            kind: "2",
-            date: grant.start,
-            note: None,
-        });
-    }
-    dates.push(ActivityDate {
-        kind: "3",
-        date: grant.end,
-        note: (original_end != grant.end).then(|| {
-            format!("After a no-cost extension; the agreement's original end was {original_end}")
-        }),
-    });
-    if as_of > grant.end {
-        dates.push(ActivityDate {
-            kind: "4",
-            date: grant.end,
-            note: None,
-        });
-    }
-
-    let mut transactions: Vec<(NaiveDate, Transaction)> = Vec::new();
-    for r in receipts
-        .iter()
-        .filter(|r| r.date <= as_of && r.void.is_none())
-    {
-        let description = if r.description.is_empty() {
-            format!("Funds received from {}", donor.name)
-        } else {
-            r.description.clone()
-        };
-        transactions.push((
-            r.date,
-            Transaction {
-                reference: r.reference.clone(),
-                kind: "1",
-                date: r.date,
-                value: r.amount,
-                description,
-                provider: funding.clone(),
-                receiver: implementing.clone(),
-            },
-        ));
-    }
-    for e in expenses
-        .iter()
-        .filter(|e| e.date <= as_of && e.void.is_none())
-    {
-        let refund = e.kind == ExpenseKind::Refund;
-        let what = match (e.description.is_empty(), refund) {
-            (false, _) => e.description.clone(),
-            (true, false) => format!("Payment to {}", e.payee),
-            (true, true) => format!("Refund from {}", e.payee),
-        };
-        let paid = match &e.rate {
-            Some(q) if e.currency != e.grant_currency => format!(
-                "; {} {} {} at {}",
-                if refund { "returned" } else { "paid" },
-                e.currency.plain(e.amount),
-                e.currency.code,
-                q.describe()
-            ),
-            _ => String::new(),
-        };
-        // Money that came back is published as a negative transaction of the kind it reverses
-        // (IATI allows negative values for refunds and corrections), so the activity's
-        // expenditure adds up to the ledger's net spend.
-        let reversed_kind = match e.refund_of {
-            Some(id) => expenses.iter().find(|o| o.id == id).map(|o| o.kind),
-            None => None,
-        };
-        let payee = Organisation {
-            reference: String::new(),
-            kind: None,
-            name: e.payee.clone(),
-        };
-        let (provider, receiver) = if refund {
-            (payee, implementing.clone())
-        } else {
-            (implementing.clone(), payee)
-        };
-        transactions.push((
-            e.date,
-            Transaction {
-                reference: e.voucher.clone(),
-                kind: match reversed_kind.unwrap_or(e.kind) {
-                    ExpenseKind::Disbursement => "3",
-                    ExpenseKind::Expenditure | ExpenseKind::Refund => "4",
-                },
-                date: e.date,
-                value: e.spend(),
-                description: format!("{what} (budget line {}{paid})", e.line),
-                provider,
-                receiver,
-            },
-        ));
-    }
+    let named = |payee: &str| {
+        publishing
+            .organisations
+            .get(payee)
+            .filter(|_| options.name_organisations)
+            .map(organisation)
+    };
+    let mut transactions = incoming(
+        &record.receipts,
+        as_of,
+        &funding,
+        publishing
+            .donor_activity_ids
+            .get(&grant.reference)
+            .map(String::as_str),
+        &us,
+        &identifier,
+    );
+    transactions.extend(outgoing(
+        &record.expenses,
+        as_of,
+        options.grouping,
+        &us,
+        &named,
+    ));
     // Receipts come first on a day both happen: they were listed first, and the sort is stable.
-    transactions.sort_by_key(|(date, _)| *date);
+    transactions.sort_by_key(|t| t.date);
+
+    let mut participants = vec![(funding, "1"), (us.clone(), "2"), (us.clone(), "4")];
+    for t in transactions.iter().filter(|t| t.kind == "3") {
+        if let Some(partner) = &t.receiver
+            && !participants.iter().any(|(p, _)| p == partner)
+        {
+            participants.push((partner.clone(), "4"));
+        }
+    }
+    let contact = [
+        &registered.email,
+        &registered.telephone,
+        &registered.website,
+        &registered.address,
+    ]
+    .iter()
+    .any(|s| !s.is_empty())
+    .then(|| Contact {
+        organisation: registered.name.clone(),
+        telephone: registered.telephone.clone(),
+        email: registered.email.clone(),
+        website: registered.website.clone(),
+        address: registered.address.clone(),
+    });
 
     Activity {
-        identifier: identifier(&implementing.reference, &grant.reference),
-        currency: currency.clone(),
-        reporting_org: implementing.clone(),
+        identifier,
+        currency: grant.currency.clone(),
+        last_updated: publishing.last_change.clone(),
+        humanitarian: project_settings.humanitarian,
+        reporting_org: us,
         title: project.title.clone(),
         description: format!(
             "Grant {} of {} to {} for the project {} ({}): {} {}, {} to {}.",
@@ -288,77 +245,132 @@ pub fn activity(
             project.organisation,
             project.code,
             project.title,
-            currency.code,
-            currency.plain(grant.amount),
+            grant.currency.code,
+            grant.currency.plain(grant.amount),
             grant.start,
             grant.end
         ),
-        funding,
-        implementing,
-        status: activity_status(grant.status, grant.dates(), as_of, today),
-        dates,
+        participants,
+        status: activity_status(grant.status, grant.dates(), as_of, options.today),
+        // An actual date is never after today, whatever day the file is cut on.
+        dates: activity_dates(record, &transactions, as_of.min(options.today)),
+        contact,
+        scope: project_settings.scope.clone(),
         countries: country_shares(&project.countries),
-        budgets: budgets(grant.amount, currency, grant.dates(), periods),
-        transactions: transactions.into_iter().map(|(_, t)| t).collect(),
+        sectors: project_settings.sectors.clone(),
+        collaboration_type: donor_settings.collaboration_type.clone(),
+        flow_type: donor_settings.flow_type.clone(),
+        finance_type: donor_settings.finance_type.clone(),
+        aid_type: donor_settings.aid_type.clone(),
+        budgets: original_and_revised(record),
+        transactions,
     }
 }
 
-/// What would make the IATI file of `records` ambiguous, one sentence each: two grants whose
-/// activities would share an identifier (organisation `A` with grant `B-C`, organisation `A B`
-/// with grant `C`: both `A-B-C`), and two organisation names that fold to one `ref`
-/// (`IOM Morocco`, `IOM-Morocco`), which would make them one organisation. Empty when there is
-/// nothing of the kind.
-pub fn clashes(records: &[GrantRecord]) -> Vec<String> {
-    const FIX: &str = "grantbook renames nothing in place: `grantbook export --all --out DIR`, \
-                       correct";
-    let mut problems = Vec::new();
-    // ref -> (organisation name, project code) of the first organisation seen with it.
-    let mut refs: BTreeMap<String, (&str, &str)> = BTreeMap::new();
-    let mut reported: BTreeSet<(String, &str)> = BTreeSet::new();
-    // identifier -> (grant reference, organisation name) of the first grant seen with it.
-    let mut identifiers: BTreeMap<String, (&str, &str)> = BTreeMap::new();
-    for GrantRecord { grant, project, .. } in records {
-        let name = project.organisation.as_str();
-        let reference = organisation_ref(name, &project.code);
-        match refs.get(&reference) {
-            Some((first, first_project)) if *first != name => {
-                if reported.insert((reference.clone(), name)) {
-                    problems.push(format!(
-                        "organisations {first:?} (project {first_project}) and {name:?} \
-                         (project {}) both give the IATI organisation ref {reference}, so the \
-                         file would make them one organisation; spell it the same way in both \
-                         projects if it is one, else rename one ({FIX} projects.csv, and \
-                         `grantbook --db NEW.db import DIR`)",
-                        project.code
-                    ));
-                }
-            }
-            Some(_) => {}
-            None => {
-                refs.insert(reference.clone(), (name, &project.code));
-            }
-        }
-        let id = identifier(&reference, &grant.reference);
-        match identifiers.get(&id) {
-            Some((first, first_org)) => problems.push(format!(
-                "grants {first} (organisation {first_org:?}) and {} (organisation {name:?}) \
-                 would both have the IATI identifier {id}; rename one grant so that they differ \
-                 ({FIX} grants.csv and the files that name the grant, and \
-                 `grantbook --db NEW.db import DIR`)",
-                grant.reference
-            )),
-            None => {
-                identifiers.insert(id, (&grant.reference, name));
-            }
+/// Planned start and end; actual start on the first transaction's day (none before there is
+/// one); actual end once the grant has ended: its end, or its last transaction if later.
+fn activity_dates(
+    record: &GrantRecord,
+    transactions: &[Transaction],
+    as_of: NaiveDate,
+) -> Vec<ActivityDate> {
+    let grant = &record.grant;
+    let original_end = grant.original_end(&record.extensions);
+    let date = |kind, date, note| ActivityDate { kind, date, note };
+    let first = transactions.iter().map(|t| t.date).min();
+    let last = transactions.iter().map(|t| t.date).max();
+    let mut dates = vec![date("1", grant.start, None)];
+    if let Some(first) = first {
+        dates.push(date("2", first, None));
+    }
+    dates.push(date(
+        "3",
+        grant.end,
+        (original_end != grant.end).then(|| {
+            format!("After a no-cost extension; the agreement's original end was {original_end}")
+        }),
+    ));
+    if as_of > grant.end
+        && let Some(first) = first
+    {
+        let end = last
+            .map_or(grant.end, |l| l.max(grant.end))
+            .min(as_of)
+            .max(first);
+        dates.push(date("4", end, None));
+    }
+    dates
+}
+
+/// The original budget (type 1): the amount first agreed over the first agreed dates, by the
+/// periods that fall within them; after a change of amount or end, the revised one (type 2).
+fn original_and_revised(record: &GrantRecord) -> Vec<Budget> {
+    let grant = &record.grant;
+    let original = DateRange {
+        start: grant.start,
+        end: grant.original_end(&record.extensions),
+    };
+    let periods: Vec<_> = record
+        .periods
+        .iter()
+        .filter(|p| p.end <= original.end)
+        .cloned()
+        .collect();
+    let typed = |kind, budgets: Vec<(DateRange, Decimal)>| {
+        budgets
+            .into_iter()
+            .map(move |(dates, value)| Budget { kind, dates, value })
+    };
+    let mut out: Vec<Budget> = typed(
+        "1",
+        budgets(record.original_amount, &grant.currency, original, &periods),
+    )
+    .collect();
+    if record.original_amount != grant.amount || original.end != grant.end {
+        out.extend(typed(
+            "2",
+            budgets(
+                grant.amount,
+                &grant.currency,
+                grant.dates(),
+                &record.periods,
+            ),
+        ));
+    }
+    out
+}
+
+/// Identifiers two grants of `records` would share (a `/` and a `-` in the same place of two
+/// references), one sentence each.
+pub fn clashes(records: &[&GrantRecord], publishing: &Publishing) -> Vec<String> {
+    let mut seen: std::collections::BTreeMap<String, &str> = Default::default();
+    let mut out = Vec::new();
+    for r in records {
+        let us = reporting_org(r, publishing)
+            .and_then(|o| o.iati_id.clone())
+            .unwrap_or_default();
+        let id = identifier(&us, &r.grant.reference);
+        if let Some(first) = seen.insert(id.clone(), &r.grant.reference) {
+            out.push(format!(
+                "grants {first} and {} would both have the IATI identifier {id}; rename one \
+                 (grantbook renames nothing in place: `grantbook export --all --out DIR`, \
+                 correct grants.csv and the files that name the grant, and `grantbook --db \
+                 NEW.db import DIR`)",
+                r.grant.reference
+            ));
         }
     }
-    problems
+    out
 }
 
 mod budgets;
 mod codes;
+mod settings;
 #[cfg(test)]
 mod tests;
+mod transactions;
 
 pub use budgets::{apportion, budget_windows, budgets};
-pub use codes::{activity_status, country_shares, donor_type, identifier, organisation_ref};
+pub use codes::{activity_status, country_shares, donor_type, identifier};
+pub use settings::{by_reporting_org, missing, reporting_org};
+pub use transactions::{Grouping, incoming, outgoing};

@@ -6,6 +6,7 @@ use crate::render::Block;
 use crate::render::{Cell, Document, Record, Table, col, detail, group_thousands, prose};
 
 mod expenses;
+pub mod publishing;
 pub use expenses::{expense, expense_with_parts, expenses, titled_expenses};
 
 pub fn donors(donors: &[Donor]) -> Document {

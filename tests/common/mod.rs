@@ -304,6 +304,10 @@ pub fn japan_grant() -> TestDb {
          --line 'IND:indirect:8096.58:Indirect support costs (7 %)'"
     ));
     db.ok_sh(&format!("period generate --grant {G} --every quarter"));
+    // What publishing it to IATI needs (export iati invents no identifier).
+    db.ok_sh("organisation set 'IOM Morocco' --iati-id XM-DAC-47066 --type 40");
+    db.ok_sh("donor iati JP-GOV --iati-id XM-DAC-701");
+    db.ok_sh("project iati MA-MHPSS --sector 12220:100");
     db.ok_sh("fx set --from USD --to MAD --rate 9.0235 --valid-from 2021-03-01");
     db.ok_sh("fx set --from USD --to MAD --rate 8.9874 --valid-from 2021-04-01");
     db.ok_sh(&format!(

@@ -49,7 +49,10 @@ fn postgres_integrity(conn: &Conn) -> Result<CheckOutcome> {
               + (SELECT count(*) FROM period) + (SELECT count(*) FROM fx_rate)
               + (SELECT count(*) FROM receipt) + (SELECT count(*) FROM expense)
               + (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM amendment)
-              + (SELECT count(*) FROM office)",
+              + (SELECT count(*) FROM office) + (SELECT count(*) FROM organisation)
+              + (SELECT count(*) FROM donor_publishing) + (SELECT count(*) FROM project_sector)
+              + (SELECT count(*) FROM project_publishing)
+              + (SELECT count(*) FROM grant_publishing)",
     )?;
     if amcheck {
         let sql = "SELECT c.relname::text FROM pg_index i

@@ -3,7 +3,6 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::Budget;
 use crate::domain::{Currency, DateRange, Period};
 
 /// The windows the budget is spread over: the reporting periods when they tile the grant's
@@ -40,15 +39,11 @@ pub fn budgets(
     currency: &Currency,
     dates: DateRange,
     periods: &[Period],
-) -> Vec<Budget> {
+) -> Vec<(DateRange, Decimal)> {
     let windows = budget_windows(dates, periods);
     let days: Vec<i64> = windows.iter().map(DateRange::days).collect();
     let values = apportion(amount, currency, &days);
-    windows
-        .into_iter()
-        .zip(values)
-        .map(|(dates, value)| Budget { dates, value })
-        .collect()
+    windows.into_iter().zip(values).collect()
 }
 
 /// `amount` split in proportion to `weights`: each exact share cut to the minor unit, the units

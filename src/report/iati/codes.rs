@@ -1,4 +1,4 @@
-//! The identifiers and codes an activity takes: its identifier, organisation refs and types,
+//! The identifiers and codes an activity takes: its identifier, organisation types,
 //! its status, and its countries' shares.
 
 use chrono::NaiveDate;
@@ -11,54 +11,6 @@ use crate::domain::{DateRange, DonorKind, GrantStatus};
 /// others).
 pub fn identifier(organisation_ref: &str, grant_reference: &str) -> String {
     format!("{organisation_ref}-{}", grant_reference.replace('/', "-"))
-}
-
-/// A stable `ref` for an organisation grantbook knows only by name: letters and digits in ASCII
-/// capitals (accents dropped), every run of anything else one `-`. A name with no such character (written in
-/// another script) takes `ORG-{project code}`.
-pub fn organisation_ref(name: &str, project_code: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if let Some(letter) = ascii_letter(c) {
-            out.push(letter);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-');
-    if out.is_empty() {
-        format!("ORG-{project_code}")
-    } else {
-        out.to_string()
-    }
-}
-
-/// An ASCII letter or digit in capitals, Latin letters with accents without them (`é` -> `E`).
-fn ascii_letter(c: char) -> Option<char> {
-    if c.is_ascii_alphanumeric() {
-        return Some(c.to_ascii_uppercase());
-    }
-    const FOLDS: &[(&str, char)] = &[
-        ("àáâãäåāăą", 'A'),
-        ("çćĉċč", 'C'),
-        ("ďđ", 'D'),
-        ("èéêëēĕėęě", 'E'),
-        ("ĝğġģ", 'G'),
-        ("ìíîïĩīĭįı", 'I'),
-        ("ñńņňŉ", 'N'),
-        ("òóôõöøōŏő", 'O'),
-        ("ŕŗř", 'R'),
-        ("śŝşšș", 'S'),
-        ("ţťŧț", 'T'),
-        ("ùúûüũūŭůűų", 'U'),
-        ("ýÿŷ", 'Y'),
-        ("źżž", 'Z'),
-    ];
-    let lower = c.to_lowercase().next()?;
-    FOLDS
-        .iter()
-        .find(|(letters, _)| letters.contains(lower))
-        .map(|(_, ascii)| *ascii)
 }
 
 /// OrganisationType of a donor's kind.
