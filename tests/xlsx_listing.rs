@@ -177,6 +177,10 @@ fn export_all_is_one_workbook_a_sheet_per_table_equal_to_the_csv() {
         "expenses",
         "voids",
         "advance_returns",
+        "organisations",
+        "donor_iati",
+        "project_iati",
+        "grant_iati",
     ];
     let csv: Vec<String> = tables
         .iter()
