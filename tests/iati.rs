@@ -242,11 +242,18 @@ fn parse(xml: &str) -> Vec<Activity> {
 }
 
 /// `report burn` of one grant as JSON: (received, spent, budget).
+/// Received, paid out (spent, and advanced to partners not yet accounted for: IATI's
+/// disbursements include cash a partner holds) and budget, as `report burn` has them.
 fn burn(db: &TestDb, grant: &str, as_of: &str) -> (Decimal, Decimal, Decimal) {
     let report = db.json(&["report", "burn", "--grant", grant, "--as-of", as_of]);
     let row = &report.as_array().expect("an array")[0];
-    let figure = |key: &str| Decimal::from_str(row[key].as_str().unwrap()).unwrap();
-    (figure("received"), figure("spent"), figure("budget"))
+    let figure = |key: &str| {
+        row[key]
+            .as_str()
+            .map_or(Decimal::ZERO, |v| v.parse().unwrap())
+    };
+    let paid_out = figure("spent") + figure("advanced");
+    (figure("received"), paid_out, figure("budget"))
 }
 
 fn today() -> String {
@@ -335,9 +342,10 @@ fn receipts_and_spend_in_the_file_are_the_burn_report_s() {
     assert_eq!(japan.currency, "USD");
     assert_eq!(japan.status, "4", "the Japan grant is closed");
     assert_eq!(japan.countries, [("MA".to_string(), Decimal::ONE_HUNDRED)]);
-    // 45 live expenses (one the Japan part of the shared Rabat rent), the refund and one
-    // receipt; the voided duplicate and the mistyped entry its correction voided are left out.
-    assert_eq!(japan.transactions.len(), 47);
+    // The grant itself (type 11), 45 live expenses (one the Japan part of the shared Rabat
+    // rent), the refund and one receipt; the voided duplicate and the mistyped entry its
+    // correction voided are left out.
+    assert_eq!(japan.transactions.len(), 48);
     assert!(
         japan
             .transactions
@@ -361,7 +369,9 @@ fn receipts_and_spend_in_the_file_are_the_burn_report_s() {
     // Extended to 2024-12-31: the planned and actual end are the end in force.
     assert_eq!(regional.dates["3"], "2024-12-31");
     assert_eq!(regional.dates["4"], "2024-12-31");
-    // Transfers to partners are disbursements: the fixtures' expenses of that kind.
+    // Transfers to partners are disbursements: the fixtures' expenses of that kind, and what
+    // the Yemen partner still holds of advance FACE-YE-2024-01 (EUR 40,000.00 − 31,750.00
+    // liquidated = 8,250.00), dated the advance, 2024-02-15, before the liquidation.
     let mut fixtures =
         csv::Reader::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/expenses.csv"))
             .unwrap();
@@ -375,6 +385,9 @@ fn receipts_and_spend_in_the_file_are_the_burn_report_s() {
         .map(|r| r[voucher].to_string())
         .collect();
     assert!(expected.len() >= 2, "{expected:?}");
+    let at = expected.len() - 1;
+    let mut expected = expected;
+    expected.insert(at, "FACE-YE-2024-01".to_string());
     let disbursements: Vec<&str> = regional
         .transactions
         .iter()
@@ -450,8 +463,9 @@ fn text_is_escaped_and_the_file_still_validates() {
     // No periods: the budget is per calendar year.
     assert!(xml.contains(r#"<value currency="MAD" value-date="2024-01-01">1000.00</value>"#));
     let activities = parse(&xml);
-    assert_eq!(activities[0].transactions.len(), 1);
-    assert_eq!(activities[0].transactions[0].reference, r#"T<1>&"x""#);
+    // The grant's own commitment (type 11), then the receipt.
+    assert_eq!(activities[0].transactions.len(), 2);
+    assert_eq!(activities[0].transactions[1].reference, r#"T<1>&"x""#);
     if xmllint().is_ok() {
         let file = db.dir.path().join("esc.xml");
         std::fs::write(&file, &xml).unwrap();
@@ -601,4 +615,45 @@ fn out_in_a_missing_directory_says_so() {
         "the message names the missing directory: {stderr}"
     );
     assert!(!db.dir.path().join("nodir").exists());
+}
+
+#[test]
+fn commitments_and_advances_are_published_as_their_own_transactions() {
+    let db = TestDb::demo();
+    let xml = db.ok(&["export", "iati", "--grant", REGIONAL]);
+    let activities = parse(&xml);
+    let regional = &activities[0];
+    let of_kind = |kind: &str| -> Vec<(String, Decimal)> {
+        regional
+            .transactions
+            .iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| (t.reference.clone(), t.value))
+            .collect()
+    };
+    // The grant itself, the donor's commitment: EUR 1,850,000.00.
+    assert_eq!(
+        of_kind("11"),
+        [(
+            REGIONAL.to_string(),
+            Decimal::from_str("1850000.00").unwrap()
+        )]
+    );
+    // The evaluation contract, EUR 46,000.00 when signed (36,800.00 of it paid since).
+    assert_eq!(
+        of_kind("2"),
+        [(
+            "EVAL-2024".to_string(),
+            Decimal::from_str("46000.00").unwrap()
+        )]
+    );
+    // The Yemen partner holds 40,000.00 − 31,750.00 = 8,250.00 of its advance.
+    assert!(
+        of_kind("3").contains(&(
+            "FACE-YE-2024-01".to_string(),
+            Decimal::from_str("8250.00").unwrap()
+        )),
+        "{:?}",
+        of_kind("3")
+    );
 }

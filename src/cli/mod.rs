@@ -174,7 +174,8 @@ pub enum Command {
         after_help = "Example:\n  grantbook expense list --grant JP-MA-MHPSS-2021 --period 2021-Q2\n  \
                       grantbook expense import vouchers.csv"
     )]
-    Expense(expense::ExpenseCommand),
+    // Boxed: an expense's many options would make every other command as large.
+    Expense(Box<expense::ExpenseCommand>),
     /// Cash advanced to implementing partners, liquidated by the expenses they report
     #[command(
         subcommand,
@@ -466,7 +467,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Period(c) => period::run(c, ctx),
         Command::Fx(c) => money::fx(c, ctx),
         Command::Receipt(c) => money::receipt(c, ctx),
-        Command::Expense(c) => expense::run(c, ctx),
+        Command::Expense(c) => expense::run(*c, ctx),
         Command::Advance(c) => advance::run(c, ctx),
         Command::Commitment(c) => commitment::run(c, ctx),
         Command::Allocation(c) => allocation::run(c, ctx),

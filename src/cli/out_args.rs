@@ -51,7 +51,10 @@ fn listing_out(command: &Command) -> Option<&OutArgs> {
         | Command::Audit {
             command: None, out, ..
         } => Some(out),
-        Command::Expense(E::List(args)) => Some(&args.out),
+        Command::Expense(expense) => match expense.as_ref() {
+            E::List(args) => Some(&args.out),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -58,6 +58,8 @@ impl Ledger {
                 include_void: false,
                 ..ExpenseFilter::default()
             })?;
+            let commitments = self.commitments(Some(&reference), as_of)?;
+            let advances = self.advances(Some(&reference), as_of, false)?;
             records.push(GrantRecord {
                 grant,
                 original_amount,
@@ -67,6 +69,8 @@ impl Ledger {
                 periods,
                 receipts,
                 expenses,
+                commitments,
+                advances,
             });
         }
         Ok(records)

@@ -20,4 +20,8 @@ pub struct GrantRecord {
     pub receipts: Vec<Receipt>,
     /// Non-void expenses, by date; a voided expense is not in the record.
     pub expenses: Vec<Expense>,
+    /// Commitments signed by the record's day, with what was paid of them by then.
+    pub commitments: Vec<super::Commitment>,
+    /// Live advances paid by the record's day, with what was accounted for by then.
+    pub advances: Vec<super::Advance>,
 }

@@ -186,17 +186,25 @@ pub fn activity(record: &GrantRecord, publishing: &Publishing, options: &Options
             .filter(|_| options.name_organisations)
             .map(organisation)
     };
-    let mut transactions = incoming(
+    let donor_activity = publishing
+        .donor_activity_ids
+        .get(&grant.reference)
+        .map(String::as_str);
+    // The donor's commitment stands from the grant's first day; a file cut before then has none.
+    let mut transactions: Vec<Transaction> = (grant.start <= as_of)
+        .then(|| incoming_commitment(grant, &funding, donor_activity, &us, &identifier))
+        .into_iter()
+        .collect();
+    transactions.extend(incoming(
         &record.receipts,
         as_of,
         &funding,
-        publishing
-            .donor_activity_ids
-            .get(&grant.reference)
-            .map(String::as_str),
+        donor_activity,
         &us,
         &identifier,
-    );
+    ));
+    transactions.extend(commitments(&record.commitments, &us, &named));
+    transactions.extend(advances_outstanding(&record.advances, &us, &named));
     transactions.extend(outgoing(
         &record.expenses,
         as_of,
@@ -204,7 +212,8 @@ pub fn activity(record: &GrantRecord, publishing: &Publishing, options: &Options
         &us,
         &named,
     ));
-    // Receipts come first on a day both happen: they were listed first, and the sort is stable.
+    // The commitment, then receipts, come first on a day several happen: they were listed
+    // first, and the sort is stable.
     transactions.sort_by_key(|t| t.date);
 
     let mut participants = vec![(funding, "1"), (us.clone(), "2"), (us.clone(), "4")];
@@ -277,8 +286,14 @@ fn activity_dates(
     let grant = &record.grant;
     let original_end = grant.original_end(&record.extensions);
     let date = |kind, date, note| ActivityDate { kind, date, note };
-    let first = transactions.iter().map(|t| t.date).min();
-    let last = transactions.iter().map(|t| t.date).max();
+    // Commitments (types 2 and 11) are promises: the actual dates are those money moved on.
+    let moved = || {
+        transactions
+            .iter()
+            .filter(|t| t.kind != "2" && t.kind != "11")
+            .map(|t| t.date)
+    };
+    let (first, last) = (moved().min(), moved().max());
     let mut dates = vec![date("1", grant.start, None)];
     if let Some(first) = first {
         dates.push(date("2", first, None));
@@ -373,4 +388,6 @@ mod transactions;
 pub use budgets::{apportion, budget_windows, budgets};
 pub use codes::{activity_status, country_shares, donor_type, identifier};
 pub use settings::{by_reporting_org, missing, reporting_org};
-pub use transactions::{Grouping, incoming, outgoing};
+pub use transactions::{
+    Grouping, advances_outstanding, commitments, incoming, incoming_commitment, outgoing,
+};

@@ -105,6 +105,8 @@ fn record() -> GrantRecord {
             expense(3, "2021-02-02", ExpenseKind::Expenditure, true),
             expense(4, "2021-07-01", ExpenseKind::Expenditure, false),
         ],
+        commitments: vec![],
+        advances: vec![],
     }
 }
 

@@ -3,9 +3,10 @@
 //! registered as an organisation (`organisation set`) is named, and only when asked: staff,
 //! consultants and beneficiary lists, which are not organisations, never are.
 //!
-//! Commitments (TransactionType 2, outgoing commitment, and 11, incoming commitment) are not
-//! in the ledger yet: when they are, they join here as transactions of their own kinds, the
-//! incoming ones with the donor as provider and its activity id, as receipts have.
+//! The grant itself is the donor's incoming commitment (type 11) on its first day, at its amount
+//! in force; each contract or purchase order signed is an outgoing commitment (type 2) at its
+//! amount; cash a partner still holds of an advance is a disbursement to it (type 3), while
+//! what the partner accounted for is among the expenses it liquidated.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{Organisation, Transaction};
-use crate::domain::{Expense, ExpenseKind, Receipt};
+use crate::domain::{Advance, Commitment, Expense, ExpenseKind, Grant, Receipt};
 
 /// How expenses are summed into transactions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +74,75 @@ pub fn incoming(
             provider_activity: donor_activity.map(String::from),
             receiver: Some(us.clone()),
             receiver_activity: Some(our_activity.to_string()),
+        })
+        .collect()
+}
+
+/// The grant as the donor's commitment to fund it (type 11, incoming commitment), dated on its
+/// first day, at its amount in force.
+pub fn incoming_commitment(
+    grant: &Grant,
+    donor: &Organisation,
+    donor_activity: Option<&str>,
+    us: &Organisation,
+    our_activity: &str,
+) -> Transaction {
+    Transaction {
+        reference: grant.reference.clone(),
+        kind: "11",
+        date: grant.start,
+        value: grant.amount,
+        description: format!("Grant agreement {} with {}", grant.reference, donor.name),
+        provider: Some(donor.clone()),
+        provider_activity: donor_activity.map(String::from),
+        receiver: Some(us.clone()),
+        receiver_activity: Some(our_activity.to_string()),
+    }
+}
+
+/// Contracts and purchase orders signed (type 2, outgoing commitment), each at its amount in
+/// the grant's currency on the day it was signed; the vendor named only as `named` allows.
+pub fn commitments(
+    list: &[Commitment],
+    us: &Organisation,
+    named: &dyn Fn(&str) -> Option<Organisation>,
+) -> Vec<Transaction> {
+    list.iter()
+        .map(|c| Transaction {
+            reference: c.reference.clone(),
+            kind: "2",
+            date: c.date,
+            value: c.grant_amount,
+            description: format!("Budget line {}: contract or purchase order", c.line),
+            provider: Some(us.clone()),
+            provider_activity: None,
+            receiver: named(&c.vendor),
+            receiver_activity: None,
+        })
+        .collect()
+}
+
+/// What partners still hold of their advances (type 3, disbursement to the partner), at the
+/// advance's rate, on the day it was paid; the partner named only as `named` allows.
+pub fn advances_outstanding(
+    list: &[Advance],
+    us: &Organisation,
+    named: &dyn Fn(&str) -> Option<Organisation>,
+) -> Vec<Transaction> {
+    list.iter()
+        .filter_map(|a| {
+            let value = a.outstanding_in_grant().ok()?;
+            (!value.is_zero()).then(|| Transaction {
+                reference: a.reference.clone(),
+                kind: "3",
+                date: a.date,
+                value,
+                description: "Advance to an implementing partner, not yet accounted for".into(),
+                provider: Some(us.clone()),
+                provider_activity: None,
+                receiver: named(&a.partner),
+                receiver_activity: None,
+            })
         })
         .collect()
 }

@@ -76,15 +76,14 @@ fn expense_table(expenses: &[Expense]) -> Table {
         .fold(t, |t, key| t.without_empty(key));
     // On 80 columns: the quote, the grant's currency (Cur shows the expense's), the country
     // and then the grant, the status and the line go first; `--wide` and CSV keep them.
-    let t = t.spare(&[
+    t.spare(&[
         "rate",
         "grant_currency",
         "country",
         "grant",
         "status",
         "line",
-    ]);
-    t
+    ])
 }
 
 /// The live entries' net spend under a listing of more than one, in each currency that is the

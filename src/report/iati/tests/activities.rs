@@ -57,6 +57,7 @@ fn a_running_grant_by_its_registered_organisations() {
             ("3", d("2021-12-31"))
         ]
     );
+    // The grant itself first, the donor's commitment of 1,000.00 on its first day (type 11).
     // By month and line: February's disbursement, March's receipt before March's expense;
     // the void (3) and the expense after the as-of date (4) are left out. No payee named.
     let t: Vec<(&str, NaiveDate, Decimal)> = a
@@ -67,6 +68,7 @@ fn a_running_grant_by_its_registered_organisations() {
     assert_eq!(
         t,
         [
+            ("11", d("2021-01-01"), dec!(1000.00)),
             ("3", d("2021-02-01"), dec!(1000.00)),
             ("1", d("2021-03-10"), dec!(600.00)),
             ("4", d("2021-03-10"), dec!(1000.00)),
@@ -75,13 +77,17 @@ fn a_running_grant_by_its_registered_organisations() {
     assert!(
         a.transactions
             .iter()
-            .all(|t| t.kind == "1" || t.receiver.is_none())
+            .all(|t| matches!(t.kind, "1" | "11") || t.receiver.is_none())
     );
     assert_eq!(
         a.transactions[0].description,
+        "Grant agreement G-1 with Government of Japan"
+    );
+    assert_eq!(
+        a.transactions[1].description,
         "Budget line TRAIN, 2021-02: disbursements summed from 1 entry"
     );
-    let receipt = &a.transactions[1];
+    let receipt = &a.transactions[2];
     assert_eq!(receipt.provider.as_ref().unwrap().reference, "XM-DAC-701");
     assert_eq!(receipt.provider_activity.as_deref(), Some("XM-DAC-701-G-1"));
     assert_eq!(
@@ -112,7 +118,7 @@ fn a_month_sums_a_line_and_refunds_net_into_the_kind_they_reverse() {
         activity(&r, &publishing(), &options("2021-06-30", grouping, false))
             .transactions
             .into_iter()
-            .filter(|t| t.kind != "1")
+            .filter(|t| matches!(t.kind, "3" | "4"))
             .map(|t| (t.kind, t.date, t.value))
             .collect::<Vec<_>>()
     };
@@ -149,7 +155,7 @@ fn only_registered_organisations_are_named_and_only_when_asked() {
     let receivers: Vec<Option<&str>> = named
         .transactions
         .iter()
-        .filter(|t| t.kind != "1")
+        .filter(|t| matches!(t.kind, "3" | "4"))
         .map(|t| t.receiver.as_ref().map(|o| o.name.as_str()))
         .collect();
     // V-2 (a disbursement to a person) is not named; V-1 (to the registered hotel) is.
@@ -163,7 +169,7 @@ fn only_registered_organisations_are_named_and_only_when_asked() {
         not_asked
             .transactions
             .iter()
-            .all(|t| t.kind == "1" || t.receiver.is_none())
+            .all(|t| matches!(t.kind, "1" | "11") || t.receiver.is_none())
     );
 }
 
