@@ -41,6 +41,8 @@ mod iati;
 mod import_export;
 #[path = "import_faults.rs"]
 mod import_faults;
+#[path = "import_profiles.rs"]
+mod import_profiles;
 #[path = "offices.rs"]
 mod offices;
 #[path = "receipt_void.rs"]

@@ -13,7 +13,9 @@ mod demo;
 mod docs;
 mod duplicates;
 mod expense;
+mod expense_args;
 mod expense_fix;
+mod expense_import;
 mod export;
 mod fingerprint;
 mod grant;
@@ -29,6 +31,7 @@ mod office;
 mod output;
 mod parties;
 mod period;
+mod profile;
 pub mod report;
 mod safety;
 
