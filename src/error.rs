@@ -31,6 +31,9 @@ pub struct Error {
     /// The input field the problem is in (`amount`, `date`...), when known, so that an import
     /// can point at the CSV column.
     pub field: Option<&'static str>,
+    /// Other problems found in the same input (the other bad fields of a row), each naming
+    /// its field: an import reports them all at once.
+    pub also: Vec<Error>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -41,6 +44,7 @@ impl Error {
             kind: ErrorKind::Invalid,
             message: message.into(),
             field: None,
+            also: Vec::new(),
         }
     }
 
@@ -49,6 +53,7 @@ impl Error {
             kind: ErrorKind::Runtime,
             message: message.into(),
             field: None,
+            also: Vec::new(),
         }
     }
 
@@ -97,6 +102,15 @@ impl Error {
         }
     }
 
+    /// This problem and the others found with it, one by one.
+    pub fn all(mut self) -> Vec<Error> {
+        let mut all = vec![];
+        let also = std::mem::take(&mut self.also);
+        all.push(self);
+        all.extend(also);
+        all
+    }
+
     /// Say which input field the problem is in, unless a closer look already said so.
     pub fn in_field(self, field: &'static str) -> Self {
         Error {
@@ -132,6 +146,7 @@ impl From<rusqlite::Error> for Error {
             kind,
             message,
             field: None,
+            also: Vec::new(),
         };
         match code {
             rusqlite::ErrorCode::DatabaseBusy => {
@@ -170,6 +185,7 @@ impl From<postgres::Error> for Error {
             kind,
             message,
             field: None,
+            also: Vec::new(),
         };
         match code {
             // Another transaction's writes conflicted with this one's: worth trying again.
@@ -210,6 +226,7 @@ fn disk(what: String) -> Error {
              space on that disk (`df -h` shows what is left) and run the command again"
         ),
         field: None,
+        also: Vec::new(),
     }
 }
 
@@ -220,6 +237,7 @@ impl From<std::io::Error> for Error {
                 kind: ErrorKind::BrokenPipe,
                 message: e.to_string(),
                 field: None,
+                also: Vec::new(),
             };
         }
         // Raised by readers that check what they read (an exported JSON table read as CSV).
@@ -249,6 +267,34 @@ impl From<serde_json::Error> for Error {
             return std::io::Error::from(kind).into();
         }
         Error::runtime(format!("JSON error: {e}"))
+    }
+}
+
+/// The problems of one input (a row of a file, a command's flags), gathered field by field so
+/// that all of them are reported at once, not only the first.
+#[derive(Default)]
+pub struct Gather(Vec<Error>);
+
+impl Gather {
+    /// The value, or None with its problem kept, named after `field`.
+    pub fn take<T>(&mut self, field: &'static str, value: Result<T>) -> Option<T> {
+        value.map_err(|e| self.0.push(e.in_field(field))).ok()
+    }
+
+    pub fn push(&mut self, problem: Error) {
+        self.0.push(problem);
+    }
+
+    /// Every problem gathered, as one error: the first, with the others in `also`.
+    pub fn finish(self) -> Result<()> {
+        let mut problems = self.0.into_iter();
+        match problems.next() {
+            None => Ok(()),
+            Some(first) => Err(Error {
+                also: problems.collect(),
+                ..first
+            }),
+        }
     }
 }
 

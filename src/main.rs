@@ -22,6 +22,9 @@ fn main() {
         if e.exit_code() != 0 {
             // Messages quote what was typed with `{:?}`; this catches any that does not.
             eprintln!("grantbook: error: {}", escaped_lines(&e.message));
+            for other in &e.also {
+                eprintln!("  and: {}", escaped_lines(&other.message));
+            }
         }
         std::process::exit(e.exit_code());
     }

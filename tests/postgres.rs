@@ -43,6 +43,8 @@ mod iati_registry;
 mod import_export;
 #[path = "import_faults.rs"]
 mod import_faults;
+#[path = "import_profiles.rs"]
+mod import_profiles;
 #[path = "obligations.rs"]
 mod obligations;
 #[path = "offices.rs"]

@@ -14,7 +14,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::de::DeserializeOwned;
 
-use self::dialect::{detect_delimiter, header_line, parse_delimiter};
+pub use self::columns::normalized_header;
+pub use self::dialect::parse_delimiter;
+use self::dialect::{detect_delimiter, header_line};
 pub use self::once::Once;
 use self::problems::{Problems, at_line};
 use super::fingerprint::Fingerprint;
@@ -99,6 +101,8 @@ pub struct CsvInput {
     objects: bool,
     has_unnamed_columns: bool,
     headers: csv::StringRecord,
+    /// Columns an import profile leaves out (by index): read, never used.
+    left_out: Vec<usize>,
     progress: Option<ProgressBar>,
     /// The SHA-256 of the bytes read, for the audit log.
     fingerprint: Fingerprint,
@@ -155,10 +159,7 @@ impl CsvInput {
                 "{label} is empty; it needs a header row naming its columns"
             )));
         }
-        let headers: csv::StringRecord = raw
-            .iter()
-            .map(|h| h.trim().to_lowercase().replace([' ', '-'], "_"))
-            .collect();
+        let headers: csv::StringRecord = raw.iter().map(normalized_header).collect();
         reader.set_headers(headers.clone());
         let progress = progress.and_then(progress_bar);
         Ok(CsvInput {
@@ -168,6 +169,7 @@ impl CsvInput {
             objects: false,
             has_unnamed_columns: headers.iter().any(str::is_empty),
             headers,
+            left_out: Vec::new(),
             progress,
             fingerprint,
         })
@@ -311,53 +313,6 @@ impl CsvInput {
             }
         }
     }
-
-    /// Refuse a file whose header lacks a required column or has one grantbook does not know
-    /// (a misspelt column would otherwise be silently ignored).
-    fn check_columns(&self, required: &[&str], optional: &[&str]) -> Result<()> {
-        let known = || [required, optional].concat().join(", ");
-        for (i, name) in self.headers.iter().enumerate() {
-            // Spreadsheets save empty columns after the last one; rows() checks they stay empty.
-            if name.is_empty() {
-                continue;
-            }
-            if !required.contains(&name) && !optional.contains(&name) {
-                return Err(Error::invalid(format!(
-                    "{}:1:{}: unknown column {name:?}; the columns are {}",
-                    self.label,
-                    i + 1,
-                    known()
-                )));
-            }
-            if self.headers.iter().take(i).any(|h| h == name) {
-                return Err(Error::invalid(format!(
-                    "{}:1:{}: column {name:?} appears twice",
-                    self.label,
-                    i + 1
-                )));
-            }
-        }
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| !self.headers.iter().any(|h| h == *c))
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::invalid(format!(
-                "{}:1: missing column{} {}; the header must name {} (and may name {})",
-                self.label,
-                if missing.len() == 1 { "" } else { "s" },
-                missing.join(", "),
-                required.join(", "),
-                if optional.is_empty() {
-                    "no others".to_string()
-                } else {
-                    optional.join(", ")
-                }
-            )));
-        }
-        Ok(())
-    }
 }
 
 /// A row as [`CsvInput::read_rows`] hands it over.
@@ -387,6 +342,7 @@ fn progress_bar(size: Option<u64>) -> Option<ProgressBar> {
     Some(bar.with_finish(indicatif::ProgressFinish::AndClear))
 }
 
+mod columns;
 mod dialect;
 mod once;
 mod parallel;

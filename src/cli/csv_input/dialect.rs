@@ -3,7 +3,7 @@
 use super::Source;
 use crate::error::Result;
 
-pub(super) fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
+pub fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
     match text {
         "," | "comma" => Ok(b','),
         ";" | "semicolon" => Ok(b';'),

@@ -32,10 +32,9 @@ impl CsvInput {
         if !self.has_unnamed_columns {
             return None;
         }
-        let (i, value) = record
-            .iter()
-            .enumerate()
-            .find(|(i, v)| !v.trim().is_empty() && self.headers.get(*i) == Some(""))?;
+        let (i, value) = record.iter().enumerate().find(|(i, v)| {
+            !v.trim().is_empty() && self.headers.get(*i) == Some("") && !self.left_out.contains(i)
+        })?;
         Some(Error::invalid(format!(
             "{} (= {}): the column has no name in the header row; name it, or leave it empty",
             self.place(line, &format!(":{}", i + 1)),
@@ -91,10 +90,29 @@ impl CsvInput {
 
     /// Put file, line, column and value in front of an error.
     pub(super) fn at(&self, line: u64, record: Option<&csv::StringRecord>, e: &Error) -> Error {
-        let column = e
-            .field
-            .and_then(|f| self.headers.iter().position(|h| h == f));
-        let place = match (e.field, column) {
+        // The row's bad fields in the order of their columns, each on a line of its own.
+        let mut problems: Vec<&Error> = std::iter::once(e).chain(&e.also).collect();
+        problems.sort_by_key(|p| self.column_of(p).unwrap_or(usize::MAX));
+        let placed: Vec<String> = problems
+            .iter()
+            .map(|p| self.one_at(line, record, p))
+            .collect();
+        Error {
+            kind: e.kind,
+            message: placed.join("\n    "),
+            field: e.field,
+            also: Vec::new(),
+        }
+    }
+
+    fn column_of(&self, e: &Error) -> Option<usize> {
+        e.field
+            .and_then(|f| self.headers.iter().position(|h| h == f))
+    }
+
+    /// One problem of a row, placed in the file: line, column, field and value.
+    fn one_at(&self, line: u64, record: Option<&csv::StringRecord>, e: &Error) -> String {
+        let place = match (e.field, self.column_of(e)) {
             (Some(name), Some(i)) => {
                 let value = record.and_then(|r| r.get(i)).unwrap_or_default();
                 format!(
@@ -106,11 +124,7 @@ impl CsvInput {
             (Some(name), None) => format!("{} ({name}, not in the file)", self.place(line, "")),
             (None, _) => self.place(line, ""),
         };
-        Error {
-            kind: e.kind,
-            message: format!("{place}: {}", e.message),
-            field: e.field,
-        }
+        format!("{place}: {}", e.message)
     }
 }
 
