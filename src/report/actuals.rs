@@ -69,8 +69,9 @@ impl LineActual {
         self.to_date - self.expected
     }
 
-    pub fn variance_pct(&self) -> Option<Decimal> {
-        variance_pct(self.variance(), self.budget)
+    /// Var % as shown: Spent % − `time_pct` (the grant's Time % at the window's end).
+    pub fn variance_pct(&self, time_pct: Decimal) -> Option<Decimal> {
+        variance_pct(self.to_date, self.budget, time_pct)
     }
 }
 
@@ -152,10 +153,11 @@ pub fn actuals(
     }
     let budgets: Vec<Decimal> = lines.iter().map(|l| l.budget).collect();
     let plans = expected_parts(&budgets, c, grant.dates(), window.end);
+    let plan_pct = elapsed_pct(grant.dates(), window.end);
     for (line, plan) in lines.iter_mut().zip(plans) {
         line.expected = plan;
         if line.category.is_some() {
-            line.flag = flag(line, threshold);
+            line.flag = flag(line, plan_pct, threshold);
         }
     }
     let sum = |f: fn(&LineActual) -> Decimal, only: &dyn Fn(&LineActual) -> bool| {
@@ -174,7 +176,7 @@ pub fn actuals(
         flag: None,
         committed: Decimal::ZERO,
     };
-    total.flag = flag(&total, threshold);
+    total.flag = flag(&total, plan_pct, threshold);
     let is_indirect = |l: &LineActual| l.category == Some(LineCategory::Indirect);
     let is_direct = |l: &LineActual| l.category.is_some() && !is_indirect(l);
     let share = |amount: Decimal| c.round(amount * grant.indirect_rate / Decimal::ONE_HUNDRED);
@@ -197,7 +199,7 @@ pub fn actuals(
         revision_date: budget.revision.effective_date,
         revision_reason: budget.revision.reason.clone(),
         window,
-        plan_pct: elapsed_pct(grant.dates(), window.end),
+        plan_pct,
         threshold,
         lines,
         total,
@@ -226,11 +228,11 @@ impl Actuals {
     }
 }
 
-fn flag(line: &LineActual, threshold: Decimal) -> Option<LineFlag> {
+fn flag(line: &LineActual, plan_pct: Decimal, threshold: Decimal) -> Option<LineFlag> {
     if line.to_date > line.budget {
         return Some(LineFlag::Over);
     }
-    match BurnStatus::of_variance(line.variance_pct(), threshold) {
+    match BurnStatus::of_variance(line.variance_pct(plan_pct), threshold) {
         BurnStatus::Overspending => Some(LineFlag::Ahead),
         BurnStatus::Underspending => Some(LineFlag::Behind),
         _ => None,

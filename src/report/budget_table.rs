@@ -100,7 +100,7 @@ pub fn lines_table(a: &Actuals) -> Table {
             Cell::optional(percent(line.to_date, line.budget), Cell::Percent),
             Cell::amount(line.expected, c),
             Cell::amount(line.variance(), c),
-            Cell::optional(line.variance_pct(), Cell::Percent),
+            Cell::optional(line.variance_pct(a.plan_pct), Cell::Percent),
             Cell::optional(line.flag, |f| Cell::Status(f.as_str().into(), f.tone())),
         ]);
     }
