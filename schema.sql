@@ -723,3 +723,28 @@ WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL
 BEGIN
     SELECT RAISE(ABORT, 'an expense can only be voided, once; record a new expense instead');
 END;
+
+-- migration 10: donor rules
+
+-- A donor's rules for its grants, and a grant's own where its agreement says otherwise: a field
+-- a grant's row leaves NULL is its donor's. reallocation_limit is the percentage a budget
+-- revision may move without the donor's approval, cumulative since the last approved revision:
+-- of the grant's amount (basis 'total') or of each line's budget (basis 'line'). indirect_cap is
+-- the most indirect costs may be, in percent of direct costs. revision_approval 1: every
+-- revision needs the donor's approval, whatever it moves.
+CREATE TABLE donor_rule (
+    id                 INTEGER PRIMARY KEY,
+    donor_id           INTEGER UNIQUE REFERENCES donor (id),
+    grant_id           INTEGER UNIQUE REFERENCES grant_agreement (id),
+    reallocation_limit TEXT CHECK (reallocation_limit GLOB '[0-9]*'
+                                   AND reallocation_limit NOT GLOB '*[^0-9.]*'),
+    basis              TEXT CHECK (basis IN ('total', 'line')),
+    indirect_cap       TEXT CHECK (indirect_cap GLOB '[0-9]*'
+                                   AND indirect_cap NOT GLOB '*[^0-9.]*'),
+    revision_approval  INTEGER CHECK (revision_approval IN (0, 1)),
+    CHECK ((donor_id IS NULL) <> (grant_id IS NULL))
+) STRICT;
+
+-- The donor's approval a revision was made under (a letter's reference), when it needed one or
+-- was given one; the revision after the last approved one is where reallocations add up from.
+ALTER TABLE budget_revision ADD COLUMN approved_by TEXT;

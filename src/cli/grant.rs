@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::Context;
 use super::csv_input::CsvRow;
 use super::input::{given, not_future, today};
+use crate::db::rules::RuleOwner;
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::{parse_decimal, parse_percent};
 use crate::domain::{DateRange, Entity, GrantStatus, NewGrant, parse_date, text};
@@ -53,6 +54,18 @@ pub enum GrantCommand {
                             --date 2021-10-01 \\\n      --reason 'Top-up, addendum 1 of 2021-09-20'"
     )]
     Amend(super::amend::GrantAmendArgs),
+    /// Set a grant's own rules where its agreement overrides its donor's, or show the rules
+    /// in force without options
+    #[command(
+        after_help = "Examples:\n  grantbook grant rules EU-MA-2023 --reallocation-limit 25 --basis line\n  \
+                            grantbook grant rules EU-MA-2023"
+    )]
+    Rules {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
+        reference: String,
+        #[command(flatten)]
+        rules: super::rules::RulesArgs,
+    },
     /// Set a grant's status; only an active grant takes expenses
     #[command(
         after_help = "Example:\n  grantbook grant status JP-MA-MHPSS-2021 --set closed \
@@ -216,6 +229,9 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
         GrantCommand::Extend(args) => {
             let grant = extend(&args, &mut ctx.ledger, Some(today()))?;
             show_grant(ctx, &grant.reference, "Extended grant")
+        }
+        GrantCommand::Rules { reference, rules } => {
+            super::rules::run(RuleOwner::Grant(reference.trim()), &rules, ctx)
         }
         GrantCommand::Amend(args) => {
             let (changes, dated) = args.parse()?;

@@ -35,6 +35,7 @@ mod output;
 mod parties;
 mod period;
 pub mod report;
+mod rules;
 mod safety;
 
 use std::path::PathBuf;

@@ -9,6 +9,7 @@ pub mod model;
 pub mod money;
 pub mod obligations;
 pub mod record;
+pub mod rules;
 pub mod seal;
 pub mod text;
 

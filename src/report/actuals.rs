@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::burn::{BurnStatus, elapsed_pct, expected, expected_parts, variance_pct};
 use super::summary::balance;
+use crate::domain::rules::{IndirectCosts, indirect_cap_findings};
 use crate::domain::{Budget, DateRange, Grant, LineCategory, LineSpend};
 use crate::render::Tone;
 
@@ -96,6 +97,10 @@ pub struct Actuals {
     pub revision: i64,
     pub revision_date: NaiveDate,
     pub revision_reason: String,
+    /// The donor's approval the revision was made under, if any.
+    pub revision_approved_by: Option<String>,
+    /// The donor's cap on indirect costs, in percent of direct costs, if it has one.
+    pub indirect_cap: Option<Decimal>,
     pub window: DateRange,
     /// Percentage of the grant's time gone by the end of the window.
     pub plan_pct: Decimal,
@@ -198,6 +203,8 @@ pub fn actuals(
         revision: budget.revision.number,
         revision_date: budget.revision.effective_date,
         revision_reason: budget.revision.reason.clone(),
+        revision_approved_by: budget.revision.approved_by.clone(),
+        indirect_cap: None,
         window,
         plan_pct,
         threshold,
@@ -220,6 +227,26 @@ impl Actuals {
         }
         self.total.committed = self.lines.iter().map(|l| l.committed).sum();
         self
+    }
+
+    /// The same figures judged against the donor's cap on indirect costs.
+    pub fn with_indirect_cap(mut self, cap: Option<Decimal>) -> Actuals {
+        self.indirect_cap = cap;
+        self
+    }
+
+    /// What breaks the donor's indirect-cost cap, budgeted and spent to date, in words.
+    pub fn indirect_cap_findings(&self) -> Vec<String> {
+        let i = &self.indirect;
+        let costs = IndirectCosts {
+            direct_budget: i.direct_budget,
+            indirect_budget: i.indirect_budget,
+            direct_spent: i.direct_to_date,
+            indirect_spent: i.booked_to_date,
+        };
+        self.indirect_cap
+            .map(|cap| indirect_cap_findings(&costs, cap))
+            .unwrap_or_default()
     }
 
     /// Whether any line holds an open commitment.
@@ -282,6 +309,7 @@ mod tests {
                 effective_date: date("2021-01-01")?,
                 reason: "original budget".into(),
                 recorded_at: String::new(),
+                approved_by: None,
             },
             lines: vec![
                 line("STAFF", LineCategory::Staff, dec!(6000.00)),

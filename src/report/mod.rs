@@ -16,5 +16,6 @@ pub mod monthly;
 pub mod obligations;
 pub mod offices;
 pub mod portfolio;
+pub mod rules;
 pub mod safety;
 pub mod summary;

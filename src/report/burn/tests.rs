@@ -336,7 +336,10 @@ fn a_quarters_spend_is_a_third_of_it_a_month_on_every_month_end() -> TestResult 
     // 31 May: June to December is 7 months at 1,000: 3,000 + 7,000
     assert_eq!(at(year, "2023-05-31")?.projected_at_end, dec!(10000.00));
     // 30 April: 1 Feb..30 Apr is a full quarter too, /3 = 1,000.00
-    assert_eq!(at(year, "2023-04-30")?.monthly_trailing, Some(dec!(1000.00)));
+    assert_eq!(
+        at(year, "2023-04-30")?.monthly_trailing,
+        Some(dec!(1000.00))
+    );
     // a grant younger than three months divides by its months: from 1 April to 15 May is
     // 1 month and 15 of May's 31 days = 1.48387 months; 3,000 / 1.48387 = 2,021.74
     let april = DateRange::new("grant", date("2023-04-01")?, date("2023-12-31")?)?;
