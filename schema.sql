@@ -724,7 +724,7 @@ BEGIN
     SELECT RAISE(ABORT, 'an expense can only be voided, once; record a new expense instead');
 END;
 
--- migration 10: donor rules
+-- migration 10: donor rules and the reporting calendar
 
 -- A donor's rules for its grants, and a grant's own where its agreement says otherwise: a field
 -- a grant's row leaves NULL is its donor's. reallocation_limit is the percentage a budget
@@ -748,3 +748,30 @@ CREATE TABLE donor_rule (
 -- The donor's approval a revision was made under (a letter's reference), when it needed one or
 -- was given one; the revision after the last approved one is where reallocations add up from.
 ALTER TABLE budget_revision ADD COLUMN approved_by TEXT;
+
+-- The reports a grant owes its donor: a quarterly financial report `days` after each calendar
+-- quarter it runs in, a final report `days` after its end (the end in force), and interim
+-- reports on the dates the agreement names (due_on). `grant calendar` replaces a grant's rows
+-- as a whole.
+CREATE TABLE report_schedule (
+    id       INTEGER PRIMARY KEY,
+    grant_id INTEGER NOT NULL REFERENCES grant_agreement (id),
+    kind     TEXT NOT NULL CHECK (kind IN ('quarterly', 'final', 'interim')),
+    days     INTEGER CHECK (days BETWEEN 0 AND 366),
+    due_on   TEXT CHECK (due_on IS NULL OR date(due_on) IS due_on),
+    CHECK ((kind = 'interim') = (due_on IS NOT NULL) AND (kind = 'interim') = (days IS NULL))
+) STRICT;
+
+CREATE INDEX report_schedule_by_grant ON report_schedule (grant_id);
+
+-- A report sent to the donor: which one (its key in the calendar, e.g. 2023-Q1, final,
+-- interim 2023-06-30), when, and the reference the donor or the sender gave it.
+CREATE TABLE report_submission (
+    id           INTEGER PRIMARY KEY,
+    grant_id     INTEGER NOT NULL REFERENCES grant_agreement (id),
+    report       TEXT NOT NULL CHECK (length(trim(report)) > 0),
+    submitted_on TEXT NOT NULL CHECK (date(submitted_on) IS submitted_on),
+    reference    TEXT NOT NULL CHECK (length(trim(reference)) > 0),
+    recorded_at  TEXT NOT NULL,
+    UNIQUE (grant_id, report)
+) STRICT;

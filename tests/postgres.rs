@@ -51,6 +51,8 @@ mod offices;
 mod receipt_void;
 #[path = "refunds.rs"]
 mod refunds;
+#[path = "report_calendar.rs"]
+mod report_calendar;
 #[path = "report_out.rs"]
 mod report_out;
 #[path = "reports.rs"]

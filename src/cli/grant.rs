@@ -66,6 +66,20 @@ pub enum GrantCommand {
         #[command(flatten)]
         rules: super::rules::RulesArgs,
     },
+    /// Set the reports a grant owes its donor (quarterly, interim, final), or show them and
+    /// where each stands without options
+    #[command(
+        after_help = "Examples:\n  grantbook grant calendar EU-MA-2023 --quarterly-days 30 --final-days 90 \
+                            --interim 2023-07-31\n  \
+                            grantbook grant calendar EU-MA-2023 --as-of 2023-07-31"
+    )]
+    Calendar(super::calendar::ScheduleArgs),
+    /// Record a report sent to the donor: which one, when, under what reference
+    #[command(
+        after_help = "Example:\n  grantbook grant submitted EU-MA-2023 --report 2023-Q1 \
+                            --date 2023-04-28 --reference 'EU/FR/2023/1'"
+    )]
+    Submitted(super::calendar::SubmittedArgs),
     /// Set a grant's status; only an active grant takes expenses
     #[command(
         after_help = "Example:\n  grantbook grant status JP-MA-MHPSS-2021 --set closed \
@@ -230,6 +244,8 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
             let grant = extend(&args, &mut ctx.ledger, Some(today()))?;
             show_grant(ctx, &grant.reference, "Extended grant")
         }
+        GrantCommand::Calendar(args) => super::calendar::schedule(&args, ctx),
+        GrantCommand::Submitted(args) => super::calendar::submitted(&args, ctx),
         GrantCommand::Rules { reference, rules } => {
             super::rules::run(RuleOwner::Grant(reference.trim()), &rules, ctx)
         }

@@ -7,6 +7,7 @@ mod advance;
 mod allocation;
 mod amend;
 mod budget;
+mod calendar;
 mod charts;
 mod commitment;
 mod context;

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, GrantBurn};
+use crate::report::calendar::next_due;
 use crate::report::donor::{DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
@@ -164,11 +165,19 @@ pub enum ReportCommand {
                             --older-than 90"
     )]
     Advances(super::advance::ListArgs),
+    /// Reports due and overdue to donors across grants, by due date (`grant calendar` sets
+    /// what each grant owes)
+    #[command(after_help = "Example:\n  grantbook report due --as-of 2023-07-31")]
+    Due {
+        #[command(flatten)]
+        as_of: AsOf,
+    },
 }
 
 pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
     match command {
         ReportCommand::Advances(args) => super::advance::report(&args, ctx),
+        ReportCommand::Due { as_of } => super::calendar::due(as_of.date()?, ctx),
         ReportCommand::Burn {
             grant,
             project,
@@ -296,6 +305,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let burns = burns(&ctx.ledger, grants, as_of, threshold)?;
             let mut placed = Vec::new();
             for b in &burns {
+                let (owed, sent) = super::calendar::calendar_of(ctx, &b.grant)?;
+                let next_due = next_due(&owed, &sent).map(|o| o.due);
                 let groups = match by {
                     GroupBy::Donor => {
                         let donor = ctx.ledger.donor_as_of(&b.grant.donor, as_of)?;
@@ -326,6 +337,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                             group_name,
                             spent_here,
                             burn: b,
+                            next_due,
                         }),
                 );
             }

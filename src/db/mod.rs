@@ -10,6 +10,7 @@ mod amendments;
 mod audit;
 mod backup;
 mod budget;
+mod calendar;
 mod check;
 mod commitments;
 mod copy;

@@ -1,6 +1,7 @@
 //! Plain values of the ledger and the rules they must satisfy before anything is stored.
 
 pub mod amend;
+pub mod calendar;
 pub mod check;
 pub mod dates;
 pub mod fx;

@@ -6,6 +6,7 @@ pub mod actuals;
 pub mod budget_table;
 pub mod burn;
 pub mod burn_report;
+pub mod calendar;
 pub mod chart;
 pub mod donor;
 pub mod grants;
