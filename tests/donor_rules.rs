@@ -184,3 +184,31 @@ fn indirect_costs_above_the_cap_are_flagged() {
     let json = db.json_sh(&format!("report budget --grant {G} --as-of 2023-06-30"));
     assert_eq!(json["indirect"]["cap_pct"], "7");
 }
+
+#[test]
+fn the_donor_report_names_lines_and_countries_and_has_a_signature_block() {
+    let db = eu_grant();
+    let text = db.ok_sh(&format!(
+        "report donor --grant {G} --period 2023-Q1 --prepared-by 'A. Benali, Finance Officer' \
+         --approved-by 'Chief of Mission'"
+    ));
+    // each line's name beside its code, the country by name, and who signs
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("TRAVEL") && l.contains("Travel") && l.contains("16,378.63")),
+        "{text}"
+    );
+    assert!(text.contains("Countries           Morocco"), "{text}");
+    assert!(
+        text.contains("Prepared by  A. Benali, Finance Officer"),
+        "{text}"
+    );
+    assert!(text.contains("Approved by  Chief of Mission"), "{text}");
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 80, "{widest} columns:\n{text}");
+    // CSV and JSON carry the figures, not the signatures
+    let json = db.json_sh(&format!("report donor --grant {G} --period 2023-Q1"));
+    assert_eq!(json["report"]["countries"], "Morocco");
+    assert_eq!(json["lines"][3]["name"], "Travel");
+    assert!(json.get("certification").is_none());
+}
