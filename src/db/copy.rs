@@ -95,8 +95,8 @@ impl Ledger {
 /// audit log from being deleted one by one: only `copy --to ... --force` does this.
 const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_country, office,
     grant_agreement, grant_extension, donor_rule, report_schedule, report_submission, budget_line,
-    budget_revision, budget_amount, fx_rate, receipt, advance, advance_return, commitment, allocation_key, allocation_share,
-    allocated_payment, expense, period, amendment, audit_log";
+    budget_revision, budget_amount, fx_rate, receipt, advance, advance_return, commitment,
+    allocation_key, allocation_share, allocated_payment, expense, period, amendment, audit_log";
 
 /// Copy `table`'s stored columns (not the computed ones), every row; how many rows.
 fn copy_table(from: &Conn, to: &Conn, table: &str) -> Result<u64> {
