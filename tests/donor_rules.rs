@@ -212,3 +212,33 @@ fn the_donor_report_names_lines_and_countries_and_has_a_signature_block() {
     assert_eq!(json["lines"][3]["name"], "Travel");
     assert!(json.get("certification").is_none());
 }
+
+#[test]
+fn on_a_server_a_manager_sets_rules_and_the_calendar_and_an_officer_may_not() {
+    let db = eu_grant();
+    let Some(server) = &db.server else {
+        return;
+    };
+    db.ok_sh("admin roles");
+    let officer = server.login("amina", &["officer"]);
+    let manager = server.login("karim", &["manager"]);
+    let (_, err) = db.as_role(&officer, None, "donor rules EU --reallocation-limit 10", 2);
+    assert!(
+        err.contains("permission denied for table donor_rule"),
+        "{err}"
+    );
+    db.as_role(&manager, None, "donor rules EU --reallocation-limit 10", 0);
+    db.as_role(&manager, None, "donor rules EU --indirect-cap 7", 0);
+    db.as_role(
+        &manager,
+        None,
+        &format!("grant calendar {G} --final-days 90"),
+        0,
+    );
+    db.as_role(
+        &manager,
+        None,
+        &format!("grant submitted {G} --report final --date 2025-03-01 --reference F"),
+        0,
+    );
+}

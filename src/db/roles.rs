@@ -43,6 +43,10 @@ BEGIN
     EXECUTE format('GRANT INSERT, UPDATE ON donor, project, project_country, office,
         grant_agreement, grant_extension, budget_line, budget_revision, budget_amount, period,
         amendment, allocation_key, allocation_share TO %I', manager);
+    -- Donor rules and a grant's reporting calendar are replaced as a whole (delete, insert):
+    -- a manager's to set, as a donor's approval is a manager's to record.
+    EXECUTE format('GRANT INSERT, DELETE ON donor_rule, report_schedule, report_submission
+        TO %I', manager);
     FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);
