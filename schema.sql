@@ -778,4 +778,55 @@ CREATE TABLE project_sector (
 CREATE TABLE grant_publishing (
     grant_id          INTEGER PRIMARY KEY REFERENCES grant_agreement (id),
     donor_activity_id TEXT NOT NULL CHECK (length(trim(donor_activity_id)) > 0)
+
+-- migration 11: donor rules and the reporting calendar
+
+-- A donor's rules for its grants, and a grant's own where its agreement says otherwise: a field
+-- a grant's row leaves NULL is its donor's. reallocation_limit is the percentage a budget
+-- revision may move without the donor's approval, cumulative since the last approved revision:
+-- of the grant's amount (basis 'total') or of each line's budget (basis 'line'). indirect_cap is
+-- the most indirect costs may be, in percent of direct costs. revision_approval 1: every
+-- revision needs the donor's approval, whatever it moves.
+CREATE TABLE donor_rule (
+    id                 INTEGER PRIMARY KEY,
+    donor_id           INTEGER UNIQUE REFERENCES donor (id),
+    grant_id           INTEGER UNIQUE REFERENCES grant_agreement (id),
+    reallocation_limit TEXT CHECK (reallocation_limit GLOB '[0-9]*'
+                                   AND reallocation_limit NOT GLOB '*[^0-9.]*'),
+    basis              TEXT CHECK (basis IN ('total', 'line')),
+    indirect_cap       TEXT CHECK (indirect_cap GLOB '[0-9]*'
+                                   AND indirect_cap NOT GLOB '*[^0-9.]*'),
+    revision_approval  INTEGER CHECK (revision_approval IN (0, 1)),
+    CHECK ((donor_id IS NULL) <> (grant_id IS NULL))
+) STRICT;
+
+-- The donor's approval a revision was made under (a letter's reference), when it needed one or
+-- was given one; the revision after the last approved one is where reallocations add up from.
+ALTER TABLE budget_revision ADD COLUMN approved_by TEXT;
+
+-- The reports a grant owes its donor: a quarterly financial report `days` after each calendar
+-- quarter it runs in, a final report `days` after its end (the end in force), and interim
+-- reports on the dates the agreement names (due_on). `grant calendar` replaces a grant's rows
+-- as a whole.
+CREATE TABLE report_schedule (
+    id       INTEGER PRIMARY KEY,
+    grant_id INTEGER NOT NULL REFERENCES grant_agreement (id),
+    kind     TEXT NOT NULL CHECK (kind IN ('quarterly', 'final', 'interim')),
+    days     INTEGER CHECK (days BETWEEN 0 AND 366),
+    due_on   TEXT CHECK (due_on IS NULL OR date(due_on) IS due_on),
+    CHECK ((kind = 'interim') = (due_on IS NOT NULL) AND (kind = 'interim') = (days IS NULL))
+) STRICT;
+
+CREATE INDEX report_schedule_by_grant ON report_schedule (grant_id);
+
+-- A report sent to the donor: which one (its key in the calendar, e.g. 2023-Q1, final,
+-- interim 2023-06-30), when, and the reference the donor or the sender gave it.
+CREATE TABLE report_submission (
+    id           INTEGER PRIMARY KEY,
+    grant_id     INTEGER NOT NULL REFERENCES grant_agreement (id),
+    report       TEXT NOT NULL CHECK (length(trim(report)) > 0),
+    submitted_on TEXT NOT NULL CHECK (date(submitted_on) IS submitted_on),
+    reference    TEXT NOT NULL CHECK (length(trim(reference)) > 0),
+    recorded_at  TEXT NOT NULL,
+    UNIQUE (grant_id, report)
 ) STRICT;

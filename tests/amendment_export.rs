@@ -11,10 +11,12 @@ use common::TestDb;
 #[test]
 fn an_export_carries_amendments_and_decisions_into_a_copy_with_the_same_reports() {
     let db = TestDb::demo();
-    // A reduction that needed a revision first, and a top-up a later revision spends.
+    // A reduction that needed a revision first, and a top-up a later revision spends. The cut
+    // is PROT's (300,000.00 to 200,000.00, above the 194,594.17 it spent): STAFF has spent
+    // 559,026.58, and a line is not cut below its spend (issue 16).
     db.ok_sh(
         "budget revise --grant REG-NA-2022 --date 2024-01-10 --reason 'Close-out plan' \
-         --line STAFF=520000.00",
+         --line PROT=200000.00",
     );
     db.ok_sh("grant amend REG-NA-2022 --amount 1750000.00 --date 2024-01-10 --reason 'Reduction'");
     db.ok_sh(
@@ -23,7 +25,7 @@ fn an_export_carries_amendments_and_decisions_into_a_copy_with_the_same_reports(
     );
     db.ok_sh(
         "budget revise --grant REG-NA-2022 --date 2024-02-01 --reason 'Top-up spent' \
-         --line STAFF=570000.00",
+         --line PROT=250000.00",
     );
     db.ok_sh(
         "grant extend REG-NA-2022 --end 2025-06-30 --decided 2024-03-01 --reason 'Second \

@@ -59,7 +59,9 @@ fn a_closed_periods_donor_report_is_the_same_after_a_later_extension_and_top_up(
     assert_eq!(head["end"], "2022-06-30");
     assert_eq!(head["original_end"], "2022-03-31");
     assert_eq!(head["donor"], "Japan (MOFA)");
-    assert_eq!(head["countries"], "MA, TN");
+    // By name for the donor, the codes beside them for programs (issue 16).
+    assert_eq!(head["countries"], "Morocco, Tunisia");
+    assert_eq!(head["country_codes"], "MA, TN");
     assert_eq!(head["project"], "MHPSS for migrants in Morocco and Tunisia");
     assert_eq!(open["indirect"]["rate_pct"], "6.5");
     // The time gone, by hand: 2021-03-01 to 2022-03-31 is 396 days of the 487 to 2022-06-30.

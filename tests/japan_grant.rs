@@ -289,13 +289,13 @@ fn revisions_keep_earlier_budgets_readable() {
     );
     assert!(err.contains("1000.00"), "{err}");
 
-    // A close-out realignment approved after the end date is accepted; today's date is the
-    // default, so an ended grant can still be revised without typing one.
+    // A close-out realignment approved after the end date is accepted, dated the day the donor
+    // approved it (a revision has no default date: one entered late is not dated today).
     db.ok_sh(&format!(
         "budget revise --grant {G} --date 2022-05-15 --reason 'Final realignment' --line MON=7165.42 \
          --line COMM=10800.00"
     ));
-    db.ok_sh(&format!("budget revise --grant {G} --reason 'After the audit' --line MON=7000.00 --line COMM=10965.42"));
+    db.ok_sh(&format!("budget revise --grant {G} --date 2022-06-01 --reason 'After the audit' --line MON=7000.00 --line COMM=10965.42"));
     assert_eq!(
         db.csv_sh(&format!("budget list --grant {G} --revisions"))
             .len(),

@@ -25,6 +25,8 @@ mod concurrency;
 mod confirmation;
 #[path = "copy.rs"]
 mod copy;
+#[path = "donor_rules.rs"]
+mod donor_rules;
 #[path = "fit.rs"]
 mod fit;
 #[path = "frictions.rs"]
@@ -53,6 +55,8 @@ mod offices;
 mod receipt_void;
 #[path = "refunds.rs"]
 mod refunds;
+#[path = "report_calendar.rs"]
+mod report_calendar;
 #[path = "report_out.rs"]
 mod report_out;
 #[path = "reports.rs"]

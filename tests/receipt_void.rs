@@ -87,7 +87,11 @@ fn the_donor_report_and_the_iati_file_leave_a_voided_receipt_out() {
     let xml = db.ok_sh(&format!("export iati --grant {JAPAN} --as-of 2021-06-30"));
     // The grant's own commitment (type 11) and the one live receipt.
     assert_eq!(xml.matches("<transaction ").count(), 2, "{xml}");
-    assert_eq!(xml.matches(r#"<transaction-type code="1"/>"#).count(), 1, "{xml}");
+    assert_eq!(
+        xml.matches(r#"<transaction-type code="1"/>"#).count(),
+        1,
+        "{xml}"
+    );
     assert!(
         xml.contains(r#"<transaction-date iso-date="2021-03-16"/>"#),
         "{xml}"

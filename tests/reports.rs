@@ -113,7 +113,9 @@ fn donor_report_of_2021_q3_figure_by_figure_in_three_formats() {
         panic!("eight CSV sections expected:\n{out}");
     };
     assert_eq!(field(&head[0], "donor"), "Government of Japan");
-    assert_eq!(field(&head[0], "countries"), "MA");
+    // the country by name for the donor, its code beside it for programs (issue 16)
+    assert_eq!(field(&head[0], "countries"), "Morocco");
+    assert_eq!(field(&head[0], "country_codes"), "MA");
     assert_eq!(field(&head[0], "period_start"), "2021-07-01");
     assert_eq!(field(&head[0], "period_end"), "2021-09-30");
     assert_eq!(field(&head[0], "budget_revision"), "1");

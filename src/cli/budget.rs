@@ -66,9 +66,14 @@ pub enum BudgetCommand {
         /// Why the budget changes, e.g. the donor's approval
         #[arg(long)]
         reason: String,
-        /// Date the revision takes effect, YYYY-MM-DD [default: today]
+        /// Date the revision takes effect, YYYY-MM-DD: the day the donor approved it, or the
+        /// agreement lets it start (no default: a revision entered late must not be dated today)
         #[arg(long)]
-        date: Option<String>,
+        date: String,
+        /// The donor's approval, e.g. 'letter 2023/114': needed beyond the donor's rules
+        /// (`donor rules`), kept with the revision and shown in the donor report
+        #[arg(long, value_name = "REF")]
+        approved_by: Option<String>,
         /// A new amount for an existing line, CODE=AMOUNT
         #[arg(long = "line", value_name = "CODE=AMOUNT")]
         lines: Vec<String>,
@@ -270,15 +275,16 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
             grant,
             reason,
             date,
+            approved_by,
             lines,
             new_lines,
             file,
         } => {
             let reason = text::required("reason", &reason, 500)?;
-            let effective = match date {
-                Some(d) => parse_date("revision date", &d)?,
-                None => chrono::Local::now().date_naive(),
-            };
+            let effective = parse_date("revision date", &date)?;
+            let approved_by = approved_by
+                .map(|a| text::required("--approved-by", &a, 200))
+                .transpose()?;
             let mut changes = lines
                 .iter()
                 .map(|s| parse_amount_change(s))
@@ -292,9 +298,22 @@ pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
                 .transpose()?
                 .unwrap_or_default();
             changes.extend(read.changes.iter().cloned());
+            let mut verdict = None;
             let budget = read.store(&mut ctx.ledger, |l| {
-                l.revise_budget(&grant, effective, &reason, &changes)
+                let revised =
+                    l.revise_budget(&grant, effective, &reason, approved_by.as_deref(), &changes)?;
+                verdict = revised.verdict;
+                Ok(revised.budget)
             })?;
+            if let Some(v) = verdict.filter(|v| !v.moved.is_zero()) {
+                note(&format!(
+                    "revision {} moves {} {} ({} % of the grant) since the last approved budget",
+                    budget.revision.number,
+                    budget.currency.plain(v.moved),
+                    budget.currency.code,
+                    v.moved_pct.round_dp(1).normalize()
+                ));
+            }
             report_stored(ctx, &budget)
         }
     }

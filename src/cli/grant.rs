@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::Context;
 use super::csv_input::CsvRow;
 use super::input::{given, not_future, today};
+use crate::db::rules::RuleOwner;
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::{parse_decimal, parse_percent};
 use crate::domain::{DateRange, Entity, GrantStatus, NewGrant, parse_date, text};
@@ -60,6 +61,32 @@ pub enum GrantCommand {
                       XM-DAC-701-8-2021-00123"
     )]
     Iati(super::publishing::GrantIatiArgs),
+    /// Set a grant's own rules where its agreement overrides its donor's, or show the rules
+    /// in force without options
+    #[command(
+        after_help = "Examples:\n  grantbook grant rules EU-MA-2023 --reallocation-limit 25 --basis line\n  \
+                            grantbook grant rules EU-MA-2023"
+    )]
+    Rules {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
+        reference: String,
+        #[command(flatten)]
+        rules: super::rules::RulesArgs,
+    },
+    /// Set the reports a grant owes its donor (quarterly, interim, final), or show them and
+    /// where each stands without options
+    #[command(
+        after_help = "Examples:\n  grantbook grant calendar EU-MA-2023 --quarterly-days 30 --final-days 90 \
+                            --interim 2023-07-31\n  \
+                            grantbook grant calendar EU-MA-2023 --as-of 2023-07-31"
+    )]
+    Calendar(super::calendar::ScheduleArgs),
+    /// Record a report sent to the donor: which one, when, under what reference
+    #[command(
+        after_help = "Example:\n  grantbook grant submitted EU-MA-2023 --report 2023-Q1 \
+                            --date 2023-04-28 --reference 'EU/FR/2023/1'"
+    )]
+    Submitted(super::calendar::SubmittedArgs),
     /// Set a grant's status; only an active grant takes expenses
     #[command(
         after_help = "Example:\n  grantbook grant status JP-MA-MHPSS-2021 --set closed \
@@ -223,6 +250,11 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
         GrantCommand::Extend(args) => {
             let grant = extend(&args, &mut ctx.ledger, Some(today()))?;
             show_grant(ctx, &grant.reference, "Extended grant")
+        }
+        GrantCommand::Calendar(args) => super::calendar::schedule(&args, ctx),
+        GrantCommand::Submitted(args) => super::calendar::submitted(&args, ctx),
+        GrantCommand::Rules { reference, rules } => {
+            super::rules::run(RuleOwner::Grant(reference.trim()), &rules, ctx)
         }
         GrantCommand::Amend(args) => {
             let (changes, dated) = args.parse()?;

@@ -7,6 +7,7 @@ mod advance;
 mod allocation;
 mod amend;
 mod budget;
+mod calendar;
 mod charts;
 mod commitment;
 mod context;
@@ -39,6 +40,7 @@ mod period;
 mod profile;
 mod publishing;
 pub mod report;
+mod rules;
 mod safety;
 
 use std::path::PathBuf;

@@ -7,6 +7,7 @@ use super::Context;
 use super::csv_input::CsvRow;
 use super::input::given;
 use crate::db::GrantFilter;
+use crate::db::rules::RuleOwner;
 use crate::domain::{
     Amendment, DateRange, Donor, DonorKind, Entity, Project, ProjectStatus, parse_date, text,
 };
@@ -46,6 +47,20 @@ pub enum DonorCommand {
                             --finance-type 110 \\\n      --flow-type 10 --collaboration-type 1"
     )]
     Iati(super::publishing::DonorIatiArgs),
+    /// Set a donor's rules for its grants (reallocation limit, indirect-cost cap, revision
+    /// approval), or show them without options; a grant may override them (`grant rules`)
+    #[command(
+        after_help = "Examples:\n  grantbook donor rules US-GOV --reallocation-limit 10 --basis total \
+                            --indirect-cap 7\n  \
+                            grantbook donor rules UN-AGENCY --reallocation-limit 20 --basis line\n  \
+                            grantbook donor rules US-GOV"
+    )]
+    Rules {
+        /// Donor code, e.g. JP-GOV
+        code: String,
+        #[command(flatten)]
+        rules: super::rules::RulesArgs,
+    },
 }
 
 #[derive(Debug, Args, Deserialize)]
@@ -192,6 +207,9 @@ pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
             show_donor(ctx, &donor, "Amended donor")
         }
         DonorCommand::Iati(args) => super::publishing::donor_iati(&args, ctx),
+        DonorCommand::Rules { code, rules } => {
+            super::rules::run(RuleOwner::Donor(code.trim()), &rules, ctx)
+        }
     }
 }
 

@@ -13,11 +13,12 @@ pub use read::{actuals_of, burns, grants_on};
 use super::{Context, charts};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::parse_percent;
-use crate::domain::{DateRange, Grant, GrantStatus, parse_date};
+use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
 use crate::error::{Error, Result};
 use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, GrantBurn};
+use crate::report::calendar::next_due;
 use crate::report::donor::{DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
@@ -133,6 +134,13 @@ pub enum ReportCommand {
         /// Reporting period code, e.g. 2021-Q3 (`grantbook period list` shows them)
         #[arg(long)]
         period: String,
+        /// Who prepared the report, printed in its signature block, e.g. 'A. Benali, Finance
+        /// Officer'
+        #[arg(long, value_name = "NAME")]
+        prepared_by: Option<String>,
+        /// Who approves it, printed in its signature block, e.g. 'Chief of Mission'
+        #[arg(long, value_name = "NAME")]
+        approved_by: Option<String>,
         #[command(flatten)]
         options: ReportOptions,
     },
@@ -164,11 +172,19 @@ pub enum ReportCommand {
                             --older-than 90"
     )]
     Advances(super::advance::ListArgs),
+    /// Reports due and overdue to donors across grants, by due date (`grant calendar` sets
+    /// what each grant owes)
+    #[command(after_help = "Example:\n  grantbook report due --as-of 2023-07-31")]
+    Due {
+        #[command(flatten)]
+        as_of: AsOf,
+    },
 }
 
 pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
     match command {
         ReportCommand::Advances(args) => super::advance::report(&args, ctx),
+        ReportCommand::Due { as_of } => super::calendar::due(as_of.date()?, ctx),
         ReportCommand::Burn {
             grant,
             project,
@@ -231,8 +247,15 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
         ReportCommand::Donor {
             grant,
             period,
+            prepared_by,
+            approved_by,
             options,
         } => {
+            let signer = |what: &str, name: Option<String>| {
+                name.map(|n| text::required(what, &n, 200)).transpose()
+            };
+            let prepared_by = signer("--prepared-by", prepared_by)?;
+            let approved_by = signer("--approved-by", approved_by)?;
             let grant = ctx.ledger.grant(grant.trim())?;
             let period = ctx.ledger.period(&grant.reference, period.trim())?;
             let (as_of, threshold) = (options.as_of()?, options.threshold()?);
@@ -251,10 +274,12 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 .into_iter()
                 .filter(|r| paid_in.contains(&r.base) || paid_in.contains(&r.quote))
                 .collect();
+            let project = ctx.ledger.project_as_of(&grant.project, day)?;
             let doc = donor_report(&DonorReport {
                 actuals: &a,
                 donor: &ctx.ledger.donor_as_of(&grant.donor, day)?,
-                project: &ctx.ledger.project_as_of(&grant.project, day)?,
+                countries: &ctx.ledger.country_names(&project.countries)?,
+                project: &project,
                 period: &period,
                 receipts: &receipts,
                 voids: &voids,
@@ -263,6 +288,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 prepared: chrono::Local::now().date_naive(),
                 original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),
                 advanced: ctx.ledger.advanced_outstanding(&grant, a.window.end)?,
+                prepared_by: prepared_by.as_deref(),
+                approved_by: approved_by.as_deref(),
             });
             let (end, grant) = (a.window.end, a.grant.clone());
             ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)
@@ -296,6 +323,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let burns = burns(&ctx.ledger, grants, as_of, threshold)?;
             let mut placed = Vec::new();
             for b in &burns {
+                let (owed, sent) = super::calendar::calendar_of(ctx, &b.grant)?;
+                let next_due = next_due(&owed, &sent).map(|o| o.due);
                 let groups = match by {
                     GroupBy::Donor => {
                         let donor = ctx.ledger.donor_as_of(&b.grant.donor, as_of)?;
@@ -326,6 +355,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                             group_name,
                             spent_here,
                             burn: b,
+                            next_due,
                         }),
                 );
             }

@@ -9,6 +9,7 @@ use super::lookup::{self, vocabulary};
 use super::periods::refuse_closed_from;
 use super::{Ledger, Writer};
 use crate::db::sql::{Conn, Row, params};
+use crate::domain::rules::Verdict;
 use crate::domain::{Budget, BudgetLine, Grant, LineCategory, NewLine, Revision};
 use crate::error::{Error, Result, field};
 
@@ -27,7 +28,7 @@ impl LineChange {
         }
     }
 
-    fn amount(&self) -> Decimal {
+    pub fn amount(&self) -> Decimal {
         match self {
             LineChange::Amount { amount, .. } => *amount,
             LineChange::New(line) => line.amount,
@@ -79,18 +80,27 @@ impl Ledger {
                 )));
             }
             let changes: Vec<LineChange> = lines.iter().cloned().map(LineChange::New).collect();
-            store_revision(w, &grant, 1, grant.start, "original budget", &changes)
+            let original = Stored {
+                number: 1,
+                effective: grant.start,
+                reason: "original budget",
+                approved_by: None,
+            };
+            store_revision(w, &grant, &original, &changes).map(|r| r.budget)
         })
     }
 
-    /// A new revision: the given lines change, every other line keeps its amount.
+    /// A new revision: the given lines change, every other line keeps its amount. It is judged
+    /// against the grant's donor rules (see [`super::rules::judge`]): beyond them it needs
+    /// `approved_by`, the donor's approval, which it keeps.
     pub fn revise_budget(
         &mut self,
         reference: &str,
         effective: NaiveDate,
         reason: &str,
+        approved_by: Option<&str>,
         changes: &[LineChange],
-    ) -> Result<Budget> {
+    ) -> Result<Revised> {
         self.write(|w| {
             let grant = lookup::grant(w.conn(), reference)?;
             let Some(current) = latest_revision(w.conn(), &grant)? else {
@@ -119,7 +129,13 @@ impl Ledger {
             let reaches = effective.min(grant.end);
             let doing = format!("make a budget revision effective {effective}");
             refuse_closed_from(w.conn(), &grant, reaches, &doing)?;
-            store_revision(w, &grant, current.number + 1, effective, reason, changes)
+            let stored = Stored {
+                number: current.number + 1,
+                effective,
+                reason,
+                approved_by,
+            };
+            store_revision(w, &grant, &stored, changes)
         })
     }
 
@@ -154,21 +170,40 @@ impl Ledger {
 
     pub fn revisions(&self, reference: &str) -> Result<Vec<Revision>> {
         let grant = lookup::grant(&self.conn, reference)?;
-        let sql = "SELECT number, effective_date, reason, recorded_at FROM budget_revision
+        let sql =
+            "SELECT number, effective_date, reason, recorded_at, approved_by FROM budget_revision
              WHERE grant_id = ?1 ORDER BY number";
         let rows = self.conn.query_map(sql, [grant.id], revision_from_row)?;
         Ok(rows)
     }
 }
 
+/// A revision stored, and what it moved since the last approved one (nothing for the original).
+pub struct Revised {
+    pub budget: Budget,
+    pub verdict: Option<Verdict>,
+}
+
+/// What a revision is stored as.
+struct Stored<'a> {
+    number: i64,
+    effective: NaiveDate,
+    reason: &'a str,
+    approved_by: Option<&'a str>,
+}
+
 fn store_revision(
     w: &Writer,
     grant: &Grant,
-    number: i64,
-    effective: NaiveDate,
-    reason: &str,
+    stored: &Stored,
     changes: &[LineChange],
-) -> Result<Budget> {
+) -> Result<Revised> {
+    let Stored {
+        number,
+        effective,
+        reason,
+        approved_by,
+    } = *stored;
     let conn = w.conn();
     if changes.is_empty() {
         return Err(Error::invalid(
@@ -189,9 +224,9 @@ fn store_revision(
         None
     };
     let revision_id = conn.insert(
-        "INSERT INTO budget_revision (grant_id, number, effective_date, reason, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![grant.id, number, effective, reason, w.at],
+        "INSERT INTO budget_revision (grant_id, number, effective_date, reason, recorded_at,
+         approved_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![grant.id, number, effective, reason, w.at, approved_by],
     )?;
     // Every line of the previous revision carries over unless changed.
     let mut amounts: Vec<(i64, Decimal)> = Vec::new();
@@ -208,6 +243,11 @@ fn store_revision(
         };
         amounts.push((line_id, change.amount()));
     }
+    // Judged once every line is known to the grant, so a mistyped code is named as such.
+    let verdict = previous
+        .as_ref()
+        .map(|p| super::rules::judge(conn, grant, p, changes, approved_by))
+        .transpose()?;
     let total: Decimal = amounts.iter().map(|(_, a)| *a).sum();
     // The lines must fit the grant on every day they are in force: its amount now, and any
     // smaller one an amendment after their first day replaced.
@@ -252,7 +292,7 @@ fn store_revision(
         previous.as_ref(),
         Some(&budget),
     )?;
-    Ok(budget)
+    Ok(Revised { budget, verdict })
 }
 
 /// What one line of a budget or a revision must be, checked before the whole is: an amount in
@@ -317,7 +357,7 @@ fn insert_line(conn: &Conn, grant: &Grant, line: &NewLine) -> Result<i64> {
 
 fn latest_revision(conn: &Conn, grant: &Grant) -> Result<Option<Revision>> {
     conn.query_opt(
-        "SELECT number, effective_date, reason, recorded_at FROM budget_revision
+        "SELECT number, effective_date, reason, recorded_at, approved_by FROM budget_revision
              WHERE grant_id = ?1 ORDER BY number DESC LIMIT 1",
         [grant.id],
         revision_from_row,
@@ -330,13 +370,14 @@ fn revision_from_row(r: &Row) -> Result<Revision> {
         effective_date: r.get(1)?,
         reason: r.get(2)?,
         recorded_at: r.get(3)?,
+        approved_by: r.get(4)?,
     })
 }
 
-fn load_budget(conn: &Conn, grant: &Grant, number: i64) -> Result<Budget> {
+pub(super) fn load_budget(conn: &Conn, grant: &Grant, number: i64) -> Result<Budget> {
     let revision = conn
         .query_opt(
-            "SELECT number, effective_date, reason, recorded_at FROM budget_revision
+            "SELECT number, effective_date, reason, recorded_at, approved_by FROM budget_revision
              WHERE grant_id = ?1 AND number = ?2",
             params![grant.id, number],
             revision_from_row,

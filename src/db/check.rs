@@ -38,6 +38,7 @@ impl Ledger {
                     "obligations",
                     conn.attempt(|| obligations::obligations(conn)),
                 ),
+                ("indirect_cap", conn.attempt(|| rules::indirect_cap(conn))),
                 (
                     "closed_periods",
                     conn.attempt(|| history::closed_periods(conn)),
@@ -65,6 +66,7 @@ mod history;
 mod obligations;
 mod rates;
 mod receipts;
+mod rules;
 mod store;
 
 pub(super) fn count(conn: &Conn, sql: &str) -> Result<u64> {

@@ -24,6 +24,9 @@ const TABLES: &[&str] = &[
     "project_sector",
     "grant_publishing",
     "grant_extension",
+    "donor_rule",
+    "report_schedule",
+    "report_submission",
     "budget_line",
     "budget_revision",
     "budget_amount",
@@ -96,10 +99,10 @@ impl Ledger {
 /// PostgreSQL empties every table at once, without the row triggers that keep expenses and the
 /// audit log from being deleted one by one: only `copy --to ... --force` does this.
 const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_country, office,
-    grant_agreement, grant_extension, budget_line, budget_revision, budget_amount, fx_rate,
-    receipt, advance, advance_return, commitment, allocation_key, allocation_share,
-    allocated_payment, expense, period, amendment, audit_log, organisation, donor_publishing,
-    project_publishing, project_sector, grant_publishing";
+    grant_agreement, grant_extension, donor_rule, report_schedule, report_submission, budget_line,
+    budget_revision, budget_amount, fx_rate, receipt, advance, advance_return, commitment,
+    allocation_key, allocation_share, allocated_payment, expense, period, amendment, audit_log,
+    organisation, donor_publishing, project_publishing, project_sector, grant_publishing";
 
 /// Copy `table`'s stored columns (not the computed ones), every row; how many rows.
 fn copy_table(from: &Conn, to: &Conn, table: &str) -> Result<u64> {

@@ -36,6 +36,16 @@ pub fn country(conn: &Conn, code: &str) -> Result<()> {
     Ok(())
 }
 
+/// The English name of a country by its ISO 3166 code (the schema's country table), or the code
+/// itself if the table does not know it.
+pub fn country_name(conn: &Conn, code: &str) -> Result<String> {
+    let name: Option<String> =
+        conn.query_opt("SELECT name FROM country WHERE code = ?1", [code], |r| {
+            r.get(0)
+        })?;
+    Ok(name.unwrap_or_else(|| code.to_string()))
+}
+
 pub fn donor_id(conn: &Conn, code: &str) -> Result<i64> {
     id_of(conn, "SELECT id FROM donor WHERE code = ?1", code).and_then(|id| {
         id.ok_or_else(|| {

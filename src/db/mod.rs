@@ -10,6 +10,7 @@ mod amendments;
 mod audit;
 mod backup;
 mod budget;
+mod calendar;
 mod check;
 mod commitments;
 mod copy;
@@ -32,6 +33,7 @@ mod publishing;
 mod receipts;
 mod reports;
 mod roles;
+pub mod rules;
 pub mod sql;
 
 use std::cell::RefCell;
@@ -46,7 +48,7 @@ use sql::Conn;
 use crate::error::{Error, ErrorKind, Result};
 
 pub use allocations::{KeyVersion, check_allocatable};
-pub use budget::LineChange;
+pub use budget::{LineChange, Revised};
 pub use expense_import::ExpenseImport;
 pub use export::{ColumnKind, table_column_kinds, table_columns, table_names, table_optional};
 pub use file::check_path_length;

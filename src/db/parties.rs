@@ -35,6 +35,14 @@ impl Ledger {
         )
     }
 
+    /// Countries' names by their codes, in the same order: what a donor reads for "MA".
+    pub fn country_names(&self, codes: &[String]) -> Result<Vec<String>> {
+        codes
+            .iter()
+            .map(|c| lookup::country_name(&self.conn, c))
+            .collect()
+    }
+
     pub fn donor(&self, code: &str) -> Result<Donor> {
         find_donor(&self.conn, code)
     }

@@ -45,6 +45,10 @@ BEGIN
         amendment, allocation_key, allocation_share, organisation, donor_publishing,
         project_publishing, grant_publishing TO %I', manager);
     EXECUTE format('GRANT INSERT, DELETE ON project_sector TO %I', manager);
+    -- Donor rules and a grant's reporting calendar are replaced as a whole (delete, insert):
+    -- a manager's to set, as a donor's approval is a manager's to record.
+    EXECUTE format('GRANT INSERT, DELETE ON donor_rule, report_schedule, report_submission
+        TO %I', manager);
     FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);

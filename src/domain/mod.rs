@@ -1,6 +1,7 @@
 //! Plain values of the ledger and the rules they must satisfy before anything is stored.
 
 pub mod amend;
+pub mod calendar;
 pub mod check;
 pub mod codelists;
 pub mod dates;
@@ -11,6 +12,7 @@ pub mod money;
 pub mod obligations;
 pub mod publishing;
 pub mod record;
+pub mod rules;
 pub mod seal;
 pub mod text;
 

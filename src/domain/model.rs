@@ -109,6 +109,9 @@ pub struct Revision {
     pub effective_date: NaiveDate,
     pub reason: String,
     pub recorded_at: String,
+    /// The donor's approval it was made under (a letter's reference), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

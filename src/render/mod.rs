@@ -358,6 +358,18 @@ impl Document {
         });
         self
     }
+
+    /// A signature block for a printed report (names, dates, lines to sign on): for people
+    /// only, since CSV and JSON are not signed.
+    pub fn with_signatures(mut self, record: Record) -> Document {
+        self.sections.push(Section {
+            key: String::new(),
+            title: "Certification".into(),
+            block: Block::Record(record),
+            people_only: true,
+        });
+        self
+    }
 }
 
 impl Format {

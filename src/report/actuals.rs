@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::burn::{BurnStatus, elapsed_pct, expected, expected_parts, variance_pct};
 use super::summary::balance;
+use crate::domain::rules::{IndirectCosts, indirect_cap_findings};
 use crate::domain::{Budget, DateRange, Grant, LineCategory, LineSpend};
 use crate::render::Tone;
 
@@ -69,8 +70,9 @@ impl LineActual {
         self.to_date - self.expected
     }
 
-    pub fn variance_pct(&self) -> Option<Decimal> {
-        variance_pct(self.variance(), self.budget)
+    /// Var % as shown: Spent % − `time_pct` (the grant's Time % at the window's end).
+    pub fn variance_pct(&self, time_pct: Decimal) -> Option<Decimal> {
+        variance_pct(self.to_date, self.budget, time_pct)
     }
 }
 
@@ -95,6 +97,10 @@ pub struct Actuals {
     pub revision: i64,
     pub revision_date: NaiveDate,
     pub revision_reason: String,
+    /// The donor's approval the revision was made under, if any.
+    pub revision_approved_by: Option<String>,
+    /// The donor's cap on indirect costs, in percent of direct costs, if it has one.
+    pub indirect_cap: Option<Decimal>,
     pub window: DateRange,
     /// Percentage of the grant's time gone by the end of the window.
     pub plan_pct: Decimal,
@@ -152,10 +158,11 @@ pub fn actuals(
     }
     let budgets: Vec<Decimal> = lines.iter().map(|l| l.budget).collect();
     let plans = expected_parts(&budgets, c, grant.dates(), window.end);
+    let plan_pct = elapsed_pct(grant.dates(), window.end);
     for (line, plan) in lines.iter_mut().zip(plans) {
         line.expected = plan;
         if line.category.is_some() {
-            line.flag = flag(line, threshold);
+            line.flag = flag(line, plan_pct, threshold);
         }
     }
     let sum = |f: fn(&LineActual) -> Decimal, only: &dyn Fn(&LineActual) -> bool| {
@@ -174,7 +181,7 @@ pub fn actuals(
         flag: None,
         committed: Decimal::ZERO,
     };
-    total.flag = flag(&total, threshold);
+    total.flag = flag(&total, plan_pct, threshold);
     let is_indirect = |l: &LineActual| l.category == Some(LineCategory::Indirect);
     let is_direct = |l: &LineActual| l.category.is_some() && !is_indirect(l);
     let share = |amount: Decimal| c.round(amount * grant.indirect_rate / Decimal::ONE_HUNDRED);
@@ -196,8 +203,10 @@ pub fn actuals(
         revision: budget.revision.number,
         revision_date: budget.revision.effective_date,
         revision_reason: budget.revision.reason.clone(),
+        revision_approved_by: budget.revision.approved_by.clone(),
+        indirect_cap: None,
         window,
-        plan_pct: elapsed_pct(grant.dates(), window.end),
+        plan_pct,
         threshold,
         lines,
         total,
@@ -220,17 +229,37 @@ impl Actuals {
         self
     }
 
+    /// The same figures judged against the donor's cap on indirect costs.
+    pub fn with_indirect_cap(mut self, cap: Option<Decimal>) -> Actuals {
+        self.indirect_cap = cap;
+        self
+    }
+
+    /// What breaks the donor's indirect-cost cap, budgeted and spent to date, in words.
+    pub fn indirect_cap_findings(&self) -> Vec<String> {
+        let i = &self.indirect;
+        let costs = IndirectCosts {
+            direct_budget: i.direct_budget,
+            indirect_budget: i.indirect_budget,
+            direct_spent: i.direct_to_date,
+            indirect_spent: i.booked_to_date,
+        };
+        self.indirect_cap
+            .map(|cap| indirect_cap_findings(&costs, cap))
+            .unwrap_or_default()
+    }
+
     /// Whether any line holds an open commitment.
     pub fn has_commitments(&self) -> bool {
         !self.total.committed.is_zero()
     }
 }
 
-fn flag(line: &LineActual, threshold: Decimal) -> Option<LineFlag> {
+fn flag(line: &LineActual, plan_pct: Decimal, threshold: Decimal) -> Option<LineFlag> {
     if line.to_date > line.budget {
         return Some(LineFlag::Over);
     }
-    match BurnStatus::of_variance(line.variance_pct(), threshold) {
+    match BurnStatus::of_variance(line.variance_pct(plan_pct), threshold) {
         BurnStatus::Overspending => Some(LineFlag::Ahead),
         BurnStatus::Underspending => Some(LineFlag::Behind),
         _ => None,
@@ -280,6 +309,7 @@ mod tests {
                 effective_date: date("2021-01-01")?,
                 reason: "original budget".into(),
                 recorded_at: String::new(),
+                approved_by: None,
             },
             lines: vec![
                 line("STAFF", LineCategory::Staff, dec!(6000.00)),

@@ -45,8 +45,13 @@ pub fn budget_report(a: &Actuals, period: Option<&str>) -> Document {
 
 /// The budget revision the figures use, as the fields a report's head names it by.
 pub fn with_revision(record: Record, a: &Actuals) -> Record {
+    let record = record.field("budget_revision", "Budget revision", Cell::Int(a.revision));
+    // The donor's approval is shown where there is one; the field stays in CSV and JSON.
+    let record = match &a.revision_approved_by {
+        Some(approval) => record.field("approved_by", "Approved by donor", Cell::text(approval)),
+        None => record.detail("approved_by", "Approved by donor", Cell::Empty),
+    };
     record
-        .field("budget_revision", "Budget revision", Cell::Int(a.revision))
         .field(
             "budget_revision_date",
             "Revision effective",
@@ -100,7 +105,7 @@ pub fn lines_table(a: &Actuals) -> Table {
             Cell::optional(percent(line.to_date, line.budget), Cell::Percent),
             Cell::amount(line.expected, c),
             Cell::amount(line.variance(), c),
-            Cell::optional(line.variance_pct(), Cell::Percent),
+            Cell::optional(line.variance_pct(a.plan_pct), Cell::Percent),
             Cell::optional(line.flag, |f| Cell::Status(f.as_str().into(), f.tone())),
         ]);
     }
@@ -117,7 +122,7 @@ pub fn indirect_record(a: &Actuals) -> Record {
     let c = &a.grant.currency;
     let i = &a.indirect;
     let amount = |v| Cell::amount(v, c);
-    Record::default()
+    let record = Record::default()
         .field("rate_pct", "Rate % of direct costs", Cell::Number(i.rate))
         .field(
             "direct_period",
@@ -155,7 +160,11 @@ pub fn indirect_record(a: &Actuals) -> Record {
             "indirect_budget",
             "Indirect budget",
             amount(i.indirect_budget),
-        )
+        );
+    match a.indirect_cap {
+        Some(cap) => record.field("cap_pct", "Donor's cap % of direct", Cell::Number(cap)),
+        None => record.detail("cap_pct", "Donor's cap % of direct", Cell::Empty),
+    }
 }
 
 /// Line names and what the columns and flags mean, for people reading the table.
@@ -171,6 +180,9 @@ pub fn legend(a: &Actuals) -> Vec<String> {
         .collect();
     lines.insert(0, "Lines:".into());
     lines.push(flags_note(a));
+    for finding in a.indirect_cap_findings() {
+        lines.push(format!("Indirect costs above the cap: {finding}."));
+    }
     if a.has_commitments() {
         lines.push(
             "Committed = contracts and purchase orders signed on the line and not yet paid; \

@@ -4,9 +4,10 @@
 //! currency, dated up to d):
 //! - elapsed fraction t = days(s..d) / days(s..e), both ends counted, kept within 0..1;
 //! - expected spend E = B·t, rounded to the currency's minor unit (the named rounding of a plan);
-//! - utilisation = S/B; variance = S − E, and as a percentage of B, which is the same as
-//!   utilisation % − elapsed %, so it is steady on a grant's first day;
-//! - burn per calendar month since the start, and over the trailing three months;
+//! - utilisation = S/B; variance = S − E; variance % = utilisation % − elapsed %, each as shown
+//!   (one decimal), so the three printed side by side always agree;
+//! - burn per calendar month since the start, and over the trailing three months / 3 (fewer
+//!   only when the grant is younger), so the pace does not move on a day nothing was spent;
 //! - runway = (B − S) / trailing burn, the months left at the current pace, and the date that
 //!   pace exhausts the budget; projected spend at the end date at the same pace;
 //! - a status, where the threshold (default 10 %) bounds the variance in either direction.
@@ -64,9 +65,33 @@ pub fn elapsed_pct(dates: DateRange, as_of: NaiveDate) -> Decimal {
     Decimal::from(elapsed_days(dates, as_of)) * Decimal::ONE_HUNDRED / Decimal::from(dates.days())
 }
 
-/// Variance as a percentage of `budget`; none for a budget of nothing.
-pub fn variance_pct(variance: Decimal, budget: Decimal) -> Option<Decimal> {
-    (!budget.is_zero()).then(|| variance * Decimal::ONE_HUNDRED / budget)
+/// A percentage as every report shows it: one decimal, the named rounding.
+pub fn shown_pct(pct: Decimal) -> Decimal {
+    pct.round_dp_with_strategy(1, ROUNDING)
+}
+
+/// Var %: Used % − Time %, each as shown, so the table's identity holds to the digit on paper
+/// (the exact variance / budget can differ by 0.1 once each side is rounded); none for a
+/// budget of nothing.
+pub fn variance_pct(spent: Decimal, budget: Decimal, elapsed_pct: Decimal) -> Option<Decimal> {
+    super::summary::percent(spent, budget).map(|used| shown_pct(used) - shown_pct(elapsed_pct))
+}
+
+/// The months the trailing pace divides by: three once the grant is three months old, so a
+/// quarter's spend is a third of it a month whatever the length of the months it spans (as of
+/// 27 to 31 May alike); the months since the start while fewer, never less than one.
+fn trailing_months(dates: DateRange, window: DateRange) -> Decimal {
+    let three = Decimal::from(3);
+    let full = window
+        .end
+        .succ_opt()
+        .and_then(|after| after.checked_sub_months(chrono::Months::new(3)))
+        .is_some_and(|start| start >= dates.start);
+    if full {
+        three
+    } else {
+        months_covered(window).clamp(Decimal::ONE, three)
+    }
 }
 
 /// The trailing three months up to `as_of` (or the end, if it is past), within the grant.
@@ -177,7 +202,8 @@ pub fn burn(input: &BurnInput) -> Burn {
     } = *input;
     let expected = expected(budget, currency, dates, as_of);
     let variance = spent - expected;
-    let variance_pct = variance_pct(variance, budget);
+    let elapsed = elapsed_pct(dates, as_of);
+    let variance_pct = variance_pct(spent, budget, elapsed);
     let to_date = (as_of >= dates.start).then(|| DateRange {
         start: dates.start,
         end: as_of.min(dates.end),
@@ -185,7 +211,7 @@ pub fn burn(input: &BurnInput) -> Burn {
     // A pace is never extrapolated from less than a month: a grant's first day is no month.
     let months = |r: DateRange| months_covered(r).max(Decimal::ONE);
     let monthly = to_date.map(|r| currency.round(spent / months(r)));
-    let pace = trailing_window(dates, as_of).map(|r| trailing_spent / months(r));
+    let pace = trailing_window(dates, as_of).map(|r| trailing_spent / trailing_months(dates, r));
     let left = budget - spent;
     let running = as_of < dates.end && left > Decimal::ZERO;
     let runway = pace.filter(|p| running && !p.is_zero()).map(|p| left / p);
@@ -212,7 +238,7 @@ pub fn burn(input: &BurnInput) -> Burn {
         BurnStatus::of_variance(variance_pct, threshold)
     };
     Burn {
-        elapsed_pct: elapsed_pct(dates, as_of),
+        elapsed_pct: elapsed,
         utilisation_pct: super::summary::percent(spent, budget),
         expected,
         variance,

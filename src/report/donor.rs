@@ -14,6 +14,8 @@ pub struct DonorReport<'a> {
     pub actuals: &'a Actuals,
     pub donor: &'a Donor,
     pub project: &'a Project,
+    /// The project's countries by name, in the order of its codes.
+    pub countries: &'a [String],
     pub period: &'a Period,
     /// The grant's receipts; those dated up to the end of the period and not voided are shown.
     pub receipts: &'a [Receipt],
@@ -29,6 +31,9 @@ pub struct DonorReport<'a> {
     /// Cash advanced to partners and not yet accounted for at the end of the period, in the
     /// grant's currency: out of the grant's account, not spent.
     pub advanced: Decimal,
+    /// Who prepared and who approves the report, for its signature block.
+    pub prepared_by: Option<&'a str>,
+    pub approved_by: Option<&'a str>,
 }
 
 pub fn donor_report(r: &DonorReport) -> Document {
@@ -97,7 +102,9 @@ pub fn donor_report(r: &DonorReport) -> Document {
             "Grant not yet spent",
             Cell::amount(balance(a.grant.amount, spent), c),
         );
+    // The lines are named beside their codes in the table, so the legend need not list them.
     let mut legend = budget_table::legend(a);
+    legend.retain(|l| !l.starts_with("  ") && l != "Lines:");
     legend.push(format!(
         "Amounts in {}; expenses paid in other currencies are converted at the rate stored with \
          each expense. Prepared {} from grantbook.",
@@ -109,8 +116,8 @@ pub fn donor_report(r: &DonorReport) -> Document {
             "lines",
             "Budget against expenditure",
             // Var % stays in CSV and JSON: on paper the flag says it, and a million-euro
-            // budget still fits 80 columns.
-            Block::Table(budget_table::lines_table(a).hide("variance_pct")),
+            // budget still fits 80 columns, its lines' names wrapped beside their codes.
+            Block::Table(named(budget_table::lines_table(a).hide("variance_pct"))),
         )
         .with(
             "indirect",
@@ -134,6 +141,32 @@ pub fn donor_report(r: &DonorReport) -> Document {
             Block::Table(rate_changes(r.rates, window.start, window.end)),
         )
         .with("notes", "", Block::Note(legend))
+        .with_signatures(signatures(r))
+}
+
+/// The signature block: who prepared the report and on which day, who approves it, with room
+/// to sign and date on paper. For people only: CSV and JSON are not signed.
+fn signatures(r: &DonorReport) -> Record {
+    const LINE: &str = "______________________";
+    let name = |n: Option<&str>| Cell::text(n.unwrap_or(LINE));
+    Record::default()
+        .field("prepared_by", "Prepared by", name(r.prepared_by))
+        .field("prepared_on", "Date", Cell::Date(r.prepared))
+        .field("prepared_signature", "Signature", Cell::text(LINE))
+        .field("approved_by", "Approved by", name(r.approved_by))
+        .field("approved_on", "Date", Cell::text(LINE))
+        .field("approved_signature", "Signature", Cell::text(LINE))
+}
+
+/// The lines table with each line's name shown beside its code (wrapped on a narrow page),
+/// where `report budget` keeps it to CSV and JSON and names the lines in its legend.
+/// On 80 columns the balance (budget − to date, in CSV and JSON) gives way to the names.
+fn named(mut lines: Table) -> Table {
+    for column in lines.columns.iter_mut().filter(|c| c.key == "name") {
+        column.detail = false;
+        column.prose = true;
+    }
+    lines.spare(&["balance"])
 }
 
 fn header(r: &DonorReport) -> Record {
@@ -146,9 +179,10 @@ fn header(r: &DonorReport) -> Record {
             "Implemented by",
             Cell::text(&r.project.organisation),
         )
-        .field(
-            "countries",
-            "Countries",
+        .field("countries", "Countries", Cell::text(r.countries.join(", ")))
+        .detail(
+            "country_codes",
+            "Country codes",
             Cell::text(r.project.countries.join(", ")),
         )
         .field("grant", "Grant", Cell::text(&a.grant.reference))

@@ -183,6 +183,7 @@ pub fn revisions(grant: &str, revisions: &[Revision]) -> Document {
         col("revision", "Revision"),
         col("effective_date", "Effective"),
         prose("reason", "Reason"),
+        prose("approved_by", "Approved by donor"),
         col("recorded_at", "Recorded"),
     ]);
     for r in revisions {
@@ -190,6 +191,7 @@ pub fn revisions(grant: &str, revisions: &[Revision]) -> Document {
             Cell::Int(r.number),
             Cell::Date(r.effective_date),
             Cell::text(&r.reason),
+            Cell::optional(r.approved_by.as_deref(), Cell::text),
             Cell::text(&r.recorded_at),
         ]);
     }

@@ -19,6 +19,9 @@ pub struct Placed<'a> {
     /// country under a country (so a regional grant's spend is never counted six times).
     pub spent_here: Decimal,
     pub burn: &'a GrantBurn,
+    /// When the grant's next report to its donor is due (the first not sent), if its
+    /// calendar asks for any.
+    pub next_due: Option<NaiveDate>,
 }
 
 /// How far from plan a grant is, either way: the size of its variance in % of budget. A grant
@@ -47,6 +50,7 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
         col("variance_pct", "Var %"),
         detail("runway_months", "Runway mo"),
         detail("end", "End"),
+        col("next_due", "Next due"),
         col("status", "Status"),
         detail("as_of", "As of"),
     ]);
@@ -67,6 +71,7 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
             Cell::optional(b.variance_pct, Cell::Percent),
             Cell::optional(b.runway_months, Cell::Number),
             Cell::Date(g.grant.end),
+            Cell::optional(p.next_due, Cell::Date),
             Cell::Status(b.status.as_str().to_string(), b.status.tone()),
             Cell::Date(as_of),
         ]);
@@ -76,8 +81,13 @@ pub fn portfolio(mut placed: Vec<Placed>, group_title: &'static str, as_of: Naiv
     let title = format!("Portfolio on {as_of} by {group}, furthest from plan first");
     let note = format!(
         "Grants running on {as_of} or ended and not yet closed. Budget and Used % are the whole \
-         grant's; Spent here is what it spent under this {group} (Var % = Used % - Time %)."
+         grant's; Spent here is what it spent under this {group} (Var % = Used % - Time %); Next due is \
+         when its next report to the donor is due."
     );
-    let t = t.spare(&["variance_pct", "budget", "group_name"]);
+    // Next due says something only where a calendar is set; a terminal drops it before the
+    // figures.
+    let t =
+        t.without_empty("next_due")
+            .spare(&["variance_pct", "budget", "group_name", "next_due"]);
     Document::table("portfolio", title, t).with("notes", "", Block::Note(vec![note]))
 }

@@ -136,7 +136,7 @@ pub(super) fn load_history(
             Change::Extend(args) => extend(&args, ledger, None).map(drop),
             Change::Budget(grant, lines) => ledger.set_budget(&grant, &lines).map(drop),
             Change::Revise(grant, date, reason, changes) => ledger
-                .revise_budget(&grant, date, &reason, &changes)
+                .revise_budget(&grant, date, &reason, None, &changes)
                 .map(drop),
             Change::Amend(row) => row.replay(ledger),
         };

@@ -135,5 +135,8 @@ pub fn actuals_of(
     };
     let spend = ledger.line_spend(grant, &[window, to_date])?;
     let open = ledger.open_commitments(grant, window.end)?;
-    Ok(actuals::actuals(grant, &budget, &spend, window, threshold).with_commitments(&open))
+    let cap = ledger.grant_rules(&grant.reference)?.indirect_cap;
+    Ok(actuals::actuals(grant, &budget, &spend, window, threshold)
+        .with_commitments(&open)
+        .with_indirect_cap(cap))
 }

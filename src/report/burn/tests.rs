@@ -44,11 +44,12 @@ fn before_the_start_nothing_is_expected() -> TestResult {
 
 #[test]
 fn day_zero_is_one_day_of_365() -> TestResult {
-    // 123,762 / 365 = 339.0739... -> 339.07; nothing spent is 0.27 % behind, on track
+    // 123,762 / 365 = 339.0739... -> 339.07; nothing spent: Used 0.0 %, Time 1/365 = 0.274 %
+    // shown 0.3, so Var % = 0.0 - 0.3 = -0.3, on track
     let b = twelve_months("2021-04-01", dec!(0), dec!(0))?;
     assert_eq!(b.expected, dec!(339.07));
     assert_eq!(b.variance, dec!(-339.07));
-    assert_eq!(b.variance_pct.map(|p| p.round_dp(2)), Some(dec!(-0.27)));
+    assert_eq!(b.variance_pct, Some(dec!(-0.3)));
     assert_eq!(b.status, BurnStatus::OnTrack);
     assert_eq!(b.monthly, Some(dec!(0.00)));
     assert_eq!(b.runway_months, None, "no pace, no runway");
@@ -64,8 +65,9 @@ fn mid_way_by_hand() -> TestResult {
     assert_eq!(b.elapsed_pct.round_dp(3), dec!(50.137));
     assert_eq!(b.expected, dec!(62050.54));
     assert_eq!(b.variance, dec!(-7050.54));
-    // -7,050.54 / 123,762 = -5.697 % of the budget: within 10 %, on track
-    assert_eq!(b.variance_pct.map(|p| p.round_dp(3)), Some(dec!(-5.697)));
+    // Used 55,000 / 123,762 = 44.440 % shown 44.4; Time 50.137 % shown 50.1; Var % = 44.4 -
+    // 50.1 = -5.7 (the exact -7,050.54 / 123,762 = -5.697 % shows the same): on track
+    assert_eq!(b.variance_pct, Some(dec!(-5.7)));
     assert_eq!(b.status, BurnStatus::OnTrack);
     assert_eq!(b.utilisation_pct.map(|p| p.round_dp(2)), Some(dec!(44.44)));
     // 55,000 over six calendar months; 30,000 over July to September
@@ -275,5 +277,73 @@ fn the_projection_holds_at_least_what_is_committed() -> TestResult {
         burn(&input(dec!(20000.00))).projected_at_end,
         dec!(36000.00)
     );
+    Ok(())
+}
+
+#[test]
+fn var_pct_is_used_pct_less_time_pct_as_shown() -> TestResult {
+    // 55,024.59 of 123,762 by 30 September: Used = 44.46000... % shown 44.5; Time = 183/365 =
+    // 50.137 % shown 50.1. The exact variance, 55,024.59 - 62,050.54 = -7,025.95, is -5.677 %
+    // of the budget and would show -5.7 beside 44.5 and 50.1; as shown it is 44.5 - 50.1 = -5.6.
+    let b = twelve_months("2021-09-30", dec!(55024.59), dec!(30000.00))?;
+    assert_eq!(b.variance, dec!(-7025.95));
+    assert_eq!(b.utilisation_pct.map(shown_pct), Some(dec!(44.5)));
+    assert_eq!(shown_pct(b.elapsed_pct), dec!(50.1));
+    assert_eq!(b.variance_pct, Some(dec!(-5.6)));
+    // and the status is judged on that figure: at a threshold of 5.6 the grant is on track
+    assert_eq!(
+        BurnStatus::of_variance(b.variance_pct, dec!(5.6)),
+        BurnStatus::OnTrack
+    );
+    // nothing budgeted, nothing to compare
+    assert_eq!(variance_pct(dec!(10), dec!(0), dec!(50)), None);
+    Ok(())
+}
+
+#[test]
+fn a_quarters_spend_is_a_third_of_it_a_month_on_every_month_end() -> TestResult {
+    // USD 12,000.00 over 2023, 3,000.00 spent in April and nothing since. As of 27, 28, 29, 30
+    // and 31 May the trailing window is 28 Feb..27 May, 28 Feb..28/29/30 May (there is no 29
+    // Feb in 2023), then 1 Mar..31 May: each is "the last three months", and each pace is
+    // 3,000 / 3 = 1,000.00 (it was 3,000 / 3.032 = 989.36, / 3.065 = 978.95, / 3.097 = 968.75
+    // on the 28th to 30th, counting the extra days of a month). 9,000 left at 1,000 a month is
+    // a runway of 9.0 months on every one of the five days.
+    let usd = usd();
+    let year = DateRange::new("grant", date("2023-01-01")?, date("2023-12-31")?)?;
+    let at = |dates, day: &str| -> std::result::Result<Burn, Box<dyn std::error::Error>> {
+        Ok(burn(&BurnInput {
+            currency: &usd,
+            budget: dec!(12000.00),
+            dates,
+            as_of: date(day)?,
+            spent: dec!(3000.00),
+            trailing_spent: dec!(3000.00),
+            committed: dec!(0),
+            threshold: DEFAULT_THRESHOLD,
+        }))
+    };
+    for day in [
+        "2023-05-27",
+        "2023-05-28",
+        "2023-05-29",
+        "2023-05-30",
+        "2023-05-31",
+    ] {
+        let b = at(year, day)?;
+        assert_eq!(b.monthly_trailing, Some(dec!(1000.00)), "{day}");
+        assert_eq!(b.runway_months, Some(dec!(9.0)), "{day}");
+    }
+    // 31 May: June to December is 7 months at 1,000: 3,000 + 7,000
+    assert_eq!(at(year, "2023-05-31")?.projected_at_end, dec!(10000.00));
+    // 30 April: 1 Feb..30 Apr is a full quarter too, /3 = 1,000.00
+    assert_eq!(
+        at(year, "2023-04-30")?.monthly_trailing,
+        Some(dec!(1000.00))
+    );
+    // a grant younger than three months divides by its months: from 1 April to 15 May is
+    // 1 month and 15 of May's 31 days = 1.48387 months; 3,000 / 1.48387 = 2,021.74
+    let april = DateRange::new("grant", date("2023-04-01")?, date("2023-12-31")?)?;
+    let young = at(april, "2023-05-15")?;
+    assert_eq!(young.monthly_trailing, Some(dec!(2021.74)));
     Ok(())
 }
