@@ -18,11 +18,8 @@ pub enum RuleOwner<'a> {
 }
 
 impl RuleOwner<'_> {
-    fn column(self) -> &'static str {
-        match self {
-            RuleOwner::Donor(_) => "donor_id",
-            RuleOwner::Grant(_) => "grant_id",
-        }
+    fn is_donor(self) -> bool {
+        matches!(self, RuleOwner::Donor(_))
     }
 
     pub fn key(self) -> String {
@@ -47,19 +44,23 @@ impl Ledger {
         self.write(|w| {
             let conn = w.conn();
             let id = owner.id(conn)?;
-            let before = stored(conn, owner.column(), id)?;
+            let before = stored(conn, owner.is_donor(), id)?;
             let after = before.clone().unwrap_or_default().overridden_by(changes);
-            let delete = format!("DELETE FROM donor_rule WHERE {} = ?1", owner.column());
-            conn.execute(&delete, [id])?;
-            let insert = format!(
-                "INSERT INTO donor_rule ({}, reallocation_limit, basis, indirect_cap,
-                 revision_approval) VALUES (?1, ?2, ?3, ?4, ?5)",
-                owner.column()
-            );
+            let delete = match owner {
+                RuleOwner::Donor(_) => "DELETE FROM donor_rule WHERE donor_id = ?1",
+                RuleOwner::Grant(_) => "DELETE FROM donor_rule WHERE grant_id = ?1",
+            };
+            conn.execute(delete, [id])?;
+            let (donor, grant) = match owner {
+                RuleOwner::Donor(_) => (Some(id), None),
+                RuleOwner::Grant(_) => (None, Some(id)),
+            };
             conn.execute(
-                &insert,
+                "INSERT INTO donor_rule (donor_id, grant_id, reallocation_limit, basis,
+                 indirect_cap, revision_approval) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
-                    id,
+                    donor,
+                    grant,
                     after.reallocation_limit.map(|d| d.to_string()),
                     after.basis.map(Basis::as_str),
                     after.indirect_cap.map(|d| d.to_string()),
@@ -74,7 +75,7 @@ impl Ledger {
     /// `owner`'s own rules as stored (a grant's without its donor's); empty when none are set.
     pub fn rules_of(&self, owner: RuleOwner) -> Result<Rules> {
         let id = owner.id(&self.conn)?;
-        Ok(stored(&self.conn, owner.column(), id)?.unwrap_or_default())
+        Ok(stored(&self.conn, owner.is_donor(), id)?.unwrap_or_default())
     }
 
     /// The rules a grant answers to: its own over its donor's.
@@ -87,17 +88,21 @@ impl Ledger {
 /// The rules `grant` answers to: its own over its donor's.
 pub fn rules_for(conn: &Conn, grant: &Grant) -> Result<Rules> {
     let donor = lookup::donor_id(conn, &grant.donor)?;
-    let of_donor = stored(conn, "donor_id", donor)?.unwrap_or_default();
-    let of_grant = stored(conn, "grant_id", grant.id)?.unwrap_or_default();
+    let of_donor = stored(conn, true, donor)?.unwrap_or_default();
+    let of_grant = stored(conn, false, grant.id)?.unwrap_or_default();
     Ok(of_donor.overridden_by(&of_grant))
 }
 
-fn stored(conn: &Conn, column: &str, id: i64) -> Result<Option<Rules>> {
-    let sql = format!(
+/// The rules stored for a donor (`of_donor`) or a grant of that id, if any.
+fn stored(conn: &Conn, of_donor: bool, id: i64) -> Result<Option<Rules>> {
+    let sql = if of_donor {
         "SELECT reallocation_limit, basis, indirect_cap, revision_approval FROM donor_rule
-         WHERE {column} = ?1"
-    );
-    conn.query_opt(&sql, [id], rules_from_row)
+         WHERE donor_id = ?1"
+    } else {
+        "SELECT reallocation_limit, basis, indirect_cap, revision_approval FROM donor_rule
+         WHERE grant_id = ?1"
+    };
+    conn.query_opt(sql, [id], rules_from_row)
 }
 
 fn rules_from_row(r: &Row) -> Result<Rules> {
