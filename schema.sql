@@ -778,6 +778,7 @@ CREATE TABLE project_sector (
 CREATE TABLE grant_publishing (
     grant_id          INTEGER PRIMARY KEY REFERENCES grant_agreement (id),
     donor_activity_id TEXT NOT NULL CHECK (length(trim(donor_activity_id)) > 0)
+) STRICT;
 
 -- migration 11: donor rules and the reporting calendar
 
