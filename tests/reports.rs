@@ -523,3 +523,20 @@ fn report_options_are_checked_with_messages() {
     );
     assert!(err.contains("nothing to report yet"), "{err}");
 }
+
+#[test]
+fn the_donor_report_is_headed_by_the_registered_organisation_s_address() {
+    let db = TestDb::demo();
+    let report = db.json_sh("report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3");
+    // fixtures/organisations.csv registers "IOM Morocco", the project's organisation.
+    assert_eq!(report["report"]["organisation"], "IOM Morocco");
+    assert_eq!(report["report"]["address"], "Rabat, Morocco (illustrative)");
+    // An organisation registered without an address heads the report with its name alone.
+    db.ok_sh("organisation set 'IOM Morocco' --type 40 --address ''");
+    let report = db.json_sh("report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3");
+    assert!(
+        report["report"]["address"].is_null(),
+        "{}",
+        report["report"]
+    );
+}

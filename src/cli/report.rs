@@ -275,6 +275,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 .filter(|r| paid_in.contains(&r.base) || paid_in.contains(&r.quote))
                 .collect();
             let project = ctx.ledger.project_as_of(&grant.project, day)?;
+            // The implementing organisation's address, where it is registered (`organisation set`).
+            let registered = ctx.ledger.publishing()?.organisations;
             let doc = donor_report(&DonorReport {
                 actuals: &a,
                 donor: &ctx.ledger.donor_as_of(&grant.donor, day)?,
@@ -290,6 +292,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 advanced: ctx.ledger.advanced_outstanding(&grant, a.window.end)?,
                 prepared_by: prepared_by.as_deref(),
                 approved_by: approved_by.as_deref(),
+                organisation: registered.get(&project.organisation),
             });
             let (end, grant) = (a.window.end, a.grant.clone());
             ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)

@@ -16,6 +16,9 @@ pub struct DonorReport<'a> {
     pub project: &'a Project,
     /// The project's countries by name, in the order of its codes.
     pub countries: &'a [String],
+    /// The implementing organisation as registered (`organisation set`): its address and
+    /// contact head the report.
+    pub organisation: Option<&'a crate::domain::RegisteredOrganisation>,
     pub period: &'a Period,
     /// The grant's receipts; those dated up to the end of the period and not voided are shown.
     pub receipts: &'a [Receipt],
@@ -178,7 +181,16 @@ fn header(r: &DonorReport) -> Record {
             "organisation",
             "Implemented by",
             Cell::text(&r.project.organisation),
-        )
+        );
+    let registered = |what: fn(&crate::domain::RegisteredOrganisation) -> &String| {
+        r.organisation
+            .map(what)
+            .filter(|s| !s.is_empty())
+            .map_or(Cell::Empty, Cell::text)
+    };
+    let head = head
+        .field("address", "Address", registered(|o| &o.address))
+        .field("email", "E-mail", registered(|o| &o.email))
         .field("countries", "Countries", Cell::text(r.countries.join(", ")))
         .detail(
             "country_codes",
