@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::Ledger;
-use super::lookup::{self, optional_decimal};
+use super::lookup::{self, quote_at};
 use super::periods::refuse_closed_period;
 use super::sql::{Conn, Row, params};
 use crate::domain::{Advance, Currency, Grant, NewAdvance, Quote, Void};
@@ -272,16 +272,6 @@ fn advance_from_row(r: &Row) -> Result<Advance> {
         currency,
         grant_currency,
     })
-}
-
-/// The stored quote in columns `at`..`at + 2` (base, quote, rate), if any.
-pub(super) fn quote_at(r: &Row, at: usize) -> Result<Option<Quote>> {
-    Ok(
-        match (r.get(at)?, r.get(at + 1)?, optional_decimal(r, at + 2)?) {
-            (Some(base), Some(quote), Some(rate)) => Some(Quote { base, quote, rate }),
-            _ => None,
-        },
-    )
 }
 
 /// The currency an advance or commitment is in and how it converts into its grant's.

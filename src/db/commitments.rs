@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::Ledger;
-use super::advances::{EVER, Priced, quote_at};
+use super::advances::{EVER, Priced};
 use super::lookup;
+use super::lookup::quote_at;
 use super::periods::refuse_closed_period;
 use super::sql::{Conn, Row, params};
 use crate::domain::{Commitment, Currency, Grant, NewCommitment};

@@ -2,10 +2,10 @@
 
 use super::Ledger;
 use super::expense_book::ExpenseBook;
-use super::lookup::{self, optional_decimal, vocabulary};
+use super::lookup::{self, quote_at, vocabulary};
 use super::periods::{find_period, refuse_closed_period};
 use crate::db::sql::{Conn, Row, params};
-use crate::domain::{Currency, Expense, ExpenseFilter, ExpenseKind, NewExpense, Quote, Void};
+use crate::domain::{Currency, Expense, ExpenseFilter, ExpenseKind, NewExpense, Void};
 use crate::error::{Error, Result};
 
 pub(super) const EXPENSE_SELECT: &str =
@@ -222,14 +222,7 @@ pub(super) fn find_expense(conn: &Conn, id: i64) -> Result<Expense> {
 pub(super) fn expense_from_row(r: &Row) -> Result<Expense> {
     let currency = Currency::new(&r.get::<_, String>(5)?, r.get(6)?);
     let grant_currency = Currency::new(&r.get::<_, String>(12)?, r.get(13)?);
-    let rate = match (
-        r.get::<_, Option<String>>(8)?,
-        r.get::<_, Option<String>>(9)?,
-        optional_decimal(r, 10)?,
-    ) {
-        (Some(base), Some(quote), Some(rate)) => Some(Quote { base, quote, rate }),
-        _ => None,
-    };
+    let rate = quote_at(r, 8)?;
     let void = match (
         r.get::<_, Option<String>>(19)?,
         r.get::<_, Option<String>>(20)?,

@@ -5,7 +5,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::db::sql::{Conn, Row, params};
-use crate::domain::{Currency, Grant, GrantStatus};
+use crate::domain::{Currency, Grant, GrantStatus, Quote};
 use crate::error::{Error, Result};
 
 pub fn currency(conn: &Conn, code: &str) -> Result<Currency> {
@@ -141,4 +141,14 @@ pub fn vocabulary<T>(row: &Row, index: usize, parse: fn(&str) -> Result<T>) -> R
 
 fn bad_column(index: usize, e: impl std::fmt::Display) -> Error {
     Error::runtime(format!("database error: column {index} of a result: {e}"))
+}
+
+/// The stored quote in columns `at`..`at + 2` (base, quote, rate), if any.
+pub fn quote_at(r: &Row, at: usize) -> Result<Option<Quote>> {
+    Ok(
+        match (r.get(at)?, r.get(at + 1)?, optional_decimal(r, at + 2)?) {
+            (Some(base), Some(quote), Some(rate)) => Some(Quote { base, quote, rate }),
+            _ => None,
+        },
+    )
 }

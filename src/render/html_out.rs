@@ -178,7 +178,10 @@ fn render_table(table: &Table, landscape: bool) -> String {
         .collect();
     // Only a landscape page's tables are split: a portrait page's have few enough columns.
     let parts = if landscape {
-        column_parts(&widths, LANDSCAPE_MM, MAX_COLUMNS)
+        // In hundredths of a millimetre: the split compares whole units.
+        let hundredths = |mm: f64| (mm * 100.0).ceil() as u32;
+        let widths: Vec<u32> = widths.iter().map(|&w| hundredths(w)).collect();
+        column_parts(&widths, hundredths(LANDSCAPE_MM), MAX_COLUMNS)
     } else {
         vec![(0..shown.len()).collect()]
     };

@@ -221,9 +221,16 @@ fn parts_that_fit(table: &super::Table, look: Look) -> Vec<Vec<usize>> {
         && !apart.is_empty()
     {
         let lead = std::iter::once(first).chain(apart.iter().copied());
-        let widths: Vec<f64> = lead.clone().map(|i| (needed(i) + 2) as f64).collect();
+        let widths: Vec<u32> = lead
+            .clone()
+            .map(|i| u32::try_from(needed(i) + 2).unwrap_or(u32::MAX))
+            .collect();
         let lead: Vec<usize> = lead.collect();
-        for part in column_parts(&widths, screen as f64, usize::MAX) {
+        for part in column_parts(
+            &widths,
+            u32::try_from(screen).unwrap_or(u32::MAX),
+            usize::MAX,
+        ) {
             parts.push(part.into_iter().map(|j| lead[j]).collect());
         }
     }
