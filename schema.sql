@@ -831,3 +831,22 @@ CREATE TABLE report_submission (
     recorded_at  TEXT NOT NULL,
     UNIQUE (grant_id, report)
 ) STRICT;
+
+-- migration 14: other income, variance notes kept with a period
+
+-- What a receipt is: a tranche of the grant from its donor, interest the donor's money earned
+-- in the bank, or other income on the grant (a supplier's rebate, the sale of an asset). Only
+-- tranches count against the grant's amount; the donor report shows the others apart.
+ALTER TABLE receipt ADD COLUMN kind TEXT NOT NULL DEFAULT 'tranche'
+    CHECK (kind IN ('tranche', 'interest', 'other'));
+
+-- Why a line's spend differs from plan, as the report for a period explains it to the donor
+-- (`period note`): one note per line and period, replaced as a whole, audited.
+CREATE TABLE period_note (
+    id          INTEGER PRIMARY KEY,
+    period_id   INTEGER NOT NULL REFERENCES period (id),
+    line_id     INTEGER NOT NULL REFERENCES budget_line (id),
+    note        TEXT NOT NULL CHECK (length(trim(note)) > 0),
+    recorded_at TEXT NOT NULL,
+    UNIQUE (period_id, line_id)
+) STRICT;

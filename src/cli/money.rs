@@ -11,7 +11,7 @@ use super::{Context, note};
 use crate::db::{Added, RateGuard};
 use crate::domain::fx::{StoredRate, stale_spans};
 use crate::domain::money::{check_positive, parse_decimal};
-use crate::domain::{FxRate, NewReceipt, parse_date, text};
+use crate::domain::{FxRate, NewReceipt, ReceiptKind, parse_date, text};
 use crate::error::{Error, Result, field};
 use crate::report::listing;
 
@@ -104,13 +104,16 @@ impl RateArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ReceiptCommand {
-    /// Record a tranche received from the donor, in the grant's currency
+    /// Record a tranche received from the donor, in the grant's currency, or interest and
+    /// other income the grant earned (`--kind interest`)
     #[command(
-        after_help = "Example:\n  grantbook receipt add --grant JP-MA-MHPSS-2021 --date 2021-03-15 \
-                            --amount 123762.00 --reference T1"
+        after_help = "Examples:\n  grantbook receipt add --grant JP-MA-MHPSS-2021 --date 2021-03-15 \
+                            --amount 123762.00 --reference T1\n  grantbook receipt add --grant \
+                            JP-MA-MHPSS-2021 --kind interest --date 2021-06-30 --amount 41.27 \
+                            --reference INT-2021-06 --description 'Bank interest, Q2'"
     )]
     Add(ReceiptArgs),
-    /// Import receipts from a CSV file (columns grant,date,amount and optionally currency,
+    /// Import receipts from a CSV file (columns grant,date,amount and optionally kind,currency,
     /// reference,description), all or none; a reference the grant already holds is refused
     #[command(after_help = "Example:\n  grantbook receipt import tranches.csv\n  \
                             grantbook receipt import --skip-duplicates tranches-2024.csv")]
@@ -162,6 +165,11 @@ pub struct ReceiptArgs {
     /// Amount received, in the grant's currency
     #[arg(long, allow_negative_numbers = true)]
     pub amount: String,
+    /// tranche (the donor's payment; the default), interest (earned on the donor's money) or
+    /// other income; only tranches count against the grant's amount
+    #[arg(long, default_value = "tranche")]
+    #[serde(default)]
+    pub kind: String,
     /// Must be the grant's currency if given
     #[arg(long)]
     pub currency: Option<String>,
@@ -180,7 +188,8 @@ pub struct ReceiptArgs {
 
 impl CsvRow for ReceiptArgs {
     const REQUIRED: &'static [&'static str] = &["grant", "date", "amount"];
-    const OPTIONAL: &'static [&'static str] = &["currency", "reference", "description", "office"];
+    const OPTIONAL: &'static [&'static str] =
+        &["kind", "currency", "reference", "description", "office"];
 }
 
 impl ReceiptArgs {
@@ -190,6 +199,10 @@ impl ReceiptArgs {
             .map_err(field("amount"))?;
         Ok(NewReceipt {
             grant: text::code("grant reference", &self.grant).map_err(field("grant"))?,
+            kind: match self.kind.trim() {
+                "" => ReceiptKind::Tranche,
+                word => ReceiptKind::parse(word).map_err(field("kind"))?,
+            },
             date: past_date("receipt date", &self.date).map_err(field("date"))?,
             amount,
             currency: given(&self.currency)

@@ -7,7 +7,7 @@ use super::{Context, note};
 use crate::db::GrantFilter;
 use crate::db::Ledger;
 use crate::domain::{DateRange, Every, PeriodStatus, parse_date, text};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report::grants;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -65,6 +65,33 @@ pub enum PeriodCommand {
         /// Why, in a few words; kept in the audit log
         #[arg(long)]
         reason: String,
+    },
+    /// Explain a line's variance for a period, as the donor report prints it beside the line;
+    /// without --line, list the period's notes
+    #[command(
+        after_help = "Examples:\n  grantbook period note --grant JP-MA-MHPSS-2021 2021-Q3 --line MON \
+                            --text 'Baseline survey moved to October: the field team was \
+                            recruited late'\n  grantbook period note --grant JP-MA-MHPSS-2021 \
+                            2021-Q3\n  grantbook period note --grant JP-MA-MHPSS-2021 2021-Q3 \
+                            --line MON --clear"
+    )]
+    Note {
+        /// Grant reference, e.g. JP-MA-MHPSS-2021
+        #[arg(long)]
+        grant: String,
+        /// The period's code, e.g. 2021-Q3
+        code: String,
+        /// The budget line the note explains, e.g. MON
+        #[arg(long)]
+        line: Option<String>,
+        /// The explanation (up to 1,000 characters); replaces the line's note for the period
+        #[arg(long, requires = "line", conflicts_with = "clear")]
+        text: Option<String>,
+        /// Remove the line's note for the period
+        #[arg(long, requires = "line")]
+        clear: bool,
+        #[command(flatten)]
+        out: super::OutArgs,
     },
 }
 
@@ -143,5 +170,52 @@ pub fn run(command: PeriodCommand, ctx: &mut Context) -> Result<()> {
                     .set_period_status(&grant, &code, PeriodStatus::Open, &reason)?;
             ctx.show(&grants::periods(&[period], "Reopened period"))
         }
+        PeriodCommand::Note {
+            grant,
+            code,
+            line,
+            text: typed,
+            clear,
+            ..
+        } => period_note(ctx, &grant, &code, line, typed, clear),
     }
+}
+
+/// `period note`: set, clear or list a period's variance notes.
+fn period_note(
+    ctx: &mut Context,
+    grant: &str,
+    code: &str,
+    line: Option<String>,
+    typed: Option<String>,
+    clear: bool,
+) -> Result<()> {
+    let grant = grant.trim();
+    let Some(line) = line else {
+        let notes = ctx.ledger.period_notes(grant, code)?;
+        return ctx.show(&grants::period_notes(&notes));
+    };
+    let line = text::code("budget line", &line)?;
+    let typed = match (typed, clear) {
+        (_, true) => None,
+        (Some(typed), false) => Some(text::required("note", &typed, 1000)?),
+        (None, false) => {
+            return Err(Error::invalid(format!(
+                "say what the note on {line} is with --text '...', or remove it with --clear"
+            )));
+        }
+    };
+    let before = ctx
+        .ledger
+        .set_period_note(grant, code, &line, typed.as_deref())?;
+    match (&before, &typed) {
+        (None, None) => note(&format!(
+            "line {line} had no note for period {code}; nothing removed"
+        )),
+        (Some(_), None) => note(&format!("removed the note on line {line} for {code}")),
+        (Some(old), Some(_)) => note(&format!("replaced the note on line {line}: {:?}", old.note)),
+        (None, Some(_)) => {}
+    }
+    let notes = ctx.ledger.period_notes(grant, code)?;
+    ctx.show(&grants::period_notes(&notes))
 }

@@ -277,6 +277,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let project = ctx.ledger.project_as_of(&grant.project, day)?;
             // The implementing organisation's address, where it is registered (`organisation set`).
             let registered = ctx.ledger.publishing()?.organisations;
+            let notes = ctx.ledger.period_notes(&grant.reference, &period.code)?;
+            let history = ctx.ledger.period_history(&grant, &period)?;
             let doc = donor_report(&DonorReport {
                 actuals: &a,
                 donor: &ctx.ledger.donor_as_of(&grant.donor, day)?,
@@ -292,6 +294,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 advanced: ctx.ledger.advanced_outstanding(&grant, a.window.end)?,
                 prepared_by: prepared_by.as_deref(),
                 approved_by: approved_by.as_deref(),
+                notes: &notes,
+                history: &history,
                 organisation: registered.get(&project.organisation),
             });
             let (end, grant) = (a.window.end, a.grant.clone());

@@ -40,6 +40,7 @@ const TABLES: &[&str] = &[
     "allocated_payment",
     "expense",
     "period",
+    "period_note",
     "amendment",
     "audit_log",
 ];
@@ -101,7 +102,8 @@ impl Ledger {
 const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_country, office,
     grant_agreement, grant_extension, donor_rule, report_schedule, report_submission, budget_line,
     budget_revision, budget_amount, fx_rate, receipt, advance, advance_return, commitment,
-    allocation_key, allocation_share, allocated_payment, expense, period, amendment, audit_log,
+    allocation_key, allocation_share, allocated_payment, expense, period, period_note, amendment,
+    audit_log,
     organisation, donor_publishing, project_publishing, project_sector, grant_publishing";
 
 /// Copy `table`'s stored columns (not the computed ones), every row; how many rows.

@@ -271,10 +271,11 @@ const TABLES: &[TableSpec] = &[
             "reference",
             "description",
             "office",
+            "kind",
         ],
         money: &[2],
         sql: "SELECT g.reference, r.date, r.amount_minor, c.minor_units, g.currency,
-                  r.reference, r.description, coalesce(r.office, '')
+                  r.reference, r.description, coalesce(r.office, ''), r.kind
               FROM receipt r JOIN grant_agreement g ON g.id = r.grant_id
               JOIN currency c ON c.code = g.currency ORDER BY r.id",
     },

@@ -91,7 +91,7 @@ impl Ledger {
         let sql = format!(
             "SELECT {GRANT_COLUMNS},
                 (SELECT coalesce(sum(amount_minor), 0) FROM receipt
-                   WHERE grant_id = g.id AND voided_at IS NULL),
+                   WHERE grant_id = g.id AND voided_at IS NULL AND kind = 'tranche'),
                 (SELECT coalesce(sum(spend_minor), 0) FROM expense
                    WHERE grant_id = g.id AND voided_at IS NULL),
                 (SELECT count(*) FROM expense WHERE grant_id = g.id AND voided_at IS NULL),

@@ -27,6 +27,7 @@ mod lookup;
 pub mod migrate;
 mod offices;
 mod parties;
+mod period_history;
 mod periods;
 mod pg;
 mod publishing;

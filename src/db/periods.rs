@@ -90,7 +90,7 @@ impl Ledger {
             w.audit(
                 action,
                 "period",
-                &format!("{reference} {code}"),
+                &format!("{} {}", grant.reference, before.code),
                 Some(&before),
                 Some(&note),
             )?;

@@ -1,4 +1,5 @@
-//! Tranches received from donors (IATI transaction type 1, Incoming Funds): recorded, listed,
+//! Money received on a grant: the donor's tranches (IATI transaction type 1, Incoming Funds),
+//! and interest or other income the grant earned, which its amount does not cap: recorded, listed,
 //! voided with a reason, never deleted. A receipt's reference (the bank's or donor's) is its key:
 //! among a grant's live receipts one holds it, so a file imported twice is refused or skipped
 //! row by row instead of doubling the money; an empty reference is no key.
@@ -8,11 +9,11 @@ use super::lookup;
 use super::periods::refuse_closed_period;
 use super::{Added, Ledger, Writer};
 use crate::db::sql::{Conn, Row, params};
-use crate::domain::{Currency, Grant, NewReceipt, Receipt, Void};
+use crate::domain::{Currency, Grant, NewReceipt, Receipt, ReceiptKind, Void};
 use crate::error::{Error, Result, field};
 
 const RECEIPT_SELECT: &str = "SELECT r.id, g.reference, r.date, r.amount_minor, g.currency,
-        c.minor_units, r.reference, r.description, r.voided_at, r.void_reason, r.office
+        c.minor_units, r.reference, r.description, r.voided_at, r.void_reason, r.office, r.kind
     FROM receipt r JOIN grant_agreement g ON g.id = r.grant_id
     JOIN currency c ON c.code = g.currency";
 
@@ -174,14 +175,16 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
     refuse_closed_period(conn, grant, new.date, "record a receipt dated").map_err(field("date"))?;
     let office = w.entry_office(grant, new.office.as_deref())?;
     let received_minor: i64 = conn.query_row(
-        "SELECT coalesce(sum(amount_minor), 0) FROM receipt WHERE grant_id = ?1 AND voided_at IS NULL",
+        "SELECT coalesce(sum(amount_minor), 0) FROM receipt
+         WHERE grant_id = ?1 AND voided_at IS NULL AND kind = 'tranche'",
         [grant.id],
         |r| r.get(0),
     )?;
     let received = grant.currency.from_minor(received_minor);
-    // Received money must fit the grant from the receipt's day on, before a top-up too.
+    // The donor's tranches must fit the grant from the receipt's day on, before a top-up too;
+    // interest and other income are the grant's too but not the donor's to cap.
     let ceiling = lowest_amount_from(conn, grant, new.date)?;
-    if received + new.amount > ceiling {
+    if new.kind == ReceiptKind::Tranche && received + new.amount > ceiling {
         return Err(Error::invalid(format!(
             "receipts of grant {} would total {} {}, more than the grant's {}{}; check the amount",
             grant.reference,
@@ -198,8 +201,8 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
     }
     let id = conn.insert(
         "INSERT INTO receipt (grant_id, date, amount_minor, reference, description, voided_at,
-             void_reason, office)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             void_reason, office, kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             grant.id,
             new.date,
@@ -208,7 +211,8 @@ fn record(w: &Writer, grant: &Grant, new: &NewReceipt, void: Option<&Void>) -> R
             new.description,
             void.map(|v| &v.at),
             void.map(|v| &v.reason),
-            office
+            office,
+            new.kind.as_str()
         ],
     )?;
     let receipt = find_receipt(conn, id)?;
@@ -292,6 +296,7 @@ fn receipt_from_row(r: &Row) -> Result<Receipt> {
     Ok(Receipt {
         id: r.get(0)?,
         grant: r.get(1)?,
+        kind: ReceiptKind::parse(&r.get::<_, String>(11)?)?,
         date: r.get(2)?,
         amount: currency.from_minor(r.get(3)?),
         currency,

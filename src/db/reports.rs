@@ -133,11 +133,12 @@ impl Ledger {
         Ok(rows)
     }
 
-    /// What the donor had paid into `grant` by the end of `through`.
+    /// What the donor had paid into `grant` by the end of `through` (its tranches; interest
+    /// and other income are not the donor's payments).
     pub fn received_by(&self, grant: &Grant, through: NaiveDate) -> Result<rust_decimal::Decimal> {
         let minor: i64 = self.conn.query_row(
             "SELECT coalesce(sum(amount_minor), 0) FROM receipt
-             WHERE grant_id = ?1 AND date <= ?2 AND voided_at IS NULL",
+             WHERE grant_id = ?1 AND date <= ?2 AND voided_at IS NULL AND kind = 'tranche'",
             params![grant.id, through],
             |r| r.get(0),
         )?;

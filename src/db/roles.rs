@@ -49,6 +49,8 @@ BEGIN
     -- a manager's to set, as a donor's approval is a manager's to record.
     EXECUTE format('GRANT INSERT, DELETE ON donor_rule, report_schedule, report_submission
         TO %I', manager);
+    -- A variance note is the manager's word to the donor, replaced as a whole.
+    EXECUTE format('GRANT INSERT, DELETE ON period_note TO %I', manager);
     FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);

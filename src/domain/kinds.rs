@@ -160,3 +160,12 @@ mod tests {
         Ok(())
     }
 }
+
+vocabulary!(
+    /// What money received on a grant is: the donor's tranche, interest its money earned, or
+    /// other income (a rebate, an asset sold). Only tranches count against the grant's amount.
+    ReceiptKind, "receipt kind" {
+    Tranche => "tranche",
+    Interest => "interest",
+    Other => "other",
+});

@@ -10,6 +10,7 @@ pub mod kinds;
 pub mod model;
 pub mod money;
 pub mod obligations;
+pub mod period_history;
 pub mod publishing;
 pub mod record;
 pub mod rules;
@@ -19,9 +20,12 @@ pub mod text;
 pub use amend::{Amendable, Amendment, Dated, DonorChanges, Entity, GrantChanges, ProjectChanges};
 pub use dates::{DateRange, Every, parse_date};
 pub use fx::Quote;
-pub use kinds::{DonorKind, ExpenseKind, GrantStatus, LineCategory, PeriodStatus, ProjectStatus};
+pub use kinds::{
+    DonorKind, ExpenseKind, GrantStatus, LineCategory, PeriodStatus, ProjectStatus, ReceiptKind,
+};
 pub use model::*;
 pub use money::Currency;
 pub use obligations::{Advance, Commitment, NewAdvance, NewCommitment, Share};
+pub use period_history::{ChangeKind, PeriodChange, PeriodEvent, PeriodHistory, PeriodNote};
 pub use publishing::{DonorPublishing, ProjectPublishing, Publishing, RegisteredOrganisation};
 pub use record::GrantRecord;

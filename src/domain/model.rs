@@ -162,6 +162,7 @@ impl FxRate {
 #[derive(Debug, Clone)]
 pub struct NewReceipt {
     pub grant: String,
+    pub kind: ReceiptKind,
     pub date: NaiveDate,
     pub amount: Decimal,
     pub currency: Option<String>,
@@ -176,6 +177,7 @@ pub struct NewReceipt {
 pub struct Receipt {
     pub id: i64,
     pub grant: String,
+    pub kind: ReceiptKind,
     pub date: NaiveDate,
     pub amount: Decimal,
     pub currency: Currency,

@@ -74,9 +74,10 @@ pub fn write(doc: &Document, out: &mut dyn Write) -> Result<()> {
         "<body>\n"
     });
     let running = format!(
-        "<thead><tr><td><div class=\"running\"><span>{}</span><span>grantbook</span></div>\
+        "<thead><tr><td><div class=\"running\"><span>{}</span><span>{}</span></div>\
          </td></tr></thead>\n",
-        escape(title)
+        escape(title),
+        escape(doc.issuer.as_deref().unwrap_or("grantbook"))
     );
     // One table whose head is the running header: a browser repeats it on every printed page.
     html.push_str("<table class=\"page\">\n");

@@ -305,9 +305,17 @@ impl Section {
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     pub sections: Vec<Section>,
+    /// Who issues the document, named in a printed page's running header (the organisation
+    /// that reports to its donor); grantbook where nobody is named.
+    pub issuer: Option<String>,
 }
 
 impl Document {
+    pub fn issued_by(mut self, issuer: &str) -> Document {
+        self.issuer = Some(issuer.to_string()).filter(|i| !i.trim().is_empty());
+        self
+    }
+
     pub fn table(key: &str, title: impl Into<String>, table: Table) -> Document {
         Document::default().with(key, title, Block::Table(table))
     }

@@ -109,10 +109,14 @@ fn write_with(doc: &Document, look: Look, out: &mut dyn Write) -> Result<()> {
                         wrap(&title, out)?;
                     }
                     if k < apart {
-                        writeln!(out, "{}", sized(table_grid(table, shown, look), width))?;
+                        writeln!(
+                            out,
+                            "{}",
+                            sized(table_grid(table, shown, k > 0, look), width)
+                        )?;
                     }
                 }
-                table_grid(table, &parts[apart], look)
+                table_grid(table, &parts[apart], apart > 0, look)
             }
             Block::Record(record) => {
                 let mut grid = new_grid();
@@ -146,11 +150,16 @@ fn sized(mut grid: Grid, width: u16) -> Grid {
     grid
 }
 
-/// The grid of `table`'s columns `shown`.
-fn table_grid(table: &super::Table, shown: &[usize], look: Look) -> Grid {
+/// The grid of `table`'s columns `shown`. In a table of columns set `apart`, a row with
+/// nothing in them is left out (a line with no note has no place among the notes).
+fn table_grid(table: &super::Table, shown: &[usize], apart: bool, look: Look) -> Grid {
     let mut grid = new_grid();
     grid.set_header(shown.iter().map(|&i| table.columns[i].title.as_ref()));
+    let blank = |row: &Vec<Cell>| shown[1..].iter().all(|&i| row[i] == Cell::Empty);
     for row in table.rows.iter().chain(&table.total) {
+        if apart && blank(row) {
+            continue;
+        }
         grid.add_row(shown.iter().map(|&i| styled(&row[i], look)));
     }
     for (position, &i) in shown.iter().enumerate() {

@@ -7,8 +7,11 @@ use rust_decimal::Decimal;
 use super::actuals::Actuals;
 use super::budget_table;
 use super::summary::{balance, percent};
-use crate::domain::{Donor, Expense, FxRate, Period, Project, Receipt};
-use crate::render::{Block, Cell, Document, Record, Table, col, detail, prose};
+use crate::domain::{
+    ChangeKind, Donor, Expense, FxRate, Period, PeriodHistory, PeriodNote, Project, Receipt,
+    ReceiptKind,
+};
+use crate::render::{Block, Cell, Column, Document, Record, Table, col, detail, prose};
 
 pub struct DonorReport<'a> {
     pub actuals: &'a Actuals,
@@ -34,6 +37,11 @@ pub struct DonorReport<'a> {
     /// Cash advanced to partners and not yet accounted for at the end of the period, in the
     /// grant's currency: out of the grant's account, not spent.
     pub advanced: Decimal,
+    /// The period's variance notes (`period note`), printed beside their lines.
+    pub notes: &'a [PeriodNote],
+    /// The period's closings and reopenings and what changed after the first: a report on books
+    /// reopened says so at its head.
+    pub history: &'a PeriodHistory,
     /// Who prepared and who approves the report, for its signature block.
     pub prepared_by: Option<&'a str>,
     pub approved_by: Option<&'a str>,
@@ -52,16 +60,21 @@ pub fn donor_report(r: &DonorReport) -> Document {
         .iter()
         .filter(|x| x.date <= window.end && x.void.is_none())
         .collect::<Vec<_>>();
-    let received: Decimal = to_date.iter().map(|x| x.amount).sum();
-    let received_in_period: Decimal = to_date
-        .iter()
-        .filter(|x| window.contains(x.date))
-        .map(|x| x.amount)
-        .sum();
+    let sum = |tranches: bool, in_period: bool| -> Decimal {
+        to_date
+            .iter()
+            .filter(|x| (x.kind == ReceiptKind::Tranche) == tranches)
+            .filter(|x| !in_period || window.contains(x.date))
+            .map(|x| x.amount)
+            .sum()
+    };
+    let received = sum(true, false);
+    let other_income = sum(false, false);
     let mut receipts = Table::new(&[
         col("date", "Date"),
         col("reference", "Reference"),
         col("amount", "Amount"),
+        col("kind", "Kind"),
         detail("description", "Description"),
     ]);
     for x in &to_date {
@@ -69,6 +82,7 @@ pub fn donor_report(r: &DonorReport) -> Document {
             Cell::Date(x.date),
             Cell::text(&x.reference),
             Cell::amount(x.amount, c),
+            Cell::text(x.kind.as_str()),
             Cell::text(&x.description),
         ]);
     }
@@ -77,7 +91,7 @@ pub fn donor_report(r: &DonorReport) -> Document {
         .field(
             "received_period",
             "Received in period",
-            Cell::amount(received_in_period, c),
+            Cell::amount(sum(true, true), c),
         )
         .field(
             "spent_period",
@@ -88,7 +102,24 @@ pub fn donor_report(r: &DonorReport) -> Document {
             "received_to_date",
             "Received to date",
             Cell::amount(received, c),
-        )
+        );
+    // Interest the donor's money earned (and other income) is the grant's cash but not the
+    // donor's payment: shown on its own lines, and only where there is some.
+    let cash = match other_income.is_zero() {
+        true => cash,
+        false => cash
+            .field(
+                "other_income_period",
+                "Interest and other income in period",
+                Cell::amount(sum(false, true), c),
+            )
+            .field(
+                "other_income_to_date",
+                "Interest and other income to date",
+                Cell::amount(other_income, c),
+            ),
+    };
+    let cash = cash
         .field("spent_to_date", "Spent to date", Cell::amount(spent, c))
         .field(
             "advanced_outstanding",
@@ -98,7 +129,7 @@ pub fn donor_report(r: &DonorReport) -> Document {
         .field(
             "cash_balance",
             "Cash balance",
-            Cell::amount(received - spent - r.advanced, c),
+            Cell::amount(received + other_income - spent - r.advanced, c),
         )
         .field(
             "grant_balance",
@@ -113,14 +144,17 @@ pub fn donor_report(r: &DonorReport) -> Document {
          each expense. Prepared {} from grantbook.",
         c.code, r.prepared
     ));
-    Document::record("report", title, header(r))
+    reopened(Document::record("report", title, header(r)), r)
         .with("receipts", "Receipts to date", Block::Table(receipts))
         .with(
             "lines",
             "Budget against expenditure",
             // Var % stays in CSV and JSON: on paper the flag says it, and a million-euro
             // budget still fits 80 columns, its lines' names wrapped beside their codes.
-            Block::Table(named(budget_table::lines_table(a).hide("variance_pct"))),
+            Block::Table(with_notes(
+                named(budget_table::lines_table(a).hide("variance_pct")),
+                r.notes,
+            )),
         )
         .with(
             "indirect",
@@ -145,6 +179,122 @@ pub fn donor_report(r: &DonorReport) -> Document {
         )
         .with("notes", "", Block::Note(legend))
         .with_signatures(signatures(r))
+        .issued_by(&r.project.organisation)
+}
+
+/// A notice, under the report's head, that the period's books were reopened after they were
+/// first closed: when, by whom and why, and every entry dated in the period recorded or voided
+/// since, so that the donor can tell this report from the one filed before.
+fn reopened(doc: Document, r: &DonorReport) -> Document {
+    let h = r.history;
+    let (Some(first), true) = (h.first_closed(), h.was_reopened()) else {
+        return doc;
+    };
+    let c = &r.actuals.grant.currency;
+    let day = |at: &str| at.get(..10).unwrap_or(at).to_string();
+    let reopenings: Vec<String> = h
+        .events
+        .iter()
+        .filter(|e| e.reopened)
+        .map(|e| match e.reason.is_empty() {
+            true => format!("on {} by {}", day(&e.at), e.actor),
+            false => format!("on {} by {} ({})", day(&e.at), e.actor, e.reason),
+        })
+        .collect();
+    let count = |kind: ChangeKind| h.changes.iter().filter(|x| x.change == kind).count();
+    let counted = [
+        (
+            ChangeKind::ExpenseAdded,
+            "expense recorded",
+            "expenses recorded",
+        ),
+        (
+            ChangeKind::ExpenseVoided,
+            "expense voided",
+            "expenses voided",
+        ),
+        (
+            ChangeKind::ReceiptAdded,
+            "receipt recorded",
+            "receipts recorded",
+        ),
+        (
+            ChangeKind::ReceiptVoided,
+            "receipt voided",
+            "receipts voided",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(kind, one, many)| match count(kind) {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    })
+    .collect::<Vec<_>>();
+    let changed = match counted.is_empty() {
+        true => "Nothing dated in it was recorded or voided since.".to_string(),
+        false => format!(
+            "Since then, dated in it: {}; its spend changed by {} {}. The figures above \
+             include these changes.",
+            counted.join(", "),
+            c.plain(h.net_spend_change()),
+            c.code,
+        ),
+    };
+    let notice = format!(
+        "Period {} was first closed on {} by {} and reopened {}; it is now {}. {changed}",
+        r.period.code,
+        day(&first.at),
+        first.actor,
+        reopenings.join(", and "),
+        r.period.status.as_str(),
+    );
+    let mut events = Table::new(&[
+        col("at", "When (UTC)"),
+        col("action", "Action"),
+        col("by", "By"),
+        prose("reason", "Reason"),
+    ]);
+    for e in &h.events {
+        events.push(vec![
+            Cell::text(&e.at),
+            Cell::text(if e.reopened { "reopened" } else { "closed" }),
+            Cell::text(&e.actor),
+            Cell::text(&e.reason),
+        ]);
+    }
+    let mut changes = Table::new(&[
+        col("at", "When (UTC)"),
+        col("by", "By"),
+        col("change", "Change"),
+        col("date", "Dated"),
+        col("reference", "Reference"),
+        col("line", "Line"),
+        col("amount", "Amount"),
+    ]);
+    for x in &h.changes {
+        changes.push(vec![
+            Cell::text(&x.at),
+            Cell::text(&x.actor),
+            Cell::text(x.change.as_str()),
+            Cell::Date(x.date),
+            Cell::text(&x.reference),
+            Cell::text(&x.line),
+            Cell::amount(x.amount, c),
+        ]);
+    }
+    let changes = changes.spare(&["by", "at"]);
+    doc.with(
+        "reopened",
+        "Notice: the books of this period were reopened",
+        Block::Note(vec![notice]),
+    )
+    .with("closings", "Closed and reopened", Block::Table(events))
+    .with(
+        "changed_after_closing",
+        "Recorded or voided after the period was first closed",
+        Block::Table(changes),
+    )
 }
 
 /// The signature block: who prepared the report and on which day, who approves it, with room
@@ -170,6 +320,22 @@ fn named(mut lines: Table) -> Table {
         column.prose = true;
     }
     lines.spare(&["balance"])
+}
+
+/// The lines table with each line's variance note beside it, where the period has notes. A
+/// terminal too narrow for them prints the notes after the table, one per noted line.
+fn with_notes(mut lines: Table, notes: &[PeriodNote]) -> Table {
+    lines.columns.push(Column {
+        apart: true,
+        ..prose("note", "Variance note")
+    });
+    for row in &mut lines.rows {
+        let code = row.first().map(Cell::plain).unwrap_or_default();
+        let note = notes.iter().find(|n| n.line == code);
+        row.push(Cell::optional(note, |n| Cell::text(&n.note)));
+    }
+    lines.apart_title = "Variance notes".to_string();
+    lines.without_empty("note")
 }
 
 fn header(r: &DonorReport) -> Record {

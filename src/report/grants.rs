@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::domain::{Budget, Extension, Grant, GrantTotals, Period, Revision};
+use crate::domain::{Budget, Extension, Grant, GrantTotals, Period, PeriodNote, Revision};
 use crate::render::{Block, Cell, Column, Document, Record, Table, col, detail, prose};
 
 use super::summary::{balance, percent};
@@ -220,4 +220,23 @@ fn period_table(periods: &[Period]) -> Table {
 
 pub fn periods(periods: &[Period], title: &str) -> Document {
     Document::table("periods", title, period_table(periods))
+}
+
+/// A period's variance notes, a line each.
+pub fn period_notes(notes: &[PeriodNote]) -> Document {
+    let mut t = Table::new(&[
+        col("grant", "Grant"),
+        col("period", "Period"),
+        col("line", "Line"),
+        prose("note", "Note"),
+    ]);
+    for n in notes {
+        t.push(vec![
+            Cell::text(&n.grant),
+            Cell::text(&n.period),
+            Cell::text(&n.line),
+            Cell::text(&n.note),
+        ]);
+    }
+    Document::table("period_notes", "", t.spare(&["grant"]))
 }

@@ -125,6 +125,7 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
         col("id", "Id"),
         col("grant", "Grant"),
         col("date", "Date"),
+        col("kind", "Kind"),
         col("amount", "Amount"),
         col("currency", "Cur"),
         col("reference", "Reference"),
@@ -138,6 +139,7 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
             Cell::Int(r.id),
             Cell::text(&r.grant),
             Cell::Date(r.date),
+            Cell::text(r.kind.as_str()),
             Cell::amount(r.amount, &r.currency),
             Cell::text(&r.currency.code),
             Cell::text(&r.reference),
@@ -148,7 +150,7 @@ pub fn receipts(receipts: &[Receipt], title: &str) -> Document {
         ]);
     }
     let t = t.without_empty("office");
-    let t = t.spare(&["status", "grant"]);
+    let t = t.spare(&["status", "kind", "grant"]);
     Document::table("receipts", title, t)
 }
 

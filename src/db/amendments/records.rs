@@ -83,7 +83,7 @@ impl Stored for Grant {
         c.check_amount("grant amount", after.amount)?;
         let received: i64 = conn.query_row(
             "SELECT coalesce(sum(amount_minor), 0) FROM receipt
-             WHERE grant_id = ?1 AND voided_at IS NULL",
+             WHERE grant_id = ?1 AND voided_at IS NULL AND kind = 'tranche'",
             [id],
             |r| r.get(0),
         )?;

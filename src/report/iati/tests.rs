@@ -1,7 +1,7 @@
 use super::*;
 use crate::domain::{
     Donor, DonorKind, Expense, ExpenseKind, Extension, Grant, GrantStatus, Period, PeriodStatus,
-    Project, ProjectStatus, Quote, Receipt, Void,
+    Project, ProjectStatus, Quote, Receipt, ReceiptKind, Void,
 };
 use rust_decimal_macros::dec;
 
@@ -91,6 +91,7 @@ fn record() -> GrantRecord {
         receipts: vec![Receipt {
             id: 1,
             grant: "G-1".into(),
+            kind: ReceiptKind::Tranche,
             date: d("2021-03-10"),
             amount: dec!(600.00),
             currency: usd(),

@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{Organisation, Transaction};
-use crate::domain::{Advance, Commitment, Expense, ExpenseKind, Grant, Receipt};
+use crate::domain::{Advance, Commitment, Expense, ExpenseKind, Grant, Receipt, ReceiptKind};
 
 /// How expenses are summed into transactions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,8 @@ impl Grouping {
     }
 }
 
-/// The donor's tranches up to `as_of`, each a transaction of type 1 (incoming funds).
+/// The donor's tranches up to `as_of`, each a transaction of type 1 (incoming funds). Interest
+/// and other income are left out: the donor did not provide them, and the provider is named.
 pub fn incoming(
     receipts: &[Receipt],
     as_of: NaiveDate,
@@ -63,7 +64,7 @@ pub fn incoming(
 ) -> Vec<Transaction> {
     receipts
         .iter()
-        .filter(|r| r.date <= as_of && r.void.is_none())
+        .filter(|r| r.date <= as_of && r.void.is_none() && r.kind == ReceiptKind::Tranche)
         .map(|r| Transaction {
             reference: r.reference.clone(),
             kind: "1",
