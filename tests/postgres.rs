@@ -25,6 +25,8 @@ mod concurrency;
 mod confirmation;
 #[path = "copy.rs"]
 mod copy;
+#[path = "donor_report.rs"]
+mod donor_report;
 #[path = "donor_rules.rs"]
 mod donor_rules;
 #[path = "fit.rs"]

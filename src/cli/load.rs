@@ -35,6 +35,19 @@ struct PeriodRow {
     status: String,
 }
 
+#[derive(Debug, Deserialize)]
+struct PeriodNoteRow {
+    grant: String,
+    period: String,
+    line: String,
+    note: String,
+}
+
+impl CsvRow for PeriodNoteRow {
+    const REQUIRED: &'static [&'static str] = &["grant", "period", "line", "note"];
+    const OPTIONAL: &'static [&'static str] = &[];
+}
+
 impl CsvRow for PeriodRow {
     const REQUIRED: &'static [&'static str] = &["grant", "code", "start", "end", "status"];
     const OPTIONAL: &'static [&'static str] = &[];
@@ -191,6 +204,14 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     for (grant, code) in to_close {
         ledger.set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
     }
+    // A variance note explains a period's figures and changes none: closed or open, it fits.
+    read.push(tables.each("period_notes", |r: PeriodNoteRow| {
+        let note = text::required("note", &r.note, 1000).map_err(field("note"))?;
+        let line = text::code("budget line", &r.line).map_err(field("line"))?;
+        ledger
+            .set_period_note(r.grant.trim(), r.period.trim(), &line, Some(&note))
+            .map(drop)
+    })?);
     for (grant, status) in final_status {
         if status != GrantStatus::Active {
             ledger.set_grant_status(&grant, status, "loaded with this status")?;

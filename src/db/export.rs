@@ -380,13 +380,19 @@ const ADDED_LATER: &[&str] = &[
     "donor_iati",
     "project_iati",
     "grant_iati",
+    "period_notes",
 ];
 
 mod publishing;
+mod reporting;
 
-/// Every table `export` writes: the ledger's, then its publishing settings'.
+/// Every table `export` writes: the ledger's, then its publishing settings', then what it keeps
+/// for reports to donors.
 fn specs() -> impl Iterator<Item = &'static TableSpec> {
-    TABLES.iter().chain(publishing::PUBLISHING_TABLES)
+    TABLES
+        .iter()
+        .chain(publishing::PUBLISHING_TABLES)
+        .chain(reporting::REPORTING_TABLES)
 }
 
 /// The names of the tables `export` writes, in the order `import` loads them.

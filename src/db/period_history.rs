@@ -84,6 +84,29 @@ impl Ledger {
     }
 }
 
+/// The expenses of grant ?1 dated ?2 to ?3 written after audit entry ?4 (the first closing, made
+/// at ?5): with the audit entry (its id and actor) that recorded each, and the one that voided
+/// it, if those came after. An expense's own entries carry its id in their key (`#12 G V`); the
+/// rows of an import are known by the import's entry, made at the time they were recorded.
+/// Times are to the second, so only the ids tell what came after the closing.
+const EXPENSES_CHANGED: &str = "
+    SELECT e.recorded_at, e.voided_at, e.date, e.voucher, l.code, e.spend_minor,
+        added.id, added.actor, voided.id, voided.actor
+    FROM expense e JOIN budget_line l ON l.id = e.line_id
+    LEFT JOIN audit_log added ON added.id = (
+        SELECT min(a.id) FROM audit_log a
+        WHERE a.entity = 'expense' AND a.id > ?4 AND a.action <> 'void'
+          AND (a.entity_key LIKE '#' || CAST(e.id AS TEXT) || ' %'
+               OR (a.action = 'import' AND a.at = e.recorded_at)))
+    LEFT JOIN audit_log voided ON voided.id = (
+        SELECT min(a.id) FROM audit_log a
+        WHERE a.entity = 'expense' AND a.id > ?4 AND e.voided_at IS NOT NULL
+          AND ((a.action = 'void' AND a.entity_key LIKE '#' || CAST(e.id AS TEXT) || ' %')
+               OR (a.action = 'import' AND a.at = e.voided_at)))
+    WHERE e.grant_id = ?1 AND e.date BETWEEN ?2 AND ?3
+      AND (e.recorded_at >= ?5 OR e.voided_at >= ?5)
+    ORDER BY e.id";
+
 impl Ledger {
     /// `period`'s closings and reopenings, and the entries dated in it that were recorded or
     /// voided after its first closing, in the order they happened.
@@ -112,60 +135,71 @@ impl Ledger {
             events,
             changes: Vec::new(),
         };
-        let Some(since) = history.first_closed().map(|e| e.at.clone()) else {
+        // What came after the first closing is told by the audit log's order, not its
+        // times, which are to the second: a test, or a quick hand, closes and reopens in one.
+        let since: Option<Option<i64>> = self.conn.query_opt(
+            "SELECT min(id) FROM audit_log
+             WHERE entity = 'period' AND entity_key = ?1 AND action = 'close'",
+            [&key],
+            |r| r.get(0),
+        )?;
+        let Some(since) = since.flatten() else {
             return Ok(history);
         };
         let c = &grant.currency;
-        let dated = params![grant.id, period.start, period.end, since];
-        // Who wrote an expense is the actor of the audit entry its transaction made (an import
-        // audits the file once, at the time every row of it was recorded).
-        let expenses: Vec<(String, Option<String>, PeriodChange, String)> = self.conn.query_map(
-            "SELECT e.recorded_at, e.voided_at, e.date, e.voucher, l.code, e.spend_minor,
-                 coalesce((SELECT min(a.actor) FROM audit_log a
-                           WHERE a.entity = 'expense' AND a.at = e.recorded_at), ''),
-                 coalesce((SELECT min(a.actor) FROM audit_log a
-                           WHERE a.entity = 'expense' AND a.at = e.voided_at), '')
-             FROM expense e JOIN budget_line l ON l.id = e.line_id
-             WHERE e.grant_id = ?1 AND e.date BETWEEN ?2 AND ?3
-               AND (e.recorded_at > ?4 OR e.voided_at > ?4)
-             ORDER BY e.id",
-            dated,
-            |r| {
+        let since_at: String = self
+            .conn
+            .one("SELECT at FROM audit_log WHERE id = ?1", [since])?;
+        let dated = params![grant.id, period.start, period.end, since, since_at];
+        type Written = (Option<i64>, Option<String>);
+        let expenses: Vec<(Written, Written, Option<String>, PeriodChange)> =
+            self.conn.query_map(EXPENSES_CHANGED, dated, |r| {
                 let change = PeriodChange {
+                    seq: 0,
                     at: r.get(0)?,
-                    actor: r.get(6)?,
+                    actor: String::new(),
                     change: ChangeKind::ExpenseAdded,
                     date: r.get(2)?,
                     reference: r.get(3)?,
                     line: r.get(4)?,
                     amount: c.from_minor(r.get(5)?),
                 };
-                Ok((r.get(0)?, r.get(1)?, change, r.get(7)?))
-            },
-        )?;
-        for (recorded, voided, change, void_actor) in expenses {
-            if let Some(voided) = voided.filter(|v| *v > since) {
+                Ok((
+                    (r.get(6)?, r.get(7)?),
+                    (r.get(8)?, r.get(9)?),
+                    r.get(1)?,
+                    change,
+                ))
+            })?;
+        for (added, voided, voided_at, change) in expenses {
+            if let ((Some(seq), Some(actor)), Some(at)) = (voided, voided_at) {
                 history.changes.push(PeriodChange {
-                    at: voided,
-                    actor: void_actor,
+                    seq,
+                    at,
+                    actor,
                     change: ChangeKind::ExpenseVoided,
                     ..change.clone()
                 });
             }
-            if recorded > since {
-                history.changes.push(change);
+            if let (Some(seq), Some(actor)) = added {
+                history.changes.push(PeriodChange {
+                    seq,
+                    actor,
+                    ..change
+                });
             }
         }
         let receipts = self.conn.query_map(
-            "SELECT a.at, a.actor, a.action, r.date, r.reference, r.amount_minor
+            "SELECT a.at, a.actor, a.action, r.date, r.reference, r.amount_minor, a.id
              FROM audit_log a JOIN receipt r
                  ON a.entity = 'receipt' AND a.entity_key = CAST(r.id AS TEXT)
-             WHERE r.grant_id = ?1 AND r.date BETWEEN ?2 AND ?3 AND a.at > ?4
+             WHERE r.grant_id = ?1 AND r.date BETWEEN ?2 AND ?3 AND a.id > ?4
                AND a.action IN ('add', 'void')
              ORDER BY a.id",
-            dated,
+            params![grant.id, period.start, period.end, since],
             |r| {
                 Ok(PeriodChange {
+                    seq: r.get(6)?,
                     at: r.get(0)?,
                     actor: r.get(1)?,
                     change: match r.get::<_, String>(2)?.as_str() {
@@ -180,7 +214,7 @@ impl Ledger {
             },
         )?;
         history.changes.extend(receipts);
-        history.changes.sort_by(|a, b| a.at.cmp(&b.at));
+        history.changes.sort_by_key(|c| c.seq);
         Ok(history)
     }
 }

@@ -48,6 +48,8 @@ impl ChangeKind {
 /// An entry dated in a period, recorded or voided after the period was first closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodChange {
+    /// The audit entry that recorded it: the order things happened in.
+    pub seq: i64,
     pub at: String,
     /// Who, where the audit log says; empty where it does not (a void restored by an import).
     pub actor: String,
@@ -100,6 +102,7 @@ mod tests {
 
     fn change(change: ChangeKind, amount: Decimal) -> PeriodChange {
         PeriodChange {
+            seq: 1,
             at: "2021-11-02T10:00:00Z".into(),
             actor: "fatima".into(),
             change,

@@ -134,6 +134,7 @@ fn entity_of(table: &str) -> &'static str {
         "periods" => "period",
         "fx_rates" => "fx_rate",
         "receipts" | "receipt_voids" => "receipt",
+        "period_notes" => "period_note",
         _ => "expense",
     }
 }
