@@ -832,7 +832,7 @@ CREATE TABLE report_submission (
     UNIQUE (grant_id, report)
 ) STRICT;
 
--- migration 14: other income, variance notes kept with a period
+-- migration 12: other income, variance notes kept with a period
 
 -- What a receipt is: a tranche of the grant from its donor, interest the donor's money earned
 -- in the bank, or other income on the grant (a supplier's rebate, the sale of an asset). Only

@@ -12,78 +12,11 @@
 
 mod common;
 
-use common::{TestDb, field, japan_grant};
+use common::donor::{MON_NOTE, SERV_NOTE, reopened_quarter};
+use common::{TestDb, field};
 
 const G: &str = "JP-MA-MHPSS-2021";
 const REPORT: &str = "report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3";
-const MON_NOTE: &str = "Baseline survey moved to October: the field team was recruited late";
-const SERV_NOTE: &str = "More sessions than planned after the summer arrivals";
-
-fn expense(db: &TestDb, line: &str, date: &str, amount: &str, voucher: &str) {
-    db.ok_sh(&format!(
-        "expense add --grant {G} --line {line} --date {date} --amount {amount} \
-         --payee 'Centre Rabat' --voucher {voucher}"
-    ));
-}
-
-fn expense_id(db: &TestDb, voucher: &str) -> String {
-    let rows = db.csv_sh(&format!("expense list --grant {G}"));
-    let row = rows
-        .iter()
-        .find(|r| field(r, "voucher") == voucher)
-        .unwrap_or_else(|| panic!("no expense {voucher}"));
-    field(row, "id").to_string()
-}
-
-/// The quarter as described above, with both notes.
-fn reopened_quarter() -> TestDb {
-    let db = japan_grant();
-    expense(&db, "SERV", "2021-08-12", "5000.00", "V-301");
-    expense(&db, "COMM", "2021-09-10", "310.40", "V-302");
-    db.ok_sh(&format!("period close --grant {G} 2021-Q3"));
-
-    // Closed: no receipt dated in it, of any kind.
-    let before = db.dump();
-    let interest = format!(
-        "receipt add --grant {G} --kind interest --date 2021-09-30 --amount 41.27 \
-         --reference INT-2021-09 --description 'Bank interest, Q3'"
-    );
-    let err = db.fails_sh(&interest, 2);
-    assert!(err.contains("2021-Q3") && err.contains("closed"), "{err}");
-    assert_eq!(db.dump(), before, "nothing written");
-
-    db.ok_sh(&format!(
-        "period reopen --grant {G} 2021-Q3 --reason 'Late invoice from the printer'"
-    ));
-    // The grant is received in full, but interest is not the donor's tranche: it fits.
-    db.ok_sh(&interest);
-    let err = db.fails_sh(
-        &format!("receipt add --grant {G} --date 2021-09-30 --amount 0.01 --reference T9"),
-        2,
-    );
-    assert!(
-        err.contains("123762.01"),
-        "a tranche still may not pass the grant: {err}"
-    );
-    expense(&db, "COMM", "2021-09-28", "1250.00", "V-303");
-    let id = expense_id(&db, "V-302");
-    db.ok_sh(&format!(
-        "expense void {id} --reason 'Entered on the wrong grant'"
-    ));
-    db.ok_sh(&format!("period close --grant {G} 2021-Q3"));
-
-    db.ok_sh(&format!(
-        "period note --grant {G} 2021-Q3 --line MON --text '{MON_NOTE}'"
-    ));
-    db.ok_sh(&format!(
-        "period note --grant {G} 2021-Q3 --line SERV --text 'Draft'"
-    ));
-    db.ok_sh(&format!(
-        "period note --grant {G} 2021-Q3 --line SERV --text '{SERV_NOTE}'"
-    ));
-    db
-}
-
 #[test]
 fn interest_is_income_apart_from_the_donors_tranches() {
     let db = reopened_quarter();
@@ -253,4 +186,55 @@ fn a_report_on_books_reopened_after_closing_says_what_changed() {
     db.ok_sh(&format!("period close --grant {G} 2021-Q2"));
     let q2 = db.json_sh(&format!("report donor --grant {G} --period 2021-Q2"));
     assert!(q2.get("closings").is_none(), "{q2}");
+}
+
+#[test]
+fn rules_calendar_approvals_and_notes_survive_export_and_import() {
+    let db = reopened_quarter();
+    db.ok_sh("donor rules JP-GOV --reallocation-limit 10 --basis total --indirect-cap 7");
+    db.ok_sh(&format!(
+        "grant rules {G} --reallocation-limit 20 --basis line"
+    ));
+    // SERV 24,000.00 → 18,000.00 and TRAV 6,200.00 → 12,200.00: 6,000 of 24,000 is 25 % of
+    // the line, past the grant's 20 %: it needs (and keeps) the donor's letter.
+    db.ok_sh(&format!(
+        "budget revise --grant {G} --date 2021-10-01 --reason 'More field visits' \
+         --line SERV=18000.00 --line TRAV=12200.00 --approved-by 'MOFA letter 2021/88'"
+    ));
+    db.ok_sh(&format!(
+        "grant calendar {G} --quarterly-days 30 --final-days 90 --interim 2021-09-15"
+    ));
+    db.ok_sh(&format!(
+        "grant submitted {G} --report 2021-Q2 --date 2021-07-28 --reference EMB/2021/7"
+    ));
+    let shown = |db: &TestDb| {
+        [
+            "donor rules JP-GOV",
+            &format!("grant rules {G}"),
+            &format!("budget list --grant {G} --revisions"),
+            &format!("grant calendar {G} --as-of 2021-12-31"),
+            &format!("period note --grant {G} 2021-Q3"),
+        ]
+        .map(|line| {
+            let csv = db.ok_sh(&format!("{line} --format csv"));
+            // When a revision was recorded is when it was loaded: the rest must be as it was.
+            csv.lines()
+                .map(|row| row.split(",recorded_at").next().unwrap())
+                .map(|row| match row.rsplit_once(',') {
+                    Some((rest, at)) if at.ends_with('Z') => rest,
+                    _ => row,
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    };
+    let before = shown(&db);
+    assert!(before[2].contains("MOFA letter 2021/88"), "{}", before[2]);
+    assert!(before[3].contains("EMB/2021/7"), "{}", before[3]);
+
+    let dir = db.dir.path().join("export");
+    db.ok(&["export", "--all", "--out", dir.to_str().unwrap()]);
+    let copy = TestDb::new();
+    copy.ok(&["import", dir.to_str().unwrap()]);
+    assert_eq!(shown(&copy), before);
 }

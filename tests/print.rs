@@ -18,6 +18,7 @@ use std::process::Command;
 
 use common::TestDb;
 use common::browser::{chromium, run_chromium};
+use common::donor::reopened_quarter;
 
 /// Each report of the demo, and the most pages it may take.
 const REPORTS: &[(&str, usize)] = &[
@@ -162,6 +163,30 @@ fn every_report_prints_on_few_pages_and_nothing_runs_over() {
             "`{line}` takes {count} pages, at most {most}"
         );
     }
+}
+
+/// The donor report with everything beside its figures (interest, variance notes beside their
+/// lines, the notice of books reopened with its two tables, the signature block) prints on A4
+/// portrait, nothing over, in one page more than the demo's (the notice and its tables push the
+/// lines to the second page and the chart to the third), and names the organisation in its
+/// running header.
+#[test]
+fn a_donor_report_with_notes_and_a_reopened_period_prints_on_a4() {
+    let chromium = match chromium() {
+        Ok(chromium) => chromium,
+        Err(reason) => return eprintln!("SKIPPED printing in headless Chromium: {reason}"),
+    };
+    let db = reopened_quarter();
+    let line = "report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3 --prepared-by \
+                'A. Benali, Finance Officer' --approved-by 'Chief of Mission'";
+    let count = print(&db, &chromium, line, "donor");
+    assert!(
+        count <= 3,
+        "the donor report takes {count} pages, at most 3"
+    );
+    let html = std::fs::read_to_string(db.dir.path().join("donor.html")).unwrap();
+    assert!(html.contains("<span>IOM Morocco</span>"), "running header");
+    assert!(!html.contains("size: A4 landscape"), "portrait");
 }
 
 /// A ledger of `grants` grants, each with a budget line and spend in two months, and a long

@@ -49,6 +49,7 @@ fn a_voided_receipt_is_listed_only_when_asked_and_counts_nowhere() {
             "id",
             "grant",
             "date",
+            "kind",
             "amount",
             "currency",
             "reference",

@@ -19,6 +19,7 @@ use crate::error::{Error, Result, field};
 
 mod history;
 mod obligations;
+mod reporting;
 mod tables;
 
 pub use tables::Tables;
@@ -33,19 +34,6 @@ struct PeriodRow {
     start: String,
     end: String,
     status: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct PeriodNoteRow {
-    grant: String,
-    period: String,
-    line: String,
-    note: String,
-}
-
-impl CsvRow for PeriodNoteRow {
-    const REQUIRED: &'static [&'static str] = &["grant", "period", "line", "note"];
-    const OPTIONAL: &'static [&'static str] = &[];
 }
 
 impl CsvRow for PeriodRow {
@@ -160,6 +148,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
         ledger.add_grant(&grant).map(drop)
     })?);
     read.extend(load_publishing(ledger, tables)?);
+    read.push(reporting::load_rules(ledger, tables)?);
     read.extend(history::load_history(ledger, tables, &starts)?);
     // Periods are created open and closed after the expenses are in, as an office would have
     // done quarter by quarter.
@@ -204,14 +193,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     for (grant, code) in to_close {
         ledger.set_period_status(&grant, &code, PeriodStatus::Closed, "")?;
     }
-    // A variance note explains a period's figures and changes none: closed or open, it fits.
-    read.push(tables.each("period_notes", |r: PeriodNoteRow| {
-        let note = text::required("note", &r.note, 1000).map_err(field("note"))?;
-        let line = text::code("budget line", &r.line).map_err(field("line"))?;
-        ledger
-            .set_period_note(r.grant.trim(), r.period.trim(), &line, Some(&note))
-            .map(drop)
-    })?);
+    read.extend(reporting::load_reporting(ledger, tables)?);
     for (grant, status) in final_status {
         if status != GrantStatus::Active {
             ledger.set_grant_status(&grant, status, "loaded with this status")?;

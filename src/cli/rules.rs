@@ -29,7 +29,7 @@ pub struct RulesArgs {
 }
 
 impl RulesArgs {
-    fn parse(&self) -> Result<Rules> {
+    pub fn parse(&self) -> Result<Rules> {
         let yes_no = |text: &str| match text.trim() {
             "yes" => Ok(true),
             "no" => Ok(false),

@@ -154,7 +154,15 @@ const TABLES: &[TableSpec] = &[
     TableSpec {
         name: "budget_revisions",
         columns: &[
-            "grant", "revision", "date", "reason", "code", "name", "category", "amount",
+            "grant",
+            "revision",
+            "date",
+            "reason",
+            "code",
+            "name",
+            "category",
+            "amount",
+            "approved_by",
         ],
         money: &[7],
         // Every line of every later revision; name and category only where the revision
@@ -162,7 +170,7 @@ const TABLES: &[TableSpec] = &[
         sql: "SELECT g.reference, r.number, r.effective_date, r.reason, l.code,
                   CASE WHEN earlier.line_id IS NULL THEN l.name ELSE '' END,
                   CASE WHEN earlier.line_id IS NULL THEN l.category ELSE '' END,
-                  a.amount_minor, c.minor_units
+                  a.amount_minor, c.minor_units, coalesce(r.approved_by, '')
               FROM budget_amount a
               JOIN budget_revision r ON r.id = a.revision_id AND r.number > 1
               JOIN budget_revision previous
@@ -380,6 +388,9 @@ const ADDED_LATER: &[&str] = &[
     "donor_iati",
     "project_iati",
     "grant_iati",
+    "rules",
+    "report_schedules",
+    "report_submissions",
     "period_notes",
 ];
 
@@ -392,6 +403,7 @@ fn specs() -> impl Iterator<Item = &'static TableSpec> {
     TABLES
         .iter()
         .chain(publishing::PUBLISHING_TABLES)
+        .chain(reporting::RULE_TABLES)
         .chain(reporting::REPORTING_TABLES)
 }
 

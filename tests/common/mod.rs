@@ -214,6 +214,7 @@ impl TestDb {
 }
 
 pub mod browser;
+pub mod donor;
 pub mod server;
 pub mod sheets;
 

@@ -31,18 +31,21 @@ struct RevisionRow {
     name: Option<String>,
     category: Option<String>,
     amount: String,
+    /// The donor's approval the revision was made under; an export made before donor rules
+    /// has none.
+    approved_by: Option<String>,
 }
 
 impl CsvRow for RevisionRow {
     const REQUIRED: &'static [&'static str] =
         &["grant", "revision", "date", "reason", "code", "amount"];
-    const OPTIONAL: &'static [&'static str] = &["name", "category"];
+    const OPTIONAL: &'static [&'static str] = &["name", "category", "approved_by"];
 }
 
 enum Change {
     Extend(ExtendArgs),
     Budget(String, Vec<NewLine>),
-    Revise(String, NaiveDate, String, Vec<LineChange>),
+    Revise(Revision),
     Amend(AmendmentRow),
 }
 
@@ -135,8 +138,14 @@ pub(super) fn load_history(
         let made = match change {
             Change::Extend(args) => extend(&args, ledger, None).map(drop),
             Change::Budget(grant, lines) => ledger.set_budget(&grant, &lines).map(drop),
-            Change::Revise(grant, date, reason, changes) => ledger
-                .revise_budget(&grant, date, &reason, None, &changes)
+            Change::Revise(r) => ledger
+                .revise_budget(
+                    &r.grant,
+                    r.date,
+                    &r.reason,
+                    r.approved_by.as_deref(),
+                    &r.changes,
+                )
                 .map(drop),
             Change::Amend(row) => row.replay(ledger),
         };
@@ -145,10 +154,18 @@ pub(super) fn load_history(
     Ok(read)
 }
 
+/// A budget revision as its rows give it.
+struct Revision {
+    grant: String,
+    date: NaiveDate,
+    reason: String,
+    approved_by: Option<String>,
+    changes: Vec<LineChange>,
+}
+
 /// Budget revisions, each gathered from its rows, dated by the day it takes effect.
 fn read_revisions(tables: &Tables, dated: &mut Vec<Dated>) -> Result<Option<FileRead>> {
-    type Revision = (String, NaiveDate, String, Vec<LineChange>);
-    let mut revisions: BTreeMap<(String, i64), Revision> = BTreeMap::new();
+    let mut revisions: BTreeMap<(String, i64), (String, Revision)> = BTreeMap::new();
     let mut codes = Once::default();
     let read = tables.each_at("budget_revisions", |r: RevisionRow, place| {
         let number: i64 = r.revision.trim().parse().map_err(|_| {
@@ -162,9 +179,25 @@ fn read_revisions(tables: &Tables, dated: &mut Vec<Dated>) -> Result<Option<File
             .map_err(field("code"))?;
         let date = parse_date("revision date", &r.date).map_err(field("date"))?;
         let reason = text::required("reason", &r.reason, 500).map_err(field("reason"))?;
+        let approved_by = r
+            .approved_by
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| text::required("approved_by", a, 200))
+            .transpose()
+            .map_err(field("approved_by"))?;
         let entry = revisions
             .entry((r.grant.trim().to_string(), number))
-            .or_insert_with(|| (place, date, reason, Vec::new()));
+            .or_insert_with(|| {
+                let revision = Revision {
+                    grant: r.grant.trim().to_string(),
+                    date,
+                    reason,
+                    approved_by,
+                    changes: Vec::new(),
+                };
+                (place, revision)
+            });
         let line = LineRow {
             grant: None,
             code: r.code,
@@ -172,11 +205,12 @@ fn read_revisions(tables: &Tables, dated: &mut Vec<Dated>) -> Result<Option<File
             category: r.category,
             amount: r.amount,
         };
-        entry.3.push(line.parse()?);
+        entry.1.changes.push(line.parse()?);
         Ok(())
     })?;
-    for ((grant, _), (place, day, reason, changes)) in revisions {
-        let change = Change::Revise(grant, day, reason, changes);
+    for (place, revision) in revisions.into_values() {
+        let day = revision.date;
+        let change = Change::Revise(revision);
         dated.push(Dated {
             day,
             rank: 1,

@@ -135,6 +135,9 @@ fn entity_of(table: &str) -> &'static str {
         "fx_rates" => "fx_rate",
         "receipts" | "receipt_voids" => "receipt",
         "period_notes" => "period_note",
+        "rules" => "rules",
+        "report_schedules" => "report_schedule",
+        "report_submissions" => "report_submission",
         _ => "expense",
     }
 }
