@@ -49,6 +49,10 @@ BEGIN
     -- a manager's to set, as a donor's approval is a manager's to record.
     EXECUTE format('GRANT INSERT, DELETE ON donor_rule, report_schedule, report_submission
         TO %I', manager);
+    -- A donor's reporting categories, and which of them each budget line reports under, are
+    -- the manager's as the budget is: set, renamed, remapped, and dropped while unused.
+    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON donor_category, line_category TO %I',
+                   manager);
     FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);
