@@ -379,13 +379,20 @@ const ADDED_LATER: &[&str] = &[
     "donor_iati",
     "project_iati",
     "grant_iati",
+    "donor_categories",
+    "line_categories",
 ];
 
+mod categories;
 mod publishing;
 
-/// Every table `export` writes: the ledger's, then its publishing settings'.
+/// Every table `export` writes: the ledger's, then its publishing settings', then the donors'
+/// reporting categories.
 fn specs() -> impl Iterator<Item = &'static TableSpec> {
-    TABLES.iter().chain(publishing::PUBLISHING_TABLES)
+    TABLES
+        .iter()
+        .chain(publishing::PUBLISHING_TABLES)
+        .chain(categories::CATEGORY_TABLES)
 }
 
 /// The names of the tables `export` writes, in the order `import` loads them.
@@ -440,7 +447,7 @@ pub fn table_column_kinds(name: &str) -> Result<Vec<ColumnKind>> {
         .map(|(i, column)| match *column {
             _ if spec.money.contains(&i) => ColumnKind::Money,
             c if DATE_COLUMNS.contains(&c) => ColumnKind::Date,
-            "revision" | "receipt" => ColumnKind::Count,
+            "revision" | "receipt" | "position" => ColumnKind::Count,
             "rate" | "indirect_rate" | "percent" => ColumnKind::Decimal,
             _ => ColumnKind::Text,
         })

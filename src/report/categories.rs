@@ -30,7 +30,7 @@ pub fn category_actuals(
     };
     let reported = a.lines.iter().filter(|l| l.code != UNALLOCATED);
     let unmapped: Vec<&LineActual> = reported.filter(|l| category_of(l).is_none()).collect();
-    if !unmapped.is_empty() {
+    if !unmapped.is_empty() || categories.is_empty() {
         return Err(unmapped_error(a, donor, categories, &unmapped));
     }
     let mut rows: Vec<LineActual> = categories
