@@ -25,6 +25,8 @@ mod concurrency;
 mod confirmation;
 #[path = "copy.rs"]
 mod copy;
+#[path = "donor_categories.rs"]
+mod donor_categories;
 #[path = "donor_rules.rs"]
 mod donor_rules;
 #[path = "fit.rs"]
