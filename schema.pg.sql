@@ -988,7 +988,7 @@ CREATE TABLE donor_category (
 
 -- A grant's donor is never amended, so a category's donor must be its grant's: the mapping
 -- carries both and the keys below hold them equal.
-ALTER TABLE grant_agreement ADD CONSTRAINT grant_agreement_donor UNIQUE (id, donor_id);
+CREATE UNIQUE INDEX grant_agreement_donor ON grant_agreement (id, donor_id);
 
 -- Each budget line of a grant in exactly one of its donor's categories (the line is the key).
 CREATE TABLE line_category (

@@ -63,7 +63,11 @@ pub enum DonorCommand {
     },
     /// A donor's reporting categories (SF-424A object classes, EU budget headings...): the
     /// headings `report donor --by category` prints; `budget map` puts each line in one
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook donor category add --donor US-GOV --code a --name Personnel\n  \
+                      grantbook donor category list --donor US-GOV"
+    )]
     Category(super::categories::CategoryCommand),
 }
 

@@ -129,7 +129,8 @@ fn what_it_may(role: &str) -> String {
         }
         "manager" => {
             "all an officer may, for every office, and close and reopen periods, revise \
-                      budgets, change grants, donors, projects and offices"
+                      budgets and map them to donors' categories, change grants, donors, \
+                      projects and offices"
         }
         _ => "read everything, change nothing",
     }
