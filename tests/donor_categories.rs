@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::sheets::csv_sections;
+use common::sheets::{csv_sections, same_as_csv};
 use common::{JAPAN, TestDb, field, japan_grant};
 
 const G: &str = JAPAN;
@@ -53,7 +53,10 @@ fn section(text: &str, first: &str) -> Vec<Vec<(String, String)>> {
     let sections = csv_sections(text);
     let rows = sections
         .iter()
-        .find(|s| s.first().is_some_and(|h| h.first().is_some_and(|c| c == first)))
+        .find(|s| {
+            s.first()
+                .is_some_and(|h| h.first().is_some_and(|c| c == first))
+        })
         .unwrap_or_else(|| panic!("no section led by {first} in {text}"));
     rows[1..]
         .iter()
@@ -64,7 +67,8 @@ fn section(text: &str, first: &str) -> Vec<Vec<(String, String)>> {
 fn cents(text: &str) -> i64 {
     let (units, minor) = text.split_once('.').unwrap_or((text, "00"));
     let sign = if units.starts_with('-') { -1 } else { 1 };
-    sign * (units.trim_start_matches('-').parse::<i64>().unwrap() * 100 + minor.parse::<i64>().unwrap())
+    sign * (units.trim_start_matches('-').parse::<i64>().unwrap() * 100
+        + minor.parse::<i64>().unwrap())
 }
 
 #[test]
@@ -72,7 +76,10 @@ fn lines_map_only_to_their_donors_categories_all_or_nothing() {
     let db = with_categories();
     let before = db.dump();
     let err = db.fails_sh(&format!("budget map --grant {G} STAFF:1 TRAIN:a"), 2);
-    assert!(err.contains("funded by JP-GOV, which has no category \"a\""), "{err}");
+    assert!(
+        err.contains("funded by JP-GOV, which has no category \"a\""),
+        "{err}"
+    );
     assert!(err.contains("a is a category of US-GOV"), "{err}");
     let err = db.fails_sh(&format!("budget map --grant {G} STAFF:1 NOPE:1"), 2);
     assert!(err.contains("has no budget line \"NOPE\""), "{err}");
@@ -80,7 +87,11 @@ fn lines_map_only_to_their_donors_categories_all_or_nothing() {
     assert!(err.contains("given twice"), "{err}");
     let err = db.fails_sh(&format!("budget map --grant {G} STAFF"), 2);
     assert!(err.contains("LINE:CATEGORY"), "{err}");
-    assert_eq!(db.dump(), before, "a refused mapping writes nothing, the good pairs neither");
+    assert_eq!(
+        db.dump(),
+        before,
+        "a refused mapping writes nothing, the good pairs neither"
+    );
 
     let shown = db.csv_sh(&format!("budget map --grant {G} STAFF:1 SERV:2"));
     let category = |line: &str| {
@@ -123,13 +134,19 @@ fn unmapped_lines_refuse_the_report_by_category_naming_them() {
             err.contains("COMM (Awareness materials), TRAV (Travel and field visits), MON"),
             "{err}"
         );
-        assert!(err.contains(&format!("grantbook budget map --grant {G} COMM:1")), "{err}");
+        assert!(
+            err.contains(&format!("grantbook budget map --grant {G} COMM:1")),
+            "{err}"
+        );
     }
     // By line (the default) it prints as ever.
     db.ok_sh(&format!("report donor --grant {G} --period 2021-Q2"));
     db.ok_sh(&format!("budget map --grant {G} {MAP_ALL}"));
     db.ok_sh(&format!("budget map --grant {G} --unmap MON"));
-    let err = db.fails_sh(&format!("report donor --grant {G} --period 2021-Q2 --by category"), 2);
+    let err = db.fails_sh(
+        &format!("report donor --grant {G} --period 2021-Q2 --by category"),
+        2,
+    );
     assert!(err.contains("MON (Monitoring and evaluation)"), "{err}");
 }
 
@@ -143,10 +160,15 @@ fn by_category_totals_are_the_line_tables_to_the_cent_in_every_format() {
         &db.ok_sh(&format!("{report} --by category --format csv")),
         "category",
     );
-    let total = |rows: &[Vec<(String, String)>], key: &str| {
-        field(rows.last().unwrap(), key).to_string()
-    };
-    for key in ["budget", "spent_period", "spent_to_date", "balance", "expected_to_date"] {
+    let total =
+        |rows: &[Vec<(String, String)>], key: &str| field(rows.last().unwrap(), key).to_string();
+    for key in [
+        "budget",
+        "spent_period",
+        "spent_to_date",
+        "balance",
+        "expected_to_date",
+    ] {
         assert_eq!(total(&by_line, key), total(&by_category, key), "{key}");
         let sum: i64 = by_category[..by_category.len() - 1]
             .iter()
@@ -159,7 +181,11 @@ fn by_category_totals_are_the_line_tables_to_the_cent_in_every_format() {
     // 4,240.84 + 750.25 = 9,991.09.
     let two = &by_category[1];
     assert_eq!(
-        (field(two, "category"), field(two, "name"), field(two, "lines")),
+        (
+            field(two, "category"),
+            field(two, "name"),
+            field(two, "lines")
+        ),
         ("2", "Programme activities", "TRAIN SERV COMM")
     );
     assert_eq!(
@@ -174,23 +200,44 @@ fn by_category_totals_are_the_line_tables_to_the_cent_in_every_format() {
     let json = db.json_sh(&format!("{report} --by category"));
     let lines = db.json_sh(&report);
     let last = |v: &serde_json::Value, key: &str| {
-        v[key].as_array().and_then(|rows| rows.last()).cloned().unwrap()
+        v[key]
+            .as_array()
+            .and_then(|rows| rows.last())
+            .cloned()
+            .unwrap()
     };
     for key in ["budget", "spent_period", "spent_to_date"] {
-        assert_eq!(last(&json, "categories")[key], last(&lines, "lines")[key], "{key}");
+        assert_eq!(
+            last(&json, "categories")[key],
+            last(&lines, "lines")[key],
+            "{key}"
+        );
     }
-    assert!(json.get("lines").is_none(), "the line table is replaced, not repeated");
+    assert!(
+        json.get("lines").is_none(),
+        "the line table is replaced, not repeated"
+    );
 
     let text = db.ok_sh(&format!("{report} --by category"));
     for line in text.lines() {
-        assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}");
+        assert!(
+            line.chars().count() <= 80,
+            "wider than 80 columns: {line:?}"
+        );
     }
-    assert!(text.contains("Budget against expenditure by the donor's categories"), "{text}");
+    assert!(
+        text.contains("Budget against expenditure by the donor's categories"),
+        "{text}"
+    );
     assert!(text.contains("2 = TRAIN + SERV + COMM"), "{text}");
     let total_row = |t: &str| {
-        t.lines()
-            .find(|l| l.starts_with("TOTAL"))
-            .map(|l| l.split_whitespace().skip(1).take(3).collect::<Vec<_>>().join(" "))
+        t.lines().find(|l| l.starts_with("TOTAL")).map(|l| {
+            l.split_whitespace()
+                .skip(1)
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
     };
     let by_line_text = db.ok_sh(&report);
     assert_eq!(total_row(&text), total_row(&by_line_text));
@@ -232,4 +279,48 @@ fn export_and_import_keep_the_categories_and_the_mapping() {
             assert_eq!(copy.ok_sh(&line), db.ok_sh(&line), "{format}: {line}");
         }
     }
+}
+
+#[test]
+fn the_demos_japan_grant_prints_by_its_donors_categories_in_a_workbook_too() {
+    let db = TestDb::demo();
+    let report = [
+        "report", "donor", "--grant", G, "--period", "2021-Q3", "--by", "category",
+    ];
+    let file = db.dir.path().join("q3.xlsx");
+    let mut args = report.to_vec();
+    args.extend(["--format", "xlsx", "--out", file.to_str().unwrap()]);
+    db.ok(&args);
+    let mut csv_args = report.to_vec();
+    csv_args.extend(["--format", "csv"]);
+    let csv = db.ok(&csv_args);
+    let sheets = [
+        "report",
+        "receipts",
+        "categories",
+        "indirect",
+        "cash",
+        "refunds",
+        "voids",
+        "rate_changes",
+    ];
+    same_as_csv(&file, &csv, &sheets);
+    // The demo's figures by line are unchanged, and by category add up to them.
+    let rows = section(&csv, "category");
+    let codes: Vec<&str> = rows.iter().map(|r| field(r, "category")).collect();
+    assert_eq!(codes, ["1", "2", "3", "4", "5", "TOTAL"]);
+    let by_line = section(
+        &db.ok_sh(&format!(
+            "report donor --grant {G} --period 2021-Q3 --format csv"
+        )),
+        "line",
+    );
+    let total =
+        |rows: &[Vec<(String, String)>], key: &str| field(rows.last().unwrap(), key).to_string();
+    assert_eq!(total(&rows, "spent_to_date"), "58566.33");
+    assert_eq!(total(&by_line, "spent_to_date"), "58566.33");
+    assert_eq!(
+        total(&rows, "spent_period"),
+        total(&by_line, "spent_period")
+    );
 }

@@ -79,7 +79,10 @@ fn officers_record_in_their_offices_and_only_managers_close_periods() {
     // Donors' categories and the lines' mapping are a manager's, as the budget is.
     let remap = "budget map --grant JP-MA-MHPSS-2021 MON:1";
     let (_, err) = db.as_role(&officer, Some("RABAT"), remap, 2);
-    assert!(err.contains("permission denied for table line_category"), "{err}");
+    assert!(
+        err.contains("permission denied for table line_category"),
+        "{err}"
+    );
     db.as_role(&manager, None, remap, 0);
     db.as_role(
         &manager,

@@ -46,9 +46,7 @@ pub enum CategoryCommand {
         out: super::OutArgs,
     },
     /// Remove a category no budget line reports under
-    #[command(
-        after_help = "Example:\n  grantbook donor category remove --donor US-GOV --code g"
-    )]
+    #[command(after_help = "Example:\n  grantbook donor category remove --donor US-GOV --code g")]
     Remove {
         /// Donor code, e.g. JP-GOV
         #[arg(long)]

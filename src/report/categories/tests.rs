@@ -4,8 +4,7 @@ use rust_decimal_macros::dec;
 
 use super::*;
 use crate::domain::{
-    Budget, BudgetLine, Currency, DateRange, Grant, GrantStatus, LineCategory, LineSpend,
-    Revision,
+    Budget, BudgetLine, Currency, DateRange, Grant, GrantStatus, LineCategory, LineSpend, Revision,
 };
 use crate::report::actuals::{LineFlag, actuals};
 
@@ -34,10 +33,34 @@ fn q2() -> std::result::Result<Actuals, Box<dyn std::error::Error>> {
         donor_reference: String::new(),
     };
     let lines = [
-        ("STAFF", LineCategory::Staff, dec!(6000.00), dec!(1500.00), dec!(3000.00)),
-        ("TRAIN", LineCategory::Training, dec!(3000.00), dec!(3100.00), dec!(3100.00)),
-        ("TRAV", LineCategory::Travel, dec!(300.00), dec!(-50.00), dec!(250.00)),
-        ("IND", LineCategory::Indirect, dec!(630.00), dec!(322.00), dec!(427.00)),
+        (
+            "STAFF",
+            LineCategory::Staff,
+            dec!(6000.00),
+            dec!(1500.00),
+            dec!(3000.00),
+        ),
+        (
+            "TRAIN",
+            LineCategory::Training,
+            dec!(3000.00),
+            dec!(3100.00),
+            dec!(3100.00),
+        ),
+        (
+            "TRAV",
+            LineCategory::Travel,
+            dec!(300.00),
+            dec!(-50.00),
+            dec!(250.00),
+        ),
+        (
+            "IND",
+            LineCategory::Indirect,
+            dec!(630.00),
+            dec!(322.00),
+            dec!(427.00),
+        ),
     ];
     let budget = Budget {
         grant: "G".into(),
@@ -75,15 +98,20 @@ fn q2() -> std::result::Result<Actuals, Box<dyn std::error::Error>> {
 
 /// SF-424A's object classes, some of them; g. Construction holds no line.
 fn sf424a() -> Vec<DonorCategory> {
-    [("a", "Personnel"), ("g", "Construction"), ("h", "Other"), ("j", "Indirect charges")]
-        .iter()
-        .zip(1..)
-        .map(|((code, name), position)| DonorCategory {
-            code: (*code).into(),
-            name: (*name).into(),
-            position,
-        })
-        .collect()
+    [
+        ("a", "Personnel"),
+        ("g", "Construction"),
+        ("h", "Other"),
+        ("j", "Indirect charges"),
+    ]
+    .iter()
+    .zip(1..)
+    .map(|((code, name), position)| DonorCategory {
+        code: (*code).into(),
+        name: (*name).into(),
+        position,
+    })
+    .collect()
 }
 
 fn mapped(pairs: &[(&str, Option<&str>)]) -> Vec<LineMapping> {
@@ -122,9 +150,21 @@ fn categories_sum_their_lines_net_of_refunds_by_hand() -> TestResult {
     assert_eq!(
         rows,
         [
-            ("a", dec!(6000.00), dec!(1500.00), dec!(3000.00), dec!(2975.34)),
+            (
+                "a",
+                dec!(6000.00),
+                dec!(1500.00),
+                dec!(3000.00),
+                dec!(2975.34)
+            ),
             ("g", dec!(0), dec!(0), dec!(0), dec!(0)),
-            ("h", dec!(3300.00), dec!(3050.00), dec!(3350.00), dec!(1636.44)),
+            (
+                "h",
+                dec!(3300.00),
+                dec!(3050.00),
+                dec!(3350.00),
+                dec!(1636.44)
+            ),
             ("j", dec!(630.00), dec!(322.00), dec!(427.00), dec!(312.41)),
             ("unallocated", dec!(70.00), dec!(0), dec!(0), dec!(34.71)),
         ]
@@ -133,7 +173,13 @@ fn categories_sum_their_lines_net_of_refunds_by_hand() -> TestResult {
     let flags: Vec<Option<LineFlag>> = c.lines.iter().map(|l| l.flag).collect();
     assert_eq!(
         flags,
-        [None, None, Some(LineFlag::Over), Some(LineFlag::Ahead), None]
+        [
+            None,
+            None,
+            Some(LineFlag::Over),
+            Some(LineFlag::Ahead),
+            None
+        ]
     );
     // The total is the line table's, and the categories add up to it to the cent.
     assert_eq!(c.total, a.total);
@@ -157,7 +203,10 @@ fn an_unmapped_line_refuses_the_report_naming_it_and_the_fix() -> TestResult {
         return Err("a report with unmapped lines was printed".into());
     };
     let message = err.to_string();
-    assert!(message.contains("TRAV (TRAV name), IND (IND name)"), "{message}");
+    assert!(
+        message.contains("TRAV (TRAV name), IND (IND name)"),
+        "{message}"
+    );
     assert!(
         message.contains("grantbook budget map --grant G TRAV:a IND:a"),
         "{message}"
@@ -167,7 +216,8 @@ fn an_unmapped_line_refuses_the_report_naming_it_and_the_fix() -> TestResult {
         return Err("a donor without categories printed by category".into());
     };
     assert!(
-        err.to_string().contains("donor US-GOV has no reporting categories"),
+        err.to_string()
+            .contains("donor US-GOV has no reporting categories"),
         "{err}"
     );
     Ok(())
@@ -189,7 +239,11 @@ fn the_table_names_categories_and_their_lines_and_ends_with_the_total() -> TestR
     assert_eq!(cells(5, "spent_period"), "4872.00");
     assert_eq!(cells(5, "budget"), "10000.00");
     let doc = Document::default()
-        .with("lines", "Budget against expenditure", Block::Table(Table::default()))
+        .with(
+            "lines",
+            "Budget against expenditure",
+            Block::Table(Table::default()),
+        )
         .with("notes", "", Block::Note(vec!["Flags: ...".into()]));
     let doc = by_category(doc, table, &all_mapped());
     assert_eq!(doc.sections[0].key, "categories");
