@@ -17,6 +17,7 @@ use crate::db::{Ledger, RateGuard, table_optional};
 use crate::domain::{GrantStatus, ImportSummary, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
+mod categories;
 mod history;
 mod obligations;
 mod tables;
@@ -148,7 +149,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     })?);
     read.extend(load_publishing(ledger, tables)?);
     read.extend(history::load_history(ledger, tables, &starts)?);
-    read.extend(load_categories(ledger, tables)?);
+    read.extend(categories::load_categories(ledger, tables)?);
     // Periods are created open and closed after the expenses are in, as an office would have
     // done quarter by quarter.
     let mut to_close = Vec::new();
@@ -226,54 +227,6 @@ fn load_publishing(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileR
         ledger.set_donor_activity_id(&reference, &id)
     })?;
     Ok([organisations, donors, projects, grants])
-}
-
-#[derive(Debug, Deserialize)]
-struct CategoryRow {
-    donor: String,
-    code: String,
-    name: String,
-    position: String,
-}
-
-impl CsvRow for CategoryRow {
-    const REQUIRED: &'static [&'static str] = &["donor", "code", "name", "position"];
-    const OPTIONAL: &'static [&'static str] = &[];
-}
-
-#[derive(Debug, Deserialize)]
-struct MappingRow {
-    grant: String,
-    line: String,
-    category: String,
-}
-
-impl CsvRow for MappingRow {
-    const REQUIRED: &'static [&'static str] = &["grant", "line", "category"];
-    const OPTIONAL: &'static [&'static str] = &[];
-}
-
-/// Donors' reporting categories, then the lines mapped to them (every line exists by now,
-/// those added by revisions too), through the checks of `donor category add` and `budget
-/// map`. A ledger exported before categories has none.
-fn load_categories(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRead>; 2]> {
-    let categories = tables.each("donor_categories", |r: CategoryRow| {
-        let code = text::row_code("category code", &r.code).map_err(field("code"))?;
-        let name = text::required("category name", &r.name, 200).map_err(field("name"))?;
-        let position = r.position.trim().parse::<i64>().ok().filter(|p| *p >= 1);
-        let position = position.ok_or_else(|| {
-            Error::invalid(format!("position {:?}: write 1, 2, 3...", r.position))
-                .in_field("position")
-        })?;
-        ledger
-            .add_category(r.donor.trim(), &code, &name, Some(position))
-            .map(drop)
-    })?;
-    let mappings = tables.each("line_categories", |r: MappingRow| {
-        let pair = crate::domain::categories::parse_mapping(&format!("{}:{}", r.line, r.category))?;
-        ledger.map_lines(r.grant.trim(), &[pair], &[]).map(drop)
-    })?;
-    Ok([categories, mappings])
 }
 
 /// Receipts, each voided as it is added when receipt_voids says so: a tranche entered wrongly
