@@ -832,7 +832,39 @@ CREATE TABLE report_submission (
     UNIQUE (grant_id, report)
 ) STRICT;
 
--- migration 12: other income, variance notes kept with a period
+-- migration 12: donors' reporting categories
+
+-- The headings a donor wants its financial reports in (SF-424A's object classes a. Personnel
+-- to j. Indirect charges, an EU contract's budget headings), in the donor's order (position),
+-- not the codes' (EU heading 10 comes after 9).
+CREATE TABLE donor_category (
+    id       INTEGER PRIMARY KEY,
+    donor_id INTEGER NOT NULL REFERENCES donor (id),
+    code     TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 60),
+    name     TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    position INTEGER NOT NULL CHECK (position >= 1),
+    UNIQUE (donor_id, code),
+    UNIQUE (id, donor_id)
+) STRICT;
+
+-- A grant's donor is never amended, so a category's donor must be its grant's: the mapping
+-- carries both and the keys below hold them equal.
+CREATE UNIQUE INDEX grant_agreement_donor ON grant_agreement (id, donor_id);
+
+-- Each budget line of a grant in exactly one of its donor's categories (the line is the key).
+CREATE TABLE line_category (
+    line_id     INTEGER PRIMARY KEY,
+    grant_id    INTEGER NOT NULL,
+    donor_id    INTEGER NOT NULL,
+    category_id INTEGER NOT NULL,
+    FOREIGN KEY (line_id, grant_id) REFERENCES budget_line (id, grant_id),
+    FOREIGN KEY (grant_id, donor_id) REFERENCES grant_agreement (id, donor_id),
+    FOREIGN KEY (category_id, donor_id) REFERENCES donor_category (id, donor_id)
+) STRICT;
+
+CREATE INDEX line_category_by_category ON line_category (category_id);
+
+-- migration 13: other income, variance notes kept with a period
 
 -- What a receipt is: a tranche of the grant from its donor, interest the donor's money earned
 -- in the bank, or other income on the grant (a supplier's rebate, the sale of an asset). Only

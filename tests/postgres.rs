@@ -27,6 +27,8 @@ mod confirmation;
 mod copy;
 #[path = "donor_report.rs"]
 mod donor_report;
+#[path = "donor_categories.rs"]
+mod donor_categories;
 #[path = "donor_rules.rs"]
 mod donor_rules;
 #[path = "fit.rs"]

@@ -76,4 +76,18 @@ fn officers_record_in_their_offices_and_only_managers_close_periods() {
         ]
     );
     assert!(db.ok_sh("audit verify").contains("intact"));
+    // Donors' categories and the lines' mapping are a manager's, as the budget is.
+    let remap = "budget map --grant JP-MA-MHPSS-2021 MON:1";
+    let (_, err) = db.as_role(&officer, Some("RABAT"), remap, 2);
+    assert!(
+        err.contains("permission denied for table line_category"),
+        "{err}"
+    );
+    db.as_role(&manager, None, remap, 0);
+    db.as_role(
+        &manager,
+        None,
+        "donor category add --donor REG-DONOR --code 1 --name 'Human resources'",
+        0,
+    );
 }

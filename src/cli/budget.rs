@@ -84,6 +84,14 @@ pub enum BudgetCommand {
         #[arg(long, value_name = "FILE.csv")]
         file: Option<String>,
     },
+    /// Put budget lines in the grant's donor's reporting categories (`donor category`), for
+    /// `report donor --by category`; without LINE:CATEGORY, show where each line is
+    #[command(
+        after_help = "Examples:\n  grantbook budget map --grant JP-MA-MHPSS-2021 STAFF:1 TRAIN:2 SERV:2 COMM:2 \\\n      \
+        TRAV:3 MON:4 IND:5\n  grantbook budget map --grant JP-MA-MHPSS-2021 --unmap MON\n  \
+        grantbook budget map --grant JP-MA-MHPSS-2021"
+    )]
+    Map(super::categories::MapArgs),
 }
 
 /// A budget line as a CSV row; `grant` lets one file hold several grants' lines.
@@ -242,6 +250,7 @@ impl LinesFile {
 
 pub fn run(command: BudgetCommand, ctx: &mut Context) -> Result<()> {
     match command {
+        BudgetCommand::Map(args) => super::categories::map(&args, ctx),
         BudgetCommand::Set { grant, lines, file } => {
             let mut new_lines = lines
                 .iter()

@@ -17,6 +17,7 @@ use crate::db::{Ledger, RateGuard, table_optional};
 use crate::domain::{GrantStatus, ImportSummary, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
+mod categories;
 mod history;
 mod obligations;
 mod reporting;
@@ -150,6 +151,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     read.extend(load_publishing(ledger, tables)?);
     read.push(reporting::load_rules(ledger, tables)?);
     read.extend(history::load_history(ledger, tables, &starts)?);
+    read.extend(categories::load_categories(ledger, tables)?);
     // Periods are created open and closed after the expenses are in, as an office would have
     // done quarter by quarter.
     let mut to_close = Vec::new();

@@ -8,6 +8,7 @@ mod allocation;
 mod amend;
 mod budget;
 mod calendar;
+mod categories;
 mod charts;
 mod commitment;
 mod context;

@@ -61,6 +61,14 @@ pub enum DonorCommand {
         #[command(flatten)]
         rules: super::rules::RulesArgs,
     },
+    /// A donor's reporting categories (SF-424A object classes, EU budget headings...): the
+    /// headings `report donor --by category` prints; `budget map` puts each line in one
+    #[command(
+        subcommand,
+        after_help = "Example:\n  grantbook donor category add --donor US-GOV --code a --name Personnel\n  \
+                      grantbook donor category list --donor US-GOV"
+    )]
+    Category(super::categories::CategoryCommand),
 }
 
 #[derive(Debug, Args, Deserialize)]
@@ -210,6 +218,7 @@ pub fn donor(command: DonorCommand, ctx: &mut Context) -> Result<()> {
         DonorCommand::Rules { code, rules } => {
             super::rules::run(RuleOwner::Donor(code.trim()), &rules, ctx)
         }
+        DonorCommand::Category(c) => super::categories::category(c, ctx),
     }
 }
 

@@ -10,6 +10,7 @@ mod read;
 use read::conversion;
 pub use read::{actuals_of, burns, grants_on};
 
+use super::categories::{self, By};
 use super::{Context, charts};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::parse_percent;
@@ -101,7 +102,8 @@ pub enum ReportCommand {
     #[command(
         after_help = "Examples:\n  grantbook report budget --grant JP-MA-MHPSS-2021 \
                             --period 2021-Q3\n  grantbook report budget --grant REG-NA-2022 \
-                            --from 2023-01-01 --to 2023-06-30"
+                            --from 2023-01-01 --to 2023-06-30\n  grantbook report budget \
+                            --grant JP-MA-MHPSS-2021 --by category"
     )]
     Budget {
         /// Grant reference, e.g. JP-MA-MHPSS-2021
@@ -116,6 +118,9 @@ pub enum ReportCommand {
         /// Last day of the window [default: the as-of date, or the grant's end]
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        /// One row per budget line, or per reporting category of the grant's donor
+        #[arg(long, value_enum, default_value_t = By::Line)]
+        by: By,
         #[command(flatten)]
         options: ReportOptions,
     },
@@ -125,7 +130,9 @@ pub enum ReportCommand {
                             --period 2021-Q3\n  grantbook report donor --grant \
                             JP-MA-MHPSS-2021 --period 2021-Q3 --format csv > q3.csv\n  \
                             grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3 \
-                            --format html --out q3.html"
+                            --format html --out q3.html\n  \
+                            grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3 \
+                            --by category"
     )]
     Donor {
         /// Grant reference, e.g. JP-MA-MHPSS-2021
@@ -141,6 +148,10 @@ pub enum ReportCommand {
         /// Who approves it, printed in its signature block, e.g. 'Chief of Mission'
         #[arg(long, value_name = "NAME")]
         approved_by: Option<String>,
+        /// Budget against expenditure per budget line, or per reporting category of the
+        /// donor (`donor category`, `budget map`)
+        #[arg(long, value_enum, default_value_t = By::Line)]
+        by: By,
         #[command(flatten)]
         options: ReportOptions,
     },
@@ -215,6 +226,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             period,
             from,
             to,
+            by,
             options,
         } => {
             let as_of = options.as_of()?;
@@ -242,13 +254,15 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 }
             };
             let a = actuals_of(&ctx.ledger, &grant, window, as_of, options.threshold()?)?;
-            ctx.show(&budget_table::budget_report(&a, name.as_deref()))
+            let doc = budget_table::budget_report(&a, name.as_deref());
+            ctx.show(&categories::laid_out(ctx, doc, &a, by)?)
         }
         ReportCommand::Donor {
             grant,
             period,
             prepared_by,
             approved_by,
+            by,
             options,
         } => {
             let signer = |what: &str, name: Option<String>| {
@@ -298,6 +312,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 history: &history,
                 organisation: registered.get(&project.organisation),
             });
+            let doc = categories::laid_out(ctx, doc, &a, by)?;
             let (end, grant) = (a.window.end, a.grant.clone());
             ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)
         }

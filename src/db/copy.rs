@@ -27,9 +27,11 @@ const TABLES: &[&str] = &[
     "donor_rule",
     "report_schedule",
     "report_submission",
+    "donor_category",
     "budget_line",
     "budget_revision",
     "budget_amount",
+    "line_category",
     "fx_rate",
     "receipt",
     "advance",
@@ -103,8 +105,8 @@ const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_
     grant_agreement, grant_extension, donor_rule, report_schedule, report_submission, budget_line,
     budget_revision, budget_amount, fx_rate, receipt, advance, advance_return, commitment,
     allocation_key, allocation_share, allocated_payment, expense, period, period_note, amendment,
-    audit_log,
-    organisation, donor_publishing, project_publishing, project_sector, grant_publishing";
+    audit_log, organisation, donor_publishing, project_publishing, project_sector,
+    grant_publishing, donor_category, line_category";
 
 /// Copy `table`'s stored columns (not the computed ones), every row; how many rows.
 fn copy_table(from: &Conn, to: &Conn, table: &str) -> Result<u64> {

@@ -392,17 +392,21 @@ const ADDED_LATER: &[&str] = &[
     "report_schedules",
     "report_submissions",
     "period_notes",
+    "donor_categories",
+    "line_categories",
 ];
 
+mod categories;
 mod publishing;
 mod reporting;
 
-/// Every table `export` writes: the ledger's, then its publishing settings', then what it keeps
-/// for reports to donors.
+/// Every table `export` writes: the ledger's, then its publishing settings', the donors'
+/// reporting categories, and what it keeps for reports to donors.
 fn specs() -> impl Iterator<Item = &'static TableSpec> {
     TABLES
         .iter()
         .chain(publishing::PUBLISHING_TABLES)
+        .chain(categories::CATEGORY_TABLES)
         .chain(reporting::RULE_TABLES)
         .chain(reporting::REPORTING_TABLES)
 }
@@ -459,7 +463,7 @@ pub fn table_column_kinds(name: &str) -> Result<Vec<ColumnKind>> {
         .map(|(i, column)| match *column {
             _ if spec.money.contains(&i) => ColumnKind::Money,
             c if DATE_COLUMNS.contains(&c) => ColumnKind::Date,
-            "revision" | "receipt" => ColumnKind::Count,
+            "revision" | "receipt" | "position" => ColumnKind::Count,
             "rate" | "indirect_rate" | "percent" => ColumnKind::Decimal,
             _ => ColumnKind::Text,
         })

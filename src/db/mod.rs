@@ -11,6 +11,7 @@ mod audit;
 mod backup;
 mod budget;
 mod calendar;
+mod categories;
 mod check;
 mod commitments;
 mod copy;

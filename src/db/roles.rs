@@ -51,6 +51,10 @@ BEGIN
         TO %I', manager);
     -- A variance note is the manager's word to the donor, replaced as a whole.
     EXECUTE format('GRANT INSERT, DELETE ON period_note TO %I', manager);
+    -- A donor's reporting categories, and which of them each budget line reports under, are
+    -- the manager's as the budget is: set, renamed, remapped, and dropped while unused.
+    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON donor_category, line_category TO %I',
+                   manager);
     FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);
@@ -127,7 +131,8 @@ fn what_it_may(role: &str) -> String {
         }
         "manager" => {
             "all an officer may, for every office, and close and reopen periods, revise \
-                      budgets, change grants, donors, projects and offices"
+                      budgets and map them to donors' categories, change grants, donors, \
+                      projects and offices"
         }
         _ => "read everything, change nothing",
     }

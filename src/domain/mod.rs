@@ -2,6 +2,7 @@
 
 pub mod amend;
 pub mod calendar;
+pub mod categories;
 pub mod check;
 pub mod codelists;
 pub mod dates;

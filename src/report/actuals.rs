@@ -255,7 +255,7 @@ impl Actuals {
     }
 }
 
-fn flag(line: &LineActual, plan_pct: Decimal, threshold: Decimal) -> Option<LineFlag> {
+pub(super) fn flag(line: &LineActual, plan_pct: Decimal, threshold: Decimal) -> Option<LineFlag> {
     if line.to_date > line.budget {
         return Some(LineFlag::Over);
     }

@@ -7,6 +7,7 @@ pub mod budget_table;
 pub mod burn;
 pub mod burn_report;
 pub mod calendar;
+pub mod categories;
 pub mod chart;
 pub mod donor;
 pub mod grants;

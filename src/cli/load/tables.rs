@@ -27,6 +27,8 @@ const FIXTURES: &[(&str, &str)] = &[
     fixture!("grant_iati.csv"),
     fixture!("extensions.csv"),
     fixture!("budget_lines.csv"),
+    fixture!("donor_categories.csv"),
+    fixture!("line_categories.csv"),
     fixture!("amendments.csv"),
     fixture!("periods.csv"),
     fixture!("fx_rates.csv"),
@@ -138,6 +140,8 @@ fn entity_of(table: &str) -> &'static str {
         "rules" => "rules",
         "report_schedules" => "report_schedule",
         "report_submissions" => "report_submission",
+        "donor_categories" => "donor_category",
+        "line_categories" => "line_category",
         _ => "expense",
     }
 }

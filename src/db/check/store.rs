@@ -52,7 +52,8 @@ fn postgres_integrity(conn: &Conn) -> Result<CheckOutcome> {
               + (SELECT count(*) FROM office) + (SELECT count(*) FROM organisation)
               + (SELECT count(*) FROM donor_publishing) + (SELECT count(*) FROM project_sector)
               + (SELECT count(*) FROM project_publishing)
-              + (SELECT count(*) FROM grant_publishing)",
+              + (SELECT count(*) FROM grant_publishing)
+              + (SELECT count(*) FROM donor_category) + (SELECT count(*) FROM line_category)",
     )?;
     if amcheck {
         let sql = "SELECT c.relname::text FROM pg_index i
@@ -103,14 +104,16 @@ fn postgres_foreign_keys(conn: &Conn) -> Result<CheckOutcome> {
 }
 
 /// PostgreSQL's tables, indexes (but those behind a primary or unique key, which SQLite names
-/// its own way) and triggers, by name.
+/// its own way; a foreign key that refers to an index does not make it one) and triggers, by
+/// name.
 fn postgres_schema_objects(conn: &Conn) -> Result<SchemaObjects> {
     let sql = "SELECT 'table', table_name::text FROM information_schema.tables
          WHERE table_schema = current_schema() AND table_name <> 'grantbook_schema'
          UNION SELECT 'index', c.relname::text FROM pg_index i
          JOIN pg_class c ON c.oid = i.indexrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
-         WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+         WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
+                           AND k.contype IN ('p', 'u', 'x'))
          UNION SELECT 'trigger', t.tgname::text FROM pg_trigger t
          JOIN pg_class c ON c.oid = t.tgrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
