@@ -14,6 +14,7 @@ mod calendar;
 mod check;
 mod commitments;
 mod copy;
+mod cost_share;
 mod corrections;
 mod expense_book;
 mod expense_import;

@@ -4,6 +4,7 @@ pub mod amend;
 pub mod calendar;
 pub mod check;
 pub mod codelists;
+pub mod cost_share;
 pub mod dates;
 pub mod fx;
 pub mod kinds;
@@ -17,6 +18,7 @@ pub mod seal;
 pub mod text;
 
 pub use amend::{Amendable, Amendment, Dated, DonorChanges, Entity, GrantChanges, ProjectChanges};
+pub use cost_share::{Contribution, ContributionKind, MatchBasis, MatchRule, NewContribution};
 pub use dates::{DateRange, Every, parse_date};
 pub use fx::Quote;
 pub use kinds::{DonorKind, ExpenseKind, GrantStatus, LineCategory, PeriodStatus, ProjectStatus};

@@ -8,6 +8,7 @@ pub mod burn;
 pub mod burn_report;
 pub mod calendar;
 pub mod chart;
+pub mod cost_share;
 pub mod donor;
 pub mod grants;
 pub mod iati;
