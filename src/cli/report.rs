@@ -19,7 +19,7 @@ use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, GrantBurn};
 use crate::report::calendar::next_due;
-use crate::report::donor::{DonorReport, donor_report};
+use crate::report::donor::{CostShare, DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
 
@@ -277,6 +277,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let project = ctx.ledger.project_as_of(&grant.project, day)?;
             // The implementing organisation's address, where it is registered (`organisation set`).
             let registered = ctx.ledger.publishing()?.organisations;
+            let (match_figures, contributions) =
+                super::cost_share::figures(&ctx.ledger, &grant, a.window.start, a.window.end)?;
             let doc = donor_report(&DonorReport {
                 actuals: &a,
                 donor: &ctx.ledger.donor_as_of(&grant.donor, day)?,
@@ -293,6 +295,10 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 prepared_by: prepared_by.as_deref(),
                 approved_by: approved_by.as_deref(),
                 organisation: registered.get(&project.organisation),
+                cost_share: CostShare {
+                    figures: &match_figures,
+                    contributions: &contributions,
+                },
             });
             let (end, grant) = (a.window.end, a.grant.clone());
             ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)

@@ -223,7 +223,7 @@ fn contributions_table<'a>(list: impl Iterator<Item = &'a Contribution>, full: b
             Cell::optional(k.void.as_ref(), |v| Cell::text(&v.reason)),
         ]);
     }
-    let t = t.without_empty("void_reason");
+    let t = t.without_empty("void_reason").without_empty("line");
     match full {
         true => t.without_empty("office"),
         false => t.hide("line"),
