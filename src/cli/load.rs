@@ -17,6 +17,7 @@ use crate::db::{Ledger, RateGuard, table_optional};
 use crate::domain::{GrantStatus, ImportSummary, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
+mod cost_share;
 mod history;
 mod obligations;
 mod tables;
@@ -173,6 +174,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     })?);
     let mut after = obligations::After::default();
     read.extend(obligations::load_before(ledger, tables, &mut after)?);
+    read.extend(cost_share::load_cost_share(ledger, tables)?);
     read.extend(load_receipts(ledger, tables)?);
     // Voids are read first and made as the expenses load: a corrected entry is voided just
     // before its correction (which has the same voucher) arrives, the rest after the last row.

@@ -379,13 +379,20 @@ const ADDED_LATER: &[&str] = &[
     "donor_iati",
     "project_iati",
     "grant_iati",
+    "grant_matches",
+    "contributions",
 ];
 
+mod cost_share;
 mod publishing;
 
-/// Every table `export` writes: the ledger's, then its publishing settings'.
+/// Every table `export` writes: the ledger's, then its publishing settings', then its cost
+/// share's.
 fn specs() -> impl Iterator<Item = &'static TableSpec> {
-    TABLES.iter().chain(publishing::PUBLISHING_TABLES)
+    TABLES
+        .iter()
+        .chain(publishing::PUBLISHING_TABLES)
+        .chain(cost_share::COST_SHARE_TABLES)
 }
 
 /// The names of the tables `export` writes, in the order `import` loads them.
