@@ -25,6 +25,8 @@ mod concurrency;
 mod confirmation;
 #[path = "copy.rs"]
 mod copy;
+#[path = "cost_share.rs"]
+mod cost_share;
 #[path = "donor_rules.rs"]
 mod donor_rules;
 #[path = "fit.rs"]

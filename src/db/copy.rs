@@ -35,6 +35,8 @@ const TABLES: &[&str] = &[
     "advance",
     "advance_return",
     "commitment",
+    "grant_match",
+    "contribution",
     "allocation_key",
     "allocation_share",
     "allocated_payment",
@@ -102,7 +104,8 @@ const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_
     grant_agreement, grant_extension, donor_rule, report_schedule, report_submission, budget_line,
     budget_revision, budget_amount, fx_rate, receipt, advance, advance_return, commitment,
     allocation_key, allocation_share, allocated_payment, expense, period, amendment, audit_log,
-    organisation, donor_publishing, project_publishing, project_sector, grant_publishing";
+    organisation, donor_publishing, project_publishing, project_sector, grant_publishing,
+    grant_match, contribution";
 
 /// Copy `table`'s stored columns (not the computed ones), every row; how many rows.
 fn copy_table(from: &Conn, to: &Conn, table: &str) -> Result<u64> {
