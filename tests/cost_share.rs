@@ -54,7 +54,10 @@ fn the_donor_report_states_the_match_alike_in_text_csv_and_json() {
     ] {
         assert_eq!(share[key], value, "{key} in {share}");
     }
-    let listed = json["contributions"].as_array().cloned().unwrap_or_default();
+    let listed = json["contributions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(listed.len(), 2, "{listed:?}");
     assert_eq!(listed[0]["value"], "4806.73");
     assert_eq!(listed[0]["amount"], "43200.00");
@@ -83,7 +86,10 @@ fn the_donor_report_states_the_match_alike_in_text_csv_and_json() {
     ] {
         assert!(text.contains(shown), "{shown} not in\n{text}");
     }
-    assert!(!text.contains("Pledged"), "a voided contribution is not reported");
+    assert!(
+        !text.contains("Pledged"),
+        "a voided contribution is not reported"
+    );
 
     // Contributions are not spent from the grant.
     assert_eq!(field(&db.csv_sh("grant list")[0], "spent"), "0.00");
@@ -100,7 +106,10 @@ fn a_match_exceeded_says_by_how_much() {
     assert_eq!(share["remaining"], "0.00");
     assert_eq!(share["exceeded_by"], "3618.63");
     let text = db.ok_sh(&q3);
-    assert!(text.contains("Exceeded by") && text.contains("3,618.63"), "{text}");
+    assert!(
+        text.contains("Exceeded by") && text.contains("3,618.63"),
+        "{text}"
+    );
 
     // Of total project cost: 25 % of the total is 123,762.00 × 25 / 75 = 41,254.00.
     let set = db.json_sh(&format!("grant match {G} --percent 25 --of total"));
@@ -128,26 +137,17 @@ fn bad_contributions_are_refused_and_nothing_is_written() {
             "--date 2021-08-01 --kind cash --amount 100.00 --line NOPE",
             "no budget line",
         ),
-        (
-            "--date 2021-08-01 --kind cash --amount 0",
-            "more than zero",
-        ),
+        ("--date 2021-08-01 --kind cash --amount 0", "more than zero"),
         (
             "--date 2021-08-01 --kind cash --amount -5.00",
             "must not be negative",
         ),
-        (
-            "--date 2021-05-01 --kind cash --amount 100.00",
-            "is closed",
-        ),
+        ("--date 2021-05-01 --kind cash --amount 100.00", "is closed"),
         (
             "--date 2021-08-01 --kind gift --amount 100.00",
             "cash or in-kind",
         ),
-        (
-            "--date 2021-08-01 --kind cash --amount 100.005",
-            "decimals",
-        ),
+        ("--date 2021-08-01 --kind cash --amount 100.005", "decimals"),
     ] {
         let err = db.fails_sh(&format!("{add} {args}"), 2);
         assert!(err.contains(says), "{args}: {err}");

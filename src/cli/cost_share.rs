@@ -11,8 +11,7 @@ use super::report::AsOf;
 use crate::db::Ledger;
 use crate::domain::money::parse_percent;
 use crate::domain::{
-    Contribution, ContributionKind, DateRange, Grant, MatchBasis, MatchRule, NewContribution,
-    text,
+    Contribution, ContributionKind, DateRange, Grant, MatchBasis, MatchRule, NewContribution, text,
 };
 use crate::error::{Error, Result, field};
 use crate::render::Document;
@@ -153,7 +152,10 @@ pub fn grant_match(args: &GrantMatchArgs, ctx: &mut Context) -> Result<()> {
     let (figures, _) = figures(&ctx.ledger, &grant, grant.start.min(today), today)?;
     let doc = Document::record(
         "match",
-        format!("Match of grant {}, in {}", grant.reference, grant.currency.code),
+        format!(
+            "Match of grant {}, in {}",
+            grant.reference, grant.currency.code
+        ),
         match_record(&figures, &grant.currency, false),
     );
     ctx.show(&doc)
@@ -174,7 +176,13 @@ pub fn figures(
         start: from.min(to),
         end: to,
     };
-    let f = MatchFigures::of(rule.as_ref(), as_then.amount, &grant.currency, &list, window);
+    let f = MatchFigures::of(
+        rule.as_ref(),
+        as_then.amount,
+        &grant.currency,
+        &list,
+        window,
+    );
     Ok((f, list))
 }
 

@@ -19,6 +19,7 @@ use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, GrantBurn};
 use crate::report::calendar::next_due;
+use crate::report::cost_share;
 use crate::report::donor::{CostShare, DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
@@ -242,7 +243,11 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 }
             };
             let a = actuals_of(&ctx.ledger, &grant, window, as_of, options.threshold()?)?;
-            ctx.show(&budget_table::budget_report(&a, name.as_deref()))
+            let (share, _) =
+                super::cost_share::figures(&ctx.ledger, &grant, window.start, window.end)?;
+            let doc = budget_table::budget_report(&a, name.as_deref())
+                .then(|doc| cost_share::budget_block(doc, &share, &grant.currency));
+            ctx.show(&doc)
         }
         ReportCommand::Donor {
             grant,

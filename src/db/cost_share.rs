@@ -33,7 +33,11 @@ macro_rules! contribution_select {
 
 impl Ledger {
     /// Set (or with `None` remove) a grant's required match. Audited, before and after.
-    pub fn set_match(&mut self, grant: &str, rule: Option<&MatchRule>) -> Result<Option<MatchRule>> {
+    pub fn set_match(
+        &mut self,
+        grant: &str,
+        rule: Option<&MatchRule>,
+    ) -> Result<Option<MatchRule>> {
         self.write(|w| {
             let conn = w.conn();
             let grant = lookup::grant(conn, grant).map_err(field("grant"))?;
@@ -203,9 +207,7 @@ fn match_of(conn: &Conn, grant: &Grant) -> Result<Option<MatchRule>> {
 /// The live contribution of `grant` holding `reference`, if any.
 fn live(conn: &Conn, grant: &Grant, reference: &str) -> Result<Option<Contribution>> {
     conn.query_opt(
-        contribution_select!(
-            "WHERE k.grant_id = ?1 AND k.reference = ?2 AND k.voided_at IS NULL"
-        ),
+        contribution_select!("WHERE k.grant_id = ?1 AND k.reference = ?2 AND k.voided_at IS NULL"),
         params![grant.id, reference.trim()],
         contribution_from_row,
     )

@@ -96,12 +96,16 @@ pub fn match_record(f: &MatchFigures, c: &Currency, period: bool) -> Record {
         .detail(
             "match_percent",
             "Match, %",
-            f.rule.as_ref().map_or(Cell::Empty, |r| Cell::Percent(r.percent)),
+            f.rule
+                .as_ref()
+                .map_or(Cell::Empty, |r| Cell::Percent(r.percent)),
         )
         .detail(
             "match_of",
             "Match, % of",
-            f.rule.as_ref().map_or(Cell::Empty, |r| Cell::text(r.basis.as_str())),
+            f.rule
+                .as_ref()
+                .map_or(Cell::Empty, |r| Cell::text(r.basis.as_str())),
         )
         .field("required", "Required amount", money(f.required))
         .field(
@@ -177,6 +181,18 @@ pub fn donor_blocks(
     )
 }
 
+/// `report budget`'s block: the match figures alone, when there is anything to show.
+pub fn budget_block(doc: Document, f: &MatchFigures, c: &Currency) -> Document {
+    match f.any() {
+        true => doc.with(
+            "cost_share",
+            format!("Cost share (match), in {}", c.code),
+            Block::Record(match_record(f, c, true)),
+        ),
+        false => doc,
+    }
+}
+
 /// `match list`: each contribution, then the match as it stands on the list's day.
 pub fn contributions(
     list: &[Contribution],
@@ -184,7 +200,12 @@ pub fn contributions(
     c: &Currency,
     title: &str,
 ) -> Document {
-    Document::table("contributions", title, contributions_table(list.iter(), true)).with(
+    Document::table(
+        "contributions",
+        title,
+        contributions_table(list.iter(), true),
+    )
+    .with(
         "match",
         format!("Match, in {}", c.code),
         Block::Record(match_record(f, c, false)),

@@ -50,8 +50,14 @@ struct ContributionRow {
 }
 
 impl CsvRow for ContributionRow {
-    const REQUIRED: &'static [&'static str] =
-        &["grant", "date", "contributor", "kind", "amount", "reference"];
+    const REQUIRED: &'static [&'static str] = &[
+        "grant",
+        "date",
+        "contributor",
+        "kind",
+        "amount",
+        "reference",
+    ];
     const OPTIONAL: &'static [&'static str] = &[
         "currency",
         "rate",
@@ -97,7 +103,10 @@ impl ContributionRow {
 
 /// Grants' required matches, then the contributions, each voided as soon as it is loaded when
 /// its row says so (a later row may then hold its reference again).
-pub(super) fn load_cost_share(ledger: &mut Ledger, tables: &Tables) -> Result<[Option<FileRead>; 2]> {
+pub(super) fn load_cost_share(
+    ledger: &mut Ledger,
+    tables: &Tables,
+) -> Result<[Option<FileRead>; 2]> {
     let matches = tables.each("grant_matches", |r: MatchRow| {
         let grant = text::code("grant", &r.grant).map_err(field("grant"))?;
         let percent = parse_percent("percent", &r.percent).map_err(field("percent"))?;

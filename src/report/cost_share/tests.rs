@@ -57,7 +57,12 @@ fn office_space() -> std::result::Result<Contribution, Box<dyn std::error::Error
         rate: dec!(9.0235),
     };
     let value = convert(dec!(43200.00), &mad, &quote, &usd())?;
-    let mut k = given("MA-RBT-2021-01", day(2021, 4, 1), ContributionKind::InKind, value);
+    let mut k = given(
+        "MA-RBT-2021-01",
+        day(2021, 4, 1),
+        ContributionKind::InKind,
+        value,
+    );
     k.currency = mad;
     k.amount = dec!(43200.00);
     k.rate = Some(quote);
@@ -69,17 +74,32 @@ fn tenth() -> std::result::Result<MatchRule, Box<dyn std::error::Error>> {
 }
 
 fn the_quarter() -> std::result::Result<Vec<Contribution>, Box<dyn std::error::Error>> {
-    let mut voided = given("CASH-2", day(2021, 8, 20), ContributionKind::Cash, dec!(2000.00));
+    let mut voided = given(
+        "CASH-2",
+        day(2021, 8, 20),
+        ContributionKind::Cash,
+        dec!(2000.00),
+    );
     voided.void = Some(Void {
         at: "2021-08-21 10:00:00".into(),
         reason: "entered twice".into(),
     });
     Ok(vec![
         office_space()?,
-        given("CASH-1", day(2021, 8, 15), ContributionKind::Cash, dec!(5000.00)),
+        given(
+            "CASH-1",
+            day(2021, 8, 15),
+            ContributionKind::Cash,
+            dec!(5000.00),
+        ),
         voided,
         // After the period: not in its figures.
-        given("CASH-3", day(2021, 10, 5), ContributionKind::Cash, dec!(1000.00)),
+        given(
+            "CASH-3",
+            day(2021, 10, 5),
+            ContributionKind::Cash,
+            dec!(1000.00),
+        ),
     ])
 }
 
