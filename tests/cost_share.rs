@@ -230,3 +230,38 @@ fn check_finds_a_contribution_whose_value_was_edited() {
         "{text}"
     );
 }
+
+#[test]
+fn on_the_server_officers_record_contributions_and_managers_set_the_match() {
+    let db = TestDb::demo();
+    let Some(server) = &db.server else {
+        return;
+    };
+    db.ok_sh("office add --project NA-MIGHEALTH --code RABAT --name 'Rabat office' --country MA");
+    db.ok_sh("admin roles");
+    let officer = server.login("amina", &["officer", "office_rabat"]);
+    let manager = server.login("karim", &["manager"]);
+    let gift = "match add --grant REG-NA-2022 --date 2024-06-20 --from 'Commune de Rabat' \
+                --kind cash --amount 1000.00 --reference CR-2024-1";
+    let before = db.dump();
+    let (_, err) = db.as_role(
+        &officer,
+        Some("RABAT"),
+        "grant match REG-NA-2022 --percent 5",
+        2,
+    );
+    assert!(
+        err.contains("permission denied for table grant_match"),
+        "{err}"
+    );
+    assert_eq!(db.dump(), before, "refused changes write nothing");
+    db.as_role(&officer, Some("RABAT"), gift, 0);
+    db.as_role(
+        &officer,
+        Some("RABAT"),
+        "match void CR-2024-1 --grant REG-NA-2022 --reason 'Entered on the wrong grant'",
+        0,
+    );
+    db.as_role(&manager, None, "grant match REG-NA-2022 --percent 5", 0);
+    assert!(db.ok_sh("audit verify").contains("intact"));
+}

@@ -545,7 +545,7 @@ fn export_all_leaves_a_users_partial_file_alone_and_no_temporary_file_behind() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 23, "22 tables and the user's file: {names:?}");
+    assert_eq!(names.len(), 25, "24 tables and the user's file: {names:?}");
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
     assert!(
         fs::read_to_string(out.join("donors.csv"))

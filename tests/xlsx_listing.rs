@@ -181,6 +181,8 @@ fn export_all_is_one_workbook_a_sheet_per_table_equal_to_the_csv() {
         "donor_iati",
         "project_iati",
         "grant_iati",
+        "grant_matches",
+        "contributions",
     ];
     let csv: Vec<String> = tables
         .iter()
