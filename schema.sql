@@ -864,7 +864,72 @@ CREATE TABLE line_category (
 
 CREATE INDEX line_category_by_category ON line_category (category_id);
 
--- migration 13: other income, variance notes kept with a period
+-- migration 13: cost share and match
+
+-- What a grant's agreement requires others to put into the project besides the donor's money
+-- (cost share, match): `percent` of the grant's amount (basis 'grant': match = grant x percent
+-- / 100), or of the project's total cost, the grant and the match together (basis 'total', as
+-- US federal awards put it: match = grant x percent / (100 - percent)). One row per grant at
+-- most; `grant match` replaces or removes it.
+CREATE TABLE grant_match (
+    grant_id INTEGER PRIMARY KEY REFERENCES grant_agreement (id),
+    percent  TEXT NOT NULL CHECK (percent GLOB '[0-9]*' AND percent NOT GLOB '*[^0-9.]*'
+                                  AND percent GLOB '*[1-9]*'),
+    basis    TEXT NOT NULL CHECK (basis IN ('grant', 'total'))
+) STRICT;
+
+-- A contribution from others counted towards a grant's match: cash, or goods, services or
+-- premises in kind, valued at `amount` in its currency and converted into the grant's as an
+-- expense is (the quote used is kept with it). `basis` says how it was valued, and an in-kind
+-- one must say. Optionally against a budget line. Not money of the grant: it is never spent
+-- from its lines. Never deleted: a wrong one is voided with a reason, which frees its reference.
+CREATE TABLE contribution (
+    id                 INTEGER PRIMARY KEY,
+    grant_id           INTEGER NOT NULL REFERENCES grant_agreement (id),
+    line_id            INTEGER,
+    contributor        TEXT NOT NULL CHECK (length(trim(contributor)) > 0),
+    kind               TEXT NOT NULL CHECK (kind IN ('cash', 'in-kind')),
+    reference          TEXT NOT NULL CHECK (length(trim(reference)) > 0),
+    date               TEXT NOT NULL CHECK (date(date) IS date),
+    currency           TEXT NOT NULL REFERENCES currency (code),
+    amount_minor       INTEGER NOT NULL CHECK (amount_minor > 0),
+    fx_base            TEXT REFERENCES currency (code),
+    fx_quote           TEXT REFERENCES currency (code),
+    fx_rate            TEXT CHECK (fx_rate IS NULL OR (fx_rate GLOB '[0-9]*'
+                                   AND fx_rate NOT GLOB '*[^0-9.]*' AND fx_rate GLOB '*[1-9]*')),
+    grant_amount_minor INTEGER NOT NULL CHECK (grant_amount_minor > 0),
+    basis              TEXT NOT NULL DEFAULT '',
+    office             TEXT,
+    recorded_at        TEXT NOT NULL,
+    voided_at          TEXT,
+    void_reason        TEXT,
+    FOREIGN KEY (line_id, grant_id) REFERENCES budget_line (id, grant_id),
+    CHECK (kind = 'cash' OR length(trim(basis)) > 0),
+    CHECK ((fx_base IS NULL) = (fx_rate IS NULL) AND (fx_quote IS NULL) = (fx_rate IS NULL)),
+    CHECK ((voided_at IS NULL) = (void_reason IS NULL))
+) STRICT;
+
+CREATE UNIQUE INDEX contribution_reference ON contribution (grant_id, reference)
+    WHERE voided_at IS NULL;
+
+CREATE TRIGGER contribution_never_deleted BEFORE DELETE ON contribution
+BEGIN
+    SELECT RAISE(ABORT, 'contributions are never deleted: void them with a reason');
+END;
+
+CREATE TRIGGER contribution_only_voided BEFORE UPDATE ON contribution
+WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL OR NEW.void_reason IS NULL
+  OR length(trim(NEW.void_reason)) = 0
+  OR NEW.id IS NOT OLD.id OR NEW.grant_id IS NOT OLD.grant_id OR NEW.line_id IS NOT OLD.line_id
+  OR NEW.kind IS NOT OLD.kind OR NEW.date IS NOT OLD.date
+  OR NEW.amount_minor IS NOT OLD.amount_minor OR NEW.currency IS NOT OLD.currency
+  OR NEW.fx_rate IS NOT OLD.fx_rate OR NEW.grant_amount_minor IS NOT OLD.grant_amount_minor
+  OR NEW.reference IS NOT OLD.reference OR NEW.basis IS NOT OLD.basis
+BEGIN
+    SELECT RAISE(ABORT, 'a contribution can only be voided, once, with a reason');
+END;
+
+-- migration 14: other income, variance notes kept with a period
 
 -- What a receipt is: a tranche of the grant from its donor, interest the donor's money earned
 -- in the bank, or other income on the grant (a supplier's rebate, the sale of an asset). Only

@@ -22,6 +22,9 @@ const EIGHTY: &[&str] = &[
     "report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3",
     "report monthly --grant JP-MA-MHPSS-2021",
     "report monthly --grant REG-NA-2022 --as-of 2023-06-30",
+    "match list --grant JP-MA-MHPSS-2021 --all",
+    "grant match JP-MA-MHPSS-2021",
+    "report donor --grant JP-MA-MHPSS-2021 --period 2021-Q4",
 ];
 
 fn at_80(db: &TestDb, line: &str) -> String {

@@ -29,6 +29,8 @@ mod copy;
 mod donor_report;
 #[path = "donor_categories.rs"]
 mod donor_categories;
+#[path = "cost_share.rs"]
+mod cost_share;
 #[path = "donor_rules.rs"]
 mod donor_rules;
 #[path = "fit.rs"]

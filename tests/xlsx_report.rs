@@ -24,6 +24,8 @@ fn donor_report_workbook_equals_its_csv() {
         "lines",
         "indirect",
         "cash",
+        "cost_share",
+        "contributions",
         "refunds",
         "voids",
         "rate_changes",

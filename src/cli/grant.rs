@@ -73,6 +73,14 @@ pub enum GrantCommand {
         #[command(flatten)]
         rules: super::rules::RulesArgs,
     },
+    /// Set the match (cost share) a grant's agreement requires, as a percentage of the grant
+    /// (the default) or of total project cost; or show it, and what is provided, without options
+    #[command(
+        after_help = "Examples:\n  grantbook grant match JP-MA-MHPSS-2021 --percent 10\n  \
+                            grantbook grant match US-MA-2024 --percent 25 --of total\n  \
+                            grantbook grant match JP-MA-MHPSS-2021 --clear"
+    )]
+    Match(super::cost_share::GrantMatchArgs),
     /// Set the reports a grant owes its donor (quarterly, interim, final), or show them and
     /// where each stands without options
     #[command(
@@ -252,6 +260,7 @@ pub fn run(command: GrantCommand, ctx: &mut Context) -> Result<()> {
             show_grant(ctx, &grant.reference, "Extended grant")
         }
         GrantCommand::Calendar(args) => super::calendar::schedule(&args, ctx),
+        GrantCommand::Match(args) => super::cost_share::grant_match(&args, ctx),
         GrantCommand::Submitted(args) => super::calendar::submitted(&args, ctx),
         GrantCommand::Rules { reference, rules } => {
             super::rules::run(RuleOwner::Grant(reference.trim()), &rules, ctx)

@@ -18,6 +18,7 @@ use crate::domain::{GrantStatus, ImportSummary, PeriodStatus, text};
 use crate::error::{Error, Result, field};
 
 mod categories;
+mod cost_share;
 mod history;
 mod obligations;
 mod reporting;
@@ -177,6 +178,7 @@ fn load_tables(ledger: &mut Ledger, tables: &Tables) -> Result<ImportSummary> {
     })?);
     let mut after = obligations::After::default();
     read.extend(obligations::load_before(ledger, tables, &mut after)?);
+    read.extend(cost_share::load_cost_share(ledger, tables)?);
     read.extend(load_receipts(ledger, tables)?);
     // Voids are read first and made as the expenses load: a corrected entry is voided just
     // before its correction (which has the same voucher) arrives, the rest after the last row.

@@ -12,6 +12,7 @@ mod categories;
 mod charts;
 mod commitment;
 mod context;
+mod cost_share;
 mod csv_input;
 mod database_file;
 mod demo;
@@ -196,6 +197,15 @@ pub enum Command {
         after_help = "Example:\n  grantbook commitment list --grant REG-NA-2022 --open"
     )]
     Commitment(commitment::CommitmentCommand),
+    /// Cost share (match): contributions from others towards a grant's required match, in
+    /// cash or in kind (`grant match` sets what is required)
+    #[command(
+        subcommand,
+        name = "match",
+        after_help = "Example:\n  grantbook grant match JP-MA-MHPSS-2021 --percent 10 --of grant\n  \
+                      grantbook match list --grant JP-MA-MHPSS-2021"
+    )]
+    Match(cost_share::MatchCommand),
     /// Shared-cost keys: which grant lines share a cost and by what percentage, from a date
     #[command(
         subcommand,
@@ -476,6 +486,7 @@ fn dispatch(command: Command, ctx: &mut Context) -> Result<()> {
         Command::Expense(c) => expense::run(*c, ctx),
         Command::Advance(c) => advance::run(c, ctx),
         Command::Commitment(c) => commitment::run(c, ctx),
+        Command::Match(c) => cost_share::run(c, ctx),
         Command::Allocation(c) => allocation::run(c, ctx),
         Command::Report(args) => {
             ctx.out = args.out_file()?;

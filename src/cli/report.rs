@@ -20,7 +20,8 @@ use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, GrantBurn};
 use crate::report::calendar::next_due;
-use crate::report::donor::{DonorReport, donor_report};
+use crate::report::cost_share;
+use crate::report::donor::{CostShare, DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
 
@@ -254,7 +255,10 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 }
             };
             let a = actuals_of(&ctx.ledger, &grant, window, as_of, options.threshold()?)?;
-            let doc = budget_table::budget_report(&a, name.as_deref());
+            let (share, _) =
+                super::cost_share::figures(&ctx.ledger, &grant, window.start, window.end)?;
+            let doc = budget_table::budget_report(&a, name.as_deref())
+                .then(|doc| cost_share::budget_block(doc, &share, &grant.currency));
             ctx.show(&categories::laid_out(ctx, doc, &a, by)?)
         }
         ReportCommand::Donor {
@@ -293,6 +297,8 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
             let registered = ctx.ledger.publishing()?.organisations;
             let notes = ctx.ledger.period_notes(&grant.reference, &period.code)?;
             let history = ctx.ledger.period_history(&grant, &period)?;
+            let (match_figures, contributions) =
+                super::cost_share::figures(&ctx.ledger, &grant, a.window.start, a.window.end)?;
             let doc = donor_report(&DonorReport {
                 actuals: &a,
                 donor: &ctx.ledger.donor_as_of(&grant.donor, day)?,
@@ -311,6 +317,10 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 notes: &notes,
                 history: &history,
                 organisation: registered.get(&project.organisation),
+                cost_share: CostShare {
+                    figures: &match_figures,
+                    contributions: &contributions,
+                },
             });
             let doc = categories::laid_out(ctx, doc, &a, by)?;
             let (end, grant) = (a.window.end, a.grant.clone());

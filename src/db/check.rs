@@ -40,6 +40,10 @@ impl Ledger {
                 ),
                 ("indirect_cap", conn.attempt(|| rules::indirect_cap(conn))),
                 (
+                    "contribution_conversion",
+                    conn.attempt(|| cost_share::contribution_conversions(conn)),
+                ),
+                (
                     "closed_periods",
                     conn.attempt(|| history::closed_periods(conn)),
                 ),
@@ -62,6 +66,7 @@ fn could_not_run(name: &'static str, why: &str) -> CheckOutcome {
     out
 }
 
+mod cost_share;
 mod history;
 mod obligations;
 mod rates;
@@ -151,34 +156,11 @@ fn conversions(conn: &Conn) -> Result<CheckOutcome> {
         let amount = from.from_minor(r.get(3)?);
         let to = currency(r.get(7)?, r.get(8)?);
         let stored = to.from_minor(r.get(9)?);
-        let quote: (Option<String>, Option<String>, Option<String>) =
-            (r.get(4)?, r.get(5)?, r.get(6)?);
-        let expected = match quote {
-            (Some(base), Some(quote), Some(rate)) => {
-                let Ok(rate) = Decimal::from_str(&rate) else {
-                    out.add(
-                        format!("expense #{id}"),
-                        format!("stored rate {rate:?} is not a number"),
-                    );
-                    return Ok(());
-                };
-                match fx::convert(amount, &from, &Quote { base, quote, rate }, &to) {
-                    Ok(converted) => converted,
-                    Err(e) => {
-                        out.add(format!("expense #{id}"), e.message);
-                        return Ok(());
-                    }
-                }
-            }
-            _ if from.code == to.code => amount,
-            _ => {
-                out.add(
-                    format!("expense #{id}"),
-                    format!(
-                        "paid in {} against a {} grant, but no rate is stored with it",
-                        from.code, to.code
-                    ),
-                );
+        let quote = (r.get(4)?, r.get(5)?, r.get(6)?);
+        let expected = match recomputed(amount, &from, quote, &to) {
+            Ok(expected) => expected,
+            Err(problem) => {
+                out.add(format!("expense #{id}"), problem);
                 return Ok(());
             }
         };
@@ -200,4 +182,27 @@ fn conversions(conn: &Conn) -> Result<CheckOutcome> {
         Ok(())
     })?;
     Ok(out)
+}
+
+/// `amount` of `from` in `to` at the stored quote (base, quote, rate), as [`fx::convert`]
+/// computed it when the entry was recorded; or what is wrong with the stored quote.
+pub(super) fn recomputed(
+    amount: Decimal,
+    from: &Currency,
+    quote: (Option<String>, Option<String>, Option<String>),
+    to: &Currency,
+) -> std::result::Result<Decimal, String> {
+    match quote {
+        (Some(base), Some(quote), Some(rate)) => {
+            let Ok(rate) = Decimal::from_str(&rate) else {
+                return Err(format!("stored rate {rate:?} is not a number"));
+            };
+            fx::convert(amount, from, &Quote { base, quote, rate }, to).map_err(|e| e.message)
+        }
+        _ if from.code == to.code => Ok(amount),
+        _ => Err(format!(
+            "in {} against a {} grant, but no rate is stored with it",
+            from.code, to.code
+        )),
+    }
 }

@@ -37,6 +37,8 @@ const TABLES: &[&str] = &[
     "advance",
     "advance_return",
     "commitment",
+    "grant_match",
+    "contribution",
     "allocation_key",
     "allocation_share",
     "allocated_payment",
@@ -106,7 +108,7 @@ const TRUNCATE_ALL: &str = "TRUNCATE currency, country, donor, project, project_
     budget_revision, budget_amount, fx_rate, receipt, advance, advance_return, commitment,
     allocation_key, allocation_share, allocated_payment, expense, period, period_note, amendment,
     audit_log, organisation, donor_publishing, project_publishing, project_sector,
-    grant_publishing, donor_category, line_category";
+    grant_publishing, donor_category, line_category, grant_match, contribution";
 
 /// Copy `table`'s stored columns (not the computed ones), every row; how many rows.
 fn copy_table(from: &Conn, to: &Conn, table: &str) -> Result<u64> {

@@ -394,19 +394,23 @@ const ADDED_LATER: &[&str] = &[
     "period_notes",
     "donor_categories",
     "line_categories",
+    "grant_matches",
+    "contributions",
 ];
 
 mod categories;
+mod cost_share;
 mod publishing;
 mod reporting;
 
 /// Every table `export` writes: the ledger's, then its publishing settings', the donors'
-/// reporting categories, and what it keeps for reports to donors.
+/// reporting categories, the grants' cost share, and what it keeps for reports to donors.
 fn specs() -> impl Iterator<Item = &'static TableSpec> {
     TABLES
         .iter()
         .chain(publishing::PUBLISHING_TABLES)
         .chain(categories::CATEGORY_TABLES)
+        .chain(cost_share::COST_SHARE_TABLES)
         .chain(reporting::RULE_TABLES)
         .chain(reporting::REPORTING_TABLES)
 }

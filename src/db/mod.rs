@@ -16,6 +16,7 @@ mod check;
 mod commitments;
 mod copy;
 mod corrections;
+mod cost_share;
 mod expense_book;
 mod expense_import;
 mod expenses;

@@ -35,9 +35,9 @@ BEGIN
                    schema, officer, manager, auditor);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I, %I', schema, officer, manager);
     EXECUTE format('GRANT INSERT ON expense, receipt, fx_rate, audit_log, advance, advance_return,
-        commitment, allocated_payment TO %I', officer);
-    EXECUTE format('GRANT UPDATE (voided_at, void_reason) ON expense, receipt, advance TO %I',
-                   officer);
+        commitment, allocated_payment, contribution TO %I', officer);
+    EXECUTE format('GRANT UPDATE (voided_at, void_reason) ON expense, receipt, advance,
+        contribution TO %I', officer);
     EXECUTE format('GRANT UPDATE (closed_on, close_reason) ON commitment TO %I', officer);
     EXECUTE format('GRANT %I TO %I', officer, manager);
     EXECUTE format('GRANT INSERT, UPDATE ON donor, project, project_country, office,
@@ -55,7 +55,10 @@ BEGIN
     -- the manager's as the budget is: set, renamed, remapped, and dropped while unused.
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON donor_category, line_category TO %I',
                    manager);
-    FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment']
+    -- A grant's required match is its agreement's term, replaced as a whole: a manager's.
+    EXECUTE format('GRANT INSERT, DELETE ON grant_match TO %I', manager);
+    FOREACH entry IN ARRAY ARRAY['expense', 'receipt', 'advance', 'advance_return', 'commitment',
+                                 'contribution']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', entry);
         EXECUTE format('DROP POLICY IF EXISTS read_all ON %I', entry);
@@ -126,8 +129,8 @@ fn what_it_may(role: &str) -> String {
     }
     match kind {
         "officer" => {
-            "record and void expenses, receipts, advances and commitments of their offices, set \
-             rates; read all"
+            "record and void expenses, receipts, advances, commitments and contributions of their \
+             offices, set rates; read all"
         }
         "manager" => {
             "all an officer may, for every office, and close and reopen periods, revise \

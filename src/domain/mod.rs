@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod categories;
 pub mod check;
 pub mod codelists;
+pub mod cost_share;
 pub mod dates;
 pub mod fx;
 pub mod kinds;
@@ -19,6 +20,7 @@ pub mod seal;
 pub mod text;
 
 pub use amend::{Amendable, Amendment, Dated, DonorChanges, Entity, GrantChanges, ProjectChanges};
+pub use cost_share::{Contribution, ContributionKind, MatchBasis, MatchRule, NewContribution};
 pub use dates::{DateRange, Every, parse_date};
 pub use fx::Quote;
 pub use kinds::{

@@ -334,6 +334,12 @@ impl Document {
         self
     }
 
+    /// The document as `add` continues it: sections a builder adds only in some cases, in
+    /// the middle of a chain of [`Document::with`].
+    pub fn then(self, add: impl FnOnce(Document) -> Document) -> Document {
+        add(self)
+    }
+
     /// A chart placed after the section keyed `after`, or at the end.
     pub fn with_chart(
         mut self,

@@ -45,6 +45,15 @@ pub struct DonorReport<'a> {
     /// Who prepared and who approves the report, for its signature block.
     pub prepared_by: Option<&'a str>,
     pub approved_by: Option<&'a str>,
+    /// The grant's required match and its contributions (all of them; the block keeps the
+    /// live ones to the end of the period).
+    pub cost_share: CostShare<'a>,
+}
+
+/// What the "Cost share" block reads (see [`super::cost_share`]).
+pub struct CostShare<'a> {
+    pub figures: &'a super::cost_share::MatchFigures,
+    pub contributions: &'a [crate::domain::Contribution],
 }
 
 pub fn donor_report(r: &DonorReport) -> Document {
@@ -162,6 +171,7 @@ pub fn donor_report(r: &DonorReport) -> Document {
             Block::Record(budget_table::indirect_record(a)),
         )
         .with("cash", "Cash position", Block::Record(cash))
+        .then(|doc| cost_share(doc, r))
         .with(
             "refunds",
             "Refunds and credit notes in the period (netted in the figures above)",
@@ -295,6 +305,14 @@ fn reopened(doc: Document, r: &DonorReport) -> Document {
         "Recorded or voided after the period was first closed",
         Block::Table(changes),
     )
+}
+
+/// The cost share block, after the cash position, when the grant requires a match or has any
+/// contribution.
+fn cost_share(doc: Document, r: &DonorReport) -> Document {
+    let (c, end) = (&r.actuals.grant.currency, r.actuals.window.end);
+    let share = &r.cost_share;
+    super::cost_share::donor_blocks(doc, share.figures, share.contributions, c, end)
 }
 
 /// The signature block: who prepared the report and on which day, who approves it, with room

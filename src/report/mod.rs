@@ -9,6 +9,7 @@ pub mod burn_report;
 pub mod calendar;
 pub mod categories;
 pub mod chart;
+pub mod cost_share;
 pub mod donor;
 pub mod grants;
 pub mod iati;

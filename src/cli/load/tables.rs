@@ -35,6 +35,8 @@ const FIXTURES: &[(&str, &str)] = &[
     fixture!("allocations.csv"),
     fixture!("advances.csv"),
     fixture!("commitments.csv"),
+    fixture!("grant_matches.csv"),
+    fixture!("contributions.csv"),
     fixture!("receipts.csv"),
     fixture!("expenses.csv"),
     fixture!("voids.csv"),
