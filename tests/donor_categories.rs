@@ -300,6 +300,8 @@ fn the_demos_japan_grant_prints_by_its_donors_categories_in_a_workbook_too() {
         "categories",
         "indirect",
         "cash",
+        "cost_share",
+        "contributions",
         "refunds",
         "voids",
         "rate_changes",

@@ -238,3 +238,20 @@ fn rules_calendar_approvals_and_notes_survive_export_and_import() {
     copy.ok(&["import", dir.to_str().unwrap()]);
     assert_eq!(shown(&copy), before);
 }
+
+#[test]
+fn by_the_donors_categories_the_notes_follow_under_their_lines() {
+    let db = reopened_quarter();
+    db.ok_sh("donor category add --donor JP-GOV --code A --name 'Personnel and services'");
+    db.ok_sh("donor category add --donor JP-GOV --code B --name 'Everything else'");
+    db.ok_sh(&format!(
+        "budget map --grant {G} STAFF:A SERV:A TRAIN:B COMM:B TRAV:B MON:B IND:B"
+    ));
+    let json = db.json_sh(&format!("{REPORT} --by category"));
+    let notes = json["variance_notes"].as_array().expect("the notes apart");
+    let lines: Vec<&str> = notes.iter().map(|n| n["line"].as_str().unwrap()).collect();
+    assert_eq!(lines, ["SERV", "MON"]);
+    assert_eq!(notes[1]["note"], MON_NOTE);
+    let text = db.ok_sh(&format!("{REPORT} --by category"));
+    assert!(text.contains("Variance notes, by budget line"), "{text}");
+}

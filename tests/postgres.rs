@@ -25,12 +25,12 @@ mod concurrency;
 mod confirmation;
 #[path = "copy.rs"]
 mod copy;
-#[path = "donor_report.rs"]
-mod donor_report;
-#[path = "donor_categories.rs"]
-mod donor_categories;
 #[path = "cost_share.rs"]
 mod cost_share;
+#[path = "donor_categories.rs"]
+mod donor_categories;
+#[path = "donor_report.rs"]
+mod donor_report;
 #[path = "donor_rules.rs"]
 mod donor_rules;
 #[path = "fit.rs"]

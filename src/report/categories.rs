@@ -8,7 +8,7 @@ use super::actuals::{Actuals, LineActual, UNALLOCATED, flag};
 use super::budget_table::lines_table;
 use crate::domain::categories::{DonorCategory, LineMapping};
 use crate::error::{Error, Result};
-use crate::render::{Block, Cell, Document, Table, col, detail, prose};
+use crate::render::{Block, Cell, Document, Section, Table, col, detail, prose};
 
 /// `a` with its lines summed into `categories` (each of the donor's, in its order, those no
 /// line reports under at zero, as the donor's form lists them), and the money no line holds
@@ -138,8 +138,10 @@ pub fn categories_table(by_category: &Actuals, mappings: &[LineMapping]) -> Tabl
 /// `doc` (a budget or donor report) with its line table replaced by `table`, the same figures
 /// by the donor's categories, and a note of which lines each category holds.
 pub fn by_category(mut doc: Document, table: Table, mappings: &[LineMapping]) -> Document {
-    for section in &mut doc.sections {
+    let mut noted = None;
+    for (at, section) in doc.sections.iter_mut().enumerate() {
         if section.key == "lines" {
+            noted = variance_notes(&section.block).map(|notes| (at + 1, notes));
             section.key = "categories".into();
             section.title = "Budget against expenditure by the donor's categories".into();
             section.block = Block::Table(table.clone());
@@ -150,7 +152,32 @@ pub fn by_category(mut doc: Document, table: Table, mappings: &[LineMapping]) ->
             notes.insert(0, membership_note(&table, mappings));
         }
     }
+    // The period's variance notes explain lines, which the categories sum: they follow the
+    // categories, each under its line's code.
+    if let Some((at, notes)) = noted {
+        let section = Section {
+            key: "variance_notes".into(),
+            title: "Variance notes, by budget line".into(),
+            block: Block::Table(notes),
+            people_only: false,
+        };
+        doc.sections.insert(at, section);
+    }
     doc
+}
+
+/// The lines table's variance notes (the `note` column the donor report adds), the noted lines
+/// only; None when no line has one.
+fn variance_notes(lines: &Block) -> Option<Table> {
+    let Block::Table(lines) = lines else {
+        return None;
+    };
+    let at = lines.columns.iter().position(|c| c.key == "note")?;
+    let mut notes = Table::new(&[col("line", "Line"), prose("note", "Variance note")]);
+    for row in lines.rows.iter().filter(|row| row[at] != Cell::Empty) {
+        notes.push(vec![row[0].clone(), row[at].clone()]);
+    }
+    Some(notes).filter(|n| !n.rows.is_empty())
 }
 
 fn membership_note(table: &Table, mappings: &[LineMapping]) -> String {
