@@ -99,3 +99,26 @@ fn a_row_refused_after_the_index_was_dropped_leaves_the_ledger_as_it_was() {
     assert_eq!(db.dump(), before);
     db.ok(&["check"]);
 }
+
+/// Rows converted at rates that are equal as numbers but typed differently (9.02, 9.020) each
+/// keep the rate as typed: the import writes a row's rate again only when it changes, and
+/// compares it as stored, not as a number.
+#[test]
+fn each_row_keeps_its_rate_as_typed() {
+    let db = japan_grant();
+    let typed = ["9.02", "9.020", "9.020", "9.02", "9.0200"];
+    let mut text = String::from("voucher,grant,line,date,amount,currency,payee,rate\n");
+    for (i, rate) in typed.iter().enumerate() {
+        text += &format!("RATE-{i},{JAPAN},STAFF,2021-03-1{i},100.00,MAD,Supplier,{rate}\n");
+    }
+    let file = db.dir.path().join("rates.csv");
+    fs::write(&file, text).unwrap();
+    db.ok(&["expense", "import", &path_arg(&file)]);
+    let stored: Vec<String> = (1..=typed.len())
+        .map(|id| {
+            let shown = db.json(&["expense", "show", &id.to_string()]);
+            shown["rate"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(stored, typed);
+}

@@ -76,7 +76,10 @@ pub(super) struct ExpenseBook<'c> {
     /// Expenses with a larger id were written by this book, not found in the ledger.
     last_id_before: i64,
     /// The insert statement, prepared once (SQLite; PostgreSQL's client keeps its own).
-    insert: Option<rusqlite::Statement<'c>>,
+    insert: Option<crate::db::sql::Unshared<'c>>,
+    /// The rates inserted so far, as text, by their stored form: rows converted at the same
+    /// rate (most of an import's) do without formatting it again.
+    rate_text: HashMap<[u8; 16], std::rc::Rc<str>>,
     /// An import's rows waiting to be written (PostgreSQL; see [`ExpenseBook::for_import`]).
     staging: Option<staging::Staging>,
     /// The advances and commitments rows have named, as read and as this book's rows took them.
@@ -98,6 +101,7 @@ impl<'c> ExpenseBook<'c> {
             replaying: false,
             last_id_before,
             insert: None,
+            rate_text: HashMap::new(),
             staging: None,
             obligations: links::Obligations::default(),
         })

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 
 pub use super::pg::PgClient;
 
+mod unshared;
 mod values;
+pub use unshared::Unshared;
 pub use values::*;
 
 /// One row of a result.

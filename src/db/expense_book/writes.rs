@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::super::expenses::{EXPENSE_SELECT, expense_from_row};
 use super::{Checked, ExpenseBook};
-use crate::db::sql::params;
+use crate::db::sql::{Unshared, params};
 use crate::domain::{Expense, Grant};
 use crate::error::{Error, Result};
 
@@ -16,12 +16,27 @@ const INSERT: &str = "INSERT INTO expense (grant_id, line_id, kind, date, curren
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
         ?19, ?20, ?21, ?22)";
 
+/// How many rates' texts an import keeps at most.
+const RATE_TEXTS: usize = 256;
+
 impl<'c> ExpenseBook<'c> {
     /// Insert a checked expense; a voucher the grant already has is refused, naming the expense
     /// that holds it. Returns the new expense's id.
     pub fn insert(&mut self, c: &Checked, recorded_at: &str) -> Result<i64> {
         let grant = &c.grant.grant;
         let date = IsoDate::of(c.new.date);
+        // Keyed as stored (1.50 equals 1.5, but is not written the same); bounded, as rates
+        // typed row by row may all differ.
+        let mut rates = std::mem::take(&mut self.rate_text);
+        if rates.len() >= RATE_TEXTS {
+            rates.clear();
+        }
+        let rate = c.quote.as_ref().map(|q| {
+            rates
+                .entry(q.rate.serialize())
+                .or_insert_with(|| q.rate.to_string().into())
+                .clone()
+        });
         let values = params![
             grant.id,
             c.line_id,
@@ -31,7 +46,7 @@ impl<'c> ExpenseBook<'c> {
             c.currency.to_minor(c.new.amount)?,
             c.quote.as_ref().map(|q| &q.base),
             c.quote.as_ref().map(|q| &q.quote),
-            c.quote.as_ref().map(|q| q.rate.to_string()),
+            rate.as_deref(),
             grant.currency.to_minor(c.grant_amount)?,
             c.payee,
             c.new.voucher,
@@ -46,7 +61,9 @@ impl<'c> ExpenseBook<'c> {
             c.links.commitment.as_ref().map(|a| a.0),
             c.allocation_id,
         ];
-        let id = self.insert_values(c, values)?;
+        let id = self.insert_values(c, values);
+        self.rate_text = rates;
+        let id = id?;
         self.took(grant, &c.links, c.new.kind, c.new.amount);
         Ok(id)
     }
@@ -61,15 +78,15 @@ impl<'c> ExpenseBook<'c> {
             }
             return self.conn.insert(INSERT, values);
         };
-        // The statement is the book's own, prepared once: the statement cache would hash its
-        // text again for every row of an import.
+        // The statement is the book's own, prepared once (the statement cache would hash its
+        // text again for every row of an import), and binds the row's texts without SQLite's
+        // copy of each.
         let insert = match &mut self.insert {
             Some(statement) => statement,
-            None => self.insert.insert(sqlite.prepare(INSERT)?),
+            None => self.insert.insert(Unshared::prepare(sqlite, INSERT)?),
         };
-        let bound = values.iter().map(|v| v.value());
-        match insert.execute(rusqlite::params_from_iter(bound)) {
-            Ok(_) => Ok(sqlite.last_insert_rowid()),
+        match insert.execute(values.iter().map(|v| v.value())) {
+            Ok(id) => Ok(id),
             Err(e) if is_unique_violation(&e) => {
                 let other = self
                     .recorded(grant, &c.new.voucher)?
