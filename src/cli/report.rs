@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
+mod donor;
 mod read;
 
 use read::conversion;
@@ -14,14 +15,13 @@ use super::categories::{self, By};
 use super::{Context, charts};
 use crate::db::{GrantFilter, Ledger};
 use crate::domain::money::parse_percent;
-use crate::domain::{DateRange, Grant, GrantStatus, parse_date, text};
+use crate::domain::{DateRange, Grant, GrantStatus, parse_date};
 use crate::error::{Error, Result};
 use crate::report::budget_table;
 use crate::report::burn::DEFAULT_THRESHOLD;
 use crate::report::burn_report::{self, GrantBurn};
 use crate::report::calendar::next_due;
 use crate::report::cost_share;
-use crate::report::donor::{CostShare, DonorReport, donor_report};
 use crate::report::monthly::monthly;
 use crate::report::portfolio::{Placed, portfolio};
 
@@ -135,27 +135,7 @@ pub enum ReportCommand {
                             grantbook report donor --grant JP-MA-MHPSS-2021 --period 2021-Q3 \
                             --by category"
     )]
-    Donor {
-        /// Grant reference, e.g. JP-MA-MHPSS-2021
-        #[arg(long)]
-        grant: String,
-        /// Reporting period code, e.g. 2021-Q3 (`grantbook period list` shows them)
-        #[arg(long)]
-        period: String,
-        /// Who prepared the report, printed in its signature block, e.g. 'A. Benali, Finance
-        /// Officer'
-        #[arg(long, value_name = "NAME")]
-        prepared_by: Option<String>,
-        /// Who approves it, printed in its signature block, e.g. 'Chief of Mission'
-        #[arg(long, value_name = "NAME")]
-        approved_by: Option<String>,
-        /// Budget against expenditure per budget line, or per reporting category of the
-        /// donor (`donor category`, `budget map`)
-        #[arg(long, value_enum, default_value_t = By::Line)]
-        by: By,
-        #[command(flatten)]
-        options: ReportOptions,
-    },
+    Donor(donor::DonorArgs),
     /// Spend per month and budget line, cumulative against the straight-line plan
     #[command(
         after_help = "Example:\n  grantbook report monthly --grant JP-MA-MHPSS-2021 \
@@ -261,71 +241,7 @@ pub fn run(command: ReportCommand, ctx: &mut Context) -> Result<()> {
                 .then(|doc| cost_share::budget_block(doc, &share, &grant.currency));
             ctx.show(&categories::laid_out(ctx, doc, &a, by)?)
         }
-        ReportCommand::Donor {
-            grant,
-            period,
-            prepared_by,
-            approved_by,
-            by,
-            options,
-        } => {
-            let signer = |what: &str, name: Option<String>| {
-                name.map(|n| text::required(what, &n, 200)).transpose()
-            };
-            let prepared_by = signer("--prepared-by", prepared_by)?;
-            let approved_by = signer("--approved-by", approved_by)?;
-            let grant = ctx.ledger.grant(grant.trim())?;
-            let period = ctx.ledger.period(&grant.reference, period.trim())?;
-            let (as_of, threshold) = (options.as_of()?, options.threshold()?);
-            // The report stands on its period's last day (or the as-of date, if earlier): the
-            // grant, donor and project as they were then, so a closed period's report printed
-            // again after a later amendment or extension is the one that was filed.
-            let day = period.end.min(as_of);
-            let a = actuals_of(&ctx.ledger, &grant, period.dates(), as_of, threshold)?;
-            let receipts = ctx.ledger.receipts(Some(&grant.reference), false)?;
-            let voids = ctx.ledger.voids(&grant, a.window)?;
-            let refunds = ctx.ledger.refunds(&grant, a.window)?;
-            let paid_in = ctx.ledger.expense_currencies(&grant)?;
-            let rates: Vec<_> = ctx
-                .ledger
-                .rates(Some(&grant.currency.code))?
-                .into_iter()
-                .filter(|r| paid_in.contains(&r.base) || paid_in.contains(&r.quote))
-                .collect();
-            let project = ctx.ledger.project_as_of(&grant.project, day)?;
-            // The implementing organisation's address, where it is registered (`organisation set`).
-            let registered = ctx.ledger.publishing()?.organisations;
-            let notes = ctx.ledger.period_notes(&grant.reference, &period.code)?;
-            let history = ctx.ledger.period_history(&grant, &period)?;
-            let (match_figures, contributions) =
-                super::cost_share::figures(&ctx.ledger, &grant, a.window.start, a.window.end)?;
-            let doc = donor_report(&DonorReport {
-                actuals: &a,
-                donor: &ctx.ledger.donor_as_of(&grant.donor, day)?,
-                countries: &ctx.ledger.country_names(&project.countries)?,
-                project: &project,
-                period: &period,
-                receipts: &receipts,
-                voids: &voids,
-                refunds: &refunds,
-                rates: &rates,
-                prepared: chrono::Local::now().date_naive(),
-                original_end: grant.original_end(&ctx.ledger.extensions(&grant)?),
-                advanced: ctx.ledger.advanced_outstanding(&grant, a.window.end)?,
-                prepared_by: prepared_by.as_deref(),
-                approved_by: approved_by.as_deref(),
-                notes: &notes,
-                history: &history,
-                organisation: registered.get(&project.organisation),
-                cost_share: CostShare {
-                    figures: &match_figures,
-                    contributions: &contributions,
-                },
-            });
-            let doc = categories::laid_out(ctx, doc, &a, by)?;
-            let (end, grant) = (a.window.end, a.grant.clone());
-            ctx.show(&charts::of_grant(ctx, doc, "cash", grant, end, threshold)?)
-        }
+        ReportCommand::Donor(args) => donor::donor(args, ctx),
         ReportCommand::Monthly { grant, as_of } => {
             let as_of = as_of.date()?;
             let grant = ctx
