@@ -255,3 +255,38 @@ fn by_the_donors_categories_the_notes_follow_under_their_lines() {
     let text = db.ok_sh(&format!("{REPORT} --by category"));
     assert!(text.contains("Variance notes, by budget line"), "{text}");
 }
+
+/// Every section CSV carries, JSON carries under the same key with the same values, field for
+/// field and row for row: one set of figures, two formats.
+#[test]
+fn csv_and_json_carry_the_same_figures() {
+    let db = reopened_quarter();
+    let json = db.json_sh(REPORT);
+    let csv = db.ok_sh(&format!("{REPORT} --format csv"));
+    let sections = common::sheets::csv_sections(&csv);
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(sections.len(), keys.len(), "{keys:?}");
+    for (key, section) in keys.iter().zip(&sections) {
+        let rows: Vec<&serde_json::Map<String, serde_json::Value>> = match &json[key.as_str()] {
+            serde_json::Value::Array(rows) => rows.iter().map(|r| r.as_object().unwrap()).collect(),
+            serde_json::Value::Object(record) => vec![record],
+            other => panic!("{key}: {other}"),
+        };
+        let (header, values) = section.split_first().expect("a header");
+        assert_eq!(values.len(), rows.len(), "{key}: rows");
+        for (csv_row, json_row) in values.iter().zip(&rows) {
+            for (column, cell) in header.iter().zip(csv_row) {
+                let value = match &json_row[column.as_str()] {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                assert_eq!(&value, cell, "{key}.{column}");
+            }
+        }
+    }
+    assert!(
+        keys.iter().any(|k| *k == "changed_after_closing"),
+        "{keys:?}"
+    );
+}
