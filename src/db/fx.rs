@@ -167,6 +167,8 @@ pub(super) struct RateTable<'c> {
     /// between a handful of pairs, so a list searched in place beats hashing two new strings
     /// for every row of an import.
     pairs: Vec<(String, String, Vec<FxRate>)>,
+    /// Every stored rate is read ([`RateTable::load_all`]): a pair not in `pairs` has none.
+    complete: bool,
 }
 
 impl<'c> RateTable<'c> {
@@ -174,7 +176,40 @@ impl<'c> RateTable<'c> {
         RateTable {
             conn,
             pairs: Vec::new(),
+            complete: false,
         }
+    }
+
+    /// Read every stored rate at once, each pair both ways round, so that no look-up queries
+    /// again: for a reader of every expense, which would otherwise read the whole table first
+    /// only to learn which pairs it converts between. The rate table is small; the expense
+    /// table is not.
+    pub fn load_all(&mut self) -> Result<()> {
+        let rates = self.conn.query_map(
+            "SELECT base, quote, valid_from, rate, source FROM fx_rate ORDER BY valid_from",
+            [],
+            rate_from_row,
+        )?;
+        for rate in &rates {
+            for (from, to) in [(&rate.base, &rate.quote), (&rate.quote, &rate.base)] {
+                if self.pairs.iter().any(|(f, t, _)| f == from && t == to) {
+                    continue;
+                }
+                let mut history: Vec<FxRate> = rates
+                    .iter()
+                    .filter(|r| {
+                        (&r.base == from && &r.quote == to) || (&r.base == to && &r.quote == from)
+                    })
+                    .cloned()
+                    .collect();
+                // As `pair_history` orders them: on a day both ways round hold a rate, the
+                // pair as asked comes last, and so wins.
+                history.sort_by_key(|r| (r.valid_from, &r.base == from));
+                self.pairs.push((from.clone(), to.clone(), history));
+            }
+        }
+        self.complete = true;
+        Ok(())
     }
 
     /// The stored rate between two currencies in force on `date`, as [`rate_on`] finds it: the
@@ -195,7 +230,10 @@ impl RateTable<'_> {
         if let Some(at) = self.pairs.iter().position(|(f, t, _)| f == from && t == to) {
             return Ok(at);
         }
-        let history = pair_history(self.conn, from, to)?;
+        let history = match self.complete {
+            true => Vec::new(),
+            false => pair_history(self.conn, from, to)?,
+        };
         self.pairs.push((from.to_string(), to.to_string(), history));
         Ok(self.pairs.len() - 1)
     }

@@ -21,17 +21,9 @@ pub(super) fn stored_rates(conn: &Conn) -> Result<CheckOutcome> {
         "stored_rates",
         "expenses converted at a stored rate carry the rate in force on their date",
     );
+    // Every rate up front: finding which pairs the expenses use would read them all twice.
     let mut table = RateTable::new(conn);
-    let pairs: Vec<(String, String)> = conn.query_map(
-        "SELECT DISTINCT e.currency, g.currency
-         FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
-         WHERE e.voided_at IS NULL AND e.fx_source = 'stored'",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    for (from, to) in &pairs {
-        table.load(from, to)?;
-    }
+    table.load_all()?;
     let sql = "SELECT e.id, g.reference, e.date, e.currency, g.currency, e.fx_base, e.fx_quote,
                 e.fx_rate
          FROM expense e JOIN grant_agreement g ON g.id = e.grant_id
