@@ -113,7 +113,7 @@ impl Ledger {
     pub fn period_history(&self, grant: &Grant, period: &Period) -> Result<PeriodHistory> {
         let key = format!("{} {}", grant.reference, period.code);
         let events = self.conn.query_map(
-            "SELECT at, action, actor, after FROM audit_log
+            "SELECT at, action, actor, after, id FROM audit_log
              WHERE entity = 'period' AND entity_key = ?1 AND action IN ('close', 'reopen')
              ORDER BY id",
             [&key],
@@ -124,6 +124,7 @@ impl Ledger {
                     .and_then(|a| a.get("reason")?.as_str().map(String::from))
                     .unwrap_or_default();
                 Ok(PeriodEvent {
+                    seq: r.get(4)?,
                     at: r.get(0)?,
                     reopened: r.get::<_, String>(1)? == "reopen",
                     actor: r.get(2)?,
@@ -137,19 +138,12 @@ impl Ledger {
         };
         // What came after the first closing is told by the audit log's order, not its
         // times, which are to the second: a test, or a quick hand, closes and reopens in one.
-        let since: Option<Option<i64>> = self.conn.query_opt(
-            "SELECT min(id) FROM audit_log
-             WHERE entity = 'period' AND entity_key = ?1 AND action = 'close'",
-            [&key],
-            |r| r.get(0),
-        )?;
-        let Some(since) = since.flatten() else {
+        // A period never reopened cannot have changed since it closed: nothing to look for.
+        let first = history.first_closed().filter(|_| history.was_reopened());
+        let Some((since, since_at)) = first.map(|e| (e.seq, e.at.clone())) else {
             return Ok(history);
         };
         let c = &grant.currency;
-        let since_at: String = self
-            .conn
-            .one("SELECT at FROM audit_log WHERE id = ?1", [since])?;
         let dated = params![grant.id, period.start, period.end, since, since_at];
         type Written = (Option<i64>, Option<String>);
         let expenses: Vec<(Written, Written, Option<String>, PeriodChange)> =

@@ -18,6 +18,8 @@ pub struct PeriodNote {
 /// A period closed or reopened, as the audit log recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodEvent {
+    /// The audit entry that recorded it: the order things happened in.
+    pub seq: i64,
     /// When, UTC (`2021-10-04T09:30:00Z`).
     pub at: String,
     pub reopened: bool,
@@ -132,6 +134,7 @@ mod tests {
     #[test]
     fn reopened_only_after_a_reopening() {
         let event = |reopened| PeriodEvent {
+            seq: 7,
             at: "2021-10-05T08:00:00Z".into(),
             reopened,
             actor: "amina".into(),
