@@ -106,6 +106,8 @@ pub struct CsvInput {
     progress: Option<ProgressBar>,
     /// The SHA-256 of the bytes read, for the audit log.
     fingerprint: Fingerprint,
+    /// The file's size in bytes; None for standard input.
+    size: Option<u64>,
 }
 
 impl CsvInput {
@@ -129,7 +131,9 @@ impl CsvInput {
             ))
         })?;
         let size = file.metadata().ok().map(|m| m.len());
-        CsvInput::new(&args.file, Box::new(file), args.delimiter, Some(size))
+        let mut input = CsvInput::new(&args.file, Box::new(file), args.delimiter, Some(size))?;
+        input.size = size;
+        Ok(input)
     }
 
     /// Read CSV text from `source`, reported as `label`; `progress` is Some(size, if known)
@@ -172,6 +176,7 @@ impl CsvInput {
             left_out: Vec::new(),
             progress,
             fingerprint,
+            size: None,
         })
     }
 
@@ -195,6 +200,11 @@ impl CsvInput {
 
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    /// The size of the file read, in bytes; None when it is not a file.
+    pub fn size(&self) -> Option<u64> {
+        self.size
     }
 
     /// Hand each row, read as `T`, to `each`. Rows that are wrong (bad CSV, a bad value, a

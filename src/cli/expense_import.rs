@@ -60,7 +60,7 @@ pub fn import(mut input: ImportArgs, how: &How, ctx: &mut Context) -> Result<()>
     };
     let summary = ctx
         .ledger
-        .import_expenses(&label, how.skip_duplicates, |import| {
+        .import_expenses(&label, csv.size(), how.skip_duplicates, |import| {
             let mut each = |new: &NewExpense, place: Place| {
                 if let Added::Skipped { differs } = import.add(new).map_err(in_file_terms)? {
                     skipped.row(&label, place, differs);

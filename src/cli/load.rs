@@ -333,7 +333,7 @@ fn load_expenses(
     let source = input
         .as_ref()
         .map_or("expenses.csv".to_string(), |i| i.label().to_string());
-    ledger.import_expenses(&source, false, |import| {
+    ledger.import_expenses(&source, None, false, |import| {
         if let Some(input) = input.as_mut() {
             input.rows(|LedgerExpense(row): LedgerExpense, _| {
                 let new = row.parse()?;

@@ -15,6 +15,8 @@ use crate::db::sql::{Conn, Dialect};
 use crate::domain::{Expense, ImportSummary, ImportedGrant, NewExpense};
 use crate::error::{Error, Result};
 
+mod journal;
+
 /// An import in progress: hand it rows with [`ExpenseImport::add`].
 pub struct ExpenseImport<'c> {
     conn: &'c Conn,
@@ -185,20 +187,23 @@ impl ExpenseImport<'_> {
 }
 
 impl Ledger {
-    /// Import expenses from `source` (a file name, for the audit log): `feed` hands every row to
-    /// the import and fails if any row failed; then nothing is written. It returns the source's
-    /// SHA-256, read whole, which the audit entry records with the row count.
+    /// Import expenses from `source` (a file name, for the audit log; `bytes` long, if it is a
+    /// file): `feed` hands every row to the import and fails if any row failed; then nothing is
+    /// written. It returns the source's SHA-256, read whole, which the audit entry records with
+    /// the row count.
     pub fn import_expenses(
         &mut self,
         source: &str,
+        bytes: Option<u64>,
         skip_duplicates: bool,
         feed: impl FnOnce(&mut ExpenseImport) -> Result<Option<String>>,
     ) -> Result<ImportSummary> {
         // Settings SQLite takes only between transactions: an import that is a transaction of
         // its own (not one table of `import DIR`) has them, and may build the index anew.
-        // They, and what follows on triggers and the index, are SQLite's tuning alone.
+        // They, and what follows on triggers, the index and the journal, are SQLite's tuning.
         let sqlite = self.conn.dialect() == Dialect::Sqlite;
         let own = self.conn.is_autocommit() && sqlite;
+        let rollback_journal = own && journal::rollback_for_load(&self.conn, bytes)?;
         if sqlite {
             self.conn
                 .execute_batch(if own { IMPORT_SETTINGS } else { LOAD_SETTINGS })?;
@@ -257,6 +262,9 @@ impl Ledger {
             }
             Ok(summary)
         });
+        if rollback_journal {
+            journal::back_to_wal(&self.conn);
+        }
         if own {
             self.conn.execute_batch(USUAL_SETTINGS)?;
         }
@@ -373,12 +381,12 @@ mod tests {
         let mut ledger = Ledger::open(&path)?;
         let usual = settings(&ledger);
         assert_eq!(usual, (1, 2, 0));
-        ledger.import_expenses("empty.csv", false, |import| {
+        ledger.import_expenses("empty.csv", None, false, |import| {
             assert_eq!(settings_of(import.conn), (0, 1, 2));
             Ok(None)
         })?;
         assert_eq!(settings(&ledger), usual);
-        let refused = ledger.import_expenses("bad.csv", false, |_| Err(Error::invalid("bad row")));
+        let refused = ledger.import_expenses("bad.csv", None, false, |_| Err(Error::invalid("bad row")));
         assert!(refused.is_err());
         assert_eq!(settings(&ledger), usual);
         Ok(())
