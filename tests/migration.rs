@@ -94,3 +94,37 @@ fn a_backup_made_by_a_version_1_grantbook_restores_upgraded_and_checks_clean() {
     let conn = Connection::open(&old.path).unwrap();
     assert_eq!(migrate::version(&conn).unwrap(), 1);
 }
+
+#[test]
+fn a_backup_with_pages_of_another_size_restores_over_a_ledger_with_the_backups_size() {
+    // A ledger made before new ledgers had 8 KiB pages: SQLite's default of 4 KiB.
+    let old = TestDb::uninitialised();
+    let conn = Conn::sqlite(Connection::open(&old.path).unwrap());
+    migrate::migrate_to(&conn, migrate::latest_version()).unwrap();
+    drop(conn);
+    old.ok_sh(
+        "donor add --code JP-GOV --name 'Government of Japan' --kind government --country JP",
+    );
+    let backup = old.dir.path().join("old.backup.db");
+    old.ok(&["backup", backup.to_str().unwrap()]);
+    let page_size = |path: &std::path::Path| -> i64 {
+        let conn = Connection::open(path).unwrap();
+        conn.query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(page_size(&backup), 4096);
+
+    let ledger = TestDb::new();
+    assert_eq!(page_size(&ledger.path), 8192);
+    // With another process holding the ledger open it is refused (src/db/backup.rs's tests).
+    ledger.ok(&["restore", "--force", backup.to_str().unwrap()]);
+    assert_eq!(ledger.csv_sh("donor list").len(), 1);
+    assert_eq!(page_size(&ledger.path), 4096);
+    let conn = Connection::open(&ledger.path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
+    ledger.ok(&["check"]);
+}

@@ -38,6 +38,27 @@ fn copy_pages(from: &Connection, to: &mut Connection) -> Result<()> {
     }
 }
 
+fn page_size(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA page_size", [], |r| r.get(0))?)
+}
+
+/// SQLite's backup copies pages of another size (a backup of a ledger made with 4 KiB pages,
+/// new ledgers have 8) only into a database out of WAL mode, and leaves WAL only while no other
+/// connection has the database open (from its first read): say so if one has. The restored ledger takes the
+/// backup's page size.
+fn leave_wal_to_resize(ledger: &Connection, (backup, ours): (i64, i64)) -> Result<()> {
+    match ledger.pragma_update(None, "journal_mode", "DELETE") {
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+            Err(Error::runtime(format!(
+                "the backup's pages are {backup} bytes and the ledger's {ours}: SQLite restores \
+                 pages of another size only while no other process has the ledger open; close \
+                 them (grantbook commands, sqlite3) and run restore again"
+            )))
+        }
+        out => Ok(out?),
+    }
+}
+
 /// Leave the copy as one self-contained file (no -wal beside it), fit to be carried away.
 fn settle(copy: &Connection) -> Result<()> {
     copy.pragma_update(None, "journal_mode", "DELETE")?;
@@ -103,8 +124,16 @@ impl Ledger {
         // Read-write, so that closing it, the last connection to the scratch copy, removes
         // its -wal and -shm files.
         let scratch = Connection::open(file)?;
-        copy_pages(&scratch, self.sqlite_mut()?)?;
+        let ledger = self.sqlite_mut()?;
+        let sizes = (page_size(&scratch)?, page_size(ledger)?);
+        if sizes.0 != sizes.1 {
+            leave_wal_to_resize(ledger, sizes)?;
+        }
+        copy_pages(&scratch, ledger)?;
         drop(scratch);
+        if sizes.0 != sizes.1 {
+            ledger.pragma_update(None, "journal_mode", "WAL")?;
+        }
         // The restored pages may be an older schema: bring it up to this grantbook's.
         migrate::migrate(&self.conn)?;
         let details = serde_json::json!({
@@ -150,5 +179,39 @@ impl Ledger {
             .query_row("SELECT NOT EXISTS (SELECT 1 FROM audit_log)", [], |r| {
                 r.get(0)
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_not_resized_under_a_reader() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("ledger.db");
+        let ledger = Connection::open(&path)?;
+        ledger.pragma_update(None, "journal_mode", "WAL")?;
+        ledger.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")?;
+        let reader = Connection::open(&path)?;
+        reader.execute_batch("BEGIN")?;
+        reader.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))?;
+        let refused = leave_wal_to_resize(&ledger, (4096, 8192)).unwrap_err();
+        assert!(
+            refused.message.contains(
+                "the backup's pages are 4096 bytes and the ledger's 8192: SQLite restores pages \
+                 of another size only while no other process has the ledger open"
+            ),
+            "{}",
+            refused.message
+        );
+        // Even idle, a connection that has read the ledger holds it.
+        reader.execute_batch("COMMIT")?;
+        assert!(leave_wal_to_resize(&ledger, (4096, 8192)).is_err());
+        drop(reader);
+        leave_wal_to_resize(&ledger, (4096, 8192))?;
+        let mode: String = ledger.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        assert_eq!(mode, "delete");
+        Ok(())
     }
 }

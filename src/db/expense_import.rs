@@ -386,7 +386,8 @@ mod tests {
             Ok(None)
         })?;
         assert_eq!(settings(&ledger), usual);
-        let refused = ledger.import_expenses("bad.csv", None, false, |_| Err(Error::invalid("bad row")));
+        let refused =
+            ledger.import_expenses("bad.csv", None, false, |_| Err(Error::invalid("bad row")));
         assert!(refused.is_err());
         assert_eq!(settings(&ledger), usual);
         Ok(())

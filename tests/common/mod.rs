@@ -217,6 +217,7 @@ pub mod browser;
 pub mod donor;
 pub mod server;
 pub mod sheets;
+pub mod vouchers;
 
 /// The arguments of a command written as one line, split as a POSIX shell would (quotes and
 /// backslashes; no variables, globs or pipes): `sh("expense void 4 --reason 'Wrong line'")`.

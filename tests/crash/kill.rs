@@ -9,7 +9,9 @@ use std::time::Instant;
 use rusqlite::Connection;
 
 use crate::common::{TestDb, field, parse_csv};
-use crate::points::{KillWhen, Run, Sample, checkpoint, follow, kill_points, sweep, wal_bytes};
+use crate::points::{
+    KillWhen, Run, Sample, checkpoint, follow, journal_exists, kill_points, sweep, wal_bytes,
+};
 use crate::timeless::timeless_dump;
 
 /// How one killed run ended.
@@ -35,6 +37,17 @@ pub struct Scenario {
     /// A query giving one number the command changes (e.g. the count of expenses), checked and
     /// shown for each kill on top of the comparison of whole databases.
     pub measure: &'static str,
+    /// How the command is to write: through the WAL, as every write does, or through a
+    /// rollback journal, as an import that loads a ledger does. Checked on the uninterrupted
+    /// run, so that each scenario tests the path it names.
+    pub journal: Journal,
+}
+
+/// The journal a command writes through.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Journal {
+    Wal,
+    Rollback,
 }
 
 /// The state before the command and after it, as a killed run must show exactly one of them.
@@ -108,16 +121,36 @@ impl Scenario {
             self.measure
         );
 
+        let through = match run.journal_seen {
+            true => Journal::Rollback,
+            false => Journal::Wal,
+        };
+        assert_eq!(
+            through, self.journal,
+            "{}: the journal written through",
+            self.name
+        );
+        assert_eq!(
+            run.wal_max == 0,
+            self.journal == Journal::Rollback,
+            "{}: {} bytes of WAL",
+            self.name,
+            run.wal_max
+        );
+
         let wanted = self.points.max(sweep());
         let points = kill_points(&run, wanted);
         eprintln!(
             "crash {}: uninterrupted run {} ms; the commit starts at {} ms, after {} CPU ticks, \
-             and writes {} bytes of WAL; {:?} goes from {} to {}; {} kill points",
+             and writes {} bytes of WAL; the database file grows from {} to {} bytes; {:?} goes \
+             from {} to {}; {} kill points",
             self.name,
             run.took.as_millis(),
             run.commit.elapsed.as_millis(),
             run.commit.cpu_ticks,
             run.wal_max,
+            run.db_start,
+            run.db_max,
             self.measure,
             states.measure_before,
             states.measure_after,
@@ -128,13 +161,17 @@ impl Scenario {
             let db = self.copy();
             let started = Instant::now();
             let mut child = self.spawn(&db.path);
-            let mut at_kill = None;
+            let (mut at_kill, mut journal_was) = (None, false);
             follow(&mut child, &db.path, started, |s| {
+                let journal_gone = journal_was && !s.journal;
+                journal_was |= s.journal;
                 let due = match when {
                     KillWhen::After(d) => s.elapsed >= d,
                     KillWhen::CpuTicks(t) => s.cpu_ticks >= t,
                     KillWhen::WalBytes(b) => s.wal_bytes >= b,
                     KillWhen::DbWritten => s.db_written,
+                    KillWhen::DbBytes(b) => s.db_bytes >= b,
+                    KillWhen::JournalGone => journal_gone,
                 };
                 at_kill = due.then_some(*s);
                 due
@@ -146,32 +183,36 @@ impl Scenario {
             child.kill().expect("kill");
             let status = child.wait().expect("wait");
             let wal_left = wal_bytes(&db.path);
+            let hot_journal = journal_exists(&db.path);
             let (outcome, measured) = self.judge(&db, &states, status);
             let seen = at_kill.map_or("exited before the kill".to_string(), |s| {
                 format!(
-                    "killed at {:.1} ms, {} CPU ticks, WAL {} bytes, database file {}",
+                    "killed at {:.1} ms, {} CPU ticks, WAL {} bytes, database file {} ({} bytes)",
                     s.elapsed.as_secs_f64() * 1000.0,
                     s.cpu_ticks,
                     s.wal_bytes,
-                    if s.db_written { "written" } else { "as before" }
+                    if s.db_written { "written" } else { "as before" },
+                    s.db_bytes
                 )
             });
             eprintln!(
-                "crash {}: {when:?}: {seen}; {wal_left} WAL bytes left: {outcome:?} ({measured})",
-                self.name
+                "crash {}: {when:?}: {seen}; {wal_left} WAL bytes left{}: {outcome:?} \
+                 ({measured})",
+                self.name,
+                if hot_journal { ", a hot journal" } else { "" }
             );
-            outcomes.push((outcome, wal_left));
+            outcomes.push((outcome, wal_left, hot_journal));
         }
-        let count = |o: Outcome| outcomes.iter().filter(|&&(x, _)| x == o).count();
-        // A WAL holding frames but none stored: the kill landed while the commit was being
-        // written, the moment that matters most.
+        let count = |o: Outcome| outcomes.iter().filter(|&&(x, _, _)| x == o).count();
+        // A WAL holding frames, or a hot journal, but none stored: the kill landed while the
+        // transaction was writing, the moment that matters most.
         let mid_commit = outcomes
             .iter()
-            .filter(|&&(o, wal)| o == Outcome::NoneStored && wal > 0)
+            .filter(|&&(o, wal, hot)| o == Outcome::NoneStored && (wal > 0 || hot))
             .count();
         eprintln!(
-            "crash {}: {} kill points, {} none ({mid_commit} with a WAL written but not \
-             committed), {} all, {} after exit, 0 partial",
+            "crash {}: {} kill points, {} none ({mid_commit} with a WAL or journal written but \
+             not committed), {} all, {} after exit, 0 partial",
             self.name,
             outcomes.len(),
             count(Outcome::NoneStored),
@@ -193,12 +234,19 @@ impl Scenario {
     fn run_to_the_end(&self, db: &Path) -> Run {
         let started = Instant::now();
         let mut child = self.spawn(db);
+        let db_start = fs::metadata(db).map_or(0, |m| m.len());
         let (mut commit, mut last, mut wal_max) = (None, Sample::default(), 0);
+        let (mut db_max, mut journal_seen, mut last_journal) = (db_start, false, None);
         let status = follow(&mut child, db, started, |s| {
             if s.wal_bytes > 0 && commit.is_none() {
                 commit = Some(*s);
             }
+            if s.journal {
+                last_journal = Some(*s);
+            }
             wal_max = wal_max.max(s.wal_bytes);
+            db_max = db_max.max(s.db_bytes);
+            journal_seen |= s.journal;
             last = *s;
             false
         });
@@ -209,8 +257,12 @@ impl Scenario {
         );
         Run {
             took: started.elapsed(),
-            commit: commit.unwrap_or(last),
+            // Through a rollback journal, the commit is the journal's deletion.
+            commit: commit.or(last_journal).unwrap_or(last),
             wal_max,
+            db_start,
+            db_max,
+            journal_seen,
         }
     }
 

@@ -25,6 +25,13 @@ pub enum KillWhen {
     /// Once the database file itself changes: in WAL mode only a checkpoint writes it, which
     /// grantbook's connection runs as it closes, after the commit.
     DbWritten,
+    /// Once the database file has grown to this many bytes: an import that loads a ledger
+    /// through a rollback journal writes its new pages there as its page cache spills, and
+    /// the rest at its commit.
+    DbBytes(u64),
+    /// Once the rollback journal, seen before, is gone: the commit has just happened, and the
+    /// command is returning to WAL, printing and exiting.
+    JournalGone,
 }
 
 /// One look at a running command.
@@ -34,14 +41,23 @@ pub struct Sample {
     pub cpu_ticks: u64,
     pub wal_bytes: u64,
     pub db_written: bool,
+    pub db_bytes: u64,
+    /// The rollback journal exists: a transaction is writing the database file itself.
+    pub journal: bool,
 }
 
 /// What an uninterrupted run showed: how long it took, and its progress when its WAL was first
-/// written (the commit starting; the last sample if no write was caught).
+/// written (the commit starting), or when its rollback journal was last seen (the commit is
+/// the journal's deletion); the last sample if neither was caught.
 pub struct Run {
     pub took: Duration,
     pub commit: Sample,
     pub wal_max: u64,
+    /// The database file's size before the command, and its largest while it ran.
+    pub db_start: u64,
+    pub db_max: u64,
+    /// Whether a rollback journal was seen: the command wrote through one, not the WAL.
+    pub journal_seen: bool,
 }
 
 /// Look at `child` every [`POLL`] until it exits (its status) or `stop` says to kill it now
@@ -58,11 +74,14 @@ pub fn follow(
         if let Some(status) = child.try_wait().expect("wait") {
             return Some(status);
         }
+        let now = stamp(db);
         let sample = Sample {
             elapsed: started.elapsed(),
             cpu_ticks: cpu_ticks(child.id()),
             wal_bytes: wal_bytes(db),
-            db_written: stamp(db) != db_at_start,
+            db_written: now != db_at_start,
+            db_bytes: now.map_or(0, |(len, _)| len),
+            journal: journal_exists(db),
         };
         if stop(&sample) {
             return None;
@@ -101,11 +120,12 @@ pub fn sweep() -> usize {
 /// Where to kill, `n` points or a few more: twice while the command starts (loading, opening
 /// the database); at n/2 points of its work before the commit, by CPU time when that is long
 /// enough to measure in ticks, else by the clock; at n/4 points of the WAL filling up during
-/// the commit (from its first byte to its full size); at n/5 points from the commit to the exit
+/// the commit (from its first byte to its full size), or of the database file growing for a
+/// command that writes through a rollback journal; at n/5 points from the commit to the exit
 /// (syncing, printing); as the checkpoint starts writing the database file; once after the
 /// exit.
 pub fn kill_points(run: &Run, n: usize) -> Vec<KillWhen> {
-    use KillWhen::{After, CpuTicks, DbWritten, WalBytes};
+    use KillWhen::{After, CpuTicks, DbBytes, DbWritten, JournalGone, WalBytes};
     let (work, wal, closing) = (n / 2, n / 4, n / 5);
     // Evenly to just before the commit, where a kill is most telling.
     let fractions: Vec<f64> = (1..=work).map(|i| 0.99 * i as f64 / work as f64).collect();
@@ -123,8 +143,18 @@ pub fn kill_points(run: &Run, n: usize) -> Vec<KillWhen> {
                 .map(|f| After(run.commit.elapsed.mul_f64(*f))),
         );
     }
-    points.push(WalBytes(1));
-    points.extend((1..=wal as u64).map(|k| WalBytes(run.wal_max * k / wal as u64)));
+    if run.wal_max > 0 {
+        points.push(WalBytes(1));
+        points.extend((1..=wal as u64).map(|k| WalBytes(run.wal_max * k / wal as u64)));
+    } else {
+        // No WAL: the command wrote the database file through a rollback journal, from its
+        // first spilled page to its commit.
+        let grown = run.db_max.saturating_sub(run.db_start);
+        points.push(DbBytes(run.db_start + 1));
+        points.extend((1..=wal as u64).map(|k| DbBytes(run.db_start + grown * k / wal as u64)));
+        // The moments after the commit are a few milliseconds: caught as they come.
+        points.extend((0..closing).map(|_| JournalGone));
+    }
     let after_commit = run.took.saturating_sub(run.commit.elapsed);
     points.extend(
         (1..=closing as u32)
@@ -142,6 +172,14 @@ pub fn checkpoint(path: &Path) {
         .unwrap();
     drop(conn);
     assert_eq!(wal_bytes(path), 0, "the pristine database is one file");
+}
+
+/// Whether `db`'s rollback journal exists (a transaction writing through it, or a hot journal
+/// left by a killed one).
+pub fn journal_exists(db: &Path) -> bool {
+    let mut journal = db.as_os_str().to_owned();
+    journal.push("-journal");
+    PathBuf::from(journal).exists()
 }
 
 pub fn wal_bytes(db: &Path) -> u64 {

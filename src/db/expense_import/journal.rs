@@ -9,8 +9,9 @@
 //! ledger waits for the import to end (up to the busy timeout, then says the ledger is busy),
 //! where in WAL mode it would have read the ledger as it was. So only an import at least as
 //! large as the ledger it goes into takes it (the ledger is being loaded, not added to), only
-//! when no other connection has the ledger open (SQLite refuses the switch otherwise, and the
-//! import stays in WAL), and only for an import that is a transaction of its own.
+//! when no other connection has the ledger open (from its first read; SQLite refuses the
+//! switch otherwise, and the import stays in WAL, where a reader keeps its snapshot), and only
+//! for an import that is a transaction of its own.
 //!
 //! A crash mid-import leaves a hot journal, which the next connection to open the ledger
 //! rolls back before it reads (SQLite's own recovery); every connection then sets WAL again.
@@ -38,8 +39,10 @@ pub(super) fn rollback_for_load(conn: &Conn, bytes: Option<u64>) -> Result<bool>
         return Ok(false);
     }
     // SQLite answers busy at once, without waiting, while another connection has the ledger
-    // open: that connection may be reading, and keeps WAL's snapshot.
-    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
+    // open.
+    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    }) {
         Ok(mode) => Ok(mode.eq_ignore_ascii_case("delete")),
         Err(e) if e.kind == ErrorKind::Busy => Ok(false),
         Err(e) => Err(e),
@@ -51,5 +54,6 @@ pub(super) fn rollback_for_load(conn: &Conn, bytes: Option<u64>) -> Result<bool>
 /// for. If it still fails, the import's outcome stands and the next connection to open the
 /// ledger sets WAL, as every connection does.
 pub(super) fn back_to_wal(conn: &Conn) {
-    let _ = retry_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)));
+    let _ =
+        retry_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)));
 }
