@@ -6,7 +6,8 @@
 #     bash bench/run.sh [EXPENSES]        # default 1000000; figures go to stdout
 #
 # Needs the sqlite3 shell and GNU time (Debian: apt-get install sqlite3 time). Each figure is the
-# median wall time of several runs (one run for the imports) and the peak resident memory of one.
+# median wall time of several runs (three for the imports, taking turns) and the peak resident
+# memory of one (the largest of the imports').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,10 +70,26 @@ row() { # LABEL OURS_SECONDS ROWS_PER_SECOND PEAK_MB SQLITE_SECONDS
 }
 
 # Import: ours validates every row and keeps the ledger's indexes; sqlite3 loads a plain table.
-"$GB" --db "$OURS" init >/dev/null 2>&1
-"$GB" --db "$OURS" import "$WORK/data/setup" >/dev/null 2>&1
-read -r ours_s ours_mb < <(once "$GB" --db "$OURS" expense import "$CSV")
-read -r plain_s _ < <(once sqlite3 "$PLAIN" ".import --csv $CSV expense")
+# Each is run IMPORTS times into a new database, taking turns, and the median is shown: one run
+# of either moves by a tenth with what else the machine is doing.
+IMPORTS=${IMPORTS:-3}
+fresh_ledger() {
+    rm -f "$OURS" "$OURS-wal" "$OURS-shm" "$OURS-journal"
+    "$GB" --db "$OURS" init >/dev/null 2>&1
+    "$GB" --db "$OURS" import "$WORK/data/setup" >/dev/null 2>&1
+}
+middle() { sort -n | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'; }
+for _ in $(seq "$IMPORTS"); do
+    fresh_ledger
+    once "$GB" --db "$OURS" expense import "$CSV" >>"$WORK/ours.times"
+    rm -f "$PLAIN"
+    once sqlite3 "$PLAIN" ".import --csv $CSV expense" >>"$WORK/plain.times"
+done
+ours_s=$(cut -d' ' -f1 "$WORK/ours.times" | middle)
+ours_mb=$(cut -d' ' -f2 "$WORK/ours.times" | sort -n | tail -1)
+plain_s=$(cut -d' ' -f1 "$WORK/plain.times" | middle)
+echo "expense import, each run: grantbook $(cut -d' ' -f1 "$WORK/ours.times" | xargs), sqlite3 \
+$(cut -d' ' -f1 "$WORK/plain.times" | xargs)" >"$WORK/imports"
 row "expense import" "$ours_s" "$(awk -v n="$EXPENSES" -v s="$ours_s" 'BEGIN { printf "%d", n / s }')" \
     "$ours_mb" "$plain_s"
 
@@ -129,7 +146,8 @@ row "report burn on the demo ledger" "$(median 21 "$GB" --db "$WORK/demo.db" rep
 printf '\nsqlite3 = the sqlite3 shell on a plain table .import-ed from the same CSV (no types, no\n'
 printf 'constraints, no indexes); "against the indexed sums": the shell summing the same spend on\n'
 printf "grantbook's own database from its index. ratio = grantbook / sqlite3. Median of 5 runs (21\n"
-printf 'for start-up).\n'
+printf 'for start-up, %s for the imports).\n' "$IMPORTS"
+cat "$WORK/imports"
 printf 'check and backup: one run each; the shell runs integrity_check, quick_check and .backup on\n'
 printf "grantbook's own database.\n"
 printf "load average at the end: %s\n" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -177,6 +177,11 @@ fn expense_import() {
                     prop_assert_eq!(&got[3], &row[8].imported());
                     prop_assert_eq!(&got[4], &row[1].imported());
                 }
+                // The import leaves the CHECK constraints to its book: every value it stored
+                // must pass them all the same.
+                let integrity: String =
+                    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+                prop_assert_eq!(integrity, "ok");
                 Ok(())
             },
         )

@@ -132,6 +132,27 @@ fn each_edit_behind_the_back_is_found_with_its_row() {
     assert_eq!(found.len(), 8, "{found:#?}");
 }
 
+/// An `expense import` leaves the CHECK constraints to its book, which makes every value it
+/// writes from a checked one (src/db/expense_import.rs): `check` is what would find a value
+/// that breaks one, and it does, with SQLite's integrity check, naming the table.
+#[test]
+fn a_value_that_breaks_a_check_constraint_is_found() {
+    let db = TestDb::demo();
+    behind_the_back(
+        &db,
+        "DROP TRIGGER expense_only_voided;
+         PRAGMA ignore_check_constraints = ON;
+         UPDATE expense SET payee = '   ' WHERE id = 3;",
+    );
+    let found = findings(&db);
+    assert!(
+        found
+            .iter()
+            .any(|(c, _, m)| c == "integrity" && m.contains("CHECK constraint failed in expense")),
+        "{found:#?}"
+    );
+}
+
 #[test]
 fn an_expense_re_priced_consistently_with_its_rate_still_disagrees_with_the_audit_log() {
     let db = TestDb::demo();

@@ -280,14 +280,20 @@ impl Ledger {
 /// The foreign keys are left to the book: every id and code it writes is one it looked up in
 /// this transaction (grant, the grant's line, currency, country, the expense a refund
 /// reverses), and SQLite's look-ups of them again were a tenth of the import. `check` runs
-/// SQLite's foreign-key check over the whole ledger.
+/// SQLite's foreign-key check over the whole ledger. So are the CHECK constraints, for the same
+/// reason: every value the book writes is one it made from a checked value (a date it parsed,
+/// an amount it found positive, a payee and voucher it found not blank, a kind and a rate
+/// source from their enums, a rate it formatted), by the rules `expense add` applies, and
+/// SQLite's evaluating twelve expressions again was a sixth of a million-row import (paired
+/// runs: 4.29, 4.05 and 4.06 s with them, 3.41, 3.45 and 3.58 s without). They still guard
+/// every other write, and `check` (SQLite's integrity check) tests every row against them.
 const IMPORT_SETTINGS: &str = "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;
-    PRAGMA threads = 2; PRAGMA foreign_keys = OFF;";
+    PRAGMA threads = 2; PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;";
 
 /// The connection's settings again, as [`super::prepare`] made them (and SQLite's own page
 /// cache and threads).
 const USUAL_SETTINGS: &str = "PRAGMA cache_size = -2000; PRAGMA temp_store = MEMORY;
-    PRAGMA threads = 0; PRAGMA foreign_keys = ON;";
+    PRAGMA threads = 0; PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF;";
 
 /// For the expenses of `import DIR`, one table of its one transaction: the reports' index is
 /// kept entry by entry there, and a page cache that holds its hot pages keeps that from going
@@ -369,7 +375,7 @@ mod tests {
     use super::*;
     use crate::error::Error;
 
-    fn settings(ledger: &Ledger) -> (i64, i64, i64) {
+    fn settings(ledger: &Ledger) -> (i64, i64, i64, i64) {
         settings_of(&ledger.conn)
     }
 
@@ -380,9 +386,9 @@ mod tests {
         std::fs::write(&path, Ledger::new_file()?)?;
         let mut ledger = Ledger::open(&path)?;
         let usual = settings(&ledger);
-        assert_eq!(usual, (1, 2, 0));
+        assert_eq!(usual, (1, 2, 0, 0));
         ledger.import_expenses("empty.csv", None, false, |import| {
-            assert_eq!(settings_of(import.conn), (0, 1, 2));
+            assert_eq!(settings_of(import.conn), (0, 1, 2, 1));
             Ok(None)
         })?;
         assert_eq!(settings(&ledger), usual);
@@ -393,13 +399,14 @@ mod tests {
         Ok(())
     }
 
-    /// (foreign_keys, temp_store, threads) as the connection has them.
-    fn settings_of(conn: &Conn) -> (i64, i64, i64) {
+    /// (foreign_keys, temp_store, threads, ignore_check_constraints) as the connection has them.
+    fn settings_of(conn: &Conn) -> (i64, i64, i64, i64) {
         let get = |pragma: &str| -> i64 { conn.query_row(pragma, [], |r| r.get(0)).unwrap() };
         (
             get("PRAGMA foreign_keys"),
             get("PRAGMA temp_store"),
             get("PRAGMA threads"),
+            get("PRAGMA ignore_check_constraints"),
         )
     }
 }
