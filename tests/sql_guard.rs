@@ -139,7 +139,10 @@ fn no_user_text_is_formatted_into_sql() {
 /// in full, never built at run time.
 #[test]
 fn suspended_objects_are_dropped_by_literal_statements() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/db/expense_import.rs");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/db/expense_import/tuning.rs"
+    );
     let source = fs::read_to_string(path).unwrap();
     let drops: Vec<&str> = source
         .match_indices("\"DROP ")
