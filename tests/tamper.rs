@@ -217,6 +217,71 @@ fn an_expense_slipped_into_a_closed_period_is_found() {
 }
 
 #[test]
+fn voids_contributions_and_receipts_slipped_into_a_closed_period_are_found() {
+    let db = TestDb::demo();
+    // All of the Japan grant's 2021 quarters are closed in the demo. Behind grantbook's back:
+    // an expense of 2021-Q2 voided, a contribution dated in it recorded, the first tranche
+    // (2021-Q1) voided, all long after the closings; and a receipt dated in 2021-Q2 added with
+    // an audit entry of its own after the closing (its seal forged).
+    let seal = "a".repeat(64);
+    behind_the_back(
+        &db,
+        &format!(
+            "UPDATE expense SET voided_at = '2999-01-01T00:00:00Z', void_reason = 'late'
+              WHERE id = 6;
+             INSERT INTO contribution (grant_id, line_id, contributor, kind, reference, date,
+                 currency, amount_minor, grant_amount_minor, basis, recorded_at)
+             SELECT grant_id, line_id, contributor, kind, 'LATE-C', '2021-05-20', currency,
+                 amount_minor, grant_amount_minor, basis, '2999-01-01T00:00:00Z'
+             FROM contribution WHERE id = 1;
+             UPDATE receipt SET voided_at = '2999-01-02T00:00:00Z', void_reason = 'late'
+              WHERE id = 1;
+             INSERT INTO receipt (grant_id, date, amount_minor, reference)
+             VALUES (1, '2021-05-21', 100, 'LATE-R');
+             INSERT INTO audit_log (at, actor, action, entity, entity_key, after, seal)
+             VALUES ('2999-01-03T00:00:00Z', 'mallory', 'add', 'receipt',
+                 (SELECT max(id) FROM receipt),
+                 '{{\"grant\":\"{JAPAN}\",\"date\":\"2021-05-21\"}}', '{seal}');"
+        ),
+    );
+    let found = findings(&db);
+    let late: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|f| f.0 == "closed_periods")
+        .map(|f| (f.1.as_str(), f.2.as_str()))
+        .collect();
+    let receipt = format!("receipt #{}", 5);
+    let q2 = format!("in period {JAPAN} 2021-Q2");
+    let q1 = format!("in period {JAPAN} 2021-Q1");
+    for (place, words) in [
+        (
+            "expense #6",
+            format!("dated 2021-04-30 {q2}, voided 2999-01-01T00:00:00Z"),
+        ),
+        (
+            "contribution LATE-C",
+            format!("dated 2021-05-20 {q2}, recorded 2999-01-01"),
+        ),
+        (
+            "receipt #1",
+            format!("dated 2021-03-15 {q1}, voided 2999-01-02T00:00:00Z"),
+        ),
+        (
+            &receipt,
+            format!("dated 2021-05-21 {q2}, recorded 2999-01-03T00:00:00Z"),
+        ),
+    ] {
+        assert!(
+            late.iter().any(|(p, m)| *p == place
+                && m.contains(&words)
+                && m.contains("after the period was closed at")),
+            "no closed_periods finding for {place} saying {words:?} in {late:#?}"
+        );
+    }
+    assert_eq!(late.len(), 4, "{late:#?}");
+}
+
+#[test]
 fn audit_verify_names_a_changed_and_a_deleted_entry() {
     let db = TestDb::demo();
     let head = db.csv(&["audit", "verify"]);

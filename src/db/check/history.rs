@@ -12,33 +12,37 @@ use crate::domain::Currency;
 use crate::domain::check::CheckOutcome;
 use crate::error::Result;
 
-/// No expense dated in a period was recorded while that period was closed. When a period was
-/// closed and reopened comes from the audit log (whose chain the last check verifies); times are
-/// to the second, so an expense recorded in the very second of a closing is given the benefit
-/// of the doubt.
+/// While a period was closed (from its closing to its reopening, in the audit log), nothing
+/// dated in it was recorded or voided: no expense, no contribution, no receipt. When a period
+/// was closed and reopened comes from the audit log (whose chain the last check verifies).
+/// Expenses and contributions carry the times they were recorded and voided, which are to the
+/// second, so one recorded in the very second of a closing is given the benefit of the doubt;
+/// a receipt's recording and voiding are told by its audit entries' places in the log.
 pub(super) fn closed_periods(conn: &Conn) -> Result<CheckOutcome> {
     let mut out = CheckOutcome::new(
         "closed_periods",
-        "no expense was added to a period after it was closed",
+        "nothing was recorded or voided in a period while it was closed",
     );
-    let mut closings: BTreeMap<String, Vec<(String, Option<String>)>> = BTreeMap::new();
-    let history_sql = "SELECT entity_key, action, at FROM audit_log
+    let mut closings: BTreeMap<String, Vec<Closed>> = BTreeMap::new();
+    let history_sql = "SELECT entity_key, action, at, id FROM audit_log
          WHERE entity = 'period' AND action IN ('close', 'reopen') ORDER BY id";
-    let history: Vec<(String, String, String)> =
-        conn.query_map(history_sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    for (key, action, at) in history {
+    let history: Vec<(String, String, String, i64)> = conn.query_map(history_sql, [], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    for (key, action, at, id) in history {
         let spans = closings.entry(key).or_default();
         match (action.as_str(), spans.last_mut()) {
-            ("reopen", Some((_, reopened @ None))) => *reopened = Some(at),
-            ("close", _) => spans.push((at, None)),
+            ("reopen", Some(span)) if span.reopened.is_none() => span.reopened = Some((at, id)),
+            ("close", _) => spans.push(Closed {
+                at,
+                entry: id,
+                reopened: None,
+            }),
             _ => {}
         }
     }
     let periods_sql = "SELECT g.id, g.reference, p.code, p.start_date, p.end_date, p.status
          FROM period p JOIN grant_agreement g ON g.id = p.grant_id ORDER BY g.reference, p.start_date";
-    let late_sql = "SELECT id, date, recorded_at FROM expense
-         WHERE grant_id = ?1 AND date BETWEEN ?2 AND ?3 AND recorded_at > ?4
-           AND (?5 IS NULL OR recorded_at < ?5) ORDER BY id";
     let periods: Vec<(i64, String, String, String, String, String)> =
         conn.query_map(periods_sql, [], |r| {
             Ok((
@@ -54,7 +58,7 @@ pub(super) fn closed_periods(conn: &Conn) -> Result<CheckOutcome> {
         out.examined += 1;
         let key = format!("{grant} {code}");
         let spans = closings.get(&key).map(Vec::as_slice).unwrap_or_default();
-        let closed_now = spans.last().is_some_and(|(_, reopened)| reopened.is_none());
+        let closed_now = spans.last().is_some_and(|span| span.reopened.is_none());
         if (status == "closed") != closed_now {
             out.add(
                 format!("period {key}"),
@@ -64,23 +68,100 @@ pub(super) fn closed_periods(conn: &Conn) -> Result<CheckOutcome> {
                 ),
             );
         }
-        for (closed_at, reopened_at) in spans {
-            let late = params![grant_id, start, end, closed_at, reopened_at];
-            conn.for_each(late_sql, late, |e| {
-                let (id, date, recorded_at): (i64, String, String) =
-                    (e.get(0)?, e.get(1)?, e.get(2)?);
-                out.add(
-                    format!("expense #{id}"),
-                    format!(
-                        "dated {date} in period {key}, recorded {recorded_at}, after the period \
-                         was closed at {closed_at}"
-                    ),
-                );
-                Ok(())
-            })?;
+        let period = Dated {
+            grant_id,
+            grant: &grant,
+            key: &key,
+            start: &start,
+            end: &end,
+        };
+        for span in spans {
+            changed_while_closed(conn, &period, span, &mut out)?;
         }
     }
     Ok(out)
+}
+
+/// One closing of a period: its audit entry's time and id, and its reopening's, if any.
+struct Closed {
+    at: String,
+    entry: i64,
+    reopened: Option<(String, i64)>,
+}
+
+/// A period as the late-change queries need it.
+struct Dated<'p> {
+    grant_id: i64,
+    grant: &'p str,
+    key: &'p str,
+    start: &'p str,
+    end: &'p str,
+}
+
+/// Expenses and contributions dated in `period` and recorded or voided after the closing
+/// `span` (before its reopening), and receipts voided then, told by their own times; then
+/// receipts recorded then, told by their audit entries' places in the log (a receipt keeps no
+/// time of its recording). Each query gives (what, its date, what happened, when).
+const LATE_BY_TIME: &str = "
+    SELECT 'expense #' || id, date, 'recorded', recorded_at FROM expense
+     WHERE grant_id = ?1 AND date BETWEEN ?2 AND ?3 AND recorded_at > ?4
+       AND (?5 IS NULL OR recorded_at < ?5)
+    UNION ALL
+    SELECT 'expense #' || id, date, 'voided', voided_at FROM expense
+     WHERE grant_id = ?1 AND date BETWEEN ?2 AND ?3 AND voided_at > ?4
+       AND (?5 IS NULL OR voided_at < ?5)
+    UNION ALL
+    SELECT 'contribution ' || reference, date, 'recorded', recorded_at FROM contribution
+     WHERE grant_id = ?1 AND date BETWEEN ?2 AND ?3 AND recorded_at > ?4
+       AND (?5 IS NULL OR recorded_at < ?5)
+    UNION ALL
+    SELECT 'contribution ' || reference, date, 'voided', voided_at FROM contribution
+     WHERE grant_id = ?1 AND date BETWEEN ?2 AND ?3 AND voided_at > ?4
+       AND (?5 IS NULL OR voided_at < ?5)
+    UNION ALL
+    SELECT 'receipt #' || id, date, 'voided', voided_at FROM receipt
+     WHERE grant_id = ?1 AND date BETWEEN ?2 AND ?3 AND voided_at > ?4
+       AND (?5 IS NULL OR voided_at < ?5)
+    ORDER BY 4, 1";
+const LATE_BY_LOG: &str = "
+    SELECT 'receipt #' || entity_key, json_extract(after, '$.date'), 'recorded', at
+      FROM audit_log
+     WHERE entity = 'receipt' AND action = 'add'
+       AND json_extract(after, '$.grant') = ?1
+       AND json_extract(after, '$.date') BETWEEN ?2 AND ?3
+       AND id > ?4 AND (?5 IS NULL OR id < ?5)
+     ORDER BY id";
+
+fn changed_while_closed(
+    conn: &Conn,
+    period: &Dated,
+    span: &Closed,
+    out: &mut CheckOutcome,
+) -> Result<()> {
+    let (reopened_at, reopened_entry) = span.reopened.clone().unzip();
+    let mut late = |r: &crate::db::sql::Row| -> Result<()> {
+        let (what, date, happened, when): (String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        out.add(
+            what,
+            format!(
+                "dated {date} in period {}, {happened} {when}, after the period was closed at {}",
+                period.key, span.at
+            ),
+        );
+        Ok(())
+    };
+    let (id, start, end) = (period.grant_id, period.start, period.end);
+    conn.for_each(
+        LATE_BY_TIME,
+        params![id, start, end, &span.at, reopened_at],
+        &mut late,
+    )?;
+    conn.for_each(
+        LATE_BY_LOG,
+        params![period.grant, start, end, span.entry, reopened_entry],
+        &mut late,
+    )
 }
 
 pub(super) fn audit_chain(ledger: &Ledger) -> Result<CheckOutcome> {
