@@ -20,8 +20,8 @@ use crate::db::retry_busy;
 use crate::db::sql::Conn;
 use crate::error::{ErrorKind, Result};
 
-/// The smallest import (in bytes of its file) worth a switch of journal: below it, the WAL's
-/// second write costs less than leaving WAL and coming back.
+/// The smallest import (in bytes of its file) that switches the journal: below it the second
+/// write saves a few milliseconds, not worth shutting readers out for.
 const ROLLBACK_FROM_BYTES: u64 = 1 << 20;
 
 /// Leave WAL for a rollback journal if an import of a `bytes`-long file loads the ledger (see
