@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::Ledger;
 use super::lookup::{self, quote_at};
-use super::periods::refuse_closed_period;
+use super::periods::{check_record_date, refuse_closed_period};
 use super::sql::{Conn, Row, params};
 use crate::domain::{Advance, Currency, Grant, NewAdvance, Quote, Void};
 use crate::error::{Error, Result, field};
@@ -37,9 +37,7 @@ impl Ledger {
         self.write(|w| {
             let conn = w.conn();
             let grant = lookup::grant(conn, &new.grant).map_err(field("grant"))?;
-            super::grants::check_within(&grant, "advance date", new.date).map_err(field("date"))?;
-            refuse_closed_period(conn, &grant, new.date, "record an advance dated")
-                .map_err(field("date"))?;
+            check_record_date(conn, &grant, "advance", "record an advance dated", new.date)?;
             if let Some(held) = live_advance(conn, &grant, &new.reference)? {
                 return Err(Error::invalid(format!(
                     "advance {} of grant {} is already recorded ({} {} to {} on {}); give this \

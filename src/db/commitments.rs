@@ -9,7 +9,7 @@ use super::Ledger;
 use super::advances::{EVER, Priced};
 use super::lookup;
 use super::lookup::quote_at;
-use super::periods::refuse_closed_period;
+use super::periods::{check_record_date, reference_taken, refuse_closed_period};
 use super::sql::{Conn, Row, params};
 use crate::domain::{Commitment, Currency, Grant, NewCommitment};
 use crate::error::{Error, Result, field};
@@ -41,23 +41,20 @@ impl Ledger {
             let conn = w.conn();
             let grant = lookup::grant(conn, &new.grant).map_err(field("grant"))?;
             let line_id = lookup::line_id(conn, &grant, &new.line).map_err(field("line"))?;
-            super::grants::check_within(&grant, "commitment date", new.date)
-                .map_err(field("date"))?;
-            refuse_closed_period(conn, &grant, new.date, "record a commitment dated")
-                .map_err(field("date"))?;
+            let recording = "record a commitment dated";
+            check_record_date(conn, &grant, "commitment", recording, new.date)?;
             let taken: bool = conn.one(
                 "SELECT EXISTS (SELECT 1 FROM commitment WHERE grant_id = ?1 AND reference = ?2)",
                 params![grant.id, new.reference.trim()],
             )?;
             if taken {
-                return Err(Error::invalid(format!(
-                    "commitment {} is already recorded on grant {}; see `grantbook commitment \
-                     list --grant {}`",
-                    new.reference.trim(),
-                    grant.reference,
-                    grant.reference
-                ))
-                .in_field("reference"));
+                let listing = "commitment list";
+                return Err(reference_taken(
+                    "commitment",
+                    &new.reference,
+                    &grant,
+                    listing,
+                ));
             }
             let given = (new.currency.as_deref(), new.rate, new.rate_base.as_deref());
             let (priced, grant_amount) = Priced::amount(

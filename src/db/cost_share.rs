@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::Ledger;
 use super::advances::Priced;
 use super::lookup::{self, decimal, quote_at, vocabulary};
-use super::periods::refuse_closed_period;
+use super::periods::{check_record_date, reference_taken, refuse_closed_period};
 use super::sql::{Conn, Row, params};
 use crate::domain::{
     Contribution, ContributionKind, Currency, Grant, MatchBasis, MatchRule, NewContribution, Void,
@@ -72,19 +72,16 @@ impl Ledger {
                 Some(code) => Some(lookup::line_id(conn, &grant, code).map_err(field("line"))?),
                 None => None,
             };
-            super::grants::check_within(&grant, "contribution date", new.date)
-                .map_err(field("date"))?;
-            refuse_closed_period(conn, &grant, new.date, "record a contribution dated")
-                .map_err(field("date"))?;
+            let recording = "record a contribution dated";
+            check_record_date(conn, &grant, "contribution", recording, new.date)?;
             if live(conn, &grant, &new.reference)?.is_some() {
-                return Err(Error::invalid(format!(
-                    "contribution {} is already recorded on grant {}; see `grantbook match list \
-                     --grant {}`",
-                    new.reference.trim(),
-                    grant.reference,
-                    grant.reference
-                ))
-                .in_field("reference"));
+                let listing = "match list";
+                return Err(reference_taken(
+                    "contribution",
+                    &new.reference,
+                    &grant,
+                    listing,
+                ));
             }
             let given = (new.currency.as_deref(), new.rate, new.rate_base.as_deref());
             let (priced, grant_amount) = Priced::amount(

@@ -198,6 +198,33 @@ pub(super) fn find_period(conn: &Conn, grant: &Grant, code: &str) -> Result<Peri
 }
 
 /// Refuse to `doing` (e.g. "record an expense dated") on `date` inside a closed period.
+/// The date of a new advance, commitment or contribution (`what`): within the grant and
+/// outside its closed periods (`recording` says what was refused: "record an advance dated").
+/// Either refusal is the date field's.
+pub(super) fn check_record_date(
+    conn: &Conn,
+    grant: &Grant,
+    what: &str,
+    recording: &str,
+    date: chrono::NaiveDate,
+) -> Result<()> {
+    super::grants::check_within(grant, &format!("{what} date"), date)
+        .map_err(crate::error::field("date"))?;
+    refuse_closed_period(conn, grant, date, recording).map_err(crate::error::field("date"))
+}
+
+/// The refusal of a reference a grant's live commitment or contribution (`what`) already
+/// holds, pointing at the command that lists them (`listing`: "match list").
+pub(super) fn reference_taken(what: &str, reference: &str, grant: &Grant, listing: &str) -> Error {
+    Error::invalid(format!(
+        "{what} {} is already recorded on grant {}; see `grantbook {listing} --grant {}`",
+        reference.trim(),
+        grant.reference,
+        grant.reference
+    ))
+    .in_field("reference")
+}
+
 pub(super) fn refuse_closed_period(
     conn: &Conn,
     grant: &Grant,
