@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+use super::locking::retry_busy_for;
 use super::*;
 use crate::domain::{Donor, DonorKind};
+use crate::error::ErrorKind;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 

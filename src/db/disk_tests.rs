@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::domain::{Donor, DonorKind};
+use crate::error::ErrorKind;
 
 fn donor(n: usize) -> Donor {
     Donor {

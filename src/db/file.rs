@@ -1,11 +1,12 @@
-//! The database file itself: the paths SQLite can open, and a new ledger's bytes.
+//! The database file itself: the paths SQLite can open, a new ledger's bytes, and what every
+//! connection checks of the file and sets on it as it opens.
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, MAIN_DB};
+use rusqlite::{Connection, ErrorCode, MAIN_DB};
 
 use super::sql::Conn;
-use super::{Ledger, prepare};
+use super::{Ledger, migrate};
 use crate::error::{Error, Result};
 
 /// The longest full path SQLite opens a database at, in bytes: its limit is 512, and it needs
@@ -40,6 +41,57 @@ fn full_path(path: &Path) -> PathBuf {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
     }
+}
+
+/// The page size of a new ledger; a ledger keeps the size it was made with. A million-row
+/// import into a new ledger took 6 % less time than with SQLite's default of 4,096 bytes
+/// (fewer pages to find, fill, split and write for the same rows), and 16 KiB no less than
+/// 8, while SQLite's integrity check, the longest part of `check`, took 11 % more with 8 KiB
+/// pages and 46 % more with 16.
+const PAGE_SIZE: i64 = 8192;
+
+/// Check that `conn` holds a grantbook database (or nothing yet), set the pragmas and upgrade
+/// the schema. It may run again whole when SQLite says busy: the checks only read, the pragmas
+/// can be repeated, and an upgrade is one transaction that commits all or nothing.
+pub(super) fn prepare(ledger: &Conn, path: &Path) -> Result<()> {
+    let Some(conn) = ledger.as_sqlite() else {
+        return migrate::migrate(ledger);
+    };
+    // Only a file SQLite does not recognise is the wrong file; a full disk, an I/O error or a
+    // damaged ledger is a failure of the machine, said as such (error.rs).
+    let not_ours = |e: rusqlite::Error| {
+        if e.sqlite_error_code() != Some(ErrorCode::NotADatabase) {
+            return Error::from(e);
+        }
+        Error::invalid(format!(
+            "{} is not a grantbook database ({e}); check the --db path",
+            path.display()
+        ))
+    };
+    let application_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(not_ours)?;
+    let has_tables: bool = conn
+        .query_row("SELECT count(*) > 0 FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(not_ours)?;
+    if has_tables && application_id != migrate::APPLICATION_ID {
+        return Err(Error::invalid(format!(
+            "{} is an SQLite database but not a grantbook one; check the --db path",
+            path.display()
+        )));
+    }
+    if !has_tables {
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+    }
+    // WAL lets readers work while an officer writes; FULL sync because a committed expense
+    // must survive a power cut, and the cost is one fsync per command.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement journals and sorts stay off the disk. Set here, before any transaction: SQLite
+    // refuses to change it once a transaction has used temporary storage.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    migrate::migrate(ledger)
 }
 
 impl Ledger {

@@ -25,6 +25,7 @@ mod file;
 mod fx;
 mod grants;
 mod iati;
+mod locking;
 mod lookup;
 pub mod migrate;
 mod offices;
@@ -41,51 +42,26 @@ pub mod sql;
 
 use std::cell::RefCell;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use sql::Conn;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 pub use allocations::{KeyVersion, check_allocatable};
 pub use budget::{LineChange, Revised};
 pub use expense_import::ExpenseImport;
 pub use export::{ColumnKind, table_column_kinds, table_columns, table_names, table_optional};
 pub use file::check_path_length;
+use file::prepare;
 pub use fx::RateGuard;
 pub use grants::GrantFilter;
 pub use pg::{describe as describe_pg_error, redact as redact_url};
 pub use roles::Role;
 
-/// How long a command waits for another process's transaction before giving up: SQLite's own
-/// busy handler waits this long for a lock, and [`retry_busy`] tries again for this long in all
-/// when SQLite answers busy without waiting (see there); so at most about twice this in all.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The pause before the first retry of a busy operation; it doubles up to [`LONGEST_PAUSE`].
-const FIRST_PAUSE: Duration = Duration::from_millis(2);
-const LONGEST_PAUSE: Duration = Duration::from_millis(100);
-
-/// How many times this process has tried an operation again because the database was busy.
-static BUSY_RETRIES: AtomicU64 = AtomicU64::new(0);
-
-/// How many times this process has had to try an operation again because another process held
-/// the database, for diagnostics (`GRANTBOOK_TRACE_BUSY`) and tests.
-pub fn busy_retries() -> u64 {
-    BUSY_RETRIES.load(Ordering::Relaxed)
-}
-
-/// Microseconds this process has spent waiting for the write lock (SQLite's busy handler and
-/// [`retry_busy`] together), for the same diagnostics: how long a writer waited for others.
-static LOCK_WAIT_MICROS: AtomicU64 = AtomicU64::new(0);
-
-/// How long this process has waited for the write lock, in all.
-pub fn lock_wait() -> Duration {
-    Duration::from_micros(LOCK_WAIT_MICROS.load(Ordering::Relaxed))
-}
+use locking::{BUSY_TIMEOUT, begin_write, finish, retry_busy};
+pub use locking::{busy_retries, lock_wait};
 
 pub struct Ledger {
     conn: Conn,
@@ -341,117 +317,6 @@ impl Ledger {
             self.recorded.extend(entries);
         }
         out
-    }
-}
-
-/// The page size of a new ledger; a ledger keeps the size it was made with. A million-row
-/// import into a new ledger took 6 % less time than with SQLite's default of 4,096 bytes
-/// (fewer pages to find, fill, split and write for the same rows), and 16 KiB no less than
-/// 8, while SQLite's integrity check, the longest part of `check`, took 11 % more with 8 KiB
-/// pages and 46 % more with 16.
-const PAGE_SIZE: i64 = 8192;
-
-/// Check that `conn` holds a grantbook database (or nothing yet), set the pragmas and upgrade
-/// the schema. It may run again whole when SQLite says busy: the checks only read, the pragmas
-/// can be repeated, and an upgrade is one transaction that commits all or nothing.
-fn prepare(ledger: &Conn, path: &Path) -> Result<()> {
-    let Some(conn) = ledger.as_sqlite() else {
-        return migrate::migrate(ledger);
-    };
-    // Only a file SQLite does not recognise is the wrong file; a full disk, an I/O error or a
-    // damaged ledger is a failure of the machine, said as such (error.rs).
-    let not_ours = |e: rusqlite::Error| {
-        if e.sqlite_error_code() != Some(ErrorCode::NotADatabase) {
-            return Error::from(e);
-        }
-        Error::invalid(format!(
-            "{} is not a grantbook database ({e}); check the --db path",
-            path.display()
-        ))
-    };
-    let application_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(not_ours)?;
-    let has_tables: bool = conn
-        .query_row("SELECT count(*) > 0 FROM sqlite_schema", [], |r| r.get(0))
-        .map_err(not_ours)?;
-    if has_tables && application_id != migrate::APPLICATION_ID {
-        return Err(Error::invalid(format!(
-            "{} is an SQLite database but not a grantbook one; check the --db path",
-            path.display()
-        )));
-    }
-    if !has_tables {
-        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-    }
-    // WAL lets readers work while an officer writes; FULL sync because a committed expense
-    // must survive a power cut, and the cost is one fsync per command.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Statement journals and sorts stay off the disk. Set here, before any transaction: SQLite
-    // refuses to change it once a transaction has used temporary storage.
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    migrate::migrate(ledger)
-}
-
-/// Start a write transaction, holding the write lock from its first statement.
-fn begin_write(conn: &Conn) -> Result<()> {
-    let asked = Instant::now();
-    let begun = retry_busy(|| conn.begin_write());
-    let waited = u64::try_from(asked.elapsed().as_micros()).unwrap_or(u64::MAX);
-    LOCK_WAIT_MICROS.fetch_add(waited, Ordering::Relaxed);
-    begun
-}
-
-/// End the transaction [`begin_write`] started: commit it if `out` is a success, else roll
-/// it back. A COMMIT refused as busy leaves the transaction open and uncommitted, so it is
-/// simply tried again.
-fn finish<T>(conn: &Conn, out: Result<T>) -> Result<T> {
-    let out = out.and_then(|value| {
-        retry_busy(|| conn.commit())?;
-        Ok(value)
-    });
-    if out.is_err() && !conn.is_autocommit() {
-        // The error that stopped the change is the one to report, not a failed rollback
-        // (SQLite rolls back an unfinished transaction when the connection closes).
-        let _ = conn.rollback();
-    }
-    out
-}
-
-/// Run `attempt` until SQLite stops answering that another process holds the database, for
-/// [`BUSY_TIMEOUT`] in all, pausing a little longer each time; then give up with a message that
-/// says so. SQLite's busy handler already waits for locks, but some answers come at once: WAL
-/// recovery by another process (SQLITE_BUSY_RECOVERY), switching the journal to WAL, a
-/// transaction that could only wait on a lock another waiter needs.
-///
-/// `attempt` runs again whole, so it must leave nothing behind when it fails busy: a BEGIN that
-/// did not begin, a COMMIT that SQLite keeps open, an upgrade that rolled back.
-fn retry_busy<T>(attempt: impl FnMut() -> Result<T>) -> Result<T> {
-    retry_busy_for(BUSY_TIMEOUT, attempt)
-}
-
-fn retry_busy_for<T>(limit: Duration, mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
-    let started = Instant::now();
-    let mut pause = FIRST_PAUSE;
-    loop {
-        match attempt() {
-            Err(e) if e.kind == ErrorKind::Busy => {
-                let waited = started.elapsed();
-                if waited >= limit {
-                    return Err(Error::runtime(format!(
-                        "the database is busy: another process (grantbook, or a tool such as \
-                         sqlite3) has held it for {} s; try again when it is done",
-                        waited.as_secs().max(1)
-                    )));
-                }
-                BUSY_RETRIES.fetch_add(1, Ordering::Relaxed);
-                std::thread::sleep(pause.min(limit - waited));
-                pause = (pause * 2).min(LONGEST_PAUSE);
-            }
-            done => return done,
-        }
     }
 }
 

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 pub(super) const IMPORT_SETTINGS: &str = "PRAGMA cache_size = -8192; PRAGMA temp_store = FILE;
     PRAGMA threads = 2; PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;";
 
-/// The connection's settings again, as `db::prepare` made them (and SQLite's own page
+/// The connection's settings again, as `db::file::prepare` made them (and SQLite's own page
 /// cache and threads).
 pub(super) const USUAL_SETTINGS: &str = "PRAGMA cache_size = -2000; PRAGMA temp_store = MEMORY;
     PRAGMA threads = 0; PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF;";
